@@ -1,0 +1,46 @@
+// Entry point: parse the flags, then load only the mode that runs (each is a lazy chunk).
+import process from 'node:process';
+import {parseArgs} from './source/cli/args';
+
+const fail = (message: string, code = 2) => {
+	process.stderr.write(`gunicorn-walkthrough: ${message}\n`);
+	process.exitCode = code;
+};
+
+async function main(): Promise<void> {
+	const invocation = parseArgs(process.argv.slice(2));
+	switch (invocation.mode) {
+		case 'error':
+			return fail(invocation.message);
+		case 'worker': {
+			const {runWorker} = await import('./source/server/worker-main');
+			return runWorker();
+		}
+		case 'serve': {
+			const {runServe} = await import('./source/server/main');
+			process.exitCode = await runServe(invocation.server, {events: invocation.events});
+			return;
+		}
+		case 'workshop': {
+			const {runWorkshop} = await import('./source/workshop/main');
+			process.exitCode = await runWorkshop(invocation);
+			return;
+		}
+		case 'walkthrough': {
+			if (invocation.plain || (!process.stdout.isTTY && !invocation.live)) {
+				const {plainLesson} = await import('./source/lesson/plain');
+				process.stdout.write(plainLesson());
+				return;
+			}
+			if (!process.stdin.isTTY || !process.stdout.isTTY) {
+				return fail('--live and --gunicorn need an interactive terminal');
+			}
+			const {runWalkthrough} = await import('./source/ui/run');
+			process.exitCode = await runWalkthrough(invocation);
+		}
+	}
+}
+
+main().catch((error: unknown) => {
+	fail(error instanceof Error ? error.message : String(error), 1);
+});

@@ -1,0 +1,236 @@
+// Turns argv into one mode and its options, or one line saying what is wrong.
+// Pure apart from meow's own --help / --version, so every error path is testable.
+import meow from 'meow';
+
+export const HELP = `
+  Usage
+    $ gunicorn-walkthrough [options]              the walkthrough
+    $ gunicorn-walkthrough --live [server opts]   attached to our own pre-fork server
+    $ gunicorn-walkthrough --gunicorn [opts]      attached to real Gunicorn + Django
+    $ gunicorn-walkthrough serve [server opts]    run our pre-fork server alone
+    $ gunicorn-walkthrough workshop [opts]        serve the walkthrough over SSH
+
+  Walkthrough
+    --step N            start at step N (1-9)
+    --panel N|NAME      start on a panel: 1-9 or flow, sample, table, variables,
+                        moments, quiz, snapshot, transcript, live
+    --plain             print the whole lesson as plain text (also when piped)
+    --reset             forget saved progress and start over
+
+  Server (serve, --live, --gunicorn)
+    --workers N         worker processes (default 2)
+    --bind HOST:PORT    listen address (default 127.0.0.1:8000)
+    --timeout S         kill a worker silent this long (default 30)
+    --graceful-timeout S  time for in-flight requests on TERM (default 30)
+    --max-requests N    recycle a worker after N requests (0 = off)
+    --max-requests-jitter N  random extra requests per worker (0 = off)
+    --preload           load the app in the master before forking
+    --events json       (serve) one JSON lifecycle event per line on stdout
+    --python PATH       (--gunicorn) the Python that has gunicorn and Django
+
+  Workshop
+    --host ADDR         listen address (default 127.0.0.1)
+    --port N            SSH port (default 2222)
+    --password WORD     attendees must give this password
+    --authorized-keys FILE  attendees must hold one of these keys
+    --open              allow a non-loopback host without authentication
+    --max-sessions N    at most N attendees (default 50)
+    --idle-timeout M    close sessions idle M minutes (default 60)
+
+  Keys: press ? in the app.
+`;
+
+export const PANELS = ['flow', 'sample', 'table', 'variables', 'moments', 'quiz', 'snapshot', 'transcript', 'live'] as const;
+export type PanelName = (typeof PANELS)[number];
+
+export interface ServerOptions {
+	workers: number;
+	bind: string;
+	timeout: number;
+	gracefulTimeout: number;
+	maxRequests: number;
+	maxRequestsJitter: number;
+	preload: boolean;
+}
+
+export interface WorkshopOptions {
+	host: string;
+	port: number;
+	password?: string;
+	authorizedKeys?: string;
+	open: boolean;
+	maxSessions: number;
+	idleTimeout: number;
+}
+
+export type Invocation =
+	| {mode: 'walkthrough'; step?: number; panel?: number; plain: boolean; reset: boolean; live?: 'server' | 'gunicorn'; server: ServerOptions; python?: string}
+	| {mode: 'serve'; server: ServerOptions; events: boolean}
+	| {mode: 'workshop'; workshop: WorkshopOptions; step?: number; panel?: number; reset: boolean}
+	| {mode: 'worker'} // internal: a forked worker of `serve`
+	| {mode: 'error'; message: string};
+
+const FLAGS = {
+	step: {type: 'string'},
+	panel: {type: 'string'},
+	plain: {type: 'boolean'},
+	reset: {type: 'boolean'},
+	live: {type: 'boolean'},
+	gunicorn: {type: 'boolean'},
+	workers: {type: 'string'},
+	bind: {type: 'string'},
+	timeout: {type: 'string'},
+	gracefulTimeout: {type: 'string'},
+	maxRequests: {type: 'string'},
+	maxRequestsJitter: {type: 'string'},
+	preload: {type: 'boolean'},
+	events: {type: 'string'},
+	python: {type: 'string'},
+	host: {type: 'string'},
+	port: {type: 'string'},
+	password: {type: 'string'},
+	authorizedKeys: {type: 'string'},
+	open: {type: 'boolean'},
+	maxSessions: {type: 'string'},
+	idleTimeout: {type: 'string'},
+} as const;
+
+type FlagName = keyof typeof FLAGS;
+const kebab = (name: string) => name.replace(/[A-Z]/g, c => '-' + c.toLowerCase());
+
+const SERVER_FLAGS: FlagName[] = ['workers', 'bind', 'timeout', 'gracefulTimeout', 'maxRequests', 'maxRequestsJitter', 'preload'];
+const WORKSHOP_FLAGS: FlagName[] = ['host', 'port', 'password', 'authorizedKeys', 'open', 'maxSessions', 'idleTimeout'];
+/** Which flags each mode takes; anything else is an error naming the mode it belongs to. */
+const ALLOWED: Record<'walkthrough' | 'live' | 'gunicorn' | 'serve' | 'workshop', FlagName[]> = {
+	walkthrough: ['step', 'panel', 'plain', 'reset'],
+	live: ['step', 'panel', 'reset', 'live', ...SERVER_FLAGS],
+	gunicorn: ['step', 'panel', 'reset', 'gunicorn', 'python', ...SERVER_FLAGS],
+	serve: [...SERVER_FLAGS, 'events'],
+	workshop: ['step', 'panel', 'reset', ...WORKSHOP_FLAGS],
+};
+
+class UsageError extends Error {}
+
+function integer(value: string | undefined, flag: string, min: number, max: number, fallback: number): number {
+	if (value === undefined) return fallback;
+	if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+		throw new UsageError(`--${flag} must be a whole number from ${min} to ${max} (got "${value}")`);
+	}
+	return Number(value);
+}
+
+/** HOST:PORT, [IPv6]:PORT or a bare port. */
+export function parseBind(value: string): {host: string; port: number} | undefined {
+	const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]*)):(\d{1,5})$/.exec(value) ?? /^()()(\d{1,5})$/.exec(value);
+	if (!match) return undefined;
+	const port = Number(match[3]);
+	if (port > 65535) return undefined;
+	return {host: match[1] ?? (match[2] || '127.0.0.1'), port};
+}
+
+function panelNumber(value: string | undefined): number | undefined {
+	if (value === undefined) return undefined;
+	const byName = PANELS.indexOf(value.toLowerCase() as PanelName);
+	if (byName >= 0) return byName + 1;
+	if (/^[1-9]$/.test(value)) return Number(value);
+	throw new UsageError(`--panel must be 1-9 or one of ${PANELS.join(', ')} (got "${value}")`);
+}
+
+export function parseArgs(argv: string[]): Invocation {
+	try {
+		return parse(argv);
+	} catch (error) {
+		if (error instanceof UsageError) return {mode: 'error', message: error.message};
+		throw error;
+	}
+}
+
+function parse(argv: string[]): Invocation {
+	if (argv[0] === '__worker') return {mode: 'worker'};
+	const known = new Set(Object.keys(FLAGS).flatMap(name => [name, kebab(name)]));
+	for (const arg of argv) {
+		const name = /^--?([^=]+)/.exec(arg)?.[1];
+		if (name === undefined || arg === '-' || /^-\d/.test(arg)) continue;
+		if (!arg.startsWith('--') || !(known.has(name) || ['help', 'version', 'no-color', 'color'].includes(name))) {
+			throw new UsageError(`unknown option ${arg.split('=')[0]}; see --help`);
+		}
+	}
+	const cli = meow(HELP, {
+		importMeta: import.meta,
+		argv,
+		flags: FLAGS as never,
+		allowUnknownFlags: true,
+		autoHelp: true,
+		autoVersion: true,
+		description: 'Learn how Gunicorn serves a Django application, step by step.',
+	});
+	const flags = cli.flags as Record<string, string | boolean | undefined>;
+	const command = cli.input[0];
+	if (cli.input.length > 1 || (command !== undefined && command !== 'serve' && command !== 'workshop')) {
+		throw new UsageError(`unknown command "${cli.input.join(' ')}"; commands are serve and workshop`);
+	}
+	if (flags.live && flags.gunicorn) throw new UsageError('--live and --gunicorn cannot be used together');
+	const mode = command ?? (flags.live ? 'live' : flags.gunicorn ? 'gunicorn' : 'walkthrough');
+	if (command && (flags.live || flags.gunicorn)) throw new UsageError(`--${flags.live ? 'live' : 'gunicorn'} cannot be used with ${command}`);
+	for (const name of Object.keys(FLAGS) as FlagName[]) {
+		if (flags[name] === undefined || flags[name] === false) continue;
+		if (ALLOWED[mode].includes(name)) continue;
+		const owners = (Object.keys(ALLOWED) as Array<keyof typeof ALLOWED>).filter(m => ALLOWED[m].includes(name));
+		const where = owners.map(m => (m === 'walkthrough' ? 'the walkthrough' : m === 'serve' || m === 'workshop' ? m : `--${m}`));
+		throw new UsageError(`--${kebab(name)} is only for ${where.join(', ')}`);
+	}
+
+	const str = (name: FlagName) => flags[name] as string | undefined;
+	const step = str('step') === undefined ? undefined : integer(str('step'), 'step', 1, 9, 1);
+	const panel = panelNumber(str('panel'));
+
+	const bind = str('bind') ?? '127.0.0.1:8000';
+	if (!parseBind(bind)) throw new UsageError(`--bind must be HOST:PORT with a port from 0 to 65535 (got "${bind}")`);
+	const server: ServerOptions = {
+		workers: integer(str('workers'), 'workers', 1, 64, 2),
+		bind,
+		timeout: integer(str('timeout'), 'timeout', 1, 3600, 30),
+		gracefulTimeout: integer(str('gracefulTimeout'), 'graceful-timeout', 0, 3600, 30),
+		maxRequests: integer(str('maxRequests'), 'max-requests', 0, 10_000_000, 0),
+		maxRequestsJitter: integer(str('maxRequestsJitter'), 'max-requests-jitter', 0, 10_000_000, 0),
+		preload: Boolean(flags.preload),
+	};
+
+	switch (mode) {
+		case 'serve': {
+			const events = str('events');
+			if (events !== undefined && events !== 'json') throw new UsageError(`--events takes only "json" (got "${events}")`);
+			return {mode, server, events: events === 'json'};
+		}
+		case 'workshop': {
+			const host = str('host') ?? '127.0.0.1';
+			const workshop: WorkshopOptions = {
+				host,
+				port: integer(str('port'), 'port', 0, 65535, 2222),
+				password: str('password'),
+				authorizedKeys: str('authorizedKeys'),
+				open: Boolean(flags.open),
+				maxSessions: integer(str('maxSessions'), 'max-sessions', 1, 1000, 50),
+				idleTimeout: integer(str('idleTimeout'), 'idle-timeout', 1, 24 * 60, 60),
+			};
+			if (workshop.password === '') throw new UsageError('--password must not be empty');
+			if (workshop.password && workshop.authorizedKeys) throw new UsageError('use --password or --authorized-keys, not both');
+			const loopback = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(host);
+			if (!loopback && !workshop.password && !workshop.authorizedKeys && !workshop.open) {
+				throw new UsageError(`--host ${host} is not loopback: add --password, --authorized-keys or --open`);
+			}
+			return {mode, workshop, step, panel, reset: Boolean(flags.reset)};
+		}
+		default:
+			return {
+				mode: 'walkthrough',
+				step,
+				panel,
+				plain: Boolean(flags.plain),
+				reset: Boolean(flags.reset),
+				live: mode === 'live' ? 'server' : mode === 'gunicorn' ? 'gunicorn' : undefined,
+				server,
+				python: str('python'),
+			};
+	}
+}

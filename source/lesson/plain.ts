@@ -1,0 +1,3 @@
+export function plainLesson(): string {
+	return 'lesson not built yet\n';
+}

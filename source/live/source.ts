@@ -1,0 +1,44 @@
+// What the app needs from a running pre-fork server, whichever it is: our own (`serve`)
+// or real Gunicorn. The UI depends on this interface only.
+import type {LifecycleEvent} from '../lifecycle/events';
+
+export interface RequestResult {
+	status?: number; // absent when the request failed outright
+	ms: number;
+	error?: string;
+}
+
+export interface BurstResult {
+	sent: number;
+	ok: number; // 2xx
+	failed: number;
+	ms: number;
+}
+
+export interface LiveSource {
+	readonly kind: 'server' | 'gunicorn';
+	/** host:port the server listens on. */
+	readonly address: string;
+	/** Every lifecycle event the server reports, in order. Returns an unsubscribe function. */
+	onEvent(listener: (event: LifecycleEvent) => void): () => void;
+	/** The server's own log lines (stderr), one at a time, without the newline. */
+	onLog(listener: (line: string) => void): () => void;
+	/** The server process ended (by itself or by stop()). */
+	onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): () => void;
+	running(): boolean;
+	/** One HTTP GET to the server, e.g. '/', '/slow?s=40', '/error'. */
+	request(path: string): Promise<RequestResult>;
+	/** n requests to '/', a few at a time. */
+	burst(n: number): Promise<BurstResult>;
+	/** SIGKILL one worker (the given pid, else the oldest live one). */
+	killWorker(pid?: number): void;
+	/** TTIN / TTOU to the master. */
+	addWorker(): void;
+	removeWorker(): void;
+	/** HUP to the master. */
+	reload(): void;
+	/** TERM to the process group, KILL after the graceful timeout; resolves when all are gone. */
+	stop(): Promise<void>;
+	/** Starts it again after stop() or after it exited. */
+	start(): Promise<void>;
+}

@@ -1,0 +1,3 @@
+export async function runWorker(): Promise<void> {
+	throw new Error('worker is not built yet');
+}
