@@ -1,0 +1,44 @@
+// What the App takes from whoever hosts it: the local terminal (run.tsx), or one SSH
+// session of a workshop. Plain data and subscriptions, so hosts need no React.
+import type {LiveSource} from '../live/source';
+
+/** Where a learner is: saved to disk locally, reported to the room in a workshop. */
+export interface Progress {
+	step: number; // 1-based lesson step
+	panel: number; // 1-based panel number (see PANELS in source/cli/args.ts); 10 = Room
+	answers: Record<string, number>; // quiz question id -> chosen option index
+	following: boolean; // workshop: tracking the instructor
+}
+
+/** The instructor's position, for attendees who follow it. */
+export interface Leader {
+	current(): {step: number; panel: number};
+	subscribe(listener: () => void): () => void;
+}
+
+export interface Attendee {
+	id: string;
+	name: string;
+	progress: Progress;
+}
+
+/** The instructor's view of the room. */
+export interface Room {
+	/** One line: address, host key fingerprint, attendees connected. */
+	summary(): string;
+	attendees(): Attendee[];
+	subscribe(listener: () => void): () => void;
+}
+
+export interface AppProps {
+	initial?: Partial<Progress>;
+	/** Called after every change of step, panel, answers or following. */
+	onProgress?: (progress: Progress) => void;
+	/** One line shown at start (for example "Resumed at step 4"), gone at the first key. */
+	notice?: string;
+	live?: LiveSource;
+	leader?: Leader; // set for workshop attendees: enables `f`
+	room?: Room; // set for the workshop instructor: enables the Room panel (key 0)
+	/** Asked when q is pressed: a question to confirm first ("3 attendees connected. Quit? y/n"), or undefined. */
+	confirmQuit?: () => string | undefined;
+}
