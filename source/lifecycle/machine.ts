@@ -1,0 +1,274 @@
+// The lifecycle state machine: a pure reducer over the event protocol. The lesson, our
+// server and real Gunicorn all feed it; every panel is a view of its state or history.
+import type {EnvironSummary, ExitReason, LifecycleEvent, WorkerState} from './events';
+
+export type MasterState = 'down' | 'starting' | 'running' | 'reloading' | 'stopping' | 'stopped';
+
+export interface Master {
+	pid: number;
+	state: MasterState;
+	command: string;
+	address?: string;
+	preload: boolean;
+	appLoaded: boolean; // the app imported in the master (--preload)
+	wanted: number; // workers the master keeps alive
+	timeout: number;
+	generation: number; // bumped on each reload; workers born before it are old
+	exitCode?: number;
+}
+
+export interface Worker {
+	pid: number;
+	state: WorkerState;
+	appLoaded: boolean;
+	served: number;
+	generation: number;
+	bornAt?: number;
+	request?: string; // id of the request it is handling
+	exitReason?: ExitReason;
+	timedOut?: boolean;
+}
+
+export type RequestPhase = 'accepted' | 'wsgi' | 'django' | 'returned' | 'sent' | 'aborted';
+
+export interface Request {
+	id: string;
+	pid: number;
+	method: string;
+	path: string;
+	query?: string;
+	client?: string;
+	phase: RequestPhase;
+	environ?: EnvironSummary;
+	route?: string;
+	view?: string;
+	status?: number;
+	reason?: string;
+	bytes?: number;
+	ms?: number;
+}
+
+export interface HistoryEntry {
+	seq: number; // 1-based, counts every applied event even when old ones are dropped
+	event: LifecycleEvent;
+	at?: number; // ms clock of the source, when it has one
+}
+
+export interface Rejection {
+	event: LifecycleEvent;
+	reason: string;
+}
+
+export interface LifecycleState {
+	master: Master;
+	workers: Worker[]; // live ones, then the most recently dead
+	requests: Record<string, Request>; // in flight
+	last?: Request; // the request most recently touched, kept after it completes
+	served: number;
+	history: HistoryEntry[];
+	seq: number;
+	rejected: Rejection[]; // most recent last, bounded
+	/** The state just before history[0]: old entries are folded into it when history is full. */
+	base?: LifecycleState;
+}
+
+export const HISTORY_LIMIT = 2000;
+const DEAD_KEPT = 6;
+const REJECTIONS_KEPT = 20;
+
+export const initialState: LifecycleState = {
+	master: {pid: 0, state: 'down', command: '', preload: false, appLoaded: false, wanted: 0, timeout: 30, generation: 0},
+	workers: [],
+	requests: {},
+	served: 0,
+	history: [],
+	seq: 0,
+	rejected: [],
+};
+
+const alive = (w: Worker) => w.state !== 'dead';
+export const liveWorkers = (s: LifecycleState) => s.workers.filter(alive);
+const findWorker = (s: LifecycleState, pid: number) => s.workers.find(w => w.pid === pid && alive(w));
+const masterUp = (s: LifecycleState) => ['starting', 'running', 'reloading', 'stopping'].includes(s.master.state);
+
+/** Why this event cannot happen now, or undefined when it can. */
+export function check(s: LifecycleState, e: LifecycleEvent): string | undefined {
+	const worker = 'pid' in e ? findWorker(s, e.pid) : undefined;
+	const request = 'id' in e ? s.requests[e.id] : undefined;
+	const needWorker = () => (worker ? undefined : `no live worker with pid ${(e as {pid: number}).pid}`);
+	const needRequest = (...phases: RequestPhase[]) => {
+		if (!request) return `no request ${(e as {id: string}).id} in flight`;
+		if (request.pid !== (e as {pid: number}).pid) return `request ${request.id} belongs to worker ${request.pid}`;
+		if (!phases.includes(request.phase)) return `request ${request.id} is at "${request.phase}", not ${phases.join(' or ')}`;
+		return undefined;
+	};
+	switch (e.type) {
+		case 'master.starting':
+			return masterUp(s) ? `a master (pid ${s.master.pid}) is already running` : undefined;
+		case 'socket.bound':
+			if (s.master.state !== 'starting') return 'the socket is bound once, while the master starts';
+			return undefined;
+		case 'app.loaded':
+			if (!masterUp(s)) return 'no master is running';
+			if (e.where === 'master') {
+				if (e.pid !== s.master.pid) return `pid ${e.pid} is not the master`;
+				return s.master.appLoaded ? 'the master has already loaded the app' : undefined;
+			}
+			if (!worker) return needWorker();
+			if (worker.state !== 'booting') return `worker ${e.pid} is ${worker.state}, the app is imported while booting`;
+			return worker.appLoaded ? `worker ${e.pid} has already loaded the app` : undefined;
+		case 'worker.forked':
+			if (!masterUp(s) || s.master.state === 'stopping') return 'only a running master forks workers';
+			if (!s.master.address) return 'the master binds its socket before it forks';
+			return findWorker(s, e.pid) ? `worker ${e.pid} already exists` : undefined;
+		case 'worker.ready':
+			if (!worker) return needWorker();
+			if (worker.state !== 'booting') return `worker ${e.pid} is ${worker.state}, not booting`;
+			return worker.appLoaded ? undefined : `worker ${e.pid} cannot serve before the app is loaded`;
+		case 'request.accepted':
+			if (!worker) return needWorker();
+			if (s.requests[e.id]) return `request ${e.id} is already in flight`;
+			return worker.state === 'idle' ? undefined : `worker ${e.pid} is ${worker.state}; a sync worker takes one request at a time`;
+		case 'wsgi.called':
+			return needRequest('accepted');
+		case 'django.dispatched':
+			return needRequest('wsgi');
+		case 'response.returned':
+			return needRequest('wsgi', 'django');
+		case 'response.sent':
+			return needRequest('returned');
+		case 'worker.timeout':
+		case 'worker.exiting':
+		case 'worker.exited':
+			return needWorker();
+		case 'workers.changed':
+			if (!masterUp(s)) return 'no master is running';
+			return e.to < 1 ? 'the master keeps at least one worker' : undefined;
+		case 'master.reloading':
+			return s.master.state === 'running' || s.master.state === 'reloading' ? undefined : `the master is ${s.master.state}, not running`;
+		case 'master.stopping':
+			return masterUp(s) ? undefined : 'no master is running';
+		case 'master.stopped':
+			return masterUp(s) ? undefined : 'no master is running';
+	}
+}
+
+const patchWorker = (s: LifecycleState, pid: number, patch: Partial<Worker>): Worker[] =>
+	s.workers.map(w => (w.pid === pid && alive(w) ? {...w, ...patch} : w));
+
+const patchRequest = (s: LifecycleState, id: string, patch: Partial<Request>) => {
+	const request = {...s.requests[id], ...patch};
+	return {requests: {...s.requests, [id]: request}, last: request};
+};
+
+/** The master is back to "running" once no worker of an older generation is alive. */
+const settle = (s: LifecycleState): LifecycleState =>
+	s.master.state === 'reloading' && !liveWorkers(s).some(w => w.generation < s.master.generation)
+		? {...s, master: {...s.master, state: 'running'}}
+		: s;
+
+/** Dead workers stay visible for a while (the learner sees who died and why), then go. */
+const pruneDead = (workers: Worker[]) => {
+	const dead = workers.filter(w => !alive(w));
+	const drop = new Set(dead.slice(0, Math.max(0, dead.length - DEAD_KEPT)));
+	return workers.filter(w => !drop.has(w));
+};
+
+/** The state change itself, for an event already checked. */
+export function transition(s: LifecycleState, e: LifecycleEvent, at?: number): LifecycleState {
+	switch (e.type) {
+		case 'master.starting':
+			return {
+				...s,
+				master: {...initialState.master, pid: e.pid, state: 'starting', command: e.command, preload: e.preload, wanted: e.workers, timeout: e.timeout},
+				workers: [],
+				requests: {},
+				last: undefined,
+			};
+		case 'socket.bound':
+			return {...s, master: {...s.master, address: e.address, state: 'running'}};
+		case 'app.loaded':
+			return e.where === 'master'
+				? {...s, master: {...s.master, appLoaded: true}}
+				: {...s, workers: patchWorker(s, e.pid, {appLoaded: true})};
+		case 'worker.forked': {
+			// A fork copies the master's memory: with --preload the app comes along already imported.
+			const worker: Worker = {pid: e.pid, state: 'booting', appLoaded: s.master.appLoaded, served: 0, generation: s.master.generation, bornAt: at};
+			const live = s.workers.filter(alive);
+			return {...s, workers: [...live, worker, ...s.workers.filter(w => !alive(w))]};
+		}
+		case 'worker.ready':
+			return {...s, workers: patchWorker(s, e.pid, {state: 'idle'})};
+		case 'request.accepted': {
+			const request: Request = {id: e.id, pid: e.pid, method: e.method, path: e.path, query: e.query, client: e.client, phase: 'accepted'};
+			return {...s, workers: patchWorker(s, e.pid, {state: 'busy', request: e.id}), requests: {...s.requests, [e.id]: request}, last: request};
+		}
+		case 'wsgi.called':
+			return {...s, ...patchRequest(s, e.id, {phase: 'wsgi', environ: e.environ})};
+		case 'django.dispatched':
+			return {...s, ...patchRequest(s, e.id, {phase: 'django', route: e.route, view: e.view})};
+		case 'response.returned':
+			return {...s, ...patchRequest(s, e.id, {phase: 'returned', status: e.status, reason: e.reason, bytes: e.bytes})};
+		case 'response.sent': {
+			const {[e.id]: done, ...requests} = s.requests;
+			const worker = findWorker(s, e.pid)!;
+			const state = worker.state === 'exiting' ? 'exiting' : 'idle';
+			return {
+				...s,
+				requests,
+				last: {...done, phase: 'sent', status: e.status, bytes: e.bytes, ms: e.ms},
+				served: s.served + 1,
+				workers: patchWorker(s, e.pid, {state, request: undefined, served: worker.served + 1}),
+			};
+		}
+		case 'worker.timeout':
+			return {...s, workers: patchWorker(s, e.pid, {timedOut: true})};
+		case 'worker.exiting':
+			return {...s, workers: patchWorker(s, e.pid, {state: 'exiting', exitReason: e.reason})};
+		case 'worker.exited': {
+			const worker = findWorker(s, e.pid)!;
+			let {requests, last} = s;
+			if (worker.request && requests[worker.request]) {
+				// The connection dies with the worker: the client gets no response.
+				const {[worker.request]: lost, ...rest} = requests;
+				requests = rest;
+				last = {...lost, phase: 'aborted'};
+			}
+			const workers = pruneDead(patchWorker(s, e.pid, {state: 'dead', request: undefined, exitReason: e.reason}));
+			return settle({...s, requests, last, workers});
+		}
+		case 'workers.changed':
+			return {...s, master: {...s.master, wanted: e.to}};
+		case 'master.reloading':
+			return {...s, master: {...s.master, state: 'reloading', generation: s.master.generation + 1}};
+		case 'master.stopping':
+			return {...s, master: {...s.master, state: 'stopping'}};
+		case 'master.stopped':
+			return {
+				...s,
+				master: {...s.master, state: 'stopped', appLoaded: false, exitCode: e.code},
+				workers: pruneDead(s.workers.map(w => (alive(w) ? {...w, state: 'dead' as const, request: undefined, exitReason: w.exitReason ?? 'shutdown'} : w))),
+				requests: {},
+			};
+	}
+}
+
+/** Applies one event. An event that cannot happen now leaves the state as it was and is recorded with its reason. */
+export function reduce(s: LifecycleState, event: LifecycleEvent, at?: number): LifecycleState {
+	const reason = check(s, event);
+	if (reason) return {...s, rejected: [...s.rejected.slice(1 - REJECTIONS_KEPT), {event, reason}]};
+	const next = transition(s, event, at);
+	const seq = s.seq + 1;
+	let {base} = s;
+	let history = s.history;
+	if (history.length >= HISTORY_LIMIT) {
+		const [oldest] = history;
+		base = transition(base ?? initialState, oldest.event, oldest.at);
+		history = history.slice(1);
+	}
+	return {...next, seq, history: [...history, {seq, event, at}], base};
+}
+
+/** Folds many events at once (replays, bursts). */
+export const reduceAll = (s: LifecycleState, events: readonly LifecycleEvent[], at?: number) =>
+	events.reduce((state, e) => reduce(state, e, at), s);
