@@ -1,3 +1,109 @@
-export function plainLesson(): string {
-	return 'lesson not built yet\n';
+// The whole lesson as plain text, in reading order: for pipes, --plain and screen readers.
+// No escape codes unless colour is forced (FORCE_COLOR), even on a terminal.
+import process from 'node:process';
+import {Chalk} from 'chalk';
+import {executionTable, variableTracker} from '../lifecycle/selectors';
+import {buildLesson} from './lesson';
+import {playLesson} from './timeline';
+import type {Lesson} from './types';
+
+const WIDTH = 78;
+const LETTERS = 'abcd';
+
+export function wrap(text: string, width = WIDTH, indent = ''): string[] {
+	const lines: string[] = [];
+	let line = '';
+	for (const word of text.split(/\s+/).filter(Boolean)) {
+		if (line && indent.length + line.length + 1 + word.length > width) {
+			lines.push(indent + line);
+			line = word;
+		} else {
+			line = line ? `${line} ${word}` : word;
+		}
+	}
+	if (line) lines.push(indent + line);
+	return lines;
+}
+
+export function trackerColumns(lesson: Lesson, cuts: number[], through = lesson.steps.length) {
+	return [
+		{label: 'Start', seq: 0},
+		...lesson.checkpoints.filter(step => step <= through).map(step => ({label: step === lesson.steps.length ? 'Final' : `After ${step}`, seq: cuts[step - 1]})),
+	];
+}
+
+const forcedColour = () => {
+	const force = process.env.FORCE_COLOR;
+	return force !== undefined && force !== '0' && force !== 'false' && !('NO_COLOR' in process.env);
+};
+
+export function plainLesson(colour = forcedColour()): string {
+	const c = new Chalk({level: colour ? 1 : 0});
+	const out: string[] = [];
+	const heading = (text: string) => out.push('', c.bold(text), c.bold('='.repeat(text.length)));
+	const para = (text: string, indent = '') => out.push(...wrap(text, WIDTH, indent));
+
+	const lesson = buildLesson('default');
+	const preload = buildLesson('preload');
+	const {states, cuts} = playLesson(lesson);
+	const final = states[states.length - 1];
+
+	out.push(c.bold(lesson.title));
+	para(lesson.summary);
+
+	heading('Concept flow');
+	lesson.flow.forEach((node, i) => out.push(`${i === 0 ? '  ' : '  -> '}${node.label}: ${node.detail}`));
+
+	heading('Execution sample');
+	for (const file of lesson.samples) {
+		out.push('', `  ${file.name}`, ...file.lines.map(line => (line ? `    ${line}` : '')));
+	}
+	out.push('');
+	para(lesson.sampleNote);
+
+	heading('Execution table');
+	const rows = executionTable(final, cuts);
+	lesson.steps.forEach((step, i) => {
+		const row = rows[i];
+		out.push('', c.bold(`Step ${i + 1}. ${step.title}`));
+		out.push(`  Action:   ${row.action}`, `  Gunicorn: ${row.gunicorn}`, `  Worker:   ${row.worker}`, `  Django:   ${row.django}`, `  Output:   ${row.output}`);
+		for (const text of step.narration) para(text, '  ');
+	});
+
+	heading('Variable tracker');
+	const columns = trackerColumns(lesson, cuts);
+	for (const row of variableTracker(final, columns)) {
+		out.push('', `  ${row.variable}`, ...columns.map((col, i) => `    ${col.label.padEnd(8)} ${row.values[i]}`));
+	}
+
+	heading('With --preload');
+	para('Run the same command with --preload and steps 2 and 3 change:');
+	const preloadPlay = playLesson(preload);
+	const preloadRows = executionTable(preloadPlay.states[preload.steps.length], preloadPlay.cuts);
+	for (const i of [1, 2]) para(`Step ${i + 1}. ${preload.steps[i].title}. Django: ${preloadRows[i].django}.`, '  ');
+	for (const note of lesson.preloadNotes) para(`- ${note}`, '  ');
+
+	heading('Key moments');
+	for (const moment of lesson.keyMoments) {
+		out.push('', c.bold(`${moment.question} (step ${moment.step})`));
+		para(moment.answer, '  ');
+	}
+
+	heading('Quiz');
+	lesson.quiz.forEach((q, i) => {
+		out.push('', c.bold(`${i + 1}. ${q.question}`));
+		q.options.forEach((option, j) => out.push(`   ${LETTERS[j]}) ${option}`));
+		para(`Hint: ${q.hint}`, '   ');
+		para(`Answer: ${LETTERS[q.answer]}) ${q.options[q.answer]}. ${q.explanation}`, '   ');
+	});
+
+	heading('Concept snapshot');
+	for (const line of lesson.snapshot) para(`- ${line}`, '  ');
+
+	heading('Transcript');
+	for (const text of lesson.transcript) {
+		out.push('');
+		para(text);
+	}
+	return out.join('\n') + '\n';
 }

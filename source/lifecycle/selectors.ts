@@ -137,3 +137,32 @@ export const currentFacts = (s: LifecycleState) => ({
 	app: describeApp(s),
 	request: describeRequest(s.last),
 });
+
+/** The lesson step (1-9) an event belongs to: what the narration explains when watching live. */
+export function lessonStepOf(e: LifecycleEvent): number {
+	switch (e.type) {
+		case 'master.starting':
+			return 1;
+		case 'socket.bound':
+			return 2;
+		case 'app.loaded':
+			return e.where === 'master' ? 2 : 3;
+		case 'worker.forked':
+		case 'worker.ready':
+			return 3;
+		case 'request.accepted':
+			return 4;
+		case 'wsgi.called':
+		case 'django.dispatched':
+			return 5;
+		case 'response.returned':
+			return 6;
+		case 'response.sent':
+			return 7;
+		case 'master.stopping':
+		case 'master.stopped':
+			return 9;
+		default:
+			return 8; // supervision: timeouts, exits, TTIN/TTOU, reloads
+	}
+}
