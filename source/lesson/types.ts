@@ -55,4 +55,6 @@ export interface Lesson {
 	transcript: string[];
 	/** Why --preload matters, shown beside the variant. */
 	preloadNotes: string[];
+	/** Live: what a supervision event means (keys: event type, or worker.exited.REASON). */
+	liveNotes: Record<string, string>;
 }

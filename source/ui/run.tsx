@@ -1,4 +1,63 @@
+// The local host of the App: the user's terminal, saved progress, an optional live server,
+// and an exit that always restores the terminal and stops whatever was started.
+import process from 'node:process';
+import React from 'react';
+import {render} from 'ink';
 import type {Invocation} from '../cli/args';
-export async function runWalkthrough(_inv: Extract<Invocation, {mode: 'walkthrough'}>): Promise<number> {
-	throw new Error('ui not built yet');
+import type {LiveSource} from '../live/source';
+import {ProgressStore} from '../progress/store';
+import {App} from './App';
+
+type Walkthrough = Extract<Invocation, {mode: 'walkthrough'}>;
+
+async function startSource(inv: Walkthrough): Promise<LiveSource | string> {
+	if (inv.live === 'gunicorn') {
+		const {createGunicornSource} = await import('../gunicorn/source');
+		const source = await createGunicornSource(inv.server, inv.python);
+		if ('error' in source) return source.error;
+		await source.start();
+		return source;
+	}
+	const {createServerSource} = await import('../live/server-source');
+	const source = createServerSource(inv.server);
+	await source.start();
+	return source;
+}
+
+export async function runWalkthrough(inv: Walkthrough): Promise<number> {
+	const store = new ProgressStore();
+	if (inv.reset) store.reset();
+	const loaded = inv.reset ? {} : store.load();
+	let source: LiveSource | undefined;
+	if (inv.live) {
+		process.stderr.write(`Starting ${inv.live === 'gunicorn' ? 'Gunicorn' : 'the pre-fork server'} on ${inv.server.bind} …\n`);
+		let started: LiveSource | string;
+		try {
+			started = await startSource(inv);
+		} catch (error) {
+			started = error instanceof Error ? error.message : String(error);
+		}
+		if (typeof started === 'string') {
+			process.stderr.write(`gunicorn-walkthrough: ${started}\n`);
+			return 2;
+		}
+		source = started;
+	}
+	const initial = {...loaded.progress, ...(inv.step ? {step: inv.step} : {}), ...(inv.panel ? {panel: inv.panel} : {}), ...(source && !inv.panel ? {panel: 9} : {})};
+	const app = render(
+		<App initial={initial} notice={loaded.notice} live={source} onProgress={p => store.save(p)} />,
+		{exitOnCtrlC: false, incrementalRendering: true, maxFps: 30},
+	);
+	const stop = () => app.unmount();
+	process.once('SIGTERM', stop);
+	process.once('SIGHUP', stop);
+	try {
+		await app.waitUntilExit();
+	} finally {
+		process.off('SIGTERM', stop);
+		process.off('SIGHUP', stop);
+		await source?.stop();
+	}
+	if (store.notice) process.stderr.write(`${store.notice}\n`);
+	return 0;
 }

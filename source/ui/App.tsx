@@ -1,0 +1,198 @@
+// The walkthrough: routes keys to the model, feeds live events to the machine, and lays
+// out the current panel. Everything it shows is derived in view.ts and the panels.
+import React, {useEffect, useMemo, useState} from 'react';
+import {Box, Text, useApp, useInput} from 'ink';
+import type {LifecycleState} from '../lifecycle/machine';
+import type {AppProps, Progress} from './contracts';
+import {footerKeys, initialUi, interpretKey, PANEL_TITLES, ROOM_PANEL, update, type Action, type Context, type UiState} from './model';
+import {Footer} from './parts/Footer';
+import {Header} from './parts/Header';
+import {HelpOverlay, TooSmall} from './parts/Help';
+import {Lines} from './parts/Lines';
+import {FlowPanel, SideBySide} from './panels/Flow';
+import {LivePanel} from './panels/Live';
+import {QuizPanel} from './panels/Quiz';
+import {RoomPanel} from './panels/Room';
+import {TablePanel} from './panels/Table';
+import {momentLines, sampleLines, snapshotLines, transcriptLines} from './panels/Text';
+import {VariablesPanel} from './panels/Variables';
+import {MIN_SIZE, useTerminalSize, WIDE} from './terminal';
+import {useLive} from './use-live';
+import {lessonFor, lessonView, liveView} from './view';
+
+const AUTOPLAY_MS = 2500;
+const RATE_WINDOW_MS = 5000;
+
+/** Requests answered per second over the last few seconds, from the history's arrival times. */
+function requestRate(state: LifecycleState, now: number): number {
+	let sent = 0;
+	for (let i = state.history.length - 1; i >= 0; i--) {
+		const {event, at} = state.history[i];
+		if (at === undefined || at < now - RATE_WINDOW_MS) break;
+		if (event.type === 'response.sent') sent++;
+	}
+	return sent / (RATE_WINDOW_MS / 1000);
+}
+const CHROME = 4; // header (2), title (1), footer (1)
+
+export function App({initial, onProgress, notice, live: source, leader, room, confirmQuit}: AppProps) {
+	const {exit} = useApp();
+	const size = useTerminalSize();
+	const [ui, setUi] = useState<UiState>(() => initialUi({...initial, notice, quiz: {index: 0, cursor: 0, answers: initial?.answers ?? {}, hints: {}}}));
+	const {lesson, table: lessonTable} = lessonFor(ui.variant);
+	const live = useLive(source);
+	const [, setRoomTick] = useState(0);
+
+	const view = useMemo(
+		() => (live ? liveView(live.state, ui.cursor, lesson.liveNotes) : lessonView(ui.variant, ui.step)),
+		[live?.state, ui.cursor, ui.variant, ui.step, lesson],
+	);
+	const history = live?.state.history;
+	const ctx: Context = {
+		quiz: lesson.quiz,
+		panels: room ? ROOM_PANEL : 9,
+		live: Boolean(live),
+		leader: Boolean(leader),
+		timeline: history?.length ? {first: history[0].seq, last: history[history.length - 1].seq} : live ? {first: 0, last: 0} : undefined,
+	};
+	const dispatch = (action: Action) => setUi(s => update(s, action, ctx));
+
+	// Autoplay: one timer, only while playing.
+	useEffect(() => {
+		if (!ui.playing) return;
+		const timer = setTimeout(() => dispatch({type: 'tick'}), AUTOPLAY_MS);
+		return () => clearTimeout(timer);
+	}, [ui.playing, ui.step]);
+
+	// Workshop: follow the instructor; redraw the room when it changes.
+	useEffect(() => {
+		if (!leader) return;
+		const follow = () => {
+			const at = leader.current();
+			dispatch({type: 'lead', step: at.step, panel: at.panel});
+		};
+		follow();
+		return leader.subscribe(follow);
+	}, [leader, ui.following]);
+	useEffect(() => room?.subscribe(() => setRoomTick(t => t + 1)), [room]);
+	// The Live panel's ages and rate move with the clock: tick only while it is on screen.
+	const [now, setNow] = useState(Date.now);
+	useEffect(() => {
+		if (!live || ui.panel !== 9) return;
+		const timer = setInterval(() => setNow(Date.now()), 1000);
+		return () => clearInterval(timer);
+	}, [Boolean(live), ui.panel]);
+
+	useEffect(() => {
+		const progress: Progress = {step: ui.step, panel: ui.panel, answers: ui.quiz.answers, following: ui.following};
+		onProgress?.(progress);
+	}, [ui.step, ui.panel, ui.quiz.answers, ui.following]);
+
+	const body = size.rows - 1 - CHROME;
+	useInput((input, key) => {
+		const intent = interpretKey(input, key, ui, ctx, Math.max(1, body - 2));
+		if (intent.kind === 'quit') {
+			const question = ui.confirm ? undefined : confirmQuit?.();
+			if (question) dispatch({type: 'confirm', question});
+			else exit();
+		} else if (intent.kind === 'live') {
+			live?.run(intent.command);
+		} else if (intent.kind === 'action') {
+			dispatch(intent.action);
+		}
+	});
+
+	if (size.columns < MIN_SIZE.columns || size.rows < MIN_SIZE.rows) {
+		return <TooSmall columns={size.columns} rows={size.rows} need={MIN_SIZE} />;
+	}
+
+	const width = size.columns;
+	const wide = width >= WIDE;
+	const scroll = ui.scroll[ui.panel] ?? 0;
+	const q = lesson.quiz[ui.quiz.index];
+	const hint = ui.quiz.hints[q.id] ? q.target : undefined;
+	const step = lesson.steps[view.step - 1];
+
+	let panel: React.ReactNode;
+	if (ui.overlay === 'help') {
+		const extra: Array<[string, string]> = [];
+		if (leader) extra.push(['f', 'follow the instructor (any navigation key stops)']);
+		if (room) extra.push(['0', 'the room: attendees and quiz results']);
+		panel = <HelpOverlay width={width} height={body} extra={extra} />;
+	} else {
+		const tableProps = {
+			rows: view.rows,
+			current: view.current,
+			hint: hint?.panel === 'table' && !live ? {row: hint.step, column: hint.column} : undefined,
+			total: live ? undefined : lesson.steps.length,
+		};
+		const flow = (w: number) => <FlowPanel width={w} height={body} view={view} lesson={lesson} scroll={scroll} hinted={hint?.panel === 'flow' ? hint.node : undefined} />;
+		const text = (lines: React.ReactNode[]) => <Lines lines={lines} height={body} offset={scroll} width={width} />;
+		switch (ui.panel) {
+			case 1:
+				panel = wide ? <SideBySide width={width} height={body} left={flow(78)} right={<TablePanel {...tableProps} width={width - 80} height={body} />} /> : flow(width);
+				break;
+			case 2:
+				panel = text(sampleLines(lesson, view.step, width));
+				break;
+			case 3:
+				panel = <TablePanel {...tableProps} width={width} height={body} />;
+				break;
+			case 4:
+				panel = (
+					<VariablesPanel
+						columns={view.tracker.columns}
+						rows={view.tracker.rows}
+						width={width}
+						height={body}
+						scroll={scroll}
+						hinted={hint?.panel === 'variables' ? hint.variable : undefined}
+						caption={live ? 'Columns: the inspected event (Now) and the events before it.' : 'Columns: the start, the checkpoints reached, and Now.'}
+					/>
+				);
+				break;
+			case 5:
+				panel = text(momentLines(lesson, view.step, width));
+				break;
+			case 6:
+				panel = <QuizPanel lesson={lesson} quiz={ui.quiz} table={lessonTable} width={width} height={body} scroll={scroll} />;
+				break;
+			case 7:
+				panel = text(snapshotLines(lesson, width));
+				break;
+			case 8:
+				panel = text(transcriptLines(lesson, width));
+				break;
+			case 9:
+				panel = (
+					<LivePanel
+						width={width}
+						height={body}
+						info={live && source ? {kind: source.kind, address: source.address, state: live.state, logs: live.logs, status: live.status, running: live.running, now, rps: requestRate(live.state, now)} : undefined}
+					/>
+				);
+				break;
+			default:
+				panel = room ? <RoomPanel lesson={lesson} summary={room.summary()} attendees={room.attendees()} width={width} height={body} scroll={scroll} /> : null;
+		}
+	}
+
+	const tag = [source ? `LIVE ${source.kind}` : undefined, ui.variant === 'preload' && !source ? '--preload' : undefined, ui.following ? 'following the instructor' : undefined, ui.playing ? '▶ autoplay' : undefined]
+		.filter(Boolean)
+		.join('  ');
+	const title = ui.confirm ?? ui.notice ?? `${view.step}. ${step.title}`;
+	return (
+		<Box flexDirection="column" width={width} height={size.rows - 1} overflow="hidden">
+			<Header width={width} position={view.position} panel={ui.panel} panels={ctx.panels} tag={tag || undefined} />
+			<Box width={width} height={1} overflow="hidden">
+				<Text bold color={ui.confirm ? 'red' : ui.notice ? 'magenta' : undefined} wrap="truncate-end">
+					{`${PANEL_TITLES[ui.panel - 1]} · ${title}`}
+				</Text>
+			</Box>
+			<Box width={width} height={body} overflow="hidden">
+				{panel}
+			</Box>
+			<Footer width={width} keys={footerKeys(ui, ctx)} />
+		</Box>
+	);
+}

@@ -1,0 +1,59 @@
+// Panel 9: the real server. Without one attached, how to attach one.
+import React from 'react';
+import {Text} from 'ink';
+import {liveWorkers, type LifecycleState} from '../../lifecycle/machine';
+import {wrap} from '../../lesson/plain';
+import {Lines, type Line} from '../parts/Lines';
+
+export interface LiveInfo {
+	kind: 'server' | 'gunicorn';
+	address: string;
+	state: LifecycleState;
+	logs: string[];
+	status?: string; // the result of the last command
+	rps: number;
+	now: number;
+	running: boolean;
+}
+
+const HOWTO = [
+	'This panel comes alive when the walkthrough is attached to a real pre-fork server:',
+	'',
+	'  gunicorn-walkthrough --live        our own pre-fork server (Node, no Python needed)',
+	'  gunicorn-walkthrough --gunicorn    real Gunicorn serving a small Django project',
+	'',
+	'Both take --workers N, --bind HOST:PORT, --timeout S and --preload. Then the flow, the table and the variables show real pids and requests, and here you can send requests (r, b), hang one past the timeout (s), kill a worker (k), add or remove workers (+ -), reload with HUP (g) and stop or start the server (x).',
+];
+
+export function liveLines(info: LiveInfo | undefined, width: number, height: number): Line[] {
+	if (!info) return HOWTO.flatMap(l => (l.startsWith('  ') ? [l] : l ? wrap(l, width - 1) : ['']));
+	const s = info.state;
+	const m = s.master;
+	const lines: Line[] = [
+		<Text wrap="truncate-end">
+			<Text bold>{info.kind === 'gunicorn' ? 'Gunicorn' : 'Server'} </Text>
+			{info.running ? `master pid ${m.pid || '…'}  on http://${info.address}  ${m.state}${m.preload ? '  --preload' : ''}` : 'stopped (x starts it)'}
+		</Text>,
+		<Text wrap="truncate-end">{`Workers wanted ${m.wanted}   served ${s.served}   ${info.rps.toFixed(1)} req/s`}</Text>,
+		<Text bold wrap="truncate-end">{'  pid      state     served  age'}</Text>,
+	];
+	for (const w of s.workers) {
+		const age = w.bornAt ? `${Math.max(0, Math.round((info.now - w.bornAt) / 1000))}s` : '';
+		const why = w.state === 'dead' ? ` (${w.exitReason ?? '?'})` : w.timedOut ? ' TIMEOUT' : '';
+		lines.push(
+			<Text wrap="truncate-end" dimColor={w.state === 'dead'} bold={w.state === 'busy'}>
+				{`${w.state === 'busy' ? '●' : w.state === 'dead' ? '✗' : ' '} ${String(w.pid).padEnd(8)} ${w.state.padEnd(9)} ${String(w.served).padStart(6)}  ${age.padEnd(6)}${why}`}
+			</Text>,
+		);
+	}
+	if (info.status) lines.push(<Text color="magenta" wrap="truncate-end">{`› ${info.status}`}</Text>);
+	lines.push(<Text bold wrap="truncate-end">Log</Text>);
+	const room = Math.max(2, height - lines.length - 1);
+	for (const log of info.logs.slice(-room)) lines.push(<Text dimColor wrap="truncate-end">{log}</Text>);
+	if (liveWorkers(s).length === 0 && info.running && m.state !== 'down') lines.push('No live worker right now.');
+	return lines;
+}
+
+export function LivePanel({info, width, height}: {info?: LiveInfo; width: number; height: number}) {
+	return <Lines lines={liveLines(info, width, height)} height={height} width={width} />;
+}

@@ -1,0 +1,35 @@
+// Panel 0 (workshop instructor): where every attendee is, and how the room does on the quiz.
+import React from 'react';
+import {Text} from 'ink';
+import type {Lesson} from '../../lesson/types';
+import type {Attendee} from '../contracts';
+import {PANEL_TITLES} from '../model';
+import {Lines, type Line} from '../parts/Lines';
+import {truncate} from './Table';
+
+export function roomLines(lesson: Lesson, summary: string, attendees: Attendee[]): Line[] {
+	const lines: Line[] = [<Text wrap="truncate-end">{summary}</Text>, ''];
+	lines.push(<Text bold wrap="truncate-end">{'Attendee        Step  Panel        Follow  Quiz'}</Text>);
+	if (attendees.length === 0) lines.push(<Text dimColor>No attendees yet.</Text>);
+	for (const a of attendees) {
+		const p = a.progress;
+		const right = lesson.quiz.filter(q => p.answers[q.id] === q.answer).length;
+		const answered = lesson.quiz.filter(q => p.answers[q.id] !== undefined).length;
+		lines.push(
+			<Text wrap="truncate-end">
+				{`${truncate(a.name, 15).padEnd(16)}${String(p.step).padStart(2)}/9  ${(PANEL_TITLES[p.panel - 1] ?? '?').padEnd(12)} ${(p.following ? 'yes' : 'no').padEnd(7)} ${right}/${answered} right`}
+			</Text>,
+		);
+	}
+	lines.push('', <Text bold wrap="truncate-end">Quiz, per question: answered / right</Text>);
+	lesson.quiz.forEach((q, i) => {
+		const answered = attendees.filter(a => a.progress.answers[q.id] !== undefined).length;
+		const right = attendees.filter(a => a.progress.answers[q.id] === q.answer).length;
+		lines.push(<Text wrap="truncate-end">{`${i + 1}. ${String(answered).padStart(3)} / ${String(right).padEnd(3)} ${q.question}`}</Text>);
+	});
+	return lines;
+}
+
+export function RoomPanel({lesson, summary, attendees, width, height, scroll}: {lesson: Lesson; summary: string; attendees: Attendee[]; width: number; height: number; scroll: number}) {
+	return <Lines lines={roomLines(lesson, summary, attendees)} height={height} offset={scroll} width={width} />;
+}

@@ -1,0 +1,98 @@
+// Panel 3: the execution table, derived from the machine's history. Rows appear as steps are
+// reached; the current row is marked ▶ and a hinted cell ». Columns shrink to fit the width.
+import React from 'react';
+import {Box, Text} from 'ink';
+import {Table} from 'ink-table';
+import type {TableRow} from '../../lifecycle/selectors';
+import type {TableColumn} from '../../lesson/types';
+
+const COLUMNS = [
+	['n', '#'],
+	['action', 'Action'],
+	['gunicorn', 'Gunicorn'],
+	['worker', 'Worker'],
+	['django', 'Django'],
+	['output', 'Output'],
+] as const;
+
+export const truncate = (text: string, width: number) => (text.length <= width ? text : width <= 1 ? text.slice(0, width) : text.slice(0, width - 1) + '…');
+
+/** Widths for each column's content so that the bordered table fits `width`. */
+export function fitWidths(natural: number[], width: number): number[] {
+	const overhead = natural.length * 2 + natural.length + 1; // padding and borders
+	const widths = [...natural];
+	let excess = widths.reduce((a, b) => a + b, 0) + overhead - width;
+	while (excess > 0) {
+		const widest = widths.indexOf(Math.max(...widths));
+		if (widths[widest] <= 3) break;
+		widths[widest]--;
+		excess--;
+	}
+	return widths;
+}
+
+const Cell = ({children}: React.PropsWithChildren<{column: number}>) => {
+	const text = String(children);
+	if (text.includes('▶')) return <Text bold color="yellow">{text}</Text>;
+	if (text.includes('»')) return <Text bold color="cyan">{text}</Text>;
+	return <Text>{text}</Text>;
+};
+const Skeleton = ({children}: React.PropsWithChildren) => <Text dimColor>{children}</Text>;
+const Heading = ({children}: React.PropsWithChildren) => <Text bold>{children}</Text>;
+
+interface Props {
+	rows: TableRow[];
+	current: number;
+	width: number;
+	height: number;
+	hint?: {row: number; column: TableColumn};
+	total?: number; // rows the table will have (9 in the lesson)
+}
+
+const DETAIL: Array<[keyof TableRow, string]> = [
+	['action', 'Action'],
+	['gunicorn', 'Gunicorn'],
+	['worker', 'Worker'],
+	['django', 'Django'],
+	['output', 'Output'],
+];
+
+export function TablePanel({rows, current, width, height, hint, total}: Props) {
+	// Narrow terminals truncate cells, so the current row is also spelled out in full below.
+	const detail = width < 150 && rows[current] ? DETAIL.length : 0;
+	// Each row costs two lines (separator and data); three for the top, heading and bottom, one for the caption.
+	const fit = Math.max(1, Math.floor((height - 4 - detail) / 2));
+	const start = Math.max(0, Math.min(current - fit + 1 + Math.floor(fit / 3), rows.length - fit));
+	const window = rows.slice(Math.max(0, start), Math.max(0, start) + fit);
+	const cells = window.map(row => {
+		const index = rows.indexOf(row);
+		return COLUMNS.map(([key]) => {
+			const value = key === 'n' ? `${index === current ? '▶' : ' '}${row.n}` : row[key];
+			return hint && hint.row === row.n && hint.column === key ? `» ${value}` : String(value);
+		});
+	});
+	const natural = COLUMNS.map(([, title], c) => Math.max(title.length, ...cells.map(r => r[c].length)));
+	const widths = fitWidths(natural, width);
+	const data = cells.map(r => Object.fromEntries(COLUMNS.map(([, title], c) => [title, truncate(r[c], widths[c])])));
+	const columns = COLUMNS.map(([, title], c) => truncate(title, widths[c]));
+	const shownFrom = Math.max(0, start) + 1;
+	const caption =
+		rows.length === 0
+			? 'No rows yet: step forward to fill the table.'
+			: `Rows ${shownFrom}-${shownFrom + window.length - 1} of ${rows.length}${total && total > rows.length ? ` (${total - rows.length} more to come)` : ''}  ▶ current${hint ? '  » hint' : ''}`;
+	return (
+		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			{rows.length > 0 && (
+				<Table data={data as never} columns={columns as never} cell={Cell} skeleton={Skeleton} header={Heading} />
+			)}
+			<Text dimColor wrap="truncate-end">{caption}</Text>
+			{detail > 0 &&
+				DETAIL.map(([key, title]) => (
+					<Text key={key} wrap="truncate-end">
+						<Text bold>{`${key === 'action' ? `▶${rows[current].n} ` : '   '}${title.padEnd(9)}`}</Text>
+						{String(rows[current][key])}
+					</Text>
+				))}
+		</Box>
+	);
+}

@@ -1,0 +1,31 @@
+// A window of pre-laid-out lines: the one way panels render text, so nothing ever wraps and
+// the frame height is exact. Shows where the window is when there is more than fits.
+import React from 'react';
+import {Box, Text} from 'ink';
+
+export type Line = React.ReactNode;
+
+export function clampScroll(offset: number, total: number, height: number): number {
+	return Math.max(0, Math.min(offset, total - height));
+}
+
+export function Lines({lines, height, offset = 0, width}: {lines: Line[]; height: number; offset?: number; width: number}) {
+	const scrollable = lines.length > height;
+	const room = scrollable ? height - 1 : height;
+	const start = clampScroll(offset, lines.length, room);
+	const shown = lines.slice(start, start + room);
+	return (
+		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			{shown.map((line, i) => (
+				<Box key={start + i} width={width} height={1} overflow="hidden">
+					{typeof line === 'string' ? <Text wrap="truncate-end">{line}</Text> : line}
+				</Box>
+			))}
+			{scrollable && (
+				<Text dimColor wrap="truncate-end">
+					{`${start > 0 ? '↑' : ' '}${start + room < lines.length ? '↓' : ' '} lines ${start + 1}-${start + shown.length} of ${lines.length}  (↑↓ PgUp PgDn)`}
+				</Text>
+			)}
+		</Box>
+	);
+}

@@ -1,0 +1,123 @@
+// Feeds a running server's events into the lifecycle machine, coalesced so a burst of
+// requests renders at a bounded rate, and runs the Live panel's commands.
+import {useCallback, useEffect, useRef, useState} from 'react';
+import type {LifecycleEvent} from '../lifecycle/events';
+import {initialState, reduce, type LifecycleState} from '../lifecycle/machine';
+import type {LiveSource} from '../live/source';
+import type {LiveCommand} from './model';
+
+const FLUSH_MS = 80; // at most ~12 renders a second from events
+const LOG_LINES = 200;
+
+export interface Live {
+	state: LifecycleState;
+	logs: string[];
+	status?: string;
+	running: boolean;
+	run(command: LiveCommand): void;
+}
+
+export function useLive(source: LiveSource | undefined): Live | undefined {
+	const [state, setState] = useState(initialState);
+	const [logs, setLogs] = useState<string[]>([]);
+	const [status, setStatus] = useState<string>();
+	const [running, setRunning] = useState(() => source?.running() ?? false);
+	const pending = useRef<Array<[LifecycleEvent, number]>>([]);
+	const pendingLogs = useRef<string[]>([]);
+	const timer = useRef<NodeJS.Timeout | undefined>(undefined);
+
+	useEffect(() => {
+		if (!source) return;
+		const flush = () => {
+			timer.current = undefined;
+			const events = pending.current;
+			const lines = pendingLogs.current;
+			pending.current = [];
+			pendingLogs.current = [];
+			if (events.length) setState(s => events.reduce((acc, [e, at]) => reduce(acc, e, at), s));
+			if (lines.length) setLogs(l => [...l, ...lines].slice(-LOG_LINES));
+			setRunning(source.running());
+		};
+		const schedule = () => {
+			timer.current ??= setTimeout(flush, FLUSH_MS);
+		};
+		const offs = [
+			source.onEvent(e => {
+				pending.current.push([e, Date.now()]);
+				schedule();
+			}),
+			source.onLog(line => {
+				pendingLogs.current.push(line);
+				schedule();
+			}),
+			source.onExit((code, signal) => {
+				// The process is gone: whatever the machine still thinks is running is not.
+				pending.current.push([{type: 'master.stopped', code: code ?? (signal ? 128 : 0)}, Date.now()]);
+				setStatus(`server exited (${signal ?? `code ${code}`}); x starts it again`);
+				schedule();
+			}),
+		];
+		setRunning(source.running());
+		return () => {
+			offs.forEach(off => off());
+			clearTimeout(timer.current);
+		};
+	}, [source]);
+
+	const run = useCallback(
+		(command: LiveCommand) => {
+			if (!source) return;
+			const live = source.running();
+			if (!live && command !== 'toggle') return setStatus('the server is stopped: x starts it');
+			const timeout = state.master.timeout;
+			switch (command) {
+				case 'request':
+					setStatus('GET / …');
+					void source.request('/').then(r => setStatus(r.status ? `GET / -> ${r.status} in ${Math.round(r.ms)} ms` : `GET / failed: ${r.error}`));
+					return;
+				case 'burst':
+					setStatus('burst of 200 requests …');
+					void source.burst(200).then(r => setStatus(`burst: ${r.sent} sent, ${r.ok} ok, ${r.failed} failed in ${(r.ms / 1000).toFixed(1)} s`));
+					return;
+				case 'slow': {
+					const path = `/slow?s=${timeout + 5}`;
+					setStatus(`GET ${path}: the worker will be silent past the ${timeout}s timeout …`);
+					void source.request(path).then(r => setStatus(r.status ? `GET ${path} -> ${r.status} after ${(r.ms / 1000).toFixed(1)} s` : `GET ${path}: no response after ${(r.ms / 1000).toFixed(1)} s (${r.error})`));
+					return;
+				}
+				case 'kill':
+					source.killWorker();
+					return setStatus('SIGKILL sent to a worker: watch the master replace it');
+				case 'add':
+					source.addWorker();
+					return setStatus('TTIN sent: one more worker');
+				case 'remove':
+					source.removeWorker();
+					return setStatus('TTOU sent: one fewer worker (never below 1)');
+				case 'reload':
+					source.reload();
+					return setStatus(`HUP sent: fresh workers, then the old ones retire${state.master.preload ? ' (--preload: the app code is NOT reloaded)' : ''}`);
+				case 'toggle':
+					if (live) {
+						setStatus('stopping: TERM to the server …');
+						void source.stop().then(() => {
+							setRunning(false);
+							setStatus('server stopped; x starts it again');
+						});
+					} else {
+						setStatus('starting the server …');
+						void source.start().then(
+							() => {
+								setRunning(true);
+								setStatus(`server started on ${source.address}`);
+							},
+							(error: Error) => setStatus(`could not start: ${error.message}`),
+						);
+					}
+			}
+		},
+		[source, state.master.timeout, state.master.preload],
+	);
+
+	return source ? {state, logs, status, running, run} : undefined;
+}

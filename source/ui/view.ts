@@ -1,0 +1,83 @@
+// What the panels show at the current position: the lesson's state after step N, or a real
+// server's state at the inspected event. Both come out of the same lifecycle machine.
+import type {LifecycleState} from '../lifecycle/machine';
+import {executionTable, lessonStepOf, nodeOf, replay, variableTracker, type FlowNode, type TableRow, type TrackerColumn, type TrackerRow} from '../lifecycle/selectors';
+import {buildLesson} from '../lesson/lesson';
+import {trackerColumns} from '../lesson/plain';
+import {playLesson, type Timeline} from '../lesson/timeline';
+import type {Lesson, Variant} from '../lesson/types';
+import {STEPS} from './model';
+
+export interface View {
+	state: LifecycleState; // at the current position
+	rows: TableRow[]; // execution table rows up to the current position
+	current: number; // index of the current row
+	lit?: FlowNode;
+	step: number; // the lesson step whose narration applies
+	tracker: {columns: TrackerColumn[]; rows: TrackerRow[]};
+	position: string; // "Step 3/9", "Event 57/120 live"
+	liveNote?: string; // live: what the inspected event means, when it is not a lesson step
+}
+
+const lessons = new Map<Variant, {lesson: Lesson; timeline: Timeline; table: TableRow[]}>();
+
+/** The lesson and its played timeline, built once per variant. */
+export function lessonFor(variant: Variant) {
+	let entry = lessons.get(variant);
+	if (!entry) {
+		const lesson = buildLesson(variant);
+		const timeline = playLesson(lesson);
+		entry = {lesson, timeline, table: executionTable(timeline.states[STEPS], timeline.cuts)};
+		lessons.set(variant, entry);
+	}
+	return entry;
+}
+
+export function lessonView(variant: Variant, step: number): View {
+	const {lesson, timeline, table} = lessonFor(variant);
+	const state = timeline.states[step];
+	const columns = trackerColumns(lesson, timeline.cuts, step);
+	if (!lesson.checkpoints.includes(step)) columns.push({label: 'Now', seq: timeline.cuts[step - 1]});
+	return {
+		state,
+		rows: table.slice(0, step),
+		current: step - 1,
+		lit: nodeOf(lesson.steps[step - 1].events.at(-1)!),
+		step,
+		tracker: {columns, rows: variableTracker(timeline.states[STEPS], columns)},
+		position: `Step ${step}/${STEPS}`,
+	};
+}
+
+/** Live rows kept on screen: the table is a window on the newest events. */
+export const LIVE_ROWS = 200;
+
+export function liveView(live: LifecycleState, cursor: number | undefined, notes: Record<string, string>): View {
+	const history = live.history;
+	if (history.length === 0) {
+		return {state: live, rows: [], current: -1, step: 1, tracker: {columns: [], rows: []}, position: 'Waiting for the server'};
+	}
+	const found = cursor === undefined ? -1 : history.findIndex(h => h.seq === cursor);
+	const index = found < 0 ? history.length - 1 : found;
+	const {event, seq} = history[index];
+	let state = live;
+	if (index < history.length - 1) replay(live, (s, h) => void (h.seq === seq && (state = s)));
+	const all = executionTable(live); // one row per kept event
+	const from = Math.max(0, all.length - LIVE_ROWS);
+	// The tracker: the inspected event and the few before it.
+	const columns: TrackerColumn[] = [4, 3, 2, 1, 0]
+		.map(back => history[index - back]?.seq)
+		.filter((x): x is number => x !== undefined)
+		.map(at => ({label: at === seq ? 'Now' : `#${at}`, seq: at}));
+	const note = event.type === 'worker.exited' ? notes[`worker.exited.${event.reason}`] : notes[event.type];
+	return {
+		state,
+		rows: all.slice(from),
+		current: index - from,
+		lit: nodeOf(event),
+		step: lessonStepOf(event),
+		tracker: {columns, rows: variableTracker(live, columns)},
+		position: `Event ${seq}/${live.seq}${cursor === undefined ? ' live' : ' paused'}`,
+		liveNote: note,
+	};
+}
