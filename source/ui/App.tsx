@@ -127,14 +127,16 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 			total: live ? undefined : lesson.steps.length,
 		};
 		const flow = (w: number) => <FlowPanel width={w} height={body} view={view} lesson={lesson} scroll={scroll} hinted={hint?.panel === 'flow' ? hint.node : undefined} />;
-		const text = (lines: React.ReactNode[]) => <Lines lines={lines} height={body} offset={scroll} width={width} />;
+		const text = (lines: React.ReactNode[], focus?: number) => <Lines lines={lines} height={body} offset={scroll} width={width} focus={focus} />;
 		switch (ui.panel) {
 			case 1:
 				panel = wide ? <SideBySide width={width} height={body} left={flow(78)} right={<TablePanel {...tableProps} width={width - 80} height={body} />} /> : flow(width);
 				break;
-			case 2:
-				panel = text(sampleLines(lesson, view.step, width));
+			case 2: {
+				const sample = sampleLines(lesson, view.step, width);
+				panel = text(sample.lines, sample.focus);
 				break;
+			}
 			case 3:
 				panel = <TablePanel {...tableProps} width={width} height={body} />;
 				break;

@@ -5,13 +5,16 @@ import {wrap} from '../../lesson/plain';
 import type {Lesson} from '../../lesson/types';
 import type {Line} from '../parts/Lines';
 
-export function sampleLines(lesson: Lesson, step: number, width: number): Line[] {
+/** The sample files with the current step's line marked; `focus` is that line's index. */
+export function sampleLines(lesson: Lesson, step: number, width: number): {lines: Line[]; focus?: number} {
 	const at = lesson.steps[step - 1].sample;
 	const lines: Line[] = [];
+	let focus: number | undefined;
 	lesson.samples.forEach((file, f) => {
 		lines.push(<Text bold color="green" wrap="truncate-end">{file.name}</Text>);
 		file.lines.forEach((code, l) => {
 			const lit = at?.file === f && at.line === l + 1;
+			if (lit) focus = lines.length;
 			lines.push(
 				<Text wrap="truncate-end" bold={lit} color={lit ? 'yellow' : undefined}>
 					{`${lit ? '▶' : ' '} ${String(l + 1).padStart(2)}  ${code}`}
@@ -22,7 +25,7 @@ export function sampleLines(lesson: Lesson, step: number, width: number): Line[]
 	});
 	lines.push(...wrap(lesson.sampleNote, width - 1));
 	lines.push('', at ? `▶ marks the line step ${step} runs.` : `Step ${step} runs inside Gunicorn, not in these files.`);
-	return lines;
+	return {lines, focus};
 }
 
 export function momentLines(lesson: Lesson, step: number, width: number): Line[] {

@@ -10,9 +10,11 @@ const KEYS: Array<[string, string]> = [
 	['↑ ↓ j k, PgUp PgDn', 'scroll a long panel'],
 	['v', 'switch between default and --preload'],
 	['Quiz: a-d, ↑ ↓ Enter', 'answer the question'],
-	['Quiz: h, [ ]', 'hint (lights the cell it points at); previous / next question'],
-	['Live: r b s', 'one request, a burst of 200, a slow one past the timeout'],
-	['Live: k + - g x', 'kill a worker, add / remove one, reload (HUP), stop / start'],
+	['Quiz: h', 'hint: lights the table cell or flow box it means'],
+	['Quiz: [ ]', 'previous / next question'],
+	['Live: r b s', 'a request, a burst of 200, one slower than --timeout'],
+	['Live: k + -', 'kill a worker; add / remove one (TTIN / TTOU)'],
+	['Live: g x', 'reload (HUP); stop / start the server'],
 	['?', 'this help'],
 	['Esc', 'close help or a question'],
 	['q, Ctrl+C', 'quit'],
@@ -38,7 +40,7 @@ export function HelpOverlay({width, height, extra}: {width: number; height: numb
 
 export function TooSmall({columns, rows, need}: {columns: number; rows: number; need: {columns: number; rows: number}}) {
 	const text = `Please enlarge the terminal to at least ${need.columns}x${need.rows} (now ${columns}x${rows}).`;
-	const line = text.length > columns ? `Need ${need.columns}x${need.rows}, have ${columns}x${rows}` : text;
+	const line = text.length > columns ? `Enlarge to ${need.columns}x${need.rows} (now ${columns}x${rows})` : text;
 	const top = Math.max(0, Math.floor((rows - 1) / 2) - 1);
 	return (
 		<Text>

@@ -9,10 +9,19 @@ export function clampScroll(offset: number, total: number, height: number): numb
 	return Math.max(0, Math.min(offset, total - height));
 }
 
-export function Lines({lines, height, offset = 0, width}: {lines: Line[]; height: number; offset?: number; width: number}) {
+interface Props {
+	lines: Line[];
+	height: number;
+	width: number;
+	offset?: number; // lines the learner scrolled
+	focus?: number; // a line that must be on screen when unscrolled (the lit sample line)
+}
+
+export function Lines({lines, height, offset = 0, width, focus}: Props) {
 	const scrollable = lines.length > height;
 	const room = scrollable ? height - 1 : height;
-	const start = clampScroll(offset, lines.length, room);
+	const shift = focus !== undefined && focus >= room - 2 ? focus - Math.floor(room / 2) : 0;
+	const start = clampScroll(offset + shift, lines.length, room);
 	const shown = lines.slice(start, start + room);
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">

@@ -1,0 +1,178 @@
+// The built CLI in a real pseudo-terminal: what a learner at an 80x24 SSH session sees.
+import {execFileSync, spawnSync} from 'node:child_process';
+import {mkdtempSync, readFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterEach, describe, expect, test} from 'vitest';
+import {childEnv, CLI, KEYS, TerminalSession} from './support/terminal';
+
+const sessions: TerminalSession[] = [];
+afterEach(() => {
+	for (const s of sessions.splice(0)) s.kill();
+});
+
+function start(args: string[] = [], size: {cols?: number; rows?: number} = {}, config = mkdtempSync(join(tmpdir(), 'gw-e2e-'))) {
+	const session = new TerminalSession(args, {...size, env: {XDG_CONFIG_HOME: config}});
+	sessions.push(session);
+	return session;
+}
+
+describe('at 80x24', () => {
+	test('steps, switches panels, answers the quiz, and nothing wraps', async () => {
+		const t = start();
+		await t.waitFor('Step 1/9');
+		expect((await t.screen())[23]).toBe(''); // the frame stays below the terminal's height
+		t.write(KEYS.right);
+		t.write('n');
+		await t.waitFor('Step 3/9');
+		t.write('3');
+		const table = await t.waitFor('[3 Table]');
+		expect(table).toMatch(/▶3/);
+		expect(table).toContain('4121 listening, 4122 listening');
+		expect(await t.wrappedRows()).toEqual([]);
+		t.write(KEYS.left);
+		await t.waitFor('Step 2/9');
+		t.write(KEYS.end);
+		await t.waitFor('Step 9/9');
+		t.write(KEYS.home);
+		await t.waitFor('Step 1/9');
+		for (const panel of ['1', '2', '4', '5', '7', '8', '9', '6']) {
+			t.write(panel);
+			await t.waitFor(new RegExp(`\\[${panel} `));
+			expect(await t.wrappedRows(), `panel ${panel}`).toEqual([]);
+		}
+		t.write('b');
+		await t.waitFor('Not quite: the answer is a)');
+		t.write(']');
+		await t.waitFor('Question 2/5');
+		t.write('h');
+		await t.waitFor('» Table, row 5, Django');
+		t.write('c');
+		await t.waitFor('✓ Correct.');
+		t.write('q');
+		expect((await t.exited).exitCode).toBe(0);
+		expect(t.output.lastIndexOf('\x1b[?25h')).toBeGreaterThan(t.output.lastIndexOf('\x1b[?25l'));
+	});
+
+	test('help overlay opens with ? and closes with Esc', async () => {
+		const t = start();
+		await t.waitFor('Step 1/9');
+		t.write('?');
+		await t.waitFor('Keys (the same on every panel)');
+		t.write(KEYS.esc);
+		await t.waitFor(s => !s.includes('Keys (the same') && s.includes('Step 1/9'));
+		t.write(KEYS.ctrlC);
+		expect((await t.exited).exitCode).toBe(0);
+	});
+
+	test('autoplay advances by itself and any key stops it', async () => {
+		const t = start();
+		await t.waitFor('Step 1/9');
+		t.write(' ');
+		await t.waitFor('▶ autoplay');
+		await t.waitFor('Step 2/9', 8000);
+		t.write('x');
+		await t.waitFor(s => !s.includes('▶ autoplay'));
+		const at = /Step (\d)\/9/.exec(await t.text())![1];
+		await new Promise(resolve => setTimeout(resolve, 3000));
+		expect(await t.text()).toContain(`Step ${at}/9`);
+		t.write('q');
+		await t.exited;
+	});
+
+	test('the terminal is back in cooked mode after quitting', async () => {
+		const config = mkdtempSync(join(tmpdir(), 'gw-e2e-'));
+		const session = new TerminalSession([], {env: {XDG_CONFIG_HOME: config}});
+		session.kill();
+		// Run the app and then stty in the same pseudo-terminal.
+		const {default: pty} = await import('node-pty');
+		const child = pty.spawn('/bin/sh', ['-c', `"${process.execPath}" "${CLI}"; stty -a`], {cols: 80, rows: 24, env: childEnv({XDG_CONFIG_HOME: config})});
+		let out = '';
+		child.onData(d => {
+			out += d;
+			if (out.includes('Step 1/9') && !out.includes('SENT')) {
+				out += 'SENT';
+				child.write('q');
+			}
+		});
+		await new Promise(resolve => child.onExit(resolve));
+		expect(out).toMatch(/[^-]icanon/);
+		expect(out).toMatch(/[^-]echo /);
+	});
+});
+
+describe('sizes', () => {
+	test('re-lays out on resize, asks for more room when too small, and recovers', async () => {
+		const t = start();
+		await t.waitFor('Step 1/9');
+		t.resize(130, 34);
+		// Wide: the flow and the execution table side by side.
+		const wide = await t.waitFor(s => s.includes('Client') && s.includes('Gunicorn') && s.includes('Output'));
+		expect(wide).toContain('[1 Flow]');
+		expect(await t.wrappedRows()).toEqual([]);
+		t.resize(50, 12);
+		const small = await t.waitFor('Enlarge to 70x18 (now 50x12)');
+		expect(small.split('\n').filter(l => l.trim()).length).toBe(1);
+		t.resize(80, 24);
+		await t.waitFor('Step 1/9');
+		expect(await t.wrappedRows()).toEqual([]);
+		t.write('q');
+		expect((await t.exited).exitCode).toBe(0);
+	});
+
+	test('starts too small and quits cleanly', async () => {
+		const t = start([], {cols: 40, rows: 10});
+		await t.waitFor('Enlarge to 70x18 (now 40x10)');
+		t.write(KEYS.ctrlC);
+		expect((await t.exited).exitCode).toBe(0);
+	});
+
+	test('SIGTERM restores the terminal', async () => {
+		const t = start();
+		await t.waitFor('Step 1/9');
+		process.kill(t.child.pid, 'SIGTERM');
+		await t.exited;
+		expect(t.output.lastIndexOf('\x1b[?25h')).toBeGreaterThan(t.output.lastIndexOf('\x1b[?25l'));
+	});
+});
+
+describe('flags and progress', () => {
+	test('--step and --panel pick the start; progress resumes; --reset starts over', async () => {
+		const config = mkdtempSync(join(tmpdir(), 'gw-e2e-'));
+		const a = start(['--step', '4', '--panel', 'table'], {}, config);
+		await a.waitFor(s => s.includes('Step 4/9') && s.includes('[3 Table]'));
+		a.write('n');
+		await a.waitFor('Step 5/9');
+		a.write('q');
+		await a.exited;
+		expect(JSON.parse(readFileSync(join(config, 'gunicorn-walkthrough', 'progress.json'), 'utf8'))).toMatchObject({step: 5, panel: 3});
+		const b = start([], {}, config);
+		await b.waitFor(s => s.includes('Step 5/9') && s.includes('Resumed at step 5'));
+		b.write('q');
+		await b.exited;
+		const c = start(['--reset'], {}, config);
+		await c.waitFor(s => s.includes('Step 1/9') && s.includes('[1 Flow]'));
+		c.write('q');
+		await c.exited;
+	});
+
+	test('bad input: one line on stderr, exit 2, no stack trace', () => {
+		for (const args of [['--step', '12'], ['--bogus'], ['--panel', 'nope'], ['--port', '22'], ['frobnicate']]) {
+			const r = spawnSync(process.execPath, [CLI, ...args], {encoding: 'utf8', env: childEnv()});
+			expect(r.status, args.join(' ')).toBe(2);
+			expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+			expect(r.stderr).toMatch(/^gunicorn-walkthrough: /);
+			expect(r.stderr).not.toMatch(/\n\s+at /);
+		}
+	});
+
+	test('piped output is the plain lesson, with no escape codes', () => {
+		const out = execFileSync(process.execPath, [CLI], {encoding: 'utf8', env: childEnv()});
+		expect(out).not.toContain('\x1b');
+		for (const section of ['Concept flow', 'Execution sample', 'Execution table', 'Variable tracker', 'Key moments', 'Quiz', 'Concept snapshot', 'Transcript']) {
+			expect(out).toContain(section);
+		}
+		const forced = execFileSync(process.execPath, [CLI, '--plain'], {encoding: 'utf8', env: childEnv({FORCE_COLOR: '1'})});
+		expect(forced).toContain('\x1b[1m');
+	});
+});

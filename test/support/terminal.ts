@@ -1,0 +1,86 @@
+// Runs the built CLI in a real pseudo-terminal (node-pty) and reads its screen through a
+// real terminal emulator (@xterm/headless), as a person at that terminal would see it.
+import {fileURLToPath} from 'node:url';
+import pty from 'node-pty';
+import xterm from '@xterm/headless';
+
+export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+/** The environment for children: no CI variables (Ink prints only the last frame under CI). */
+export function childEnv(extra: Record<string, string> = {}): Record<string, string> {
+	const env: Record<string, string> = {};
+	for (const [key, value] of Object.entries(process.env)) {
+		if (value === undefined || key === 'CI' || key.startsWith('CI_') || key === 'GITHUB_ACTIONS' || key === 'CONTINUOUS_INTEGRATION') continue;
+		env[key] = value;
+	}
+	return {...env, TERM: 'xterm-256color', ...extra};
+}
+
+export class TerminalSession {
+	readonly term: InstanceType<typeof xterm.Terminal>;
+	readonly child: pty.IPty;
+	output = '';
+	readonly exited: Promise<{exitCode: number; signal?: number}>;
+	private pending = Promise.resolve();
+
+	constructor(args: string[], {cols = 80, rows = 24, env = {}}: {cols?: number; rows?: number; env?: Record<string, string>} = {}) {
+		this.term = new xterm.Terminal({cols, rows, allowProposedApi: true});
+		this.child = pty.spawn(process.execPath, [CLI, ...args], {name: 'xterm-256color', cols, rows, env: childEnv(env)});
+		this.child.onData(data => {
+			this.output += data;
+			this.pending = this.pending.then(() => new Promise<void>(resolve => this.term.write(data, resolve)));
+		});
+		this.exited = new Promise(resolve => this.child.onExit(resolve));
+	}
+
+	/** The screen as text lines, right-trimmed. */
+	async screen(): Promise<string[]> {
+		await this.pending;
+		const buffer = this.term.buffer.active;
+		const lines: string[] = [];
+		for (let y = 0; y < this.term.rows; y++) lines.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
+		return lines;
+	}
+
+	async text(): Promise<string> {
+		return (await this.screen()).join('\n');
+	}
+
+	/** Waits until the screen satisfies the test (a string it contains, or a predicate). */
+	async waitFor(test: string | RegExp | ((screen: string) => boolean), timeoutMs = 10_000): Promise<string> {
+		const ok = (s: string) => (typeof test === 'string' ? s.includes(test) : test instanceof RegExp ? test.test(s) : test(s));
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const screen = await this.text();
+			if (ok(screen)) return screen;
+			if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(test)}; screen:\n${screen}`);
+			await new Promise(resolve => setTimeout(resolve, 50));
+		}
+	}
+
+	write(keys: string): void {
+		this.child.write(keys);
+	}
+
+	resize(cols: number, rows: number): void {
+		this.term.resize(cols, rows);
+		this.child.resize(cols, rows);
+	}
+
+	/** Screen rows that continue a row the terminal wrapped (xterm marks them isWrapped). */
+	async wrappedRows(): Promise<number[]> {
+		await this.pending;
+		const buffer = this.term.buffer.active;
+		const rows: number[] = [];
+		for (let y = 0; y < this.term.rows; y++) if (buffer.getLine(buffer.viewportY + y)?.isWrapped) rows.push(y);
+		return rows;
+	}
+
+	kill(): void {
+		try {
+			this.child.kill('SIGKILL');
+		} catch {}
+	}
+}
+
+export const KEYS = {right: '\x1b[C', left: '\x1b[D', up: '\x1b[A', down: '\x1b[B', home: '\x1b[H', end: '\x1b[F', tab: '\t', shiftTab: '\x1b[Z', esc: '\x1b', enter: '\r', ctrlC: '\x03', pageDown: '\x1b[6~', pageUp: '\x1b[5~'};
