@@ -125,7 +125,7 @@ export function parseBind(value: string): {host: string; port: number} | undefin
 	if (!match) return undefined;
 	const port = Number(match[3]);
 	if (port > 65535) return undefined;
-	return {host: match[1] ?? (match[2] || '127.0.0.1'), port};
+	return {host: match[1] || match[2] || '127.0.0.1', port};
 }
 
 function panelNumber(value: string | undefined): number | undefined {

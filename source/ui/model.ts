@@ -188,7 +188,7 @@ export function interpretKey(input: string, key: Key, s: UiState, ctx: Context, 
 
 	const quiz = s.panel === 6;
 	if (quiz) {
-		const letter = 'abcd'.indexOf(input);
+		const letter = input.length === 1 ? 'abcd'.indexOf(input) : -1;
 		if (letter >= 0 && letter < ctx.quiz[s.quiz.index].options.length) return act({type: 'quizAnswer', option: letter});
 		if (key.upArrow || input === 'k') return act({type: 'quizMove', by: -1});
 		if (key.downArrow || input === 'j') return act({type: 'quizMove', by: 1});
