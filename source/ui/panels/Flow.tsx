@@ -75,7 +75,7 @@ export function flowLines({width, view, lesson, hinted}: Omit<Props, 'height' | 
 		row((node, lit) => (lit ? '║' : '│') + center(LABELS[node]) + (lit ? '║' : '│'), () => '─▶'.slice(0, gap)),
 		row((_, lit) => bottom(lit), () => ' '.repeat(gap)),
 		row(node => ' ' + center(under(node, view.state)) + ' ', () => ' '.repeat(gap)),
-		row((node, lit) => ' ' + center(lit ? '▲ now' : node === hinted ? '? hint' : '') + ' ', () => ' '.repeat(gap)),
+		row((node, lit) => ' ' + center(lit && node === hinted ? '▲ now ?' : lit ? '▲ now' : node === hinted ? '? hint' : '') + ' ', () => ' '.repeat(gap)),
 	];
 	const step = lesson.steps[view.step - 1];
 	if (view.liveNote) for (const text of wrap(view.liveNote, width - 1)) lines.push(<Text color="magenta" wrap="truncate-end">{text}</Text>);

@@ -62,7 +62,9 @@ export function TablePanel({rows, current, width, height, hint, total}: Props) {
 	const detail = width < 150 && rows[current] ? DETAIL.length : 0;
 	// Each row costs two lines (separator and data); three for the top, heading and bottom, one for the caption.
 	const fit = Math.max(1, Math.floor((height - 4 - detail) / 2));
-	const start = Math.max(0, Math.min(current - fit + 1 + Math.floor(fit / 3), rows.length - fit));
+	// Keep the hinted row in view when there is one, else the current row.
+	const focus = hint && hint.row <= rows.length ? hint.row - 1 : current;
+	const start = Math.max(0, Math.min(focus - fit + 1 + Math.floor(fit / 3), rows.length - fit));
 	const window = rows.slice(Math.max(0, start), Math.max(0, start) + fit);
 	const cells = window.map(row => {
 		const index = rows.indexOf(row);

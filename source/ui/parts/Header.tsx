@@ -14,7 +14,9 @@ interface Props {
 
 /** Title, position and the panel tabs; the current tab is bracketed, not only coloured. */
 export const Header = React.memo(function Header({width, position, panel, panels, tag}: Props) {
-	const titles = width < 100 ? SHORT_TITLES : PANEL_TITLES;
+	// Full titles when they fit, else short ones; each tab costs its label plus two.
+	const fits = PANEL_TITLES.slice(0, panels).reduce((n, t) => n + t.length + 4, 0) <= width;
+	const titles = fits ? PANEL_TITLES : SHORT_TITLES;
 	return (
 		<Box flexDirection="column" width={width}>
 			<Box width={width} height={1} overflow="hidden">

@@ -1,0 +1,218 @@
+// The App rendered by ink-testing-library: panels show the machine's state, keys route,
+// a live source's events reach the table and panel 9, a workshop's room and leader work.
+import React from 'react';
+import {render} from 'ink-testing-library';
+import {afterEach, describe, expect, test} from 'vitest';
+import type {LifecycleEvent} from '../source/lifecycle/events';
+import type {LiveSource} from '../source/live/source';
+import {App} from '../source/ui/App';
+import type {Attendee, Leader, Progress, Room} from '../source/ui/contracts';
+
+const tick = (ms = 30) => new Promise(resolve => setTimeout(resolve, ms));
+let cleanup: Array<() => void> = [];
+afterEach(() => {
+	cleanup.forEach(f => f());
+	cleanup = [];
+});
+
+function mount(element: React.ReactElement) {
+	const app = render(element);
+	cleanup.push(app.unmount);
+	const press = async (...keys: string[]) => {
+		for (const k of keys) {
+			app.stdin.write(k);
+			await tick();
+		}
+	};
+	return {...app, press, frame: () => app.lastFrame() ?? ''};
+}
+
+/** A LiveSource double: the test emits events and sees which commands the App sent. */
+class FakeSource implements LiveSource {
+	readonly kind = 'server' as const;
+	readonly address = '127.0.0.1:9999';
+	calls: string[] = [];
+	private listeners: Array<(e: LifecycleEvent) => void> = [];
+	private logListeners: Array<(l: string) => void> = [];
+	emit(...events: LifecycleEvent[]) {
+		for (const e of events) this.listeners.forEach(l => l(e));
+	}
+	log(line: string) {
+		this.logListeners.forEach(l => l(line));
+	}
+	onEvent(l: (e: LifecycleEvent) => void) {
+		this.listeners.push(l);
+		return () => void (this.listeners = this.listeners.filter(x => x !== l));
+	}
+	onLog(l: (line: string) => void) {
+		this.logListeners.push(l);
+		return () => void (this.logListeners = this.logListeners.filter(x => x !== l));
+	}
+	onExit() {
+		return () => {};
+	}
+	running() {
+		return true;
+	}
+	async request(path: string) {
+		this.calls.push(`request ${path}`);
+		return {status: 200, ms: 3};
+	}
+	async burst(n: number) {
+		this.calls.push(`burst ${n}`);
+		return {sent: n, ok: n, failed: 0, ms: 900};
+	}
+	killWorker() {
+		this.calls.push('kill');
+	}
+	addWorker() {
+		this.calls.push('ttin');
+	}
+	removeWorker() {
+		this.calls.push('ttou');
+	}
+	reload() {
+		this.calls.push('hup');
+	}
+	async stop() {
+		this.calls.push('stop');
+	}
+	async start() {
+		this.calls.push('start');
+	}
+}
+
+const RIGHT = '\x1b[C';
+const LEFT = '\x1b[D';
+
+describe('the walkthrough', () => {
+	test('each step lights its flow node and fills the table row by row', async () => {
+		const app = mount(<App />);
+		expect(app.frame()).toContain('Step 1/9');
+		expect(app.frame()).toMatch(/╔═+╗/);
+		await app.press(RIGHT, RIGHT, RIGHT, RIGHT);
+		expect(app.frame()).toContain('Step 5/9');
+		expect(app.frame()).toContain('View pages.views.home running');
+		await app.press('3');
+		const table = app.frame();
+		expect(table).toMatch(/▶5/);
+		expect(table).toContain('Rows 1-5 of 5 (4 more to come)');
+		expect(table).not.toMatch(/│\s+6 │/);
+	});
+
+	test('v switches to --preload and the table says where the app lives', async () => {
+		const app = mount(<App initial={{step: 2, panel: 3}} />);
+		expect(app.frame()).toContain('Not loaded');
+		await app.press('v');
+		expect(app.frame()).toContain('--preload');
+		expect(app.frame()).toContain('Loaded in master (--preload)');
+	});
+
+	test('the quiz explains answers and its hint lights the table cell', async () => {
+		const progress: Progress[] = [];
+		const app = mount(<App initial={{step: 9, panel: 6}} onProgress={p => progress.push(p)} />);
+		await app.press('b');
+		expect(app.frame()).toContain('Not quite: the answer is a)');
+		await app.press('h');
+		expect(app.frame()).toContain('» Table, row 3, Worker');
+		await app.press('3');
+		expect(app.frame()).toMatch(/│ » 4121 listen/);
+		expect(progress.at(-1)?.answers).toEqual({'workers-after-fork': 1});
+	});
+
+	test('a hint on the flow marks the box, not only with colour', async () => {
+		const app = mount(<App initial={{panel: 6, step: 5}} />);
+		await app.press(']', ']', ']', ']', 'h', '1');
+		expect(app.frame()).toContain('? hint');
+		expect(app.frame()).toContain('▲ now');
+	});
+
+	test('too small a terminal gets one line', async () => {
+		const app = mount(<App />);
+		Object.defineProperty(app.stdout, 'columns', {value: 40, configurable: true});
+		app.stdout.emit('resize');
+		await tick();
+		expect(app.frame().trim()).toBe('Enlarge to 70x18 (now 40x24)');
+	});
+});
+
+describe('attached to a live server', () => {
+	const boot: LifecycleEvent[] = [
+		{type: 'master.starting', pid: 500, command: 'serve', workers: 2, preload: false, timeout: 3},
+		{type: 'socket.bound', address: '127.0.0.1:9999'},
+		{type: 'worker.forked', pid: 501},
+		{type: 'app.loaded', pid: 501, where: 'worker', app: 'app'},
+		{type: 'worker.ready', pid: 501},
+	];
+
+	test('real pids reach panel 9 and the flow; keys send commands', async () => {
+		const source = new FakeSource();
+		const app = mount(<App live={source} initial={{panel: 9}} />);
+		source.emit(...boot);
+		source.log('[2026-11-25 00:00:00 +0000] [500] [INFO] Booting worker with pid: 501');
+		await tick(200);
+		const nine = app.frame();
+		expect(nine).toContain('master pid 500');
+		expect(nine).toMatch(/501\s+idle/);
+		expect(nine).toContain('Booting worker with pid: 501');
+		expect(nine).toContain('LIVE server');
+		await app.press('r', 'b', 's', 'k', '+', '-', 'g', 'x');
+		expect(source.calls).toEqual(['request /', 'burst 200', 'request /slow?s=8', 'kill', 'ttin', 'ttou', 'hup', 'stop']);
+		await app.press('1');
+		expect(app.frame()).toContain('Event 5/5 live');
+		expect(app.frame()).toContain('501 listening');
+	});
+
+	test('arrows inspect earlier events; a timeout is explained', async () => {
+		const source = new FakeSource();
+		const app = mount(<App live={source} initial={{panel: 1}} />);
+		source.emit(...boot, {type: 'request.accepted', pid: 501, id: 'a', method: 'GET', path: '/slow'}, {type: 'worker.timeout', pid: 501}, {type: 'worker.exited', pid: 501, reason: 'timeout', signal: 'SIGABRT'});
+		await tick(200);
+		expect(app.frame()).toContain('Event 8/8 live');
+		expect(app.frame()).toContain('silent past --timeout');
+		await app.press(LEFT, LEFT);
+		expect(app.frame()).toContain('Event 6/8 paused');
+		expect(app.frame()).toContain('501 busy');
+		await app.press('3');
+		expect(app.frame()).toMatch(/▶\s*6/);
+	});
+});
+
+describe('in a workshop', () => {
+	test('an attendee follows the leader with f until they navigate', async () => {
+		let at = {step: 4, panel: 2};
+		const listeners = new Set<() => void>();
+		const leader: Leader = {current: () => at, subscribe: l => (listeners.add(l), () => void listeners.delete(l))};
+		const app = mount(<App leader={leader} />);
+		expect(app.frame()).toContain('Step 1/9');
+		await app.press('f');
+		expect(app.frame()).toContain('Step 4/9');
+		expect(app.frame()).toContain('following the instructor');
+		at = {step: 6, panel: 3};
+		listeners.forEach(l => l());
+		await tick();
+		expect(app.frame()).toContain('Step 6/9');
+		expect(app.frame()).toContain('[3 Table]');
+		await app.press(RIGHT);
+		expect(app.frame()).toContain('Step 7/9');
+		expect(app.frame()).not.toContain('following the instructor');
+	});
+
+	test('the instructor sees the room and is asked before quitting', async () => {
+		const attendees: Attendee[] = [
+			{id: '1', name: 'ada', progress: {step: 5, panel: 6, answers: {'workers-after-fork': 0, 'view-runs': 1}, following: true}},
+			{id: '2', name: 'linus', progress: {step: 2, panel: 1, answers: {'workers-after-fork': 0}, following: false}},
+		];
+		const room: Room = {summary: () => 'ssh -p 2222 127.0.0.1  SHA256:abc  2 attendees', attendees: () => attendees, subscribe: () => () => {}};
+		const app = mount(<App room={room} confirmQuit={() => '2 attendees connected. Quit? y/n'} />);
+		await app.press('0');
+		const frame = app.frame();
+		expect(frame).toContain('[0 Room]');
+		expect(frame).toMatch(/ada\s+5\/9\s+Quiz\s+yes\s+1\/2 right/);
+		expect(frame).toMatch(/linus\s+2\/9\s+Flow\s+no\s+1\/1 right/);
+		expect(frame).toMatch(/1\.\s+2 \/ 2/); // question 1: two answered, two right
+		expect(frame).toMatch(/2\.\s+1 \/ 0/);
+		await app.press('q');
+		expect(app.frame()).toContain('2 attendees connected. Quit? y/n');
+	});
+});
