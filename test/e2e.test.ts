@@ -166,6 +166,24 @@ describe('flags and progress', () => {
 		}
 	});
 
+	test('NO_COLOR turns colour off; FORCE_COLOR wins over it', async () => {
+		const sgrColour = /\x1b\[(?:3\d|9\d|4\d)(?:;\d+)*m/;
+		const plain = new TerminalSession([], {env: {NO_COLOR: '1', XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gw-e2e-'))}});
+		sessions.push(plain);
+		await plain.waitFor('Step 1/9');
+		plain.write('3');
+		await plain.waitFor('[3 Table]');
+		expect(plain.output).not.toMatch(sgrColour);
+		expect(await plain.text()).toContain('[3 Table]'); // the current tab is marked by brackets, not only colour
+		const coloured = new TerminalSession([], {env: {NO_COLOR: '1', FORCE_COLOR: '1', XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gw-e2e-'))}});
+		sessions.push(coloured);
+		await coloured.waitFor('Step 1/9');
+		expect(coloured.output).toMatch(sgrColour);
+		plain.write('q');
+		coloured.write('q');
+		await Promise.all([plain.exited, coloured.exited]);
+	});
+
 	test('piped output is the plain lesson, with no escape codes', () => {
 		const out = execFileSync(process.execPath, [CLI], {encoding: 'utf8', env: childEnv()});
 		expect(out).not.toContain('\x1b');

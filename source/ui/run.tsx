@@ -7,6 +7,7 @@ import type {Invocation} from '../cli/args';
 import type {LiveSource} from '../live/source';
 import {ProgressStore} from '../progress/store';
 import {App} from './App';
+import {applyColourPreference} from './colour';
 
 type Walkthrough = Extract<Invocation, {mode: 'walkthrough'}>;
 
@@ -43,19 +44,28 @@ export async function runWalkthrough(inv: Walkthrough): Promise<number> {
 		}
 		source = started;
 	}
+	applyColourPreference();
 	const initial = {...loaded.progress, ...(inv.step ? {step: inv.step} : {}), ...(inv.panel ? {panel: inv.panel} : {}), ...(source && !inv.panel ? {panel: 9} : {})};
 	const app = render(
 		<App initial={initial} notice={loaded.notice} live={source} onProgress={p => store.save(p)} />,
 		{exitOnCtrlC: false, incrementalRendering: true, maxFps: 30},
 	);
 	const stop = () => app.unmount();
+	// A crash still restores the terminal (Ink's unmount turns raw mode off, shows the cursor).
+	const crash = (error: unknown) => {
+		app.unmount();
+		process.stderr.write(`gunicorn-walkthrough: ${error instanceof Error ? error.message : String(error)}\n`);
+		process.exitCode = 1;
+	};
 	process.once('SIGTERM', stop);
 	process.once('SIGHUP', stop);
+	process.once('uncaughtException', crash);
 	try {
 		await app.waitUntilExit();
 	} finally {
 		process.off('SIGTERM', stop);
 		process.off('SIGHUP', stop);
+		process.off('uncaughtException', crash);
 		await source?.stop();
 	}
 	if (store.notice) process.stderr.write(`${store.notice}\n`);
