@@ -107,7 +107,7 @@ describe('sizes', () => {
 		await t.waitFor('Step 1/9');
 		t.resize(130, 34);
 		// Wide: the flow and the execution table side by side.
-		const wide = await t.waitFor(s => s.includes('Client') && s.includes('Gunicorn') && s.includes('Output'));
+		const wide = await t.waitFor(s => s.includes('│ Client') && /│ Action\s+│ Worker\s+│ Django/.test(s));
 		expect(wide).toContain('[1 Flow]');
 		expect(await t.wrappedRows()).toEqual([]);
 		t.resize(50, 12);

@@ -157,7 +157,7 @@ describe('derived views', () => {
 			Master: ['not running', 'running', 'running'],
 			Workers: ['none', '1 listening', '1 busy/1'],
 			'Django app': ['not loaded', 'loaded', 'in view'],
-			Request: ['none', 'none', 'GET / django'],
+			Request: ['none', 'none', 'GET / in view'],
 			Served: ['0', '0', '0'],
 		});
 	});

@@ -110,7 +110,8 @@ const TRACKED: Array<[string, (s: LifecycleState) => string]> = [
 	['Request', s => {
 		const r = s.last;
 		if (!r) return 'none';
-		return r.phase === 'sent' ? `${r.status} sent` : r.phase === 'aborted' ? 'lost' : `${r.method} ${r.path} ${r.phase}`;
+		const where = {accepted: 'accepted', wsgi: 'in app', django: 'in view', returned: 'ready', sent: 'sent', aborted: 'lost'}[r.phase];
+		return r.phase === 'returned' || r.phase === 'sent' ? `${r.status} ${where}` : `${r.method} ${r.path} ${where}`;
 	}],
 	['Served', s => String(s.served)],
 ];

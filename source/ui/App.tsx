@@ -130,7 +130,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 		const text = (lines: React.ReactNode[], focus?: number) => <Lines lines={lines} height={body} offset={scroll} width={width} focus={focus} />;
 		switch (ui.panel) {
 			case 1:
-				panel = wide ? <SideBySide width={width} height={body} left={flow(78)} right={<TablePanel {...tableProps} width={width - 80} height={body} />} /> : flow(width);
+				panel = wide ? <SideBySide width={width} height={body} left={flow(78)} right={<TablePanel {...tableProps} width={width - 80} height={body} compact />} /> : flow(width);
 				break;
 			case 2: {
 				const sample = sampleLines(lesson, view.step, width);

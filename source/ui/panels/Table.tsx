@@ -47,6 +47,7 @@ interface Props {
 	height: number;
 	hint?: {row: number; column: TableColumn};
 	total?: number; // rows the table will have (9 in the lesson)
+	compact?: boolean; // beside the flow: fewer columns, no detail
 }
 
 const DETAIL: Array<[keyof TableRow, string]> = [
@@ -57,9 +58,10 @@ const DETAIL: Array<[keyof TableRow, string]> = [
 	['output', 'Output'],
 ];
 
-export function TablePanel({rows, current, width, height, hint, total}: Props) {
+export function TablePanel({rows, current, width, height, hint, total, compact}: Props) {
+	const shown = compact ? COLUMNS.filter(([key]) => key === 'n' || key === 'action' || key === 'worker' || key === 'django') : COLUMNS;
 	// Narrow terminals truncate cells, so the current row is also spelled out in full below.
-	const detail = width < 150 && rows[current] ? DETAIL.length : 0;
+	const detail = !compact && width < 150 && rows[current] ? DETAIL.length : 0;
 	// Each row costs two lines (separator and data); three for the top, heading and bottom, one for the caption.
 	const fit = Math.max(1, Math.floor((height - 4 - detail) / 2));
 	// Keep the hinted row in view when there is one, else the current row.
@@ -68,15 +70,15 @@ export function TablePanel({rows, current, width, height, hint, total}: Props) {
 	const window = rows.slice(Math.max(0, start), Math.max(0, start) + fit);
 	const cells = window.map(row => {
 		const index = rows.indexOf(row);
-		return COLUMNS.map(([key]) => {
+		return shown.map(([key]) => {
 			const value = key === 'n' ? `${index === current ? '▶' : ' '}${row.n}` : row[key];
 			return hint && hint.row === row.n && hint.column === key ? `» ${value}` : String(value);
 		});
 	});
-	const natural = COLUMNS.map(([, title], c) => Math.max(title.length, ...cells.map(r => r[c].length)));
+	const natural = shown.map(([, title], c) => Math.max(title.length, ...cells.map(r => r[c].length)));
 	const widths = fitWidths(natural, width);
-	const data = cells.map(r => Object.fromEntries(COLUMNS.map(([, title], c) => [title, truncate(r[c], widths[c])])));
-	const columns = COLUMNS.map(([, title], c) => truncate(title, widths[c]));
+	const data = cells.map(r => Object.fromEntries(shown.map(([, title], c) => [title, truncate(r[c], widths[c])])));
+	const columns = shown.map(([, title], c) => truncate(title, widths[c]));
 	const shownFrom = Math.max(0, start) + 1;
 	const caption =
 		rows.length === 0
