@@ -77,10 +77,10 @@ export function plainLesson(colour = forcedColour()): string {
 	}
 
 	heading('With --preload');
-	para('Run the same command with --preload and steps 2 and 3 change:');
+	para('Run the same command with --preload and the first three steps change:');
 	const preloadPlay = playLesson(preload);
 	const preloadRows = executionTable(preloadPlay.states[preload.steps.length], preloadPlay.cuts);
-	for (const i of [1, 2]) para(`Step ${i + 1}. ${preload.steps[i].title}. Django: ${preloadRows[i].django}.`, '  ');
+	for (const i of [0, 1, 2]) para(`Step ${i + 1}. ${preload.steps[i].title}. Django: ${preloadRows[i].django}.`, '  ');
 	for (const note of lesson.preloadNotes) para(`- ${note}`, '  ');
 
 	heading('Key moments');

@@ -42,27 +42,29 @@ export function lessonSteps(variant: Variant): Step[] {
 
 	return [
 		{
-			title: 'You run gunicorn: the master starts',
-			events: [{type: 'master.starting', pid: MASTER, command, workers: 2, preload, timeout: 30}],
-			narration: [
-				`One process starts: the master, which Gunicorn's code calls the arbiter (pid ${MASTER} here). It reads the settings: two workers, the default address ${ADDRESS}, a 30 second timeout.`,
-				`"${APP}" names the app: import the module myproject.wsgi and use the object called application in it. The master will never handle a request itself. Its job is to keep the right number of healthy workers alive.`,
-			],
-			sample: {file: 0, line: 1},
-		},
-		{
-			title: preload ? 'The master binds the socket and imports the app' : 'The master binds the listening socket',
+			title: preload ? 'You run gunicorn --preload: the master starts and imports the app' : 'You run gunicorn: the master starts',
 			events: [
-				{type: 'socket.bound', address: ADDRESS},
+				{type: 'master.starting', pid: MASTER, command, workers: 2, preload, timeout: 30},
 				...(preload ? [{type: 'app.loaded', pid: MASTER, where: 'master', app: APP} as LifecycleEvent] : []),
 			],
 			narration: [
-				`The master opens ${ADDRESS} before it forks anything. Every worker will inherit this one socket, so all of them accept connections from the same queue and nobody has to route requests between them.`,
+				`One process starts: the master, which Gunicorn's code calls the arbiter (pid ${MASTER} here). It reads the settings: two workers, the default address ${ADDRESS}, a 30 second timeout.`,
 				preload
-					? 'With --preload the master now imports myproject.wsgi itself: Django is set up once, in the master, and every fork will start with it already in memory.'
-					: 'The master does not import your Django code. Many tutorials say it loads the app here, but that is only true with --preload (press v to see that variant).',
+					? `With --preload the master imports myproject.wsgi right away, while it sets itself up and before it even logs "Starting gunicorn": Django is set up once, in the master, and every fork will start with it already in memory.`
+					: `"${APP}" names the app: import the module myproject.wsgi and use the object called application in it. The master will never handle a request itself. Its job is to keep the right number of healthy workers alive.`,
 			],
 			sample: preload ? {file: 1, line: 4} : {file: 0, line: 1},
+		},
+		{
+			title: 'The master binds the listening socket',
+			events: [{type: 'socket.bound', address: ADDRESS}],
+			narration: [
+				`The master opens ${ADDRESS} before it forks anything. Every worker will inherit this one socket, so all of them accept connections from the same queue and nobody has to route requests between them.`,
+				preload
+					? 'The app is already in the master\'s memory (step 1). Without --preload the master never imports your Django code at all.'
+					: 'The master does not import your Django code. Many tutorials say it loads the app here, but that is only true with --preload (press v to see that variant).',
+			],
+			sample: {file: 0, line: 1},
 		},
 		{
 			title: preload ? 'The master forks two workers, app already inside' : 'The master forks two workers; each imports the app',

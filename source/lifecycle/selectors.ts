@@ -147,7 +147,7 @@ export function lessonStepOf(e: LifecycleEvent): number {
 		case 'socket.bound':
 			return 2;
 		case 'app.loaded':
-			return e.where === 'master' ? 2 : 3;
+			return e.where === 'master' ? 1 : 3; // --preload imports while the master sets up
 		case 'worker.forked':
 		case 'worker.ready':
 			return 3;

@@ -39,13 +39,15 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	const {exit} = useApp();
 	const size = useTerminalSize();
 	const [ui, setUi] = useState<UiState>(() => initialUi({...initial, notice, quiz: {index: 0, cursor: 0, answers: initial?.answers ?? {}, hints: {}}}));
-	const {lesson, table: lessonTable} = lessonFor(ui.variant);
 	const live = useLive(source);
+	// Live, the narration follows what the server really does: --preload or not.
+	const variant = live ? (live.state.master.preload ? 'preload' : 'default') : ui.variant;
+	const {lesson, table: lessonTable} = lessonFor(variant);
 	const [, setRoomTick] = useState(0);
 
 	const view = useMemo(
-		() => (live ? liveView(live.state, ui.cursor, lesson.liveNotes) : lessonView(ui.variant, ui.step)),
-		[live?.state, ui.cursor, ui.variant, ui.step, lesson],
+		() => (live ? liveView(live.state, ui.cursor, lesson.liveNotes) : lessonView(variant, ui.step)),
+		[live?.state, ui.cursor, variant, ui.step, lesson],
 	);
 	const history = live?.state.history;
 	const ctx: Context = {
@@ -179,7 +181,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 		}
 	}
 
-	const tag = [source ? `LIVE ${source.kind}` : undefined, ui.variant === 'preload' && !source ? '--preload' : undefined, ui.following ? 'following the instructor' : undefined, ui.playing ? '▶ autoplay' : undefined]
+	const tag = [source ? `LIVE ${source.kind}` : undefined, variant === 'preload' ? '--preload' : undefined, ui.following ? 'following the instructor' : undefined, ui.playing ? '▶ autoplay' : undefined]
 		.filter(Boolean)
 		.join('  ');
 	const title = ui.confirm ?? ui.notice ?? `${view.step}. ${step.title}`;
