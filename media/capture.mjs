@@ -39,6 +39,17 @@ async function shoot(name, keys, cols = 80, rows = 24) {
 const colour = (mode, value, fallback) => (mode === 'P' ? PALETTE[value] ?? fallback : mode === 'RGB' ? `#${value.toString(16).padStart(6, '0')}` : fallback);
 const esc = s => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+function styleAt(line, x, cell) {
+	line.getCell(x, cell);
+	return {
+		fg: cell.isFgDefault() ? FG : colour(cell.isFgPalette() ? 'P' : 'RGB', cell.getFgColor(), FG),
+		bg: cell.isBgDefault() ? null : colour(cell.isBgPalette() ? 'P' : 'RGB', cell.getBgColor(), BG),
+		bold: cell.isBold(),
+		dim: cell.isDim(),
+		inverse: cell.isInverse(),
+	};
+}
+
 function svg(term, cols, rows) {
 	const cw = 8.4;
 	const ch = 17;
@@ -50,27 +61,12 @@ function svg(term, cols, rows) {
 		if (!line) continue;
 		let x = 0;
 		while (x < cols) {
-			line.getCell(x, cell);
-			const style = {
-				fg: cell.isFgDefault() ? FG : colour(cell.isFgPalette() ? 'P' : 'RGB', cell.getFgColor(), FG),
-				bg: cell.isBgDefault() ? null : colour(cell.isBgPalette() ? 'P' : 'RGB', cell.getBgColor(), BG),
-				bold: cell.isBold(),
-				dim: cell.isDim(),
-				inverse: cell.isInverse(),
-			};
+			const style = styleAt(line, x, cell);
 			let text = '';
 			const start = x;
 			const same = s => s.fg === style.fg && s.bg === style.bg && s.bold === style.bold && s.dim === style.dim && s.inverse === style.inverse;
 			while (x < cols) {
-				line.getCell(x, cell);
-				const next = {
-					fg: cell.isFgDefault() ? FG : colour(cell.isFgPalette() ? 'P' : 'RGB', cell.getFgColor(), FG),
-					bg: cell.isBgDefault() ? null : colour(cell.isBgPalette() ? 'P' : 'RGB', cell.getBgColor(), BG),
-					bold: cell.isBold(),
-					dim: cell.isDim(),
-					inverse: cell.isInverse(),
-				};
-				if (!same(next)) break;
+				if (!same(styleAt(line, x, cell))) break;
 				text += cell.getChars() || ' ';
 				x += Math.max(1, cell.getWidth());
 			}
