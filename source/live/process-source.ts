@@ -1,0 +1,273 @@
+// One LiveSource for any pre-fork server run as a child that reports protocol events as JSON
+// lines: our own `serve --events json` and real Gunicorn with the hooks in python/. The child
+// gets its own process group (so signals and cleanup reach every worker) and a lifeline pipe
+// it watches, so that when this app dies in any way, even SIGKILL, the server shuts down too.
+import {spawn, type ChildProcess} from 'node:child_process';
+import {readdirSync, readFileSync} from 'node:fs';
+import http from 'node:http';
+import process from 'node:process';
+import readline from 'node:readline';
+import type {Readable} from 'node:stream';
+import {parseBind} from '../cli/args';
+import {parseEvent, type LifecycleEvent} from '../lifecycle/events';
+import {initialState, liveWorkers, reduce, type LifecycleState} from '../lifecycle/machine';
+import type {BurstResult, LiveSource, RequestResult} from './source';
+
+export interface ProcessSpec {
+	kind: 'server' | 'gunicorn';
+	address: string; // HOST:PORT it will listen on (for request/burst and display)
+	command: string; // executable
+	args: string[];
+	env?: Record<string, string>; // merged over process.env
+	cwd?: string;
+	events: 'stdout' | 'fd3'; // where the child writes one JSON event per line
+	gracefulTimeout: number; // seconds: stop() sends TERM to the group, KILL after this (+ margin)
+}
+
+/** The environment variable naming the fd the child watches for EOF. */
+export const LIFELINE_ENV = 'GW_LIFELINE_FD';
+const KILL_MARGIN_MS = 2000;
+const BURST_CONCURRENCY = 8;
+const REQUEST_TIMEOUT_MS = 10 * 60_000;
+
+type Listener<A extends unknown[]> = (...args: A) => void;
+class Listeners<A extends unknown[]> {
+	private readonly set = new Set<Listener<A>>();
+	add(listener: Listener<A>): () => void {
+		this.set.add(listener);
+		return () => this.set.delete(listener);
+	}
+	emit(...args: A): void {
+		for (const listener of [...this.set]) listener(...args);
+	}
+}
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+/** Gunicorn-format log lines carry "[time] [pid] [LEVEL] "; an error message reads better without it. */
+const bareMessage = (line: string) => line.replace(/^(\[[^\]]*\]\s*){3}/, '').trim();
+
+/**
+ * Is any process of the group still running? kill(-pgid, 0) also counts zombies, and orphaned
+ * workers may stay zombies when PID 1 does not reap (containers), so on Linux look closer.
+ */
+export function groupAlive(pgid: number): boolean {
+	try {
+		process.kill(-pgid, 0);
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+	if (process.platform !== 'linux') return true;
+	for (const name of readdirSync('/proc')) {
+		if (!/^\d+$/.test(name)) continue;
+		try {
+			// pid (comm) state ppid pgrp ...; comm may hold spaces or parentheses.
+			const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+			const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true;
+		} catch {
+			// gone while we looked
+		}
+	}
+	return false;
+}
+
+export function createProcessSource(spec: ProcessSpec): LiveSource {
+	const events = new Listeners<[LifecycleEvent]>();
+	const logs = new Listeners<[string]>();
+	const exits = new Listeners<[number | null, NodeJS.Signals | null]>();
+	let child: ChildProcess | undefined;
+	let pgid: number | undefined;
+	let state: LifecycleState = initialState; // only to know which workers are alive
+	let address = spec.address;
+	let stopping: Promise<void> | undefined;
+	let starting: Promise<void> | undefined;
+	let finished: Promise<void> = Promise.resolve(); // the child's exit, reported to onExit listeners
+
+	const killGroup = () => {
+		if (pgid === undefined) return;
+		try {
+			process.kill(-pgid, 'SIGKILL');
+		} catch {
+			// already gone
+		}
+	};
+	// The last resort: this process is exiting, take the server with it.
+	process.on('exit', () => {
+		if (child && child.exitCode === null && child.signalCode === null) killGroup();
+	});
+
+	const signalMaster = (signal: NodeJS.Signals) => {
+		if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+		try {
+			process.kill(child.pid, signal);
+		} catch {
+			// exited meanwhile
+		}
+	};
+
+	const lines = (stream: Readable | null | undefined, each: (line: string) => void) => {
+		if (stream) readline.createInterface({input: stream, crlfDelay: Infinity}).on('line', each);
+	};
+
+	function start(): Promise<void> {
+		if (child) return starting ?? Promise.resolve();
+		stopping = undefined;
+		state = initialState;
+		address = spec.address;
+		let lastError = '';
+		// stdio: events on stdout or fd 3; the lifeline is the next fd after them.
+		const lifelineFd = spec.events === 'fd3' ? 4 : 3;
+		const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe', 'pipe'];
+		if (spec.events === 'fd3') stdio.push('pipe');
+		const proc = spawn(spec.command, spec.args, {
+			cwd: spec.cwd,
+			env: {...process.env, ...spec.env, [LIFELINE_ENV]: String(lifelineFd)},
+			stdio,
+			detached: true, // its own process group: pgid = pid
+		});
+		child = proc;
+		pgid = proc.pid;
+		// We never write to the lifeline: it only has to stay open while we live.
+		const lifeline = proc.stdio[lifelineFd] as Readable | null;
+		lifeline?.on('error', () => undefined);
+		lifeline?.resume();
+
+		starting = new Promise<void>((resolve, reject) => {
+			let bound = false;
+			const onEventLine = (line: string) => {
+				if (!line.trim()) return;
+				const parsed = parseEvent(line);
+				if ('error' in parsed) return logs.emit(line);
+				const event = parsed.event;
+				state = reduce(state, event);
+				if (event.type === 'socket.bound') {
+					address = event.address;
+					bound = true;
+					resolve();
+				}
+				events.emit(event);
+			};
+			const onLogLine = (line: string) => {
+				if (line.trim()) lastError = bareMessage(line) || lastError;
+				logs.emit(line);
+			};
+			if (spec.events === 'fd3') {
+				lines(proc.stdio[3] as Readable, onEventLine);
+				lines(proc.stdout, onLogLine);
+			} else {
+				lines(proc.stdout, onEventLine);
+			}
+			lines(proc.stderr, onLogLine);
+			proc.on('error', error => {
+				if (proc.pid === undefined) {
+					// spawn itself failed (no such command): there is no process to wait for.
+					child = undefined;
+					pgid = undefined;
+					reject(new Error(`cannot start ${spec.command}: ${error.message}`));
+				}
+			});
+			const closed = new Promise(resolve => proc.once('close', resolve));
+			finished = new Promise<void>(done => {
+				proc.on('exit', (code, signal) => {
+					if (child === proc) child = undefined;
+					lifeline?.destroy();
+					// Let the last lines (master.stopped, the error) arrive first, unless an orphan holds the pipes.
+					void Promise.race([closed, sleep(500)]).then(() => {
+						if (!bound) reject(new Error(lastError || `the server exited (${signal ?? `code ${code}`}) before it was listening`));
+						exits.emit(code, signal);
+						done();
+					});
+				});
+			});
+		});
+		starting.catch(() => undefined);
+		return starting;
+	}
+
+	function stop(): Promise<void> {
+		stopping ??= (async () => {
+			const group = pgid;
+			if (group === undefined) return;
+			const exited = finished;
+			try {
+				process.kill(-group, 'SIGTERM');
+			} catch {
+				// nothing left to signal
+			}
+			const killAt = Date.now() + spec.gracefulTimeout * 1000 + KILL_MARGIN_MS;
+			let killed = false;
+			const giveUpAt = killAt + 5000;
+			while (groupAlive(group) && Date.now() < giveUpAt) {
+				if (!killed && Date.now() >= killAt) {
+					killGroup();
+					killed = true;
+				}
+				await sleep(50);
+			}
+			await exited;
+			if (pgid === group) pgid = undefined;
+		})();
+		return stopping;
+	}
+
+	function request(path: string): Promise<RequestResult> {
+		const t0 = performance.now();
+		const target = parseBind(address) ?? {host: '127.0.0.1', port: 8000};
+		return new Promise(resolve => {
+			const done = (result: Omit<RequestResult, 'ms'>) => resolve({...result, ms: performance.now() - t0});
+			const req = http.get({host: target.host, port: target.port, path, agent: false, headers: {Connection: 'close'}, timeout: REQUEST_TIMEOUT_MS}, res => {
+				res.resume();
+				res.on('end', () => done({status: res.statusCode}));
+				res.on('error', error => done({status: res.statusCode, error: error.message}));
+			});
+			req.on('timeout', () => req.destroy(new Error('timed out')));
+			req.on('error', error => done({error: (error as NodeJS.ErrnoException).code ?? error.message}));
+		});
+	}
+
+	async function burst(n: number): Promise<BurstResult> {
+		const t0 = performance.now();
+		let next = 0;
+		let ok = 0;
+		let failed = 0;
+		const lane = async () => {
+			while (next < n) {
+				next++;
+				const result = await request('/');
+				if (result.status !== undefined && result.status >= 200 && result.status < 300) ok++;
+				else failed++;
+			}
+		};
+		await Promise.all(Array.from({length: Math.min(BURST_CONCURRENCY, n)}, lane));
+		return {sent: n, ok, failed, ms: performance.now() - t0};
+	}
+
+	return {
+		kind: spec.kind,
+		get address() {
+			return address;
+		},
+		onEvent: listener => events.add(listener),
+		onLog: listener => logs.add(listener),
+		onExit: listener => exits.add(listener),
+		running: () => child !== undefined && child.exitCode === null && child.signalCode === null,
+		request,
+		burst,
+		killWorker(pid?: number) {
+			const live = liveWorkers(state).filter(w => w.state !== 'exiting');
+			const target = pid ?? live[0]?.pid ?? liveWorkers(state)[0]?.pid;
+			if (target === undefined) return;
+			try {
+				process.kill(target, 'SIGKILL');
+			} catch {
+				// already gone
+			}
+		},
+		addWorker: () => signalMaster('SIGTTIN'),
+		removeWorker: () => signalMaster('SIGTTOU'),
+		reload: () => signalMaster('SIGHUP'),
+		stop,
+		start,
+	};
+}
