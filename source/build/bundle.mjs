@@ -1,24 +1,47 @@
-// Bundles cli.tsx into dist/: one ESM entry with a shebang, modes split into lazy chunks.
+// Bundles cli.tsx into dist/: one minified ESM entry with a shebang, each mode a lazy chunk,
+// React in production mode, Ink's devtools left out, Ink's rendering fixes applied.
+// `node source/build/bundle.mjs` builds dist/; bench/ imports bundle() for its variants.
 import {build} from 'esbuild';
 import {rmSync, chmodSync} from 'node:fs';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {inkPatches} from './ink-patches.mjs';
 
-rmSync('dist', {recursive: true, force: true});
-await build({
-	entryPoints: {cli: 'cli.tsx'},
-	outdir: 'dist',
-	bundle: true,
-	splitting: true,
-	format: 'esm',
-	platform: 'node',
-	target: 'node20',
-	minify: true,
-	legalComments: 'none',
-	define: {'process.env.NODE_ENV': '"production"'},
-	// Ink imports the devtools only when DEV=true; ssh2's native speed-ups are optional.
-	external: ['react-devtools-core', 'cpu-features', '*.node'],
-	banner: {
-		js: "#!/usr/bin/env node\nimport {createRequire as __cr} from 'node:module';const require=__cr(import.meta.url);",
-	},
-	logLevel: 'warning',
-});
-chmodSync('dist/cli.js', 0o755);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export async function bundle({entry = join(root, 'cli.tsx'), outdir = join(root, 'dist'), patchInk = true, metafile = false} = {}) {
+	rmSync(outdir, {recursive: true, force: true});
+	const result = await build({
+		entryPoints: {cli: entry},
+		outdir,
+		absWorkingDir: root,
+		bundle: true,
+		splitting: true,
+		format: 'esm',
+		platform: 'node',
+		target: 'node20',
+		minify: true,
+		legalComments: 'none',
+		metafile,
+		define: {'process.env.NODE_ENV': '"production"'},
+		// Ink imports the devtools only when DEV=true; ssh2's native speed-ups are optional.
+		external: ['react-devtools-core', 'cpu-features', '*.node'],
+		plugins: [inkPatches({enabled: patchInk})],
+		banner: {
+			js: "#!/usr/bin/env node\nimport {createRequire as __cr} from 'node:module';const require=__cr(import.meta.url);",
+		},
+		logLevel: 'warning',
+	});
+	chmodSync(join(outdir, 'cli.js'), 0o755);
+	return result;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+	try {
+		await bundle();
+	} catch (error) {
+		// esbuild has already printed the errors (a patch that no longer applies among them).
+		if (!error?.errors) console.error(error instanceof Error ? error.message : error);
+		process.exitCode = 1;
+	}
+}

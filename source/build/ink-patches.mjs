@@ -1,0 +1,59 @@
+// Fixes in Ink 6.8's build, applied while bundling (no postinstall step, nothing in node_modules
+// changes). Each replacement must match exactly once, and every patched file must be seen, or
+// the build fails: an Ink upgrade cannot silently drop a fix.
+import {readFile} from 'node:fs/promises';
+
+export const INK_PATCHES = [
+	{
+		// Ink #909 (fixed upstream in Ink 7, which needs Node 22). When the frame ends with a
+		// newline (it is shorter than the terminal) the cursor rests on the row below it, so
+		// reaching the frame's top takes one row more than its visible lines. Ink 6.8 goes up
+		// one row too few: each update lands a row low, the terminal scrolls, rows go stale.
+		// previousLines.length counts that trailing slot (and equals the visible count when a
+		// full-height frame has no trailing newline), as upstream does.
+		file: 'ink/build/log-update.js',
+		find: 'buffer.push(ansiEscapes.cursorUp(previousVisible - 1));',
+		replace: 'buffer.push(ansiEscapes.cursorUp(previousLines.length - 1));',
+	},
+	// A shorter terminal needs nothing here: the frame (rows - 1 high) is then at least as high
+	// as the terminal, and Ink clears the screen and draws it whole.
+];
+
+const norm = path => path.replaceAll('\\', '/');
+
+/** Applies the patches to source text; throws unless each `find` occurs exactly once. */
+export function applyPatches(file, text, patches = INK_PATCHES) {
+	for (const patch of patches.filter(p => p.file === file)) {
+		const at = text.indexOf(patch.find);
+		if (at === -1 || text.indexOf(patch.find, at + 1) !== -1) {
+			throw new Error(`ink-patches: "${patch.find}" ${at === -1 ? 'not found' : 'found more than once'} in ${file}; Ink changed, review the patch`);
+		}
+		text = text.slice(0, at) + patch.replace + text.slice(at + patch.find.length);
+	}
+	return text;
+}
+
+/** The esbuild plugin. `enabled: false` builds stock Ink (the bench measures both). */
+export function inkPatches({enabled = true} = {}) {
+	const files = [...new Set(INK_PATCHES.map(p => p.file))];
+	return {
+		name: 'ink-patches',
+		setup(build) {
+			if (!enabled) return;
+			const seen = new Set();
+			build.onStart(() => seen.clear());
+			build.onLoad({filter: /[\\/]ink[\\/]build[\\/]log-update\.js$/}, async ({path}) => {
+				const file = files.find(f => norm(path).endsWith(`/node_modules/${f}`));
+				if (!file) return undefined;
+				seen.add(file);
+				return {contents: applyPatches(file, await readFile(path, 'utf8')), loader: 'js'};
+			});
+			build.onEnd(result => {
+				const missing = files.filter(f => !seen.has(f));
+				if (missing.length > 0 && result.errors.length === 0) {
+					result.errors.push({text: `ink-patches: ${missing.join(', ')} never loaded; Ink's layout changed, review the patches`});
+				}
+			});
+		},
+	};
+}
