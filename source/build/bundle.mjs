@@ -5,7 +5,7 @@ import {build} from 'esbuild';
 import {rmSync, chmodSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {inkPatches} from './ink-patches.mjs';
+import {inkPatches, inkWithoutDevtools} from './ink-patches.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -24,11 +24,12 @@ export async function bundle({entry = join(root, 'cli.tsx'), outdir = join(root,
 		legalComments: 'none',
 		metafile,
 		define: {'process.env.NODE_ENV': '"production"'},
-		// Ink imports the devtools only when DEV=true; ssh2's native speed-ups are optional.
-		external: ['react-devtools-core', 'cpu-features', '*.node'],
-		plugins: [inkPatches({enabled: patchInk})],
+		// ssh2's native speed-ups are optional (it falls back to JavaScript).
+		external: ['cpu-features', '*.node'],
+		plugins: [inkPatches({enabled: patchInk}), inkWithoutDevtools()],
 		banner: {
-			js: "#!/usr/bin/env node\nimport {createRequire as __cr} from 'node:module';const require=__cr(import.meta.url);",
+			// CommonJS dependencies expect require, __filename and __dirname (ssh2's poly1305 reads __dirname).
+			js: "#!/usr/bin/env node\nimport {createRequire as __cr} from 'node:module';import {fileURLToPath as __fu} from 'node:url';const require=__cr(import.meta.url);const __filename=__fu(import.meta.url);const __dirname=__fu(new URL('.',import.meta.url));",
 		},
 		logLevel: 'warning',
 	});

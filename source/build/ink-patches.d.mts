@@ -7,3 +7,4 @@ export interface InkPatch {
 export const INK_PATCHES: InkPatch[];
 export function applyPatches(file: string, text: string, patches?: InkPatch[]): string;
 export function inkPatches(options?: {enabled?: boolean}): import('esbuild').Plugin;
+export function inkWithoutDevtools(): import('esbuild').Plugin;

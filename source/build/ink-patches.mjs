@@ -57,3 +57,16 @@ export function inkPatches({enabled = true} = {}) {
 		},
 	};
 }
+
+/** Ink imports its devtools bridge (and `ws` with it) only when DEV=true: leave both out. */
+export function inkWithoutDevtools() {
+	return {
+		name: 'ink-without-devtools',
+		setup(build) {
+			build.onResolve({filter: /^\.\/devtools\.js$/}, ({importer}) =>
+				/[\\/]ink[\\/]build[\\/]/.test(importer) ? {path: 'ink-devtools', namespace: 'left-out'} : undefined,
+			);
+			build.onLoad({filter: /.*/, namespace: 'left-out'}, () => ({contents: 'export {};', loader: 'js'}));
+		},
+	};
+}

@@ -23,9 +23,13 @@ export class TerminalSession {
 	readonly exited: Promise<{exitCode: number; signal?: number}>;
 	private pending = Promise.resolve();
 
-	constructor(args: string[], {cols = 80, rows = 24, env = {}}: {cols?: number; rows?: number; env?: Record<string, string>} = {}) {
+	/** `cli`, `node` (flags for node) and `cwd` run another build, e.g. the installed package. */
+	constructor(
+		args: string[],
+		{cols = 80, rows = 24, env = {}, cli = CLI, node = [], cwd}: {cols?: number; rows?: number; env?: Record<string, string>; cli?: string; node?: string[]; cwd?: string} = {},
+	) {
 		this.term = new xterm.Terminal({cols, rows, allowProposedApi: true});
-		this.child = pty.spawn(process.execPath, [CLI, ...args], {name: 'xterm-256color', cols, rows, env: childEnv(env)});
+		this.child = pty.spawn(process.execPath, [...node, cli, ...args], {name: 'xterm-256color', cols, rows, cwd, env: childEnv(env)});
 		this.child.onData(data => {
 			this.output += data;
 			this.pending = this.pending.then(() => new Promise<void>(resolve => this.term.write(data, resolve)));
