@@ -1,6 +1,58 @@
-import type {ServerOptions} from '../cli/args';
+// Real Gunicorn serving the Django project in python/, as a LiveSource: found by find.ts,
+// run with our hooks (python/walkthrough_conf.py) that write protocol events to fd 3.
+import {existsSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
+import {parseBind, type ServerOptions} from '../cli/args';
+import {createProcessSource} from '../live/process-source';
 import type {LiveSource} from '../live/source';
-// Placeholder until the Gunicorn source lands.
-export async function createGunicornSource(_server: ServerOptions, _python?: string): Promise<LiveSource | {error: string}> {
-	return {error: 'the Gunicorn mode is not built yet'};
+import {findGunicorn} from './find';
+
+export const APP = 'myproject.wsgi:application';
+export const CONFIG = 'walkthrough_conf.py';
+
+/**
+ * The Django project ships beside the code, not inside the bundle: from source it is
+ * ./python/, from dist/*.js (built or installed from npm) ../source/gunicorn/python/.
+ */
+export function projectDir(): string | undefined {
+	for (const relative of ['./python/', '../source/gunicorn/python/']) {
+		const dir = fileURLToPath(new URL(relative, import.meta.url));
+		if (existsSync(`${dir}${CONFIG}`)) return dir;
+	}
+	return undefined;
+}
+
+/** HOST:PORT as Gunicorn and parseBind read it: [v6]:PORT, and a bare port on loopback. */
+function hostPort(bind: string): string {
+	const {host, port} = parseBind(bind)!;
+	return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** Gunicorn's command line for these options; flags equal to Gunicorn's defaults are left out to keep it readable. */
+export function gunicornArgs(server: ServerOptions): string[] {
+	const args = ['--config', CONFIG, '--workers', String(server.workers), '--bind', hostPort(server.bind)];
+	if (server.timeout !== 30) args.push('--timeout', String(server.timeout));
+	if (server.gracefulTimeout !== 30) args.push('--graceful-timeout', String(server.gracefulTimeout));
+	if (server.maxRequests) args.push('--max-requests', String(server.maxRequests));
+	if (server.maxRequestsJitter) args.push('--max-requests-jitter', String(server.maxRequestsJitter));
+	if (server.preload) args.push('--preload');
+	return [...args, APP];
+}
+
+export async function createGunicornSource(server: ServerOptions, python?: string): Promise<LiveSource | {error: string}> {
+	const found = await findGunicorn(python);
+	if ('error' in found) return found;
+	const cwd = projectDir();
+	if (!cwd) return {error: 'the Django project (source/gunicorn/python/) is missing from this installation'};
+	return createProcessSource({
+		kind: 'gunicorn',
+		address: hostPort(server.bind),
+		command: found.python,
+		args: ['-m', 'gunicorn', ...gunicornArgs(server)],
+		// Events on fd 3; our settings even if the user's shell names others; no __pycache__ in the package.
+		env: {GW_EVENTS_FD: '3', DJANGO_SETTINGS_MODULE: 'myproject.settings', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1'},
+		cwd,
+		events: 'fd3',
+		gracefulTimeout: server.gracefulTimeout,
+	});
 }

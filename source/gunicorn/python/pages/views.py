@@ -1,0 +1,25 @@
+import math
+import os
+import time
+
+from django.http import HttpResponse
+
+
+def home(request):
+    return HttpResponse("Hello from worker %d\n" % os.getpid(), content_type="text/plain")
+
+
+def slow(request):
+    """Sleeps ?s=N seconds: past --timeout the master aborts this worker (WORKER TIMEOUT)."""
+    try:
+        seconds = float(request.GET.get("s", "5"))
+    except ValueError:
+        seconds = 5.0
+    seconds = min(max(seconds, 0.0), 3600.0) if math.isfinite(seconds) else 5.0
+    time.sleep(seconds)
+    return HttpResponse("Slept %g s in worker %d\n" % (seconds, os.getpid()), content_type="text/plain")
+
+
+def error(request):
+    """Raises: Django answers 500 and the worker serves the next request."""
+    raise RuntimeError("this view raises on purpose")

@@ -1,0 +1,212 @@
+"""Gunicorn's server hooks, each reporting what just happened as protocol events.
+
+Works with Gunicorn 20.1 to current (hook signatures as in gunicorn/config.py). Gunicorn has
+no hook for the master's own signals, so on_starting wraps the arbiter's handle_* methods
+(its main loop looks them up by name) and kill_worker: that is how we see master.stopping
+and know why the master sends a worker TERM.
+"""
+import mmap
+import os
+import signal
+import sys
+import threading
+import time
+
+from . import events
+from .events import clip, emit
+
+APP = "myproject.wsgi:application"
+
+# Why each worker leaves, shared by the master and every worker: an anonymous shared map
+# made before any fork. The master writes the reason before it signals a worker (the
+# worker reads it in worker_exit); a worker writes its own (max-requests, timeout) for the
+# master's child_exit. Indexed by the worker's age, which Gunicorn counts up per spawn.
+REASONS = ("shutdown", "reload", "removed", "max-requests", "timeout", "killed", "boot-error", "crashed")
+_SLOTS = 4096
+_reasons = mmap.mmap(-1, _SLOTS)
+_master = {"context": None, "started": False}
+
+
+def _slot(worker):
+    return worker.age % _SLOTS
+
+
+def _set_reason(worker, reason):
+    _reasons[_slot(worker)] = REASONS.index(reason) + 1 if reason else 0
+
+
+def _reason(worker):
+    code = _reasons[_slot(worker)]
+    return REASONS[code - 1] if code else None
+
+
+def _app(server):
+    return clip(getattr(server.app, "app_uri", None) or APP)
+
+
+def _address(listener):
+    name = listener.getsockname()
+    if isinstance(name, tuple):
+        host, port = name[0], name[1]
+        return "[%s]:%d" % (host, port) if ":" in host else "%s:%d" % (host, port)
+    return clip(name)  # a Unix socket path
+
+
+def _watch_lifeline(fd):
+    """The app holds the other end: EOF means it is gone, however it died. Stop gracefully."""
+    try:
+        while os.read(fd, 4096):
+            pass
+    except OSError:
+        pass
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _wrap_arbiter(server):
+    def around(name, before, context=None):
+        original = getattr(server, name)
+
+        def handler(*args):
+            before()
+            if context:
+                _master["context"] = context
+            try:
+                return original(*args)
+            finally:
+                # A stopping master keeps its context: stop() signals the workers after this returns.
+                if context and context != "shutdown":
+                    _master["context"] = None
+
+        setattr(server, name, handler)
+
+    nothing = lambda: None  # noqa: E731
+    around("handle_term", lambda: emit("master.stopping", graceful=True), "shutdown")
+    around("handle_int", lambda: emit("master.stopping", graceful=False), "shutdown")
+    around("handle_quit", lambda: emit("master.stopping", graceful=False), "shutdown")
+    around("handle_hup", nothing, "reload")
+    around("handle_ttou", nothing, "removed")
+
+    kill_worker = server.kill_worker
+
+    def kill_worker_noting_why(pid, sig):
+        worker = server.WORKERS.get(pid)
+        if worker is not None and _reason(worker) is None:
+            if sig == signal.SIGABRT or getattr(worker, "aborted", False):
+                _set_reason(worker, "timeout")
+            elif sig in (signal.SIGTERM, signal.SIGQUIT, signal.SIGINT):
+                _set_reason(worker, _master["context"] or "removed")
+        return kill_worker(pid, sig)
+
+    server.kill_worker = kill_worker_noting_why
+
+
+# --- master -------------------------------------------------------------------------------
+
+def on_starting(server):
+    # With --preload Gunicorn imported the app in Arbiter.setup(), before this hook: report
+    # the master first, then the app it already holds.
+    _master["started"] = True
+    preload = bool(server.cfg.preload_app)
+    emit("master.starting", pid=server.pid, command=clip(" ".join(["gunicorn"] + sys.argv[1:])),
+         workers=server.num_workers, preload=preload, timeout=server.timeout)
+    if preload:
+        emit("app.loaded", pid=server.pid, where="master", app=_app(server))
+    _wrap_arbiter(server)
+    lifeline = os.environ.get("GW_LIFELINE_FD")
+    if lifeline:
+        threading.Thread(target=_watch_lifeline, args=(int(lifeline),), name="lifeline", daemon=True).start()
+
+
+def when_ready(server):
+    emit("socket.bound", address=_address(server.LISTENERS[0]))
+
+
+def pre_fork(server, worker):
+    # No event: the child has no pid yet (post_fork reports it). Clear a reused slot.
+    _set_reason(worker, None)
+
+
+def nworkers_changed(server, new_value, old_value):
+    # Also called while the arbiter sets up (old_value None) and on every HUP.
+    if _master["started"] and old_value is not None and new_value != old_value:
+        emit("workers.changed", **{"from": old_value, "to": new_value})
+
+
+def on_reload(server):
+    emit("master.reloading")
+
+
+def child_exit(server, worker):
+    reason = "timeout" if worker.aborted else _reason(worker) or "killed"  # it ran no exit hook
+    emit("worker.exited", pid=worker.pid, reason=reason)
+
+
+def on_exit(server):
+    # halt() runs inside the arbiter's except clause: a HaltServer carries the exit status.
+    emit("master.stopped", code=getattr(sys.exc_info()[1], "exit_status", 0))
+
+
+# --- worker -------------------------------------------------------------------------------
+
+def post_fork(server, worker):
+    events.current, events.served, events.leaving = None, 0, False
+    emit("worker.forked", pid=os.getpid())
+
+
+def post_worker_init(worker):
+    if not worker.cfg.preload_app:
+        emit("app.loaded", pid=worker.pid, where="worker", app=_app(worker))
+    emit("worker.ready", pid=worker.pid)
+
+
+def pre_request(worker, req):
+    events.served += 1
+    request = events.current = events.Request(worker.pid, events.served, time.monotonic())
+    fields = dict(pid=worker.pid, id=request.id, method=req.method, path=clip(req.path))
+    if req.query:
+        fields["query"] = clip(req.query)
+    if isinstance(req.peer_addr, tuple):
+        fields["client"] = "%s:%s" % req.peer_addr[:2]
+    emit("request.accepted", **fields)
+
+
+def post_request(worker, req, environ, resp):
+    request, events.current = events.current, None
+    if request is None or events.leaving:
+        return  # the worker is being killed mid-request: the request dies with it
+    status = getattr(resp, "status_code", None) or 500
+    if request.phase != "returned":
+        # The app raised past Django, or the request never reached it: Gunicorn answers itself.
+        emit("response.returned", pid=request.pid, id=request.id, status=status,
+             reason=clip((getattr(resp, "status", None) or "500 Internal Server Error").partition(" ")[2]), bytes=0)
+    emit("response.sent", pid=request.pid, id=request.id, status=status,
+         bytes=getattr(resp, "sent", 0) or 0, ms=round((time.monotonic() - request.started) * 1000, 1))
+
+
+def worker_int(worker):
+    # SIGINT / SIGQUIT: a quick exit, the current request is not finished.
+    events.leaving = True
+    emit("worker.exiting", pid=worker.pid, reason=_reason(worker) or "shutdown")
+
+
+def worker_abort(worker):
+    # SIGABRT: the master saw no heartbeat past --timeout and logged WORKER TIMEOUT.
+    events.leaving = True
+    _set_reason(worker, "timeout")
+    emit("worker.timeout", pid=worker.pid)
+    emit("worker.exiting", pid=worker.pid, reason="timeout")
+
+
+def worker_exit(server, worker):
+    if os.getpid() != worker.pid or events.leaving:
+        return  # called in the master for a worker already gone, or already announced
+    reason = _reason(worker)
+    if reason is None:
+        if not worker.booted:
+            reason = "boot-error"
+        elif worker.max_requests and worker.nr >= worker.max_requests:
+            reason = "max-requests"
+        else:
+            reason = "shutdown"  # TERM sent to the whole group, or the master is gone
+        _set_reason(worker, reason)
+    emit("worker.exiting", pid=worker.pid, reason=reason)
