@@ -21,6 +21,8 @@ export async function bundle({entry = join(root, 'cli.tsx'), outdir = join(root,
 		platform: 'node',
 		target: 'node20',
 		minify: true,
+		// ssh2 tells a Session from a Channel by constructor.name: minified names would break it.
+		keepNames: true,
 		legalComments: 'none',
 		metafile,
 		define: {'process.env.NODE_ENV': '"production"'},
