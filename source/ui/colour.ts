@@ -10,3 +10,19 @@ export function wantsNoColour(env: NodeJS.ProcessEnv = process.env): boolean {
 export function applyColourPreference(env: NodeJS.ProcessEnv = process.env): void {
 	if (wantsNoColour(env)) chalk.level = 0;
 }
+
+/**
+ * Whether a terminal we do not own (an SSH session: its TERM and the variables it sent) shows colour.
+ * chalk's level is process-wide, so a workshop renders colour once and strips it per terminal.
+ */
+export function terminalHasColour(env: Record<string, string | undefined>): boolean {
+	const force = env.FORCE_COLOR;
+	if (force !== undefined) return force !== '0' && force !== 'false';
+	if (env.NO_COLOR) return false;
+	return Boolean(env.TERM) && env.TERM !== 'dumb';
+}
+
+/** Removes every SGR sequence (colours and styles): what a terminal without colour gets, as chalk level 0 would. */
+export function stripStyle(text: string): string {
+	return text.replace(/\x1b\[[0-9;:]*m/g, '');
+}

@@ -1,4 +1,106 @@
-import type {Invocation} from '../cli/args';
-export async function runWorkshop(_inv: Extract<Invocation, {mode: 'workshop'}>): Promise<number> {
-	throw new Error('workshop is not built yet');
+// `gunicorn-walkthrough workshop`: the SSH server for the room and, in the terminal where it
+// starts, the instructor's walkthrough. q (confirmed), SIGTERM, SIGHUP or SIGINT end it the same
+// way: a goodbye to every session, then exit 0.
+import {networkInterfaces} from 'node:os';
+import process from 'node:process';
+import chalk from 'chalk';
+import type {Invocation, WorkshopOptions} from '../cli/args';
+import {wantsNoColour} from '../ui/colour';
+import {policyFor} from './auth';
+import {loadHostKey, type HostKey} from './host-key';
+import {WorkshopRoom} from './room';
+import {WorkshopServer} from './server';
+
+const SIGNALS = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
+
+const fail = (message: string, code: number) => {
+	process.stderr.write(`gunicorn-walkthrough: ${message}\n`);
+	return code;
+};
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** What attendees type: a wildcard address is no use to them, so name this machine's first one. */
+function displayHost(host: string): string {
+	if (host !== '0.0.0.0' && host !== '::') return host;
+	const external = Object.values(networkInterfaces())
+		.flat()
+		.find(a => a && !a.internal && a.family === 'IPv4');
+	return external?.address ?? host;
+}
+
+function listenError(error: unknown, {host, port}: WorkshopOptions): string {
+	switch ((error as NodeJS.ErrnoException).code) {
+		case 'EADDRINUSE':
+			return `port ${port} on ${host} is in use; pick another with --port`;
+		case 'EACCES':
+			return `no permission to listen on port ${port}; ports below 1024 need privileges, pick another with --port`;
+		case 'EADDRNOTAVAIL':
+		case 'ENOTFOUND':
+			return `--host ${host} is not an address of this machine`;
+		default:
+			return `cannot listen on ${host}:${port}: ${message(error)}`;
+	}
+}
+
+export async function runWorkshop(inv: Extract<Invocation, {mode: 'workshop'}>): Promise<number> {
+	const options = inv.workshop;
+	const policy = policyFor(options);
+	if (typeof policy === 'string') return fail(policy, 2);
+	let hostKey: HostKey;
+	try {
+		hostKey = loadHostKey();
+	} catch (error) {
+		return fail(message(error), 1);
+	}
+	// chalk's level is process-wide: render colour for every terminal, and let each one drop what it does not show.
+	const instructorColour = !wantsNoColour() && chalk.level > 0;
+	if (chalk.level === 0) chalk.level = 1;
+
+	const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+	const room = new WorkshopRoom(hostKey.fingerprint);
+	const server = new WorkshopServer({
+		hostKey: hostKey.key,
+		policy,
+		maxSessions: options.maxSessions,
+		idleMs: options.idleTimeout * 60_000,
+		room,
+		log: interactive ? undefined : line => process.stdout.write(`${line}\n`),
+	});
+	let port: number;
+	try {
+		port = await server.listen(options.host, options.port);
+	} catch (error) {
+		return fail(listenError(error, options), 1);
+	}
+	room.address = `ssh -p ${port} ${displayHost(options.host)}`;
+	const key = hostKey.created ? `new host key ${hostKey.fingerprint}, kept in ${hostKey.file}` : `host key ${hostKey.fingerprint}`;
+	process.stderr.write(`Workshop open: ${room.address} · ${key}\n`);
+
+	let exitCode = 0;
+	let stop!: () => void;
+	const stopped = new Promise<void>(resolve => (stop = resolve));
+	// Persistent listeners (not once): Ink's signal-exit re-raises a signal nobody else listens to.
+	for (const signal of SIGNALS) process.on(signal, stop);
+	const crash = (error: unknown) => {
+		process.stderr.write(`gunicorn-walkthrough: ${message(error)}\n`);
+		exitCode = 1;
+		stop();
+	};
+	process.on('uncaughtException', crash);
+	try {
+		if (interactive) {
+			const {lead} = await import('./instructor');
+			await lead(inv, room, instructorColour, stopped);
+		} else {
+			await stopped;
+		}
+	} finally {
+		const attendees = server.attendees;
+		await server.close();
+		room.close();
+		process.stderr.write(`Workshop ended${attendees ? `; said goodbye to ${attendees} attendee${attendees === 1 ? '' : 's'}` : ''}.\n`);
+		for (const signal of SIGNALS) process.off(signal, stop);
+		process.off('uncaughtException', crash);
+	}
+	return exitCode;
 }

@@ -1,0 +1,51 @@
+// The workshop's SSH host key: ed25519, made on first run, kept in the config dir readable only
+// by its owner, and reused, so attendees can check the same fingerprint every time.
+import {createHash} from 'node:crypto';
+import {chmodSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import ssh2 from 'ssh2';
+import {configDir} from '../progress/store';
+
+export interface HostKey {
+	/** The private key, OpenSSH format, as ssh2's Server takes it. */
+	key: string;
+	/** As OpenSSH prints it: SHA256 of the public key blob, base64 without padding. */
+	fingerprint: string;
+	file: string;
+	created: boolean;
+}
+
+export const fingerprint = (publicBlob: Buffer) => `SHA256:${createHash('sha256').update(publicBlob).digest('base64').replace(/=+$/, '')}`;
+
+const code = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String(error);
+
+export function loadHostKey(dir = configDir()): HostKey {
+	const file = join(dir, 'workshop_host_ed25519_key');
+	let text: string | undefined;
+	let created = false;
+	try {
+		text = readFileSync(file, 'utf8');
+	} catch (error) {
+		if (code(error) !== 'ENOENT') throw new Error(`cannot read the host key ${file} (${code(error)})`);
+	}
+	if (text === undefined) {
+		const pair = ssh2.utils.generateKeyPairSync('ed25519', {comment: 'gunicorn-walkthrough workshop'});
+		try {
+			mkdirSync(dir, {recursive: true, mode: 0o700});
+			// 'wx': never overwrite a key another workshop just wrote.
+			writeFileSync(file, pair.private, {mode: 0o600, flag: 'wx'});
+			text = pair.private;
+			created = true;
+		} catch (error) {
+			if (code(error) !== 'EEXIST') throw new Error(`cannot write the host key ${file} (${code(error)})`);
+			text = readFileSync(file, 'utf8');
+		}
+	}
+	// A key others can read is a key others can impersonate: tighten it, as ssh-keygen would have made it.
+	if (statSync(file).mode & 0o077) chmodSync(file, 0o600);
+	const parsed = ssh2.utils.parseKey(text);
+	if (parsed instanceof Error || Array.isArray(parsed) || !parsed.isPrivateKey()) {
+		throw new Error(`${file} is not a usable private key; move it aside and a new one is made`);
+	}
+	return {key: text, fingerprint: fingerprint(parsed.getPublicSSH()), file, created};
+}

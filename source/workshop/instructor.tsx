@@ -1,0 +1,48 @@
+// The instructor's terminal: their own walkthrough (saved progress, like the local one) that the
+// room follows, with the Room panel (key 0), and a question before quitting on a full room.
+import process from 'node:process';
+import React from 'react';
+import {render} from 'ink';
+import type {Invocation} from '../cli/args';
+import {ProgressStore} from '../progress/store';
+import {App} from '../ui/App';
+import type {WorkshopRoom} from './room';
+import {asTty, TerminalOutput} from './terminal';
+
+type Workshop = Extract<Invocation, {mode: 'workshop'}>;
+
+const plural = (n: number) => `${n} attendee${n === 1 ? '' : 's'}`;
+
+/** The instructor's stdout: the terminal itself, or (no colour wanted) a view of it that drops colour. */
+function instructorOutput(colour: boolean): NodeJS.WriteStream {
+	if (colour) return process.stdout;
+	const size = () => ({columns: process.stdout.columns || 80, rows: process.stdout.rows || 24});
+	const output = new TerminalOutput(text => process.stdout.write(text), size(), {colour: false, crlf: false});
+	process.stdout.on('resize', () => output.resize(size()));
+	return asTty.output(output);
+}
+
+/** Resolves when the instructor has quit, or at once when `stop` settles first (SIGTERM). */
+export async function lead(inv: Workshop, room: WorkshopRoom, colour: boolean, stop: Promise<void>): Promise<void> {
+	const store = new ProgressStore();
+	if (inv.reset) store.reset();
+	const loaded = inv.reset ? {} : store.load();
+	const initial = {...loaded.progress, ...(inv.step ? {step: inv.step} : {}), ...(inv.panel ? {panel: inv.panel} : {})};
+	room.setLead(initial.step ?? 1, initial.panel ?? 1);
+	const app = render(
+		<App
+			initial={initial}
+			room={room}
+			notice={loaded.notice ?? `Attendees join with: ${room.address}  (0: the room)`}
+			onProgress={progress => {
+				store.save(progress);
+				room.setLead(progress.step, progress.panel);
+			}}
+			confirmQuit={() => (room.size ? `${plural(room.size)} connected: quit and end their sessions? y/n` : undefined)}
+		/>,
+		{stdout: instructorOutput(colour), exitOnCtrlC: false, incrementalRendering: true, maxFps: 30},
+	);
+	void stop.then(() => app.unmount());
+	await app.waitUntilExit();
+	if (store.notice) process.stderr.write(`${store.notice}\n`);
+}

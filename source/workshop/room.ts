@@ -1,0 +1,95 @@
+// The room: who is connected and where each attendee is (the instructor's Room), and where the
+// instructor is (the attendees' Leader). Plain data with subscriptions, as the App's contract asks.
+import type {Attendee, Leader, Progress, Room} from '../ui/contracts';
+
+/** Attendees step often; the instructor's room view redraws at most this often. */
+const ROOM_REDRAW_MS = 100;
+const NAME_MAX = 16;
+
+/** An attendee's name from their SSH user name: printable, short, never empty. */
+export function attendeeName(user: string): string {
+	const clean = [...user.replace(/[\p{C}\s]+/gu, ' ').trim()].slice(0, NAME_MAX).join('');
+	return clean || 'attendee';
+}
+
+export class WorkshopRoom implements Room {
+	private readonly members = new Map<string, Attendee>();
+	private readonly listeners = new Set<() => void>();
+	private readonly leaders = new Set<() => void>();
+	private redraw?: NodeJS.Timeout;
+	private lead = {step: 1, panel: 1};
+	private nextId = 1;
+	/** "ssh -p 2222 HOST", set once the server listens. */
+	address = '';
+
+	constructor(readonly fingerprint: string) {}
+
+	readonly leader: Leader = {
+		current: () => this.lead,
+		subscribe: listener => {
+			this.leaders.add(listener);
+			return () => void this.leaders.delete(listener);
+		},
+	};
+
+	/** The instructor moved: followers move with them at once. */
+	setLead(step: number, panel: number): void {
+		if (step === this.lead.step && panel === this.lead.panel) return;
+		this.lead = {step, panel};
+		for (const listener of [...this.leaders]) listener();
+	}
+
+	join(user: string): Attendee {
+		const base = attendeeName(user);
+		const taken = new Set([...this.members.values()].map(a => a.name));
+		let name = base;
+		for (let n = 2; taken.has(name); n++) name = `${base}#${n}`;
+		const attendee: Attendee = {id: String(this.nextId++), name, progress: {step: 1, panel: 1, answers: {}, following: false}};
+		this.members.set(attendee.id, attendee);
+		this.changed();
+		return attendee;
+	}
+
+	update(id: string, progress: Progress): void {
+		const attendee = this.members.get(id);
+		if (!attendee) return;
+		attendee.progress = progress;
+		this.changed();
+	}
+
+	leave(id: string): void {
+		if (this.members.delete(id)) this.changed();
+	}
+
+	get size(): number {
+		return this.members.size;
+	}
+
+	summary(): string {
+		const n = this.members.size;
+		// Address and fingerprint first: they fit 80 columns whole; the count is also in the table below.
+		return `${this.address} · ${this.fingerprint} · ${n} attendee${n === 1 ? '' : 's'} connected`;
+	}
+
+	attendees(): Attendee[] {
+		return [...this.members.values()];
+	}
+
+	subscribe(listener: () => void): () => void {
+		this.listeners.add(listener);
+		return () => void this.listeners.delete(listener);
+	}
+
+	private changed(): void {
+		this.redraw ??= setTimeout(() => {
+			this.redraw = undefined;
+			for (const listener of [...this.listeners]) listener();
+		}, ROOM_REDRAW_MS).unref();
+	}
+
+	close(): void {
+		clearTimeout(this.redraw);
+		this.listeners.clear();
+		this.leaders.clear();
+	}
+}

@@ -1,0 +1,153 @@
+// The workshop's SSH server. After authentication each session gets the walkthrough (with a
+// terminal) or the plain lesson (without); everything else a shell server does is refused: no
+// command runs, and ssh2 answers port forwarding, sftp, agent and X11 requests with a failure
+// because nothing here listens for them.
+import {createServer, type AddressInfo, type Server as NetServer, type Socket} from 'node:net';
+import ssh2, {type Connection, type ServerChannel, type Session} from 'ssh2';
+import {plainLesson} from '../lesson/plain';
+import {terminalHasColour} from '../ui/colour';
+import {authenticator, type Policy} from './auth';
+import type {WorkshopRoom} from './room';
+import {AttendeeSession, type EndReason} from './session';
+import {clampSize, crlf, type Size} from './terminal';
+
+export interface WorkshopConfig {
+	hostKey: string;
+	policy: Policy;
+	maxSessions: number;
+	idleMs: number;
+	room: WorkshopRoom;
+	/** Joins and leaves, for a workshop run without a terminal of its own. */
+	log?: (line: string) => void;
+}
+
+/** Variables a client may send that say how its terminal shows colour; others are ignored. */
+const COLOUR_ENV = new Set(['NO_COLOR', 'FORCE_COLOR', 'COLORTERM']);
+/** A connection must have authenticated by then. */
+const LOGIN_GRACE_MS = 30_000;
+/** On shutdown, how long goodbyes may take to reach the clients before connections are cut. */
+const GOODBYE_MS = 1000;
+
+export const FAREWELL: Partial<Record<EndReason, string>> = {
+	shutdown: 'The instructor has ended the workshop. Goodbye!',
+	slow: 'Your connection could not keep up; the session was closed.',
+};
+
+export class WorkshopServer {
+	private readonly ssh: ssh2.Server;
+	private readonly net: NetServer;
+	private readonly sockets = new Set<Socket>();
+	private readonly sessions = new Set<AttendeeSession>();
+	private closing = false;
+
+	constructor(private readonly config: WorkshopConfig) {
+		this.ssh = new ssh2.Server({hostKeys: [config.hostKey], ident: 'gunicorn-walkthrough'}, client => this.connection(client));
+		// Our own listener: we can count and cut sockets, even before they speak SSH.
+		this.net = createServer(socket => {
+			if (this.closing || this.sockets.size >= config.maxSessions * 2 + 10) return void socket.destroy();
+			this.sockets.add(socket);
+			socket.on('close', () => this.sockets.delete(socket));
+			socket.on('error', () => {});
+			this.ssh.injectSocket(socket);
+		});
+		this.net.on('error', error => config.log?.(`server error: ${error.message}`));
+	}
+
+	/** Resolves with the port really bound (the flag may say 0). */
+	listen(host: string, port: number): Promise<number> {
+		return new Promise((resolve, reject) => {
+			this.net.once('error', reject);
+			this.net.listen(port, host, () => {
+				this.net.off('error', reject);
+				resolve((this.net.address() as AddressInfo).port);
+			});
+		});
+	}
+
+	get attendees(): number {
+		return this.sessions.size;
+	}
+
+	/** Says goodbye to every session, then closes every connection and the listener. */
+	async close(): Promise<void> {
+		this.closing = true;
+		const ending = [...this.sessions].map(session => session.closed);
+		for (const session of [...this.sessions]) session.end('shutdown');
+		await Promise.race([Promise.all(ending), delay(GOODBYE_MS)]);
+		for (const socket of this.sockets) socket.end();
+		const closed = new Promise<void>(resolve => this.net.close(() => resolve()));
+		await Promise.race([closed, delay(GOODBYE_MS)]);
+		for (const socket of this.sockets) socket.destroy();
+	}
+
+	private connection(client: Connection): void {
+		let user = '';
+		// A client's protocol error ends that client only.
+		client.on('error', () => {});
+		const login = setTimeout(() => client.end(), LOGIN_GRACE_MS);
+		client.on('close', () => clearTimeout(login));
+		const check = authenticator(this.config.policy, () => client.end());
+		client.on('authentication', ctx => {
+			user = ctx.username;
+			check(ctx);
+		});
+		client.on('ready', () => {
+			clearTimeout(login);
+			client.on('session', accept => this.session(accept(), user));
+		});
+	}
+
+	private session(session: Session, user: string): void {
+		const env: Record<string, string> = {};
+		let size: Size | undefined;
+		let attendee: AttendeeSession | undefined;
+		session.on('env', (accept, _reject, {key, val}) => {
+			if (COLOUR_ENV.has(key)) env[key] = String(val).slice(0, 32);
+			accept?.();
+		});
+		session.on('pty', (accept, _reject, info) => {
+			env.TERM = String(info.term).slice(0, 64);
+			size = clampSize(info.cols, info.rows);
+			accept?.();
+		});
+		session.on('window-change', (accept, _reject, info) => {
+			size = clampSize(info.cols, info.rows);
+			attendee?.resize(info.cols, info.rows);
+			accept?.();
+		});
+		const start = (channel: ServerChannel | undefined, exec: boolean) => {
+			if (!channel) return;
+			channel.on('error', () => {});
+			if (this.closing) return finish(channel, crlf(`${FAREWELL.shutdown}\n`));
+			if (this.sessions.size >= this.config.maxSessions) {
+				return finish(channel, crlf(`workshop is full (${this.config.maxSessions} attendees); try again later\n`), 1);
+			}
+			// No terminal, or a command (`ssh HOST cmd`, `ssh -T HOST`): the lesson as text; the command never runs.
+			if (!size || exec) return finish(channel, size ? crlf(lessonText()) : lessonText());
+			attendee = new AttendeeSession(channel, user, size, terminalHasColour(env), this.config.room, {
+				idleMs: this.config.idleMs,
+				farewell: {...FAREWELL, idle: `Closed after ${duration(this.config.idleMs)} without a key press. Connect again to carry on.`},
+				onEnd: ended => {
+					this.sessions.delete(ended);
+					this.config.log?.(`${ended.attendee.name} left (${this.sessions.size} connected)`);
+				},
+			});
+			this.sessions.add(attendee);
+			this.config.log?.(`${attendee.attendee.name} joined (${this.sessions.size} connected)`);
+		};
+		session.on('shell', accept => start(accept(), false));
+		session.on('exec', accept => start(accept(), true));
+	}
+}
+
+let lesson: string | undefined;
+const lessonText = () => (lesson ??= plainLesson(false));
+
+function finish(channel: ServerChannel, text: string, status = 0): void {
+	channel.write(text);
+	channel.exit(status);
+	channel.end();
+}
+
+const duration = (ms: number) => (ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`);
+const delay = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms).unref());

@@ -1,0 +1,94 @@
+// An SSH channel as the terminal Ink expects. The channel is not a TTY: nothing turns LF into
+// CRLF, nothing tells Ink the size, and raw mode is the client's business. So the output stream
+// claims to be a TTY with columns and rows (and emits 'resize'), converts line ends and drops
+// colour the attendee's terminal does not want; the input stream accepts setRawMode.
+import {Readable, Writable} from 'node:stream';
+import {StringDecoder} from 'node:string_decoder';
+import {stripStyle} from '../ui/colour';
+
+export interface Size {
+	columns: number;
+	rows: number;
+}
+
+/** The size a client claims, kept sane: Ink lays out every cell it is told about. */
+export function clampSize(columns: number, rows: number): Size {
+	const sane = (n: number, max: number, fallback: number) => (Number.isInteger(n) && n > 0 ? Math.min(n, max) : fallback);
+	return {columns: sane(columns, 500, 80), rows: sane(rows, 200, 24)};
+}
+
+export const crlf = (text: string) => text.replace(/\r?\n/g, '\r\n');
+
+export class TerminalOutput extends Writable {
+	readonly isTTY = true;
+	columns: number;
+	rows: number;
+
+	constructor(
+		private readonly sink: (text: string) => void,
+		size: Size,
+		private readonly options: {colour: boolean; crlf: boolean},
+	) {
+		super({decodeStrings: false});
+		this.columns = size.columns;
+		this.rows = size.rows;
+	}
+
+	resize(size: Size): void {
+		if (size.columns === this.columns && size.rows === this.rows) return;
+		this.columns = size.columns;
+		this.rows = size.rows;
+		this.emit('resize');
+	}
+
+	override _write(chunk: string | Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+		let text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+		if (!this.options.colour) text = stripStyle(text);
+		if (this.options.crlf) text = crlf(text);
+		if (text) this.sink(text);
+		done();
+	}
+}
+
+/** One key: a CSI or SS3 sequence, Alt+key, or one character. */
+const KEY = /\x1b\[[0-?]*[ -/]*[@-~]|\x1bO.|\x1b[^]?|[^]/gu;
+
+/**
+ * What the attendee types, for Ink's stdin (raw mode is already on at their end). One chunk per
+ * key: packets that arrive together while the server is busy would otherwise reach Ink as one
+ * string ("nn"), which it reads as pasted text rather than two presses of n.
+ */
+export class TerminalInput extends Readable {
+	readonly isTTY = true;
+	private readonly decoder = new StringDecoder('utf8');
+
+	constructor() {
+		super({objectMode: true, read() {}});
+	}
+
+	type(data: Buffer): void {
+		for (const key of this.decoder.write(data).match(KEY) ?? []) this.push(key);
+	}
+
+	close(): void {
+		this.push(null);
+	}
+
+	setRawMode(): this {
+		return this;
+	}
+
+	ref(): this {
+		return this;
+	}
+
+	unref(): this {
+		return this;
+	}
+}
+
+/** Ink's option types name Node's TTY streams; these streams have every part of them Ink uses. */
+export const asTty = {
+	output: (stream: TerminalOutput) => stream as unknown as NodeJS.WriteStream,
+	input: (stream: TerminalInput) => stream as unknown as NodeJS.ReadStream,
+};
