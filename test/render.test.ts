@@ -1,12 +1,12 @@
 // Ink's incremental rendering (only changed lines are rewritten) must leave the screen exactly
 // as a fresh full draw of the same state would: the Ink 6.8 defect patched at bundle time
-// (source/build/ink-patches.mjs, Ink #909) put each update one row low, left stale rows and,
+// (source/build/patches.mjs, Ink #909) put each update one row low, left stale rows and,
 // after a shorter resize, kept rows the terminal had moved.
 import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, test} from 'vitest';
-import {applyPatches, INK_PATCHES} from '../source/build/ink-patches.mjs';
+import {applyPatches, PATCHES} from '../source/build/patches.mjs';
 import {KEYS, TerminalSession} from './support/terminal';
 
 const sessions: TerminalSession[] = [];
@@ -94,17 +94,15 @@ describe('incremental rendering in a real terminal', () => {
 	});
 });
 
-describe('the bundle-time patches of Ink', () => {
-	test('apply to the installed Ink, and refuse text that is not there exactly once', async () => {
+describe('the bundle-time patches of dependencies', () => {
+	test('apply to the installed packages, and refuse text that is not there exactly once', async () => {
 		const {readFileSync} = await import('node:fs');
-		const {createRequire} = await import('node:module');
-		const inkDir = join(createRequire(import.meta.url).resolve('ink'), '..');
-		for (const file of new Set(INK_PATCHES.map(p => p.file))) {
-			const text = readFileSync(join(inkDir, file.replace('ink/build/', '')), 'utf8');
-			const patched = applyPatches(file, text);
-			for (const p of INK_PATCHES.filter(p => p.file === file)) expect(patched).toContain(p.replace);
+		const root = new URL('..', import.meta.url).pathname;
+		for (const file of new Set(PATCHES.map(p => p.file))) {
+			const patched = applyPatches(file, readFileSync(join(root, 'node_modules', file), 'utf8'));
+			for (const p of PATCHES.filter(p => p.file === file)) expect(patched).toContain(p.replace);
 		}
-		const patch = INK_PATCHES[0];
+		const patch = PATCHES[0];
 		expect(() => applyPatches(patch.file, 'nothing to patch here')).toThrow(/not found/);
 		expect(() => applyPatches(patch.file, patch.find + patch.find)).toThrow(/more than once/);
 	});
