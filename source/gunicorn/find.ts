@@ -115,10 +115,12 @@ export async function findGunicorn(python?: string): Promise<FoundGunicorn | {er
 	}
 	let first: Probe | undefined;
 	let via = '';
+	const failed: string[] = [];
 	for (const candidate of candidates) {
 		const result = await probe(candidate.python);
 		if ('error' in result) {
 			if (python) return {error: `${result.error}: --python must name a Python that has Gunicorn and Django`};
+			failed.push(`${result.error.replace('cannot run ', '')}, ${candidate.via}`);
 			continue;
 		}
 		first ??= result;
@@ -131,5 +133,6 @@ export async function findGunicorn(python?: string): Promise<FoundGunicorn | {er
 		}
 	}
 	if (first) return {error: missing(first, via)!};
-	return {error: `Gunicorn and Django are not installed: no gunicorn and no python3 on PATH. Install: ${INSTALL}, or pip install gunicorn django; or name an interpreter with --python PATH`};
+	const tried = failed.length ? `no Python here could run (${failed.join('; ')})` : 'no gunicorn and no python3 on PATH';
+	return {error: `Gunicorn and Django are not installed: ${tried}. Install: ${INSTALL}, or pip install gunicorn django; or name an interpreter with --python PATH`};
 }
