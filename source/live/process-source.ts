@@ -33,11 +33,18 @@ const REQUEST_TIMEOUT_MS = 10 * 60_000;
 type Listener<A extends unknown[]> = (...args: A) => void;
 class Listeners<A extends unknown[]> {
 	private readonly set = new Set<Listener<A>>();
+	private unheard: A[] = [];
+	/** keep: how many calls nobody listened to are kept for the first listener (the app subscribes after start() resolves). */
+	constructor(private readonly keep = 0) {}
 	add(listener: Listener<A>): () => void {
 		this.set.add(listener);
+		const unheard = this.unheard;
+		this.unheard = [];
+		for (const args of unheard) listener(...args);
 		return () => this.set.delete(listener);
 	}
 	emit(...args: A): void {
+		if (this.set.size === 0 && this.keep > 0) this.unheard = [...this.unheard.slice(Math.max(0, this.unheard.length + 1 - this.keep)), args];
 		for (const listener of [...this.set]) listener(...args);
 	}
 }
@@ -46,6 +53,28 @@ const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 /** Gunicorn-format log lines carry "[time] [pid] [LEVEL] "; an error message reads better without it. */
 const bareMessage = (line: string) => line.replace(/^(\[[^\]]*\]\s*){3}/, '').trim();
+
+/** One /proc/PID/stat field list after the command name (state first), or undefined when gone. */
+function procStat(pid: string | number): string[] | undefined {
+	try {
+		// pid (comm) state ppid pgrp ...; comm may hold spaces or parentheses.
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	} catch {
+		return undefined; // gone while we looked
+	}
+}
+const running = (state: string | undefined) => state !== undefined && state !== 'Z' && state !== 'X';
+
+/** Is this process still running (a zombie nobody reaped does not count)? */
+export function processAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+	return process.platform !== 'linux' || running(procStat(pid)?.[0]);
+}
 
 /**
  * Is any process of the group still running? kill(-pgid, 0) also counts zombies, and orphaned
@@ -58,23 +87,16 @@ export function groupAlive(pgid: number): boolean {
 		return (error as NodeJS.ErrnoException).code === 'EPERM';
 	}
 	if (process.platform !== 'linux') return true;
-	for (const name of readdirSync('/proc')) {
-		if (!/^\d+$/.test(name)) continue;
-		try {
-			// pid (comm) state ppid pgrp ...; comm may hold spaces or parentheses.
-			const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-			const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-			if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true;
-		} catch {
-			// gone while we looked
-		}
-	}
-	return false;
+	return readdirSync('/proc').some(name => {
+		if (!/^\d+$/.test(name)) return false;
+		const stat = procStat(name);
+		return Number(stat?.[2]) === pgid && running(stat?.[0]);
+	});
 }
 
 export function createProcessSource(spec: ProcessSpec): LiveSource {
-	const events = new Listeners<[LifecycleEvent]>();
-	const logs = new Listeners<[string]>();
+	const events = new Listeners<[LifecycleEvent]>(10_000);
+	const logs = new Listeners<[string]>(200);
 	const exits = new Listeners<[number | null, NodeJS.Signals | null]>();
 	let child: ChildProcess | undefined;
 	let pgid: number | undefined;
