@@ -32,7 +32,7 @@ export type LifecycleEvent =
 	// The master binds the listening socket, before any fork, so every worker shares it.
 	| {type: 'socket.bound'; address: string}
 	// The WSGI application was imported. In the master with --preload, else in each worker after fork.
-	// Gunicorn: when_ready (preload) / post_worker_init (per worker).
+	// Gunicorn: on_starting (preload: imported in Arbiter.setup) / post_worker_init (per worker).
 	| {type: 'app.loaded'; pid: number; where: 'master' | 'worker'; app: string}
 	// The master forked a worker. Gunicorn: post_fork (pid of the child).
 	| {type: 'worker.forked'; pid: number}

@@ -3,7 +3,9 @@
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:  # this file is read again on every HUP
+    sys.path.insert(0, HERE)
 
 from walkthrough.hooks import (  # noqa: E402,F401  Gunicorn reads hooks by name
     child_exit, nworkers_changed, on_exit, on_reload, on_starting, post_fork, post_request,
@@ -11,3 +13,6 @@ from walkthrough.hooks import (  # noqa: E402,F401  Gunicorn reads hooks by name
 )
 
 worker_class = "sync"  # the lesson's worker: one request at a time, no keep-alive
+# Gunicorn 25+ also opens a control socket ($XDG_RUNTIME_DIR or ~/.gunicorn); the walkthrough
+# does not use it, and two of them would share its path. Older versions ignore this name.
+control_socket_disable = True
