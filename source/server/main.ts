@@ -1,4 +1,10 @@
+// `gunicorn-walkthrough serve`: run the Arbiter (the master) until it halts.
+import process from 'node:process';
 import type {ServerOptions} from '../cli/args';
-export async function runServe(_server: ServerOptions, _opts: {events: boolean}): Promise<number> {
-	throw new Error('serve is not built yet');
+import {Arbiter} from './arbiter';
+
+export async function runServe(server: ServerOptions, opts: {events: boolean}): Promise<number> {
+	const code = await new Arbiter(server, opts).run();
+	// Every worker is reaped and every line written (synchronously): nothing is left to wait for.
+	process.exit(code);
 }

@@ -1,3 +1,35 @@
+// The worker process: `cli.js __worker`, forked by the master. It waits for the master's boot
+// message (with the listening socket), then becomes a SyncWorker (Gunicorn's spawn_worker,
+// the child's side of the fork).
+import process from 'node:process';
+import {log} from './log';
+import {WORKER_BOOT_ERROR, WORKER_TMP_FD, type BootMessage} from './messages';
+import type {ServerHandle} from './sock';
+import {SyncWorker} from './worker';
+import {WorkerTmp} from './worker-tmp';
+
 export async function runWorker(): Promise<void> {
-	throw new Error('worker is not built yet');
+	if (!process.send) {
+		process.stderr.write('gunicorn-walkthrough: __worker is internal: run `gunicorn-walkthrough serve`\n');
+		process.exitCode = 2;
+		return;
+	}
+	const tmp = WorkerTmp.inherited(WORKER_TMP_FD);
+	tmp.notify();
+	// Until the boot message arrives, a master that dies takes us with it.
+	const orphaned = () => process.exit(0);
+	process.once('disconnect', orphaned);
+	const [message, handle] = await new Promise<[BootMessage, ServerHandle]>(resolve => {
+		process.once('message', (m: BootMessage, h: unknown) => resolve([m, h as ServerHandle]));
+	});
+	process.off('disconnect', orphaned);
+	log.info(`Booting worker with pid: ${process.pid}`);
+	const worker = new SyncWorker(message, handle, tmp);
+	try {
+		worker.initProcess();
+	} catch (error) {
+		log.error('Exception in worker process');
+		log.error(error instanceof Error ? error.message : String(error));
+		worker.exit(WORKER_BOOT_ERROR);
+	}
 }

@@ -1,0 +1,96 @@
+// The WSGI-shaped application that plays Django's part: environ in; status, headers and
+// body out, called synchronously by a sync worker. A tiny URL resolver routes the path to
+// a view, as Django's does.
+import process from 'node:process';
+import {timestamp} from './log';
+
+export type Headers = Array<[string, string]>;
+export type StartResponse = (status: string, headers: Headers) => void;
+
+export interface Environ {
+	REQUEST_METHOD: string;
+	PATH_INFO: string;
+	QUERY_STRING: string;
+	SERVER_NAME: string;
+	SERVER_PORT: string;
+	SERVER_PROTOCOL: string;
+	REMOTE_ADDR?: string;
+	REMOTE_PORT?: string;
+	'wsgi.url_scheme': 'http';
+	'wsgi.errors': (line: string) => void;
+	/** The server's hook for "Django resolved the URL and calls this view" (an event). */
+	'walkthrough.dispatched'?: (route: string, view: string) => void;
+	[header: `HTTP_${string}`]: string;
+}
+
+export type WsgiApp = (environ: Environ, startResponse: StartResponse) => Iterable<string | Uint8Array>;
+
+/** Who imported the app, and when: the visible difference --preload makes on HUP. */
+export interface AppOrigin {
+	name: string;
+	pid: number;
+	where: 'master' | 'worker';
+	loadedAt: number; // ms since the epoch
+}
+
+export const APP_NAME = 'walkthrough.wsgi:application';
+
+/** Raised while importing the app; the worker exits with WORKER_BOOT_ERROR. */
+export class AppImportError extends Error {}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+/** Blocks the whole process, as time.sleep() blocks a sync worker: no heartbeat either. */
+export const blockFor = (ms: number) => void Atomics.wait(sleeper, 0, 0, ms);
+
+/**
+ * "Imports" the app. GW_APP_FAIL=1 makes the import raise, like a Django project with a
+ * broken setting: the way to see a worker that cannot boot (and the master halting).
+ */
+export function loadApp(where: 'master' | 'worker', origin?: AppOrigin): {app: WsgiApp; origin: AppOrigin} {
+	if (process.env.GW_APP_FAIL) throw new AppImportError(`ImproperlyConfigured: ${APP_NAME} cannot be imported (GW_APP_FAIL is set)`);
+	const loaded = origin ?? {name: APP_NAME, pid: process.pid, where, loadedAt: Date.now()};
+	return {app: application(loaded), origin: loaded};
+}
+
+type View = (environ: Environ, params: URLSearchParams) => {status: string; body: string};
+
+function application(origin: AppOrigin): WsgiApp {
+	const loaded = `${APP_NAME} was imported at ${timestamp(new Date(origin.loadedAt))} in the ${origin.where} (pid ${origin.pid})`;
+	const views: Record<string, [string, View]> = {
+		'/': [
+			'views.index',
+			() => ({
+				status: '200 OK',
+				body: `Hello from worker ${process.pid}.\n${loaded}${origin.where === 'master' ? ', before the fork: HUP does not re-import it' : ''}.\n`,
+			}),
+		],
+		'/slow': [
+			'views.slow',
+			(_environ, params) => {
+				const seconds = Number(params.get('s') ?? '5');
+				if (!Number.isFinite(seconds) || seconds < 0 || seconds > 3600) return {status: '400 Bad Request', body: 's must be a number of seconds from 0 to 3600\n'};
+				blockFor(seconds * 1000);
+				return {status: '200 OK', body: `Worker ${process.pid} slept ${seconds}s without a heartbeat.\n`};
+			},
+		],
+		'/error': [
+			'views.error',
+			() => {
+				throw new Error('the view raised an exception (on purpose)');
+			},
+		],
+	};
+	return (environ, startResponse) => {
+		const route = views[environ.PATH_INFO];
+		if (!route) {
+			// No URL pattern matched: Django answers 404 without calling a view.
+			startResponse('404 Not Found', [['Content-Type', 'text/plain; charset=utf-8']]);
+			return [`Not found: ${environ.PATH_INFO}\nTry /, /slow?s=N or /error.\n`];
+		}
+		const [view, handler] = route;
+		environ['walkthrough.dispatched']?.(environ.PATH_INFO.slice(1), view);
+		const {status, body} = handler(environ, new URLSearchParams(environ.QUERY_STRING));
+		startResponse(status, [['Content-Type', 'text/plain; charset=utf-8']]);
+		return [body];
+	};
+}

@@ -1,0 +1,175 @@
+// Blocking HTTP/1.x on one accepted socket, the way Gunicorn's sync worker reads and writes:
+// parse the request, call the app, send the response, close. The socket is non-blocking at
+// the OS level (libuv), so "blocking" here means retrying with short sleeps until a deadline,
+// while keeping the heartbeat going: a slow client is not a hung worker.
+import {readSync, writeSync} from 'node:fs';
+import {blockFor} from './app';
+
+// Gunicorn's defaults: --limit-request-line 4094, --limit-request-fields 100,
+// --limit-request-field_size 8190.
+export const LIMIT_REQUEST_LINE = 4094;
+export const LIMIT_REQUEST_FIELDS = 100;
+export const LIMIT_REQUEST_FIELD_SIZE = 8190;
+const LIMIT_BODY = 1 << 20;
+/** How long a client may take to send its request (and to take the response). */
+export const READ_TIMEOUT_MS = 5000;
+
+/** A request the server refuses: status, reason, the body sent and the text logged. */
+export class HttpError extends Error {
+	constructor(readonly status: number, readonly reason: string, message: string) {
+		super(message);
+	}
+}
+/** The client went away (or never sent anything): nothing to answer. */
+export class NoMoreData extends Error {}
+
+export interface Request {
+	method: string;
+	uri: string;
+	path: string;
+	query: string;
+	version: string;
+	headers: Array<[string, string]>;
+}
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const retryable = (error: unknown) => ['EAGAIN', 'EWOULDBLOCK'].includes((error as NodeJS.ErrnoException).code ?? '');
+
+/** A socket fd read and written synchronously, within one deadline. */
+export class BlockingSocket {
+	private readonly deadline: number;
+	private lastBeat = Date.now();
+
+	constructor(readonly fd: number, private readonly heartbeat: () => void, timeoutMs = READ_TIMEOUT_MS) {
+		this.deadline = Date.now() + timeoutMs;
+	}
+
+	/** Waits a little longer each time (0.05 ms up to 5 ms) until the deadline. */
+	private pause(attempt: number, what: string): void {
+		const now = Date.now();
+		if (now >= this.deadline) throw new HttpError(408, 'Request Timeout', `client too slow: no ${what} for ${READ_TIMEOUT_MS / 1000}s`);
+		if (now - this.lastBeat > 250) {
+			this.heartbeat();
+			this.lastBeat = now;
+		}
+		blockFor(Math.min(5, 0.05 * 2 ** attempt));
+	}
+
+	recv(buffer: Buffer): number {
+		for (let attempt = 0; ; attempt++) {
+			try {
+				return readSync(this.fd, buffer, 0, buffer.length, null);
+			} catch (error) {
+				if (!retryable(error)) throw new NoMoreData((error as Error).message);
+			}
+			this.pause(attempt, 'data');
+		}
+	}
+
+	sendall(data: Buffer): void {
+		let offset = 0;
+		for (let attempt = 0; offset < data.length; ) {
+			try {
+				offset += writeSync(this.fd, data, offset);
+				attempt = 0;
+				continue;
+			} catch (error) {
+				if (!retryable(error)) throw new NoMoreData((error as Error).message);
+			}
+			this.pause(attempt++, 'room to write');
+		}
+	}
+}
+
+/** Reads and parses one request (head, and a Content-Length body, which is read and dropped). */
+export function readRequest(sock: BlockingSocket): Request {
+	const chunk = Buffer.allocUnsafe(16 * 1024);
+	let data = Buffer.alloc(0);
+	let end = -1;
+	const headLimit = LIMIT_REQUEST_LINE + 2 + LIMIT_REQUEST_FIELDS * (LIMIT_REQUEST_FIELD_SIZE + 2) + 2;
+	while (end < 0) {
+		let n: number;
+		try {
+			n = sock.recv(chunk);
+		} catch (error) {
+			// A client that sent nothing and went quiet is just closed; one that stalled mid-request gets 408.
+			if (error instanceof HttpError && data.length === 0) throw new NoMoreData(error.message);
+			throw error;
+		}
+		if (n === 0) throw new NoMoreData(data.length ? 'client closed mid-request' : 'no request');
+		data = data.length ? Buffer.concat([data, chunk.subarray(0, n)]) : Buffer.from(chunk.subarray(0, n));
+		end = data.indexOf('\r\n\r\n');
+		const lineEnd = data.indexOf('\r\n');
+		if ((lineEnd < 0 ? data.length : lineEnd) > LIMIT_REQUEST_LINE) {
+			throw new HttpError(400, 'Bad Request', `Request Line is too large (${lineEnd < 0 ? data.length : lineEnd} > ${LIMIT_REQUEST_LINE})`);
+		}
+		const fieldStart = data.lastIndexOf('\r\n') + 2;
+		if (end < 0 && lineEnd >= 0 && data.length - fieldStart > LIMIT_REQUEST_FIELD_SIZE) {
+			throw new HttpError(431, 'Request Header Fields Too Large', "Error parsing headers: 'limit request headers fields size'");
+		}
+		if (end < 0 && data.length > headLimit) throw new HttpError(431, 'Request Header Fields Too Large', "Error parsing headers: 'limit request headers fields size'");
+	}
+	const [line, ...fields] = data.subarray(0, end).toString('latin1').split('\r\n');
+	const request = parseRequestLine(line);
+	if (fields.length > LIMIT_REQUEST_FIELDS) throw new HttpError(431, 'Request Header Fields Too Large', "Error parsing headers: 'limit request headers fields'");
+	for (const field of fields) {
+		if (field.length > LIMIT_REQUEST_FIELD_SIZE) throw new HttpError(431, 'Request Header Fields Too Large', "Error parsing headers: 'limit request headers fields size'");
+		const colon = field.indexOf(':');
+		const name = field.slice(0, colon);
+		if (colon <= 0 || !TOKEN.test(name)) throw new HttpError(400, 'Bad Request', `Invalid HTTP Header: '${field.slice(0, 80)}'`);
+		request.headers.push([name.toUpperCase(), field.slice(colon + 1).trim()]);
+	}
+	readBody(sock, request, data.subarray(end + 4).length);
+	return request;
+}
+
+function parseRequestLine(line: string): Request {
+	const parts = line.split(' ');
+	if (parts.length !== 3) throw new HttpError(400, 'Bad Request', `Invalid Request Line '${line.slice(0, 80)}'`);
+	const [method, uri, version] = parts;
+	if (!TOKEN.test(method) || method !== method.toUpperCase()) throw new HttpError(400, 'Bad Request', `Invalid Method '${method.slice(0, 20)}'`);
+	if (!/^HTTP\/1\.[01]$/.test(version)) throw new HttpError(400, 'Bad Request', `Invalid HTTP Version '${version.slice(0, 20)}'`);
+	if (!uri.startsWith('/') && uri !== '*') throw new HttpError(400, 'Bad Request', `Invalid Request Line '${line.slice(0, 80)}'`);
+	const q = uri.indexOf('?');
+	let path = q < 0 ? uri : uri.slice(0, q);
+	try {
+		path = decodeURIComponent(path);
+	} catch {
+		throw new HttpError(400, 'Bad Request', `Invalid Request Line '${line.slice(0, 80)}'`);
+	}
+	return {method, uri, path, query: q < 0 ? '' : uri.slice(q + 1), version, headers: []};
+}
+
+function readBody(sock: BlockingSocket, request: Request, already: number): void {
+	const header = (name: string) => request.headers.find(([n]) => n === name)?.[1];
+	if (header('TRANSFER-ENCODING') !== undefined) throw new HttpError(501, 'Not Implemented', 'Unsupported transfer coding');
+	const length = header('CONTENT-LENGTH');
+	if (length === undefined) return;
+	if (!/^\d+$/.test(length)) throw new HttpError(400, 'Bad Request', `Invalid Content-Length '${length.slice(0, 20)}'`);
+	if (Number(length) > LIMIT_BODY) throw new HttpError(413, 'Payload Too Large', `body of ${length} bytes is over ${LIMIT_BODY}`);
+	const chunk = Buffer.allocUnsafe(16 * 1024);
+	for (let left = Number(length) - already; left > 0; ) {
+		const n = sock.recv(chunk);
+		if (n === 0) throw new NoMoreData('client closed mid-body');
+		left -= n;
+	}
+}
+
+const HTTP_DATE = () => new Date().toUTCString();
+
+/** The whole response in one buffer: the sync worker always closes the connection. */
+export function responseBytes(status: string, headers: Array<[string, string]>, body: Buffer): Buffer {
+	const lines = [`HTTP/1.1 ${status}`, 'Server: gunicorn-walkthrough', `Date: ${HTTP_DATE()}`, 'Connection: close'];
+	for (const [name, value] of headers) {
+		if (!['connection', 'content-length'].includes(name.toLowerCase())) lines.push(`${name}: ${value}`);
+	}
+	lines.push(`Content-Length: ${body.length}`, '', '');
+	return Buffer.concat([Buffer.from(lines.join('\r\n'), 'latin1'), body]);
+}
+
+/** Gunicorn's util.write_error: a small HTML page with the reason. */
+export function errorBytes(status: number, reason: string, mesg: string): Buffer {
+	const escaped = mesg.replace(/[&<>"]/g, c => `&#${c.charCodeAt(0)};`);
+	const html = `<html>\n  <head>\n    <title>${reason}</title>\n  </head>\n  <body>\n    <h1><p>${reason}</p></h1>\n    ${escaped}\n  </body>\n</html>\n`;
+	return responseBytes(`${status} ${reason}`, [['Content-Type', 'text/html']], Buffer.from(html));
+}

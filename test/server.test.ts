@@ -1,0 +1,369 @@
+// `gunicorn-walkthrough serve` with real processes: the built CLI, real sockets, real signals.
+import {spawn, type ChildProcess} from 'node:child_process';
+import http from 'node:http';
+import net from 'node:net';
+import readline from 'node:readline';
+import {afterEach, describe, expect, test} from 'vitest';
+import {parseEvent, type LifecycleEvent} from '../source/lifecycle/events';
+import {initialState, liveWorkers, reduceAll} from '../source/lifecycle/machine';
+import {processAlive} from '../source/live/process-source';
+import {childEnv, CLI} from './support/terminal';
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = probe();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await sleep(25);
+	}
+}
+
+class Server {
+	readonly child: ChildProcess;
+	readonly events: LifecycleEvent[] = [];
+	readonly badLines: string[] = [];
+	stderr = '';
+	exit?: {code: number | null; signal: NodeJS.Signals | null};
+	readonly exited: Promise<void>;
+	address = '';
+
+	constructor(args: string[], env: Record<string, string> = {}) {
+		const bind = args.includes('--bind') ? [] : ['--bind', '127.0.0.1:0'];
+		this.child = spawn(process.execPath, [CLI, 'serve', ...bind, '--events', 'json', ...args], {
+			env: childEnv(env),
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true, // its own group: afterEach can clean up every worker
+		});
+		readline.createInterface({input: this.child.stdout!}).on('line', line => {
+			const parsed = parseEvent(line);
+			if ('error' in parsed) this.badLines.push(line);
+			else this.events.push(parsed.event);
+		});
+		this.child.stderr!.on('data', chunk => (this.stderr += chunk));
+		this.exited = new Promise(resolve => this.child.on('exit', (code, signal) => {
+			this.exit = {code, signal};
+			resolve();
+		}));
+	}
+
+	get pid(): number {
+		return this.child.pid!;
+	}
+	get port(): number {
+		return Number(this.address.split(':').pop());
+	}
+	/** Workers alive according to the events so far. */
+	state() {
+		return reduceAll(initialState, this.events);
+	}
+	live(): number[] {
+		return liveWorkers(this.state()).filter(w => w.state !== 'exiting').map(w => w.pid);
+	}
+	ready(): number[] {
+		return liveWorkers(this.state()).filter(w => w.state === 'idle' || w.state === 'busy').map(w => w.pid);
+	}
+	has(test: (e: LifecycleEvent) => boolean): LifecycleEvent | undefined {
+		return this.events.find(test);
+	}
+	async started(workers: number): Promise<this> {
+		const bound = await until('socket.bound', () => this.has(e => e.type === 'socket.bound'));
+		this.address = (bound as {address: string}).address;
+		await until(`${workers} ready workers`, () => this.ready().length === workers);
+		return this;
+	}
+	signal(sig: NodeJS.Signals): void {
+		process.kill(this.pid, sig);
+	}
+	/** Every line was a valid event, and the lifecycle machine accepted them all in order. */
+	expectCleanEvents(): void {
+		expect(this.badLines).toEqual([]);
+		expect(this.state().rejected.map(r => `${JSON.stringify(r.event)}: ${r.reason}`)).toEqual([]);
+	}
+	kill(): void {
+		try {
+			process.kill(-this.pid, 'SIGKILL');
+		} catch {
+			// already gone
+		}
+	}
+}
+
+const servers: Server[] = [];
+afterEach(() => {
+	for (const s of servers.splice(0)) s.kill();
+});
+
+async function serve(args: string[], workers: number, env?: Record<string, string>): Promise<Server> {
+	const server = new Server(args, env);
+	servers.push(server);
+	return server.started(workers);
+}
+
+function get(port: number, path = '/'): Promise<{status?: number; body: string; error?: string}> {
+	return new Promise(resolve => {
+		const req = http.get({host: '127.0.0.1', port, path, agent: false}, res => {
+			let body = '';
+			res.setEncoding('utf8');
+			res.on('data', chunk => (body += chunk));
+			res.on('end', () => resolve({status: res.statusCode, body}));
+			res.on('error', error => resolve({status: res.statusCode, body, error: error.message}));
+		});
+		req.on('error', error => resolve({body: '', error: (error as NodeJS.ErrnoException).code ?? error.message}));
+	});
+}
+
+const servedBy = (body: string) => Number(/worker (\d+)/i.exec(body)?.[1]);
+
+/** Sends raw bytes, returns everything the server answers before it closes. */
+function raw(port: number, data: string, {end = true} = {}): Promise<string> {
+	return new Promise(resolve => {
+		let answer = '';
+		const socket = net.connect(port, '127.0.0.1', () => (end ? socket.end(data) : socket.write(data)));
+		socket.setEncoding('utf8');
+		socket.on('data', chunk => (answer += chunk));
+		socket.on('close', () => resolve(answer));
+		socket.on('error', () => undefined);
+	});
+}
+
+describe('serve', () => {
+	test('N workers answer, each with its own pid, and the master never serves', async () => {
+		const s = await serve(['--workers', '3'], 3);
+		const workers = s.ready();
+		const t0 = Date.now();
+		// Three requests that each hold a sync worker for a second: three workers must take them.
+		const answers = await Promise.all([1, 2, 3].map(() => get(s.port, '/slow?s=1')));
+		expect(Date.now() - t0).toBeLessThan(2800);
+		const pids = answers.map(a => servedBy(a.body));
+		expect(new Set(pids).size).toBe(3);
+		for (const pid of pids) expect(workers).toContain(pid);
+		expect(pids).not.toContain(s.pid);
+		expect(s.stderr).toMatch(/\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}\] \[\d+\] \[INFO\] Starting gunicorn-walkthrough /);
+		expect(s.stderr).toContain(`Listening at: http://${s.address} (${s.pid})`);
+		expect(s.stderr).toContain('Using worker: sync');
+		for (const pid of workers) expect(s.stderr).toContain(`Booting worker with pid: ${pid}`);
+		s.expectCleanEvents();
+	});
+
+	test('a killed worker is reaped and replaced', async () => {
+		const s = await serve(['--workers', '2'], 2);
+		const [victim] = s.ready();
+		process.kill(victim, 'SIGKILL');
+		await until('replacement', () => s.has(e => e.type === 'worker.exited' && e.pid === victim) && s.ready().length === 2);
+		expect(s.has(e => e.type === 'worker.exited' && e.pid === victim)).toMatchObject({reason: 'killed', signal: 'SIGKILL'});
+		expect(s.ready()).not.toContain(victim);
+		expect(s.stderr).toContain(`Worker (pid:${victim}) was sent SIGKILL! Perhaps out of memory?`);
+		expect((await get(s.port)).status).toBe(200);
+		s.expectCleanEvents();
+	});
+
+	test('TTIN adds a worker, TTOU removes the oldest, never below one', async () => {
+		const s = await serve(['--workers', '2'], 2);
+		const oldest = s.ready()[0];
+		s.signal('SIGTTIN');
+		await until('3 workers', () => s.ready().length === 3);
+		expect(s.has(e => e.type === 'workers.changed')).toEqual({type: 'workers.changed', from: 2, to: 3});
+		for (let i = 0; i < 3; i++) {
+			s.signal('SIGTTOU');
+			await sleep(300);
+		}
+		await until('1 worker', () => s.live().length === 1 && liveWorkers(s.state()).length === 1);
+		await sleep(1500); // the third TTOU must not take the last one away
+		expect(liveWorkers(s.state()).length).toBe(1);
+		expect(s.events.filter(e => e.type === 'workers.changed').map(e => (e as {to: number}).to)).toEqual([3, 2, 1]);
+		expect(s.has(e => e.type === 'worker.exiting' && e.pid === oldest)).toMatchObject({reason: 'removed'});
+		expect(s.stderr).toContain('Handling signal: ttin');
+		expect(s.stderr).toContain('Handling signal: ttou');
+		expect((await get(s.port)).status).toBe(200);
+		s.expectCleanEvents();
+	});
+
+	test('HUP replaces every worker without losing a request', async () => {
+		const s = await serve(['--workers', '2'], 2);
+		const old = s.ready();
+		let stop = false;
+		const results: Array<{status?: number; error?: string}> = [];
+		const load = (async () => {
+			while (!stop) results.push(await get(s.port));
+		})();
+		await sleep(300);
+		s.signal('SIGHUP');
+		await until('old workers gone', () => old.every(pid => s.has(e => e.type === 'worker.exited' && e.pid === pid)) && s.ready().length === 2);
+		await sleep(300);
+		stop = true;
+		await load;
+		expect(results.length).toBeGreaterThan(10);
+		expect(results.filter(r => r.status !== 200)).toEqual([]);
+		for (const pid of s.ready()) expect(old).not.toContain(pid);
+		for (const pid of old) expect(s.has(e => e.type === 'worker.exited' && e.pid === pid)).toMatchObject({reason: 'reload'});
+		// Without --preload every fresh worker imports the app again.
+		for (const pid of s.ready()) expect(s.has(e => e.type === 'app.loaded' && e.pid === pid)).toBeTruthy();
+		expect(s.stderr).toContain('Handling signal: hup');
+		expect(s.stderr).toContain('Hang up: Master');
+		s.expectCleanEvents();
+	});
+
+	test('--preload: the master imports the app once, and HUP does not re-import it', async () => {
+		const s = await serve(['--workers', '1', '--preload'], 1);
+		expect(s.has(e => e.type === 'app.loaded')).toMatchObject({pid: s.pid, where: 'master'});
+		const before = await get(s.port);
+		expect(before.body).toContain(`in the master (pid ${s.pid})`);
+		const [old] = s.ready();
+		s.signal('SIGHUP');
+		await until('new worker', () => s.ready().length === 1 && s.ready()[0] !== old);
+		const after = await get(s.port);
+		expect(servedBy(after.body)).not.toBe(servedBy(before.body));
+		const imported = (body: string) => /imported at (.*) in/.exec(body)?.[1];
+		expect(imported(after.body)).toBe(imported(before.body));
+		expect(s.events.filter(e => e.type === 'app.loaded')).toHaveLength(1);
+		s.expectCleanEvents();
+	});
+
+	test('TERM lets the request in flight finish, stops every worker and exits 0', async () => {
+		const s = await serve(['--workers', '2'], 2);
+		const workers = s.ready();
+		const slow = get(s.port, '/slow?s=2');
+		await until('busy worker', () => liveWorkers(s.state()).some(w => w.state === 'busy'));
+		s.signal('SIGTERM');
+		const answer = await slow;
+		expect(answer.status).toBe(200);
+		await s.exited;
+		expect(s.exit).toEqual({code: 0, signal: null});
+		for (const pid of workers) expect(processAlive(pid)).toBe(false);
+		expect(s.has(e => e.type === 'master.stopping')).toEqual({type: 'master.stopping', graceful: true});
+		expect(s.events.at(-1)).toEqual({type: 'master.stopped', code: 0});
+		expect(s.stderr).toContain('Handling signal: term');
+		expect(s.stderr).toMatch(/\[INFO\] Shutting down: Master\n$/);
+		for (const pid of workers) expect(s.stderr).toContain(`Worker exiting (pid: ${pid})`);
+		s.expectCleanEvents();
+	});
+
+	test('INT stops quickly, even with a worker stuck in a request', async () => {
+		const s = await serve(['--workers', '1'], 1);
+		const [worker] = s.ready();
+		void get(s.port, '/slow?s=60');
+		await until('busy worker', () => liveWorkers(s.state()).some(w => w.state === 'busy'));
+		const t0 = Date.now();
+		s.signal('SIGINT');
+		await s.exited;
+		expect(Date.now() - t0).toBeLessThan(6000);
+		expect(s.exit?.code).toBe(0);
+		expect(processAlive(worker)).toBe(false);
+		expect(s.has(e => e.type === 'master.stopping')).toEqual({type: 'master.stopping', graceful: false});
+	});
+
+	test('a hung request is killed at --timeout, logged, and the worker replaced', async () => {
+		const s = await serve(['--workers', '1', '--timeout', '2'], 1);
+		const [worker] = s.ready();
+		const t0 = Date.now();
+		const answer = await get(s.port, '/slow?s=60');
+		expect(answer.status).toBeUndefined(); // the connection died with the worker
+		expect(Date.now() - t0).toBeLessThan(10_000);
+		expect(s.stderr).toContain(`[CRITICAL] WORKER TIMEOUT (pid:${worker})`);
+		expect(s.has(e => e.type === 'worker.timeout')).toEqual({type: 'worker.timeout', pid: worker});
+		await until('reaped', () => s.has(e => e.type === 'worker.exited' && e.pid === worker));
+		expect(s.has(e => e.type === 'worker.exited' && e.pid === worker)).toMatchObject({reason: 'timeout'});
+		await until('replacement', () => s.ready().length === 1 && s.ready()[0] !== worker);
+		expect(servedBy((await get(s.port)).body)).toBe(s.ready()[0]);
+		s.expectCleanEvents();
+	});
+
+	test('bad requests get 400 and 431, and the same worker serves the next one', async () => {
+		const s = await serve(['--workers', '1'], 1);
+		const [worker] = s.ready();
+		expect(await raw(s.port, 'GARBAGE\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+		expect(await raw(s.port, 'GET / HTTP/9.9\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /);
+		expect(await raw(s.port, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(10_000)}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+		expect(await raw(s.port, `GET /${'a'.repeat(5000)} HTTP/1.1\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400 /);
+		const next = await get(s.port);
+		expect(next.status).toBe(200);
+		expect(servedBy(next.body)).toBe(worker);
+		expect((await get(s.port, '/error')).status).toBe(500);
+		expect(servedBy((await get(s.port)).body)).toBe(worker);
+		expect(s.has(e => e.type === 'worker.exited')).toBeUndefined();
+		expect(s.stderr).toContain('[WARNING] Invalid request from ip=127.0.0.1: Invalid Request Line');
+		expect(s.stderr).toContain('[ERROR] Error handling request /error');
+		s.expectCleanEvents();
+	});
+
+	test('a client that stalls mid-request is timed out and the worker carries on', async () => {
+		const s = await serve(['--workers', '1'], 1);
+		const [worker] = s.ready();
+		const t0 = Date.now();
+		const answer = await raw(s.port, 'GET / HTTP/1.1\r\nHost: x\r\n', {end: false});
+		expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+		expect(Date.now() - t0).toBeGreaterThan(4000);
+		expect(Date.now() - t0).toBeLessThan(9000);
+		expect(servedBy((await get(s.port)).body)).toBe(worker);
+		expect(s.has(e => e.type === 'worker.timeout' || e.type === 'worker.exited')).toBeUndefined();
+	});
+
+	test('--max-requests recycles a worker', async () => {
+		const s = await serve(['--workers', '1', '--max-requests', '2'], 1);
+		const [first] = s.ready();
+		expect(servedBy((await get(s.port)).body)).toBe(first);
+		expect(servedBy((await get(s.port)).body)).toBe(first);
+		await until('recycled', () => s.ready().length === 1 && s.ready()[0] !== first);
+		expect(servedBy((await get(s.port)).body)).not.toBe(first);
+		expect(s.has(e => e.type === 'worker.exited' && e.pid === first)).toMatchObject({reason: 'max-requests', code: 0});
+		expect(s.stderr).toContain('Autorestarting worker after current request.');
+		s.expectCleanEvents();
+	});
+
+	test('SIGKILL of the master leaves no worker behind', async () => {
+		const s = await serve(['--workers', '3'], 3);
+		const workers = s.ready();
+		s.signal('SIGKILL');
+		await until('workers gone', () => workers.every(pid => !processAlive(pid)), 10_000);
+	});
+
+	test('a worker that cannot boot halts the master instead of respawning forever', async () => {
+		const s = new Server(['--workers', '2'], {GW_APP_FAIL: '1'});
+		servers.push(s);
+		await s.exited;
+		expect(s.exit?.code).toBe(3);
+		expect(s.events.filter(e => e.type === 'worker.forked').length).toBeLessThanOrEqual(2);
+		expect(s.stderr).toContain('ImproperlyConfigured');
+		expect(s.stderr).toMatch(/\[ERROR\] Shutting down: Master\n.*\[ERROR\] Reason: Worker failed to boot\.\n$/);
+		expect(s.events.at(-1)).toEqual({type: 'master.stopped', code: 3});
+		s.expectCleanEvents();
+	});
+
+	test('--preload with an app that cannot be imported: the master stops before binding', async () => {
+		const s = new Server(['--preload'], {GW_APP_FAIL: '1'});
+		servers.push(s);
+		await s.exited;
+		expect(s.exit?.code).toBe(4);
+		expect(s.has(e => e.type === 'socket.bound')).toBeUndefined();
+		expect(s.stderr).toContain('Reason: App failed to load.');
+	});
+
+	test('a port in use: one line, exit 1', async () => {
+		const blocker = net.createServer();
+		await new Promise<void>(resolve => blocker.listen(0, '127.0.0.1', resolve));
+		const {port} = blocker.address() as net.AddressInfo;
+		try {
+			const s = new Server(['--bind', `127.0.0.1:${port}`]);
+			servers.push(s);
+			await s.exited;
+			expect(s.exit?.code).toBe(1);
+			const lines = s.stderr.trimEnd().split('\n');
+			expect(lines).toHaveLength(1);
+			expect(lines[0]).toMatch(new RegExp(`\\[ERROR\\] Connection in use: 127\\.0\\.0\\.1:${port}`));
+			expect(s.has(e => e.type === 'worker.forked')).toBeUndefined();
+		} finally {
+			blocker.close();
+		}
+	});
+
+	test('bad flags: one line, no server', async () => {
+		const s = new Server(['--workers', 'lots']);
+		servers.push(s);
+		await s.exited;
+		expect(s.exit?.code).toBe(2);
+		expect(s.stderr.trimEnd().split('\n')).toEqual(['gunicorn-walkthrough: --workers must be a whole number from 1 to 64 (got "lots")']);
+	});
+});
