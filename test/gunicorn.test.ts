@@ -231,6 +231,27 @@ describe.skipIf(Boolean(missing))(`real Gunicorn ${'error' in found ? '(missing)
 		for (const pid of run.pids()) expect(running(pid)).toBe(false);
 	}, 90_000);
 
+	it('under a burst, with max-requests recycling, HUP, a kill, TTIN and TTOU, every event is still possible', async () => {
+		const run = await start({workers: 3, maxRequests: 40, maxRequestsJitter: 5});
+		await run.until(() => run.count('worker.ready') === 3, 'three workers ready');
+		const burst = run.source.burst(400);
+		await new Promise(resolve => setTimeout(resolve, 100));
+		run.source.reload();
+		await new Promise(resolve => setTimeout(resolve, 300));
+		run.source.killWorker();
+		run.source.addWorker();
+		await new Promise(resolve => setTimeout(resolve, 300));
+		run.source.removeWorker();
+		const result = await burst;
+		// A graceful reload, TTOU and recycling lose no request; SIGKILL loses the one the worker had, if any.
+		expect(result.failed).toBeLessThanOrEqual(1);
+		await run.source.stop();
+		const reasons = new Set(run.events.flatMap(e => (e.type === 'worker.exited' ? [e.reason] : [])));
+		expect([...reasons].sort()).toEqual(expect.arrayContaining(['killed', 'max-requests', 'reload', 'shutdown']));
+		expect(run.count('response.sent')).toBe(result.ok);
+		noRejections(run.events);
+	}, 90_000);
+
 	it('aborts a request past --timeout: WORKER TIMEOUT in the log, the abort, a fresh worker', async () => {
 		const run = await start({workers: 1, timeout: 2});
 		await run.until(() => run.count('worker.ready') === 1, 'the worker ready');
