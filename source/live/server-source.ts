@@ -1,6 +1,35 @@
-import type {ServerOptions} from '../cli/args';
+// `--live`: our own pre-fork server (`serve --events json`) as a child of the app, through the
+// generic process source (own process group, lifeline, events on stdout, logs on stderr).
+import process from 'node:process';
+import {parseBind, type ServerOptions} from '../cli/args';
+import {createProcessSource} from './process-source';
 import type {LiveSource} from './source';
-// Placeholder until the server lands.
-export function createServerSource(_server: ServerOptions): LiveSource {
-	throw new Error('the live server is not built yet');
+
+/** Quitting the app should not hang on a worker stuck in /slow: the group is killed after this. */
+const STOP_LIMIT_S = 5;
+
+export function serveArgs(server: ServerOptions): string[] {
+	return [
+		'serve',
+		'--events', 'json',
+		'--workers', String(server.workers),
+		'--bind', server.bind,
+		'--timeout', String(server.timeout),
+		'--graceful-timeout', String(server.gracefulTimeout),
+		'--max-requests', String(server.maxRequests),
+		'--max-requests-jitter', String(server.maxRequestsJitter),
+		...(server.preload ? ['--preload'] : []),
+	];
+}
+
+export function createServerSource(server: ServerOptions): LiveSource {
+	const bind = parseBind(server.bind) ?? {host: '127.0.0.1', port: 8000};
+	return createProcessSource({
+		kind: 'server',
+		address: bind.host.includes(':') ? `[${bind.host}]:${bind.port}` : `${bind.host}:${bind.port}`, // port 0: the real one comes with socket.bound
+		command: process.execPath,
+		args: [process.argv[1], ...serveArgs(server)],
+		events: 'stdout',
+		gracefulTimeout: Math.min(server.gracefulTimeout, STOP_LIMIT_S),
+	});
 }

@@ -56,6 +56,7 @@ export class Arbiter {
 	private listener?: Listener;
 	private app?: AppOrigin; // imported in the master (--preload)
 	private stopping = false;
+	private stopRequested = false; // TERM / INT / QUIT arrived (a group signal reaches the workers at the same time)
 	private eventsOpen: boolean;
 	readonly pid = process.pid;
 
@@ -77,6 +78,7 @@ export class Arbiter {
 
 	/** Main master loop. Resolves with the exit status. */
 	async run(): Promise<number> {
+		process.title = 'gunicorn-walkthrough: master';
 		try {
 			await this.start();
 			await this.manageWorkers();
@@ -135,6 +137,7 @@ export class Arbiter {
 	}
 
 	private signal(name: SignalName): void {
+		if (['term', 'int', 'quit', 'lifeline'].includes(name)) this.stopRequested = true;
 		this.SIG_QUEUE.push(name);
 		this.wakeup?.();
 	}
@@ -291,13 +294,19 @@ export class Arbiter {
 				else log.warning(msg);
 			}
 			if (code !== null && code !== 0) log.error(`Worker (pid:${pid}) exited with code ${code}.`);
-			const bootError = code === WORKER_BOOT_ERROR || code === APP_LOAD_ERROR;
-			const reason: ExitReason = worker.reason ?? (bootError ? 'boot-error' : signal || code === 0 ? 'killed' : 'crashed');
+			const reason = worker.reason ?? this.unaskedReason(code, signal);
 			this.emit({type: 'worker.exited', pid, reason, code, signal});
 			worker.tmp.close();
 			if (halt && code === WORKER_BOOT_ERROR) throw new HaltServer('Worker failed to boot.', WORKER_BOOT_ERROR);
 			if (halt && code === APP_LOAD_ERROR) throw new HaltServer('App failed to load.', APP_LOAD_ERROR);
 		}
+	}
+
+	/** Why a worker left that the master did not ask to leave. */
+	private unaskedReason(code: number | null, signal: NodeJS.Signals | null): ExitReason {
+		if (code === WORKER_BOOT_ERROR || code === APP_LOAD_ERROR) return 'boot-error';
+		if (this.stopRequested) return 'shutdown'; // e.g. Ctrl+C or a TERM to the whole process group
+		return signal || code === 0 ? 'killed' : 'crashed';
 	}
 
 	/** Keep numWorkers alive: spawn the missing ones, TERM the oldest extra ones. */
@@ -335,7 +344,7 @@ export class Arbiter {
 				// The worker runs its signal handler only between requests: this is when it stops accepting.
 				if (worker.leaving) return;
 				worker.leaving = true;
-				this.emit({type: 'worker.exiting', pid: worker.pid, reason: worker.reason ?? (message.code === WORKER_BOOT_ERROR ? 'boot-error' : 'killed')});
+				this.emit({type: 'worker.exiting', pid: worker.pid, reason: worker.reason ?? this.unaskedReason(message.code, null)});
 			} else if (isEventMessage(message)) {
 				if (message.event.type === 'worker.exiting') {
 					// max-requests: the worker decides, mid-request, that this one is its last.

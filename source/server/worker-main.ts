@@ -23,6 +23,7 @@ export async function runWorker(): Promise<void> {
 		process.once('message', (m: BootMessage, h: unknown) => resolve([m, h as ServerHandle]));
 	});
 	process.off('disconnect', orphaned);
+	process.title = 'gunicorn-walkthrough: worker';
 	log.info(`Booting worker with pid: ${process.pid}`);
 	const worker = new SyncWorker(message, handle, tmp);
 	try {

@@ -8,6 +8,7 @@ import type {LiveCommand} from './model';
 
 const FLUSH_MS = 80; // at most ~12 renders a second from events
 const LOG_LINES = 200;
+const masterUp = (s: LifecycleState) => !['down', 'stopped'].includes(s.master.state);
 
 export interface Live {
 	state: LifecycleState;
@@ -22,7 +23,8 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 	const [logs, setLogs] = useState<string[]>([]);
 	const [status, setStatus] = useState<string>();
 	const [running, setRunning] = useState(() => source?.running() ?? false);
-	const pending = useRef<Array<[LifecycleEvent, number]>>([]);
+	// [event, when, synthetic]: a synthetic master.stopped only counts if the server did not say so itself.
+	const pending = useRef<Array<[LifecycleEvent, number, boolean?]>>([]);
 	const pendingLogs = useRef<string[]>([]);
 	const timer = useRef<NodeJS.Timeout | undefined>(undefined);
 
@@ -34,7 +36,7 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 			const lines = pendingLogs.current;
 			pending.current = [];
 			pendingLogs.current = [];
-			if (events.length) setState(s => events.reduce((acc, [e, at]) => reduce(acc, e, at), s));
+			if (events.length) setState(s => events.reduce((acc, [e, at, synthetic]) => (synthetic && !masterUp(acc) ? acc : reduce(acc, e, at)), s));
 			if (lines.length) setLogs(l => [...l, ...lines].slice(-LOG_LINES));
 			setRunning(source.running());
 		};
@@ -52,7 +54,7 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 			}),
 			source.onExit((code, signal) => {
 				// The process is gone: whatever the machine still thinks is running is not.
-				pending.current.push([{type: 'master.stopped', code: code ?? (signal ? 128 : 0)}, Date.now()]);
+				pending.current.push([{type: 'master.stopped', code: code ?? (signal ? 128 : 0)}, Date.now(), true]);
 				setStatus(`server exited (${signal ?? `code ${code}`}); x starts it again`);
 				schedule();
 			}),

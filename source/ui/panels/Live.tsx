@@ -25,6 +25,9 @@ const HOWTO = [
 	'Both take --workers N, --bind HOST:PORT, --timeout S and --preload. Then the flow, the table and the variables show real pids and requests, and here you can send requests (r, b), hang one past the timeout (s), kill a worker (k), add or remove workers (+ -), reload with HUP (g) and stop or start the server (x).',
 ];
 
+/** Gunicorn's "[2026-11-25 03:08:22 +0000] [pid] [LEVEL] msg" without the date and zone: the message fits at 80 columns. */
+export const compactLog = (line: string) => line.replace(/^\[\d{4}-\d\d-\d\d (\d\d:\d\d:\d\d)(?:[.,]\d+)? [+-]\d{4}\] /, '$1 ');
+
 export function liveLines(info: LiveInfo | undefined, width: number, height: number): Line[] {
 	if (!info) return HOWTO.flatMap(l => (l.startsWith('  ') ? [l] : l ? wrap(l, width - 1) : ['']));
 	const s = info.state;
@@ -37,8 +40,10 @@ export function liveLines(info: LiveInfo | undefined, width: number, height: num
 		<Text wrap="truncate-end">{`Workers wanted ${m.wanted}   served ${s.served}   ${info.rps.toFixed(1)} req/s`}</Text>,
 		<Text bold wrap="truncate-end">{'  pid      state     served  age'}</Text>,
 	];
-	for (const w of s.workers) {
-		const age = w.bornAt ? `${Math.max(0, Math.round((info.now - w.bornAt) / 1000))}s` : '';
+	// The live ones first; the dead stay a while below them, with why they died.
+	const workers = [...s.workers.filter(w => w.state !== 'dead'), ...s.workers.filter(w => w.state === 'dead').reverse()];
+	for (const w of workers) {
+		const age = w.bornAt && w.state !== 'dead' ? `${Math.max(0, Math.round((info.now - w.bornAt) / 1000))}s` : '';
 		const why = w.state === 'dead' ? ` (${w.exitReason ?? '?'})` : w.timedOut ? ' TIMEOUT' : '';
 		lines.push(
 			<Text wrap="truncate-end" dimColor={w.state === 'dead'} bold={w.state === 'busy'}>
@@ -49,7 +54,7 @@ export function liveLines(info: LiveInfo | undefined, width: number, height: num
 	if (info.status) lines.push(<Text color="magenta" wrap="truncate-end">{`› ${info.status}`}</Text>);
 	lines.push(<Text bold wrap="truncate-end">Log</Text>);
 	const room = Math.max(2, height - lines.length - 1);
-	for (const log of info.logs.slice(-room)) lines.push(<Text dimColor wrap="truncate-end">{log}</Text>);
+	for (const log of info.logs.slice(-room)) lines.push(<Text dimColor wrap="truncate-end">{compactLog(log)}</Text>);
 	if (liveWorkers(s).length === 0 && info.running && m.state !== 'down') lines.push('No live worker right now.');
 	return lines;
 }
