@@ -6,6 +6,8 @@ import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, test} from 'vitest';
+import xterm from '@xterm/headless';
+import {lineUpdate} from '../source/build/line-diff.mjs';
 import {applyPatches, PATCHES} from '../source/build/patches.mjs';
 import {KEYS, TerminalSession} from './support/terminal';
 
@@ -20,14 +22,30 @@ function start(args: string[] = [], cols = 80, rows = 24) {
 	return session;
 }
 
-/** The screen once the app has stopped writing (Ink throttles frames, a resize re-renders twice). */
+/**
+ * The screen once the app has stopped writing (Ink throttles frames, a resize re-renders twice):
+ * each row's text, then its runs of style (colours, bold, dim, inverse) as the terminal holds them.
+ */
 async function settled(t: TerminalSession): Promise<string[]> {
 	let seen = -1;
 	while (seen !== t.output.length) {
 		seen = t.output.length;
 		await new Promise(resolve => setTimeout(resolve, 250));
 	}
-	return t.screen();
+	const text = await t.screen();
+	const buffer = t.term.buffer.active;
+	const cell = buffer.getNullCell();
+	const styles = text.map((_, y) => {
+		const line = buffer.getLine(buffer.viewportY + y)!;
+		const runs: string[] = [];
+		for (let x = 0; x < t.term.cols; x++) {
+			line.getCell(x, cell);
+			const style = `${cell.getFgColorMode()}:${cell.getFgColor()}/${cell.getBgColorMode()}:${cell.getBgColor()}/${cell.isBold()}${cell.isDim()}${cell.isInverse()}${cell.isItalic()}${cell.isUnderline()}`;
+			if (runs.at(-1)?.startsWith(style + '@') !== true) runs.push(`${style}@${x}`);
+		}
+		return runs.join(' ');
+	});
+	return [...text, ...styles];
 }
 
 /** What a freshly started app shows for this state: its first frame is one full draw. */
@@ -66,6 +84,7 @@ describe('incremental rendering in a real terminal', () => {
 		expect(overlay[3]).toBe('Keys (the same on every panel)');
 		expect(overlay[22]).toMatch(/Esc/);
 		expect(overlay[23], 'the row below the frame stays empty').toBe('');
+		expect(overlay.slice(24, 27), 'and so do their styles').toEqual(base.slice(24, 27));
 		// The same overlay opened from a fresh frame: one update, against many before it.
 		const other = start(['--step', '3', '--panel', '3']);
 		await other.waitFor('Step 3/9');
@@ -105,5 +124,53 @@ describe('the bundle-time patches of dependencies', () => {
 		const patch = PATCHES[0];
 		expect(() => applyPatches(patch.file, 'nothing to patch here')).toThrow(/not found/);
 		expect(() => applyPatches(patch.file, patch.find + patch.find)).toThrow(/more than once/);
+	});
+});
+
+describe('line-diff: rewriting only the changed cells of a line', () => {
+	test('keeps the unchanged ends, clears what a shorter line leaves, writes unreadable lines whole', () => {
+		expect(lineUpdate('abcXdef', 'abcYdef')).toBe('\x1b[4GY');
+		expect(lineUpdate('abcdef', 'abc')).toBe('\x1b[4G\x1b[K');
+		expect(lineUpdate('\x1b[1mab\x1b[22m', '\x1b[1ma\x1b[22m\x1b[1mb\x1b[22m')).toBe(''); // same cells
+		expect(lineUpdate('\x1b[2m────────x\x1b[22m', '\x1b[2m────────\x1b[22m\x1b[1;33mx\x1b[0m')).toBe('\x1b[9G\x1b[1;33mx\x1b[0m');
+		expect(lineUpdate('ab', '漢字')).toBe('\x1b[1G漢字\x1b[K');
+		expect(lineUpdate(undefined, 'new')).toBe('\x1b[1Gnew\x1b[K');
+	});
+
+	test('leaves the terminal showing exactly the new line, over many random pairs', async () => {
+		const chars = ['a', 'b', ' ', '─', '│', '▶', '✓'];
+		const styles = ['', '\x1b[1m', '\x1b[2m', '\x1b[33m', '\x1b[1;33m', '\x1b[7m', '\x1b[38;5;208m', '\x1b[44m'];
+		let seed = 7;
+		const random = (n: number) => (seed = (seed * 16807) % 2147483647) % n;
+		const line = () => {
+			let text = '';
+			for (let runs = random(5); runs >= 0; runs--) {
+				const style = styles[random(styles.length)];
+				text += style;
+				for (let n = random(12); n > 0; n--) text += chars[random(chars.length)];
+				if (style) text += random(2) ? '\x1b[0m' : '\x1b[22;39;27;49m';
+			}
+			return text;
+		};
+		const write = (term: InstanceType<typeof xterm.Terminal>, data: string) => new Promise<void>(resolve => term.write(data, resolve));
+		const cellsOf = (term: InstanceType<typeof xterm.Terminal>) => {
+			const row = term.buffer.active.getLine(0)!;
+			const cell = term.buffer.active.getNullCell();
+			const out: string[] = [];
+			for (let x = 0; x < term.cols; x++) {
+				row.getCell(x, cell);
+				out.push(`${cell.getChars() || ' '}${cell.getFgColorMode()}:${cell.getFgColor()}/${cell.getBgColorMode()}:${cell.getBgColor()}/${cell.isBold()}${cell.isDim()}${cell.isInverse()}`);
+			}
+			return out;
+		};
+		for (let i = 0; i < 200; i++) {
+			const [before, after] = [line(), line()];
+			const patched = new xterm.Terminal({cols: 80, rows: 2, allowProposedApi: true});
+			const fresh = new xterm.Terminal({cols: 80, rows: 2, allowProposedApi: true});
+			await write(patched, `\x1b[1G${before}\x1b[K`);
+			await write(patched, lineUpdate(before, after) + '\x1b[0m');
+			await write(fresh, `\x1b[1G${after}\x1b[K`);
+			expect(cellsOf(patched), JSON.stringify([before, after])).toEqual(cellsOf(fresh));
+		}
 	});
 });

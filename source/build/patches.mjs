@@ -2,6 +2,9 @@
 // node_modules changes). Each replacement must match exactly once, and every patched file must
 // be seen, or the build fails: an upgrade cannot silently drop a fix.
 import {readFile} from 'node:fs/promises';
+import {fileURLToPath} from 'node:url';
+
+const LINE_DIFF = JSON.stringify(fileURLToPath(new URL('./line-diff.mjs', import.meta.url)));
 
 export const PATCHES = [
 	{
@@ -14,6 +17,19 @@ export const PATCHES = [
 		file: 'ink/build/log-update.js',
 		find: 'buffer.push(ansiEscapes.cursorUp(previousVisible - 1));',
 		replace: 'buffer.push(ansiEscapes.cursorUp(previousLines.length - 1));',
+	},
+	{
+		// Bytes per key over SSH: a changed line is rewritten from its first changed cell to its
+		// last (line-diff.mjs), not whole. Moving the lit box in the flow diagram touches two
+		// boxes on five lines; Ink rewrote the five lines end to end.
+		file: 'ink/build/log-update.js',
+		find: "import ansiEscapes from 'ansi-escapes';",
+		replace: `import ansiEscapes from 'ansi-escapes';\nimport {lineUpdate} from ${LINE_DIFF};`,
+	},
+	{
+		file: 'ink/build/log-update.js',
+		find: 'buffer.push(ansiEscapes.cursorTo(0) +\n                nextLines[i] +\n                ansiEscapes.eraseEndLine +',
+		replace: 'buffer.push(lineUpdate(previousLines[i], nextLines[i]) +',
 	},
 	// (A shorter terminal needs no patch: the frame, rows - 1 high, is then at least as high as
 	// the terminal, and Ink clears the screen and draws it whole.)

@@ -1,0 +1,126 @@
+// What to write to turn one terminal line into another: only the stretch of cells that changed.
+// Patched into Ink's incremental log-update (see patches.mjs), which otherwise rewrites every
+// changed line whole: moving the lit box in the flow diagram rewrote five 80-column lines of
+// 3-byte box-drawing characters. Lines it cannot read cell by cell (other escapes, wide or
+// combining characters) are written whole, as Ink does.
+
+const ESC = '\x1b[';
+const SGR = /\x1b\[([0-9;]*)m/y;
+const ATTRIBUTES = {1: 'bold', 2: 'dim', 3: 'italic', 4: 'underline', 7: 'inverse', 8: 'hidden', 9: 'strike', 53: 'overline'};
+const OFF = {21: ['bold'], 22: ['bold', 'dim'], 23: ['italic'], 24: ['underline'], 27: ['inverse'], 28: ['hidden'], 29: ['strike'], 55: ['overline']};
+const ORDER = ['bold', 'dim', 'italic', 'underline', 'inverse', 'hidden', 'strike', 'overline'];
+const CODE = {bold: 1, dim: 2, italic: 3, underline: 4, inverse: 7, hidden: 8, strike: 9, overline: 53};
+
+/** One column wide in every terminal and in Ink's own measure (else: write the line whole). */
+function narrow(cp) {
+	return (
+		(cp >= 0x20 && cp < 0x7f) ||
+		(cp >= 0xa0 && cp < 0x300) ||
+		(cp >= 0x370 && cp < 0x500) ||
+		(cp >= 0x2010 && cp < 0x2028) ||
+		(cp >= 0x2030 && cp < 0x205f) ||
+		(cp >= 0x2190 && cp < 0x2300) ||
+		(cp >= 0x2500 && cp < 0x25fd) ||
+		(cp >= 0x2713 && cp <= 0x2718)
+	);
+}
+
+/** Applies one SGR sequence's parameters to a style; false if it holds something we do not model. */
+function applySgr(style, params) {
+	const codes = params === '' ? [0] : params.split(';').map(Number);
+	for (let i = 0; i < codes.length; i++) {
+		const code = codes[i];
+		if (code === 0) {
+			for (const key of Object.keys(style)) delete style[key];
+		} else if (ATTRIBUTES[code]) {
+			style[ATTRIBUTES[code]] = true;
+		} else if (OFF[code]) {
+			for (const key of OFF[code]) delete style[key];
+		} else if ((code >= 30 && code <= 37) || (code >= 90 && code <= 97)) {
+			style.fg = String(code);
+		} else if ((code >= 40 && code <= 47) || (code >= 100 && code <= 107)) {
+			style.bg = String(code);
+		} else if (code === 39) {
+			delete style.fg;
+		} else if (code === 49) {
+			delete style.bg;
+		} else if (code === 38 || code === 48) {
+			const n = codes[i + 1] === 5 ? 3 : codes[i + 1] === 2 ? 5 : 0;
+			if (n === 0 || i + n > codes.length) return false;
+			style[code === 38 ? 'fg' : 'bg'] = codes.slice(i, i + n).join(';');
+			i += n - 1;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+/** The SGR parameters that set `style` from the default: also its identity. */
+function key(style) {
+	const parts = ORDER.filter(name => style[name]).map(name => CODE[name]);
+	if (style.fg) parts.push(style.fg);
+	if (style.bg) parts.push(style.bg);
+	return parts.join(';');
+}
+
+/** The line as cells [character, style key], or undefined if it is not one we can diff. */
+export function cells(line) {
+	const out = [];
+	const style = {};
+	let current = '';
+	for (let i = 0; i < line.length; ) {
+		if (line[i] === '\x1b') {
+			SGR.lastIndex = i;
+			const match = SGR.exec(line);
+			if (!match || !applySgr(style, match[1])) return undefined;
+			current = key(style);
+			i = SGR.lastIndex;
+			continue;
+		}
+		const cp = line.codePointAt(i);
+		if (!narrow(cp)) return undefined;
+		out.push([line[i], current]);
+		i++;
+	}
+	return out;
+}
+
+function draw(cells) {
+	let text = '';
+	let style = '';
+	for (const [char, next] of cells) {
+		if (next !== style) {
+			text += (style ? `${ESC}0m` : '') + (next ? `${ESC}${next}m` : '');
+			style = next;
+		}
+		text += char;
+	}
+	return style ? `${text}${ESC}0m` : text;
+}
+
+/**
+ * Escapes and text that turn `previous` (on screen, cursor on its row) into `next`. Unchanged
+ * cells at both ends stay; the end is kept only when both lines are equally wide, so every
+ * kept cell is still in its column.
+ */
+export function lineUpdate(previous, next) {
+	const whole = `${ESC}1G${next}${ESC}K`;
+	const a = previous === undefined ? undefined : cells(previous);
+	const b = a && cells(next);
+	if (!a || !b) return whole;
+	const same = (x, y) => x[0] === y[0] && x[1] === y[1];
+	let start = 0;
+	while (start < a.length && start < b.length && same(a[start], b[start])) start++;
+	let endA = a.length;
+	let endB = b.length;
+	while (endA > start && endB > start && same(a[endA - 1], b[endB - 1])) {
+		endA--;
+		endB--;
+	}
+	if (endA !== endB) endB = b.length; // widths differ: write the rest, then clear after it
+	const tail = endB === b.length && a.length > b.length ? `${ESC}K` : '';
+	if (start === endB && !tail) return '';
+	const part = `${ESC}${start + 1}G${draw(b.slice(start, endB))}${tail}`;
+	return part.length < whole.length ? part : whole;
+}
