@@ -2,6 +2,7 @@
 // says why) when Gunicorn or Django is missing, unless GUNICORN_REQUIRED=1.
 import {spawn} from 'node:child_process';
 import {chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import net from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import process from 'node:process';
@@ -295,6 +296,24 @@ describe.skipIf(Boolean(missing))(`real Gunicorn ${'error' in found ? '(missing)
 		for (const pid of pids) expect(running(pid)).toBe(false);
 		expect(run.events.at(-1)).toEqual({type: 'master.stopped', code: 0});
 		noRejections(run.events);
+	}, 60_000);
+
+	it('a port in use: one clear line, and nothing left running', async () => {
+		const busy = net.createServer();
+		await new Promise<void>(resolve => busy.listen(0, '127.0.0.1', resolve));
+		const {port} = busy.address() as net.AddressInfo;
+		try {
+			const created = await createGunicornSource(options({bind: `127.0.0.1:${port}`}));
+			if ('error' in created) throw new Error(created.error);
+			source = created;
+			const pids: number[] = [];
+			created.onEvent(e => e.type === 'master.starting' && pids.push(e.pid));
+			await expect(created.start()).rejects.toThrow(`Gunicorn could not listen on 127.0.0.1:${port} (in use, or not allowed): choose another with --bind HOST:PORT`);
+			expect(created.running()).toBe(false);
+			for (const pid of pids) expect(running(pid)).toBe(false);
+		} finally {
+			busy.close();
+		}
 	}, 60_000);
 
 	it('the master stops itself when its lifeline closes (the app died)', async () => {

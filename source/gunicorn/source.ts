@@ -44,15 +44,26 @@ export async function createGunicornSource(server: ServerOptions, python?: strin
 	if ('error' in found) return found;
 	const cwd = projectDir();
 	if (!cwd) return {error: 'the Django project (source/gunicorn/python/) is missing from this installation'};
-	return createProcessSource({
+	const source = createProcessSource({
 		kind: 'gunicorn',
 		address: hostPort(server.bind),
 		command: found.python,
 		args: ['-m', 'gunicorn', ...gunicornArgs(server)],
-		// Events on fd 3; our settings even if the user's shell names others; no __pycache__ in the package.
-		env: {GW_EVENTS_FD: '3', DJANGO_SETTINGS_MODULE: 'myproject.settings', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1'},
+		// Events on fd 3; our settings even if the user's shell names others (GUNICORN_CMD_ARGS could
+		// add --daemon or another worker class); no __pycache__ written into the package.
+		env: {GW_EVENTS_FD: '3', DJANGO_SETTINGS_MODULE: 'myproject.settings', GUNICORN_CMD_ARGS: '', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1'},
 		cwd,
 		events: 'fd3',
 		gracefulTimeout: server.gracefulTimeout,
 	});
+	const start = source.start;
+	source.start = () => start().catch((error: Error) => Promise.reject(new Error(startError(error.message, server.bind))));
+	return source;
+}
+
+/** Gunicorn's last words when it could not start, said for this app's user. */
+export function startError(message: string, bind: string): string {
+	// After five tries a second apart: "Can't connect to ('127.0.0.1', 8000)".
+	if (/^Can't connect to/.test(message)) return `Gunicorn could not listen on ${hostPort(bind)} (in use, or not allowed): choose another with --bind HOST:PORT`;
+	return `Gunicorn did not start: ${message}`;
 }
