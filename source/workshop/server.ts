@@ -37,16 +37,25 @@ export class WorkshopServer {
 	private readonly ssh: ssh2.Server;
 	private readonly net: NetServer;
 	private readonly sockets = new Set<Socket>();
+	/** Sockets not logged in yet, by peer address, with the timer that cuts them. */
+	private readonly logins = new Map<string, NodeJS.Timeout>();
 	private readonly sessions = new Set<AttendeeSession>();
 	private closing = false;
 
 	constructor(private readonly config: WorkshopConfig) {
-		this.ssh = new ssh2.Server({hostKeys: [config.hostKey], ident: 'gunicorn-walkthrough'}, client => this.connection(client));
+		this.ssh = new ssh2.Server({hostKeys: [config.hostKey], ident: 'gunicorn-walkthrough'}, (client, info) => this.connection(client, `${info.ip}|${info.port}`));
 		// Our own listener: we can count and cut sockets, even before they speak SSH.
 		this.net = createServer(socket => {
 			if (this.closing || this.sockets.size >= config.maxSessions * 2 + 10) return void socket.destroy();
 			this.sockets.add(socket);
-			socket.on('close', () => this.sockets.delete(socket));
+			// Whoever has not logged in by then is cut, whether or not they ever spoke SSH.
+			const peer = `${socket.remoteAddress}|${socket.remotePort}`;
+			this.logins.set(peer, setTimeout(() => socket.destroy(), LOGIN_GRACE_MS));
+			socket.on('close', () => {
+				this.sockets.delete(socket);
+				clearTimeout(this.logins.get(peer));
+				this.logins.delete(peer);
+			});
 			socket.on('error', () => {});
 			this.ssh.injectSocket(socket);
 		});
@@ -80,19 +89,17 @@ export class WorkshopServer {
 		for (const socket of this.sockets) socket.destroy();
 	}
 
-	private connection(client: Connection): void {
+	private connection(client: Connection, peer: string): void {
 		let user = '';
 		// A client's protocol error ends that client only.
 		client.on('error', () => {});
-		const login = setTimeout(() => client.end(), LOGIN_GRACE_MS);
-		client.on('close', () => clearTimeout(login));
 		const check = authenticator(this.config.policy, () => client.end());
 		client.on('authentication', ctx => {
 			user = ctx.username;
 			check(ctx);
 		});
 		client.on('ready', () => {
-			clearTimeout(login);
+			clearTimeout(this.logins.get(peer));
 			client.on('session', accept => this.session(accept(), user));
 		});
 	}
