@@ -185,6 +185,24 @@ describe.skipIf(Boolean(missing))(`real Gunicorn ${'error' in found ? '(missing)
 		for (const pid of run.pids()) expect(running(pid)).toBe(false);
 	}, 60_000);
 
+	it('INT and QUIT stop the master quickly, and the workers with it', async () => {
+		for (const signal of ['SIGINT', 'SIGQUIT'] as const) {
+			const run = await start();
+			await run.until(() => run.count('worker.ready') === 2, 'two workers ready');
+			const [master, ...workers] = run.pids();
+			process.kill(master, signal);
+			await run.exited;
+			expect(run.events).toContainEqual({type: 'master.stopping', graceful: false});
+			for (const pid of workers) {
+				expect(run.events).toContainEqual({type: 'worker.exiting', pid, reason: 'shutdown'});
+				expect(run.events).toContainEqual({type: 'worker.exited', pid, reason: 'shutdown'});
+			}
+			expect(run.events.at(-1)).toEqual({type: 'master.stopped', code: 0});
+			noRejections(run.events);
+			for (const pid of run.pids()) expect(running(pid)).toBe(false);
+		}
+	}, 60_000);
+
 	it('answers /error with a 500 from Django and the worker serves the next request', async () => {
 		const run = await start({workers: 1});
 		await run.until(() => run.count('worker.ready') === 1, 'the worker ready');

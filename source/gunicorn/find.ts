@@ -109,7 +109,8 @@ export async function findGunicorn(python?: string): Promise<FoundGunicorn | {er
 		} catch {
 			// unreadable script: fall back to python3
 		}
-		if (script && interpreter) candidates.push({python: interpreter, via: `the interpreter of ${script}`});
+		// Only a Python is asked to run the probe (a pyenv shim's shebang names bash: python3 below covers it).
+		if (script && interpreter && /\/(python|pypy)[\d.]*$/.test(interpreter)) candidates.push({python: interpreter, via: `the interpreter of ${script}`});
 		const python3 = onPath('python3');
 		if (python3 && python3 !== interpreter) candidates.push({python: python3, via: 'python3 on PATH'});
 	}

@@ -63,28 +63,27 @@ def _watch_lifeline(fd):
 
 
 def _wrap_arbiter(server):
-    def around(name, before, context=None):
+    def around(name, context, event=None):
         original = getattr(server, name)
 
         def handler(*args):
-            before()
-            if context:
-                _master["context"] = context
+            if event:
+                emit("master.stopping", graceful=event == "graceful")
+            _master["context"] = context
             try:
                 return original(*args)
             finally:
                 # A stopping master keeps its context: stop() signals the workers after this returns.
-                if context and context != "shutdown":
+                if context != "shutdown":
                     _master["context"] = None
 
         setattr(server, name, handler)
 
-    nothing = lambda: None  # noqa: E731
-    around("handle_term", lambda: emit("master.stopping", graceful=True), "shutdown")
-    around("handle_int", lambda: emit("master.stopping", graceful=False), "shutdown")
-    around("handle_quit", lambda: emit("master.stopping", graceful=False), "shutdown")
-    around("handle_hup", nothing, "reload")
-    around("handle_ttou", nothing, "removed")
+    around("handle_term", "shutdown", "graceful")
+    around("handle_int", "shutdown", "quick")
+    around("handle_quit", "shutdown", "quick")
+    around("handle_hup", "reload")
+    around("handle_ttou", "removed")
 
     kill_worker = server.kill_worker
 
