@@ -1,5 +1,6 @@
 // `gunicorn-walkthrough serve` with real processes: the built CLI, real sockets, real signals.
 import {spawn, type ChildProcess} from 'node:child_process';
+import {readdirSync, readFileSync, readlinkSync} from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import readline from 'node:readline';
@@ -115,6 +116,30 @@ function get(port: number, path = '/'): Promise<{status?: number; body: string; 
 	});
 }
 
+/** The states of the TCP sockets a process holds (from /proc: its fds' inodes in /proc/net/tcp*). */
+function tcpStates(pid: number): string[] {
+	const names: Record<string, string> = {'01': 'ESTABLISHED', '0A': 'LISTEN'};
+	const byInode = new Map<string, string>();
+	for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+		for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+			const fields = line.trim().split(/\s+/);
+			if (fields.length > 9) byInode.set(fields[9], names[fields[3]] ?? fields[3]);
+		}
+	}
+	const states: string[] = [];
+	for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+		let target = '';
+		try {
+			target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+		} catch {
+			continue;
+		}
+		const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+		if (inode && byInode.has(inode)) states.push(byInode.get(inode)!);
+	}
+	return states.sort().reverse();
+}
+
 const servedBy = (body: string) => Number(/worker (\d+)/i.exec(body)?.[1]);
 
 /** Sends raw bytes, returns everything the server answers before it closes. */
@@ -135,7 +160,12 @@ describe('serve', () => {
 		const workers = s.ready();
 		const t0 = Date.now();
 		// Three requests that each hold a sync worker for a second: three workers must take them.
-		const answers = await Promise.all([1, 2, 3].map(() => get(s.port, '/slow?s=1')));
+		const pending = Promise.all([1, 2, 3].map(() => get(s.port, '/slow?s=1')));
+		await until('3 busy workers', () => liveWorkers(s.state()).filter(w => w.state === 'busy').length === 3);
+		// The master holds the listening socket and no connection: it never accepted one.
+		expect(tcpStates(s.pid)).toEqual(['LISTEN']);
+		for (const pid of workers) expect(tcpStates(pid)).toEqual(['LISTEN', 'ESTABLISHED']);
+		const answers = await pending;
 		expect(Date.now() - t0).toBeLessThan(2800);
 		const pids = answers.map(a => servedBy(a.body));
 		expect(new Set(pids).size).toBe(3);

@@ -2,8 +2,10 @@
 // net._createServerHandle (what node:cluster's SharedHandle uses) binds without listening,
 // so the master never accepts: each worker gets the handle over IPC, listens on it and
 // accepts for itself, the kernel handing each connection to one waiting worker.
+import {fork} from 'node:child_process';
 import {lookup} from 'node:dns/promises';
 import net from 'node:net';
+import process from 'node:process';
 import {getSystemErrorName} from 'node:util';
 import {parseBind} from '../cli/args';
 
@@ -41,31 +43,63 @@ export async function createSocket(bind: string): Promise<Listener> {
 	}
 	const family = net.isIPv6(host) ? 6 : 4;
 	const shown = (h: string, p: number) => (family === 6 ? `[${h}]:${p}` : `${h}:${p}`);
-	const rval = inUse(host, parsed.port, family) ?? createServerHandle(host, parsed.port, family);
-	if (typeof rval === 'number') {
-		const code = getSystemErrorName(rval);
-		const where = shown(host, parsed.port);
-		if (code === 'EADDRINUSE') throw new BindError(`Connection in use: ${where} (another server listens there; pick another --bind)`);
-		if (code === 'EACCES') throw new BindError(`Can't bind to ${where}: permission denied (ports below 1024 need privileges)`);
-		if (code === 'EADDRNOTAVAIL') throw new BindError(`Can't bind to ${where}: no such address on this machine`);
-		throw new BindError(`Can't bind to ${where}: ${code}`);
-	}
+	const rval = createServerHandle(host, parsed.port, family);
+	if (typeof rval === 'number') throw bindError(getSystemErrorName(rval), shown(host, parsed.port));
 	const out: {address?: string; port?: number} = {};
 	rval.getsockname(out);
+	// libuv keeps a bind's EADDRINUSE for listen() to report; the socket is simply left unbound.
+	if (parsed.port !== 0 && out.port !== parsed.port) {
+		rval.close();
+		throw bindError('EADDRINUSE', shown(host, parsed.port));
+	}
 	const port = out.port ?? parsed.port;
-	return {handle: rval, host, port, address: shown(host, port)};
+	const listener = {handle: rval, host, port, address: shown(host, port)};
+	await listen(listener);
+	return listener;
+}
+
+function bindError(code: string, where: string): BindError {
+	if (code === 'EADDRINUSE') return new BindError(`Connection in use: ${where} (another server listens there; pick another --bind)`);
+	if (code === 'EACCES') return new BindError(`Can't bind to ${where}: permission denied (ports below 1024 need privileges)`);
+	if (code === 'EADDRNOTAVAIL') return new BindError(`Can't bind to ${where}: no such address on this machine`);
+	return new BindError(`Can't bind to ${where}: ${code}`);
 }
 
 /**
- * libuv binds with SO_REUSEADDR, and Linux then lets a bind to a port another server listens
- * on succeed: only listen() fails. The master must not listen (libuv would start accepting),
- * so a throwaway socket listens for an instant, never polled, and tells us. Port 0 is always free.
+ * Gunicorn's master calls listen() right after bind(), so connections queue from then on,
+ * even before a worker exists. libuv has no listen-without-accept (uv_listen also starts
+ * accepting on the next loop turn), so a throwaway child gets the socket, calls listen(2) on
+ * its copy and closes it in the same tick, before its event loop could accept anything. The
+ * socket stays listening in the master, which never polls it.
  */
-function inUse(host: string, port: number, family: 4 | 6): number | undefined {
-	if (port === 0) return undefined;
-	const probe = createServerHandle(host, port, family);
-	if (typeof probe === 'number') return probe;
-	const err = probe.listen(1);
-	probe.close(); // closes the fd now, before the event loop could ever poll it
-	return err || undefined;
+async function listen(listener: Listener): Promise<void> {
+	const {GW_LIFELINE_FD: _lifeline, ...env} = process.env;
+	const child = fork(process.argv[1], ['__worker'], {stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env});
+	const errno = await new Promise<number>(resolve => {
+		child.once('message', (m: ListenResult) => resolve(m.errno));
+		child.once('exit', () => resolve(-1));
+		child.once('error', () => resolve(-1));
+		child.send({type: 'listen', backlog: BACKLOG} satisfies ListenMessage, listener.handle as never);
+	});
+	child.kill();
+	if (errno === -1) throw new BindError(`Can't listen on ${listener.address}: the helper process failed`);
+	if (errno) throw bindError(getSystemErrorName(errno), listener.address);
+}
+
+/** Gunicorn's --backlog default. */
+export const BACKLOG = 2048;
+
+export interface ListenMessage {
+	type: 'listen';
+	backlog: number;
+}
+export interface ListenResult {
+	errno: number; // 0 when listening
+}
+
+/** The throwaway child's side (see listen()). */
+export function listenOnce(handle: ServerHandle, backlog: number): ListenResult {
+	const errno = handle.listen(backlog);
+	handle.close();
+	return {errno};
 }

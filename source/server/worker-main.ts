@@ -4,7 +4,7 @@
 import process from 'node:process';
 import {log} from './log';
 import {WORKER_BOOT_ERROR, WORKER_TMP_FD, type BootMessage} from './messages';
-import type {ServerHandle} from './sock';
+import {listenOnce, type ListenMessage, type ServerHandle} from './sock';
 import {SyncWorker} from './worker';
 import {WorkerTmp} from './worker-tmp';
 
@@ -14,15 +14,20 @@ export async function runWorker(): Promise<void> {
 		process.exitCode = 2;
 		return;
 	}
-	const tmp = WorkerTmp.inherited(WORKER_TMP_FD);
-	tmp.notify();
 	// Until the boot message arrives, a master that dies takes us with it.
 	const orphaned = () => process.exit(0);
 	process.once('disconnect', orphaned);
-	const [message, handle] = await new Promise<[BootMessage, ServerHandle]>(resolve => {
+	const [message, handle] = await new Promise<[BootMessage | ListenMessage, ServerHandle]>(resolve => {
 		process.once('message', (m: BootMessage, h: unknown) => resolve([m, h as ServerHandle]));
 	});
+	if (message.type === 'listen') {
+		// Not a worker: the master's helper that puts the socket in the listening state.
+		process.send(listenOnce(handle, message.backlog), undefined, {}, () => process.exit(0));
+		return;
+	}
 	process.off('disconnect', orphaned);
+	const tmp = WorkerTmp.inherited(WORKER_TMP_FD);
+	tmp.notify();
 	process.title = 'gunicorn-walkthrough: worker';
 	log.info(`Booting worker with pid: ${process.pid}`);
 	const worker = new SyncWorker(message, handle, tmp);

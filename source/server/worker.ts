@@ -10,7 +10,7 @@ import {loadApp, type Environ, type WsgiApp} from './app';
 import {BlockingSocket, HttpError, NoMoreData, errorBytes, readRequest, responseBytes, type Request} from './http';
 import {log} from './log';
 import type {BootMessage} from './messages';
-import type {ServerHandle} from './sock';
+import {BACKLOG, type ServerHandle} from './sock';
 import type {WorkerTmp} from './worker-tmp';
 
 const EXIT_FLUSH_MS = 1000;
@@ -81,7 +81,7 @@ export class SyncWorker {
 			log.error(`Socket error in worker: ${error.message}`);
 			this.exit(this.booted ? 1 : 3);
 		});
-		server.listen(this.listener as never);
+		server.listen(this.listener as never, BACKLOG);
 		this.server = server;
 		this.notify();
 		this.beat = setInterval(() => {

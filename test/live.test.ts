@@ -1,0 +1,166 @@
+// --live for real: the process source driving our server, and the app in a pseudo-terminal.
+import {mkdtempSync} from 'node:fs';
+import net from 'node:net';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterEach, describe, expect, test} from 'vitest';
+import type {ServerOptions} from '../source/cli/args';
+import type {LifecycleEvent} from '../source/lifecycle/events';
+import {createProcessSource, processAlive} from '../source/live/process-source';
+import {serveArgs} from '../source/live/server-source';
+import type {LiveSource} from '../source/live/source';
+import {childEnv, CLI, TerminalSession} from './support/terminal';
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = probe();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await sleep(25);
+	}
+}
+
+const OPTIONS: ServerOptions = {workers: 2, bind: '127.0.0.1:0', timeout: 30, gracefulTimeout: 5, maxRequests: 0, maxRequestsJitter: 0, preload: false};
+
+const sources: LiveSource[] = [];
+const sessions: TerminalSession[] = [];
+afterEach(async () => {
+	for (const s of sessions.splice(0)) s.kill();
+	await Promise.all(sources.splice(0).map(s => s.stop()));
+});
+
+/** Our server through the generic process source, as --live starts it (but with the CLI under test). */
+function ourServer(options: Partial<ServerOptions> = {}): LiveSource {
+	const server = {...OPTIONS, ...options};
+	const source = createProcessSource({
+		kind: 'server',
+		address: server.bind,
+		command: process.execPath,
+		args: [CLI, ...serveArgs(server)],
+		env: childEnv(),
+		events: 'stdout',
+		gracefulTimeout: server.gracefulTimeout,
+	});
+	sources.push(source);
+	return source;
+}
+
+function record(source: LiveSource) {
+	const events: LifecycleEvent[] = [];
+	const logs: string[] = [];
+	source.onEvent(e => events.push(e));
+	source.onLog(l => logs.push(l));
+	const pids = (type: LifecycleEvent['type']) => events.filter(e => e.type === type).map(e => (e as {pid: number}).pid);
+	const live = () => pids('worker.ready').filter(pid => !pids('worker.exited').includes(pid));
+	return {events, logs, pids, live};
+}
+
+describe('the process source with our server', () => {
+	test('starts on a free port, serves, kills, scales, reloads, stops, and starts again', async () => {
+		const source = ourServer();
+		await source.start();
+		const seen = record(source); // subscribing after start() still gets the first events
+		expect(source.address).toMatch(/^127\.0\.0\.1:\d+$/);
+		expect(source.address).not.toMatch(/:0$/);
+		expect(source.running()).toBe(true);
+		await until('two workers', () => seen.live().length === 2);
+		expect(seen.events[0]).toMatchObject({type: 'master.starting', workers: 2});
+		expect((await source.request('/')).status).toBe(200);
+		expect((await source.request('/error')).status).toBe(500);
+		expect(await source.burst(40)).toMatchObject({sent: 40, ok: 40, failed: 0});
+
+		const [victim] = seen.live();
+		source.killWorker();
+		await until('the oldest killed and replaced', () => seen.pids('worker.exited').includes(victim) && seen.live().length === 2);
+		expect(seen.events.find(e => e.type === 'worker.exited')).toMatchObject({pid: victim, reason: 'killed'});
+
+		source.addWorker();
+		await until('three workers', () => seen.live().length === 3);
+		source.removeWorker();
+		await until('two workers again', () => seen.live().length === 2);
+		const before = seen.live();
+		source.reload();
+		await until('fresh workers', () => seen.live().length === 2 && seen.live().every(pid => !before.includes(pid)));
+
+		const group = [...seen.pids('worker.forked'), (seen.events[0] as {pid: number}).pid];
+		let exited = false;
+		source.onExit(() => (exited = true));
+		await source.stop();
+		expect(exited).toBe(true);
+		expect(source.running()).toBe(false);
+		for (const pid of group) expect(processAlive(pid)).toBe(false);
+		expect(seen.logs.some(l => l.includes('Shutting down: Master'))).toBe(true);
+
+		await source.start();
+		expect(source.running()).toBe(true);
+		expect((await source.request('/')).status).toBe(200);
+	});
+
+	test('a port in use: start() rejects with the server\'s one line', async () => {
+		const blocker = net.createServer();
+		await new Promise<void>(resolve => blocker.listen(0, '127.0.0.1', resolve));
+		try {
+			const source = ourServer({bind: `127.0.0.1:${(blocker.address() as net.AddressInfo).port}`});
+			await expect(source.start()).rejects.toThrow(/^Connection in use: 127\.0\.0\.1:\d+ /);
+			expect(source.running()).toBe(false);
+		} finally {
+			blocker.close();
+		}
+	});
+
+	test('a command that does not exist: start() rejects, nothing runs', async () => {
+		const source = createProcessSource({kind: 'server', address: '127.0.0.1:1', command: '/nonexistent/server', args: [], events: 'stdout', gracefulTimeout: 1});
+		await expect(source.start()).rejects.toThrow(/cannot start \/nonexistent\/server/);
+		expect(source.running()).toBe(false);
+		await source.stop();
+	});
+
+	test('the lifeline: when the app is SIGKILLed, the server and its workers go too', async () => {
+		const app = new TerminalSession(['--live', '--bind', '127.0.0.1:0', '--reset'], {env: {XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gw-live-'))}});
+		sessions.push(app);
+		const screen = await app.waitFor(/master pid \d+[\s\S]*\n\s+\d+\s+idle[\s\S]*\n\s+\d+\s+idle/, 20_000);
+		const pids = serverPids(screen);
+		expect(pids.length).toBe(3);
+		process.kill(app.child.pid, 'SIGKILL');
+		await until('server gone', () => pids.every(pid => !processAlive(pid)), 10_000);
+	});
+});
+
+/** The master's and the live workers' pids as panel 9 shows them. */
+function serverPids(screen: string): number[] {
+	const master = Number(/master pid (\d+)/.exec(screen)?.[1]);
+	const workers = [...screen.matchAll(/^\s+(\d+)\s+(?:idle|busy|booting)\s/gm)].map(m => Number(m[1]));
+	return [master, ...workers];
+}
+
+describe('--live in a terminal', () => {
+	test('real pids in panel 9; r, k and q do what they say, and quitting leaves nothing', async () => {
+		const t = new TerminalSession(['--live', '--bind', '127.0.0.1:0', '--reset'], {env: {XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gw-live-'))}});
+		sessions.push(t);
+		const screen = await t.waitFor(/master pid \d+[\s\S]*\n\s+\d+\s+idle[\s\S]*\n\s+\d+\s+idle/, 20_000);
+		expect(screen).toContain('[9 Live]');
+		const pids = serverPids(screen);
+		expect(pids).toHaveLength(3);
+		for (const pid of pids) expect(processAlive(pid)).toBe(true);
+		expect(screen).toMatch(/r request\s+b burst\s+s slow\s+k kill/);
+
+		t.write('r');
+		await t.waitFor(/GET \/ -> 200 in \d+ ms/);
+		await t.waitFor(/served 1\b/);
+
+		const [, oldest] = pids;
+		t.write('k');
+		await t.waitFor(new RegExp(`✗ ${oldest}\\s+dead.*\\(killed\\)`));
+		const after = await t.waitFor(s => serverPids(s).length === 3);
+		const replacement = serverPids(after).slice(1).find(pid => !pids.includes(pid));
+		expect(replacement).toBeDefined();
+		expect(processAlive(replacement!)).toBe(true);
+
+		t.write('q');
+		const {exitCode} = await t.exited;
+		expect(exitCode).toBe(0);
+		for (const pid of [...pids, replacement!]) expect(processAlive(pid)).toBe(false);
+	});
+});
