@@ -163,6 +163,24 @@ describe('attached to a live server', () => {
 		expect(app.frame()).toContain('501 listening');
 	});
 
+	test('the narration names the real processes, not the lesson\'s scripted pids', async () => {
+		const source = new FakeSource();
+		const app = mount(<App live={source} initial={{panel: 1}} />);
+		source.emit(...boot, {type: 'worker.forked', pid: 502}, {type: 'app.loaded', pid: 502, where: 'worker', app: 'app'}, {type: 'worker.ready', pid: 502});
+		source.emit({type: 'request.accepted', pid: 502, id: 'a', method: 'GET', path: '/'}, {type: 'wsgi.called', pid: 502, id: 'a', environ: {REQUEST_METHOD: 'GET', PATH_INFO: '/', QUERY_STRING: '', SERVER_NAME: '127.0.0.1', SERVER_PORT: '9999', 'wsgi.url_scheme': 'http'}}, {type: 'response.returned', pid: 502, id: 'a', status: 200, reason: 'OK', bytes: 9}, {type: 'response.sent', pid: 502, id: 'a', status: 200, bytes: 9, ms: 2});
+		await tick(200);
+		const frame = app.frame();
+		expect(frame).toContain('7. Worker 502 sends the response and closes');
+		expect(frame).toMatch(/Hello from worker\s+502/);
+		expect(frame).not.toMatch(/\b412[012]\b/);
+		await app.press(LEFT, LEFT, LEFT, LEFT, LEFT, LEFT, LEFT, LEFT, LEFT, LEFT);
+		expect(app.frame()).toContain('Event 2/12 paused');
+		expect(app.frame()).toContain('The master opens 127.0.0.1:9999 before it forks');
+		await app.press(LEFT);
+		expect(app.frame()).toContain('pid 500 here');
+		expect(app.frame()).not.toMatch(/\b412[012]\b/);
+	});
+
 	test('arrows inspect earlier events; a timeout is explained', async () => {
 		const source = new FakeSource();
 		const app = mount(<App live={source} initial={{panel: 1}} />);

@@ -184,7 +184,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	const tag = [source ? `LIVE ${source.kind}` : undefined, variant === 'preload' ? '--preload' : undefined, ui.following ? 'following the instructor' : undefined, ui.playing ? '▶ autoplay' : undefined]
 		.filter(Boolean)
 		.join('  ');
-	const title = ui.confirm ?? ui.notice ?? `${view.step}. ${step.title}`;
+	const title = ui.confirm ?? ui.notice ?? `${view.step}. ${view.narrate(step.title)}`;
 	return (
 		<Box flexDirection="column" width={width} height={size.rows - 1} overflow="hidden">
 			<Header width={width} position={view.position} panel={ui.panel} panels={ctx.panels} tag={tag || undefined} />

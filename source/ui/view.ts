@@ -1,8 +1,9 @@
 // What the panels show at the current position: the lesson's state after step N, or a real
 // server's state at the inspected event. Both come out of the same lifecycle machine.
-import type {LifecycleState} from '../lifecycle/machine';
+import {liveWorkers, type LifecycleState} from '../lifecycle/machine';
 import {executionTable, lessonStepOf, nodeOf, replay, variableTracker, type FlowNode, type TableRow, type TrackerColumn, type TrackerRow} from '../lifecycle/selectors';
 import {buildLesson} from '../lesson/lesson';
+import {ADDRESS, MASTER, WORKERS} from '../lesson/script';
 import {trackerColumns} from '../lesson/plain';
 import {playLesson, type Timeline} from '../lesson/timeline';
 import type {Lesson, Variant} from '../lesson/types';
@@ -17,6 +18,27 @@ export interface View {
 	tracker: {columns: TrackerColumn[]; rows: TrackerRow[]};
 	position: string; // "Step 3/9", "Event 57/120 live"
 	liveNote?: string; // live: what the inspected event means, when it is not a lesson step
+	/** The lesson's words for this position: live, its scripted pids become the real ones. */
+	narrate: (text: string) => string;
+}
+
+const asWritten = (text: string) => text;
+
+/**
+ * Live, the lesson's narration names the real server: its address becomes the real one, its
+ * master the real master, its first worker the one the inspected event is about, its second
+ * worker another live one.
+ */
+function realNames(state: LifecycleState, pid: number | undefined): (text: string) => string {
+	const live = liveWorkers(state).map(w => w.pid);
+	const workers = pid !== undefined && pid !== state.master.pid ? [pid, ...live.filter(p => p !== pid)] : live;
+	const names = new Map<string, string>([
+		[ADDRESS, state.master.address ?? ADDRESS],
+		[String(MASTER), String(state.master.pid || MASTER)],
+	]);
+	WORKERS.forEach((scripted, i) => names.set(String(scripted), workers[i] ? String(workers[i]) : 'another worker'));
+	const pattern = new RegExp(`\\b(${[...names.keys()].map(k => k.replaceAll('.', '\\.')).join('|')})\\b`, 'g');
+	return text => text.replace(pattern, scripted => names.get(scripted)!);
 }
 
 const lessons = new Map<Variant, {lesson: Lesson; timeline: Timeline; table: TableRow[]}>();
@@ -46,6 +68,7 @@ export function lessonView(variant: Variant, step: number): View {
 		step,
 		tracker: {columns, rows: variableTracker(timeline.states[STEPS], columns)},
 		position: `Step ${step}/${STEPS}`,
+		narrate: asWritten,
 	};
 }
 
@@ -55,7 +78,7 @@ export const LIVE_ROWS = 200;
 export function liveView(live: LifecycleState, cursor: number | undefined, notes: Record<string, string>): View {
 	const history = live.history;
 	if (history.length === 0) {
-		return {state: live, rows: [], current: -1, step: 1, tracker: {columns: [], rows: []}, position: 'Waiting for the server'};
+		return {state: live, rows: [], current: -1, step: 1, tracker: {columns: [], rows: []}, position: 'Waiting for the server', narrate: realNames(live, undefined)};
 	}
 	const found = cursor === undefined ? -1 : history.findIndex(h => h.seq === cursor);
 	const index = found < 0 ? history.length - 1 : found;
@@ -79,5 +102,6 @@ export function liveView(live: LifecycleState, cursor: number | undefined, notes
 		tracker: {columns, rows: variableTracker(live, columns)},
 		position: `Event ${seq}/${live.seq}${cursor === undefined ? ' live' : ' paused'}`,
 		liveNote: note,
+		narrate: realNames(state, 'pid' in event ? event.pid : undefined),
 	};
 }

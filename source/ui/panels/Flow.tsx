@@ -79,7 +79,7 @@ export function flowLines({width, view, lesson, hinted}: Omit<Props, 'height' | 
 	];
 	const step = lesson.steps[view.step - 1];
 	if (view.liveNote) for (const text of wrap(view.liveNote, width - 1)) lines.push(<Text color="magenta" wrap="truncate-end">{text}</Text>);
-	for (const para of step.narration) lines.push(...wrap(para, width - 1));
+	for (const para of step.narration) lines.push(...wrap(view.narrate(para), width - 1));
 	lines.push('');
 	const facts: Array<[string, string]> = [
 		['Master', describeMaster(view.state)],
