@@ -48,6 +48,7 @@ export class WorkshopServer {
 		this.net = createServer(socket => {
 			if (this.closing || this.sockets.size >= config.maxSessions * 2 + 10) return void socket.destroy();
 			this.sockets.add(socket);
+			socket.setNoDelay(true); // keys and frames are small and interactive, as OpenSSH treats a tty session
 			// Whoever has not logged in by then is cut, whether or not they ever spoke SSH.
 			const peer = `${socket.remoteAddress}|${socket.remotePort}`;
 			this.logins.set(peer, setTimeout(() => socket.destroy(), LOGIN_GRACE_MS));

@@ -78,6 +78,7 @@ export class AttendeeSession {
 		this.room.leave(this.attendee.id);
 		if (reason !== 'quit') this.ink.unmount(); // on quit Ink is already unmounting
 		this.input.close();
+		this.output.flush(); // the final frame, before any farewell
 		if (this.open) {
 			const farewell = this.options.farewell[reason];
 			if (farewell) this.channel.write(crlf(`\n${farewell}\n`));

@@ -23,6 +23,7 @@ export class TerminalOutput extends Writable {
 	readonly isTTY = true;
 	columns: number;
 	rows: number;
+	private pending = '';
 
 	constructor(
 		private readonly sink: (text: string) => void,
@@ -45,8 +46,17 @@ export class TerminalOutput extends Writable {
 		let text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
 		if (!this.options.colour) text = stripStyle(text);
 		if (this.options.crlf) text = crlf(text);
-		if (text) this.sink(text);
+		// Ink writes a frame in pieces (synchronised-output markers, the frame): send them as one packet.
+		if (text && !this.pending) queueMicrotask(() => this.flush());
+		this.pending += text;
 		done();
+	}
+
+	/** Sends what is written so far at once (before a farewell, say). */
+	flush(): void {
+		const text = this.pending;
+		this.pending = '';
+		if (text) this.sink(text);
 	}
 }
 

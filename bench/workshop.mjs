@@ -1,0 +1,137 @@
+// The workshop's figures on this machine: 50 concurrent attendees (ssh2 clients with a pty, in
+// this process) on the built server, memory per session, and key latency while all 50 step.
+import {spawn} from 'node:child_process';
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import ssh2 from 'ssh2';
+import xterm from '@xterm/headless';
+import {bundle} from '../source/build/bundle.mjs';
+import {median, quantile} from './walkthrough.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const CLI = join(root, 'dist/cli.js');
+const SESSIONS = Number(process.env.WORKSHOP_SESSIONS) || 50;
+const STEPS = 8; // each attendee steps 1 -> 9
+const PAUSE_MS = [150, 450]; // between one attendee's key presses: a busy room, not a flood
+const CONNECT_BATCH = 10; // key exchanges at once (the clients share this machine's cores)
+
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+const rssMb = pid => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+
+/** The workshop without a terminal of its own (it then logs joins and leaves), on a free port. */
+async function startWorkshop(config) {
+	const env = {...process.env, XDG_CONFIG_HOME: config};
+	for (const key of Object.keys(env)) if (key === 'CI' || key.startsWith('CI_') || key === 'GITHUB_ACTIONS') delete env[key];
+	const child = spawn(process.execPath, [CLI, 'workshop', '--port', '0', '--max-sessions', String(SESSIONS + 5)], {env, stdio: ['ignore', 'ignore', 'pipe']});
+	let err = '';
+	child.stderr.on('data', data => (err += data));
+	const deadline = Date.now() + 20_000;
+	while (!/ssh -p (\d+)/.test(err)) {
+		if (Date.now() > deadline || child.exitCode !== null) throw new Error(`bench: the workshop did not start: ${err}`);
+		await sleep(50);
+	}
+	return {child, port: Number(/ssh -p (\d+)/.exec(err)[1])};
+}
+
+/**
+ * One attendee: an ssh2 client with an 80x24 pty whose output feeds a terminal emulator (Ink
+ * redraws only the cells that change, so the step shows on the screen, not in the bytes).
+ */
+async function attend(port, name) {
+	const client = new ssh2.Client();
+	await new Promise((resolve, reject) => {
+		client.once('ready', resolve).once('error', reject);
+		client.connect({host: '127.0.0.1', port, username: name, readyTimeout: 60_000});
+	});
+	client.setNoDelay(true); // as OpenSSH does for a session with a tty
+	const term = new xterm.Terminal({cols: 80, rows: 24, allowProposedApi: true});
+	const attendee = {client, term, waiters: new Set()};
+	attendee.header = () => term.buffer.active.getLine(term.buffer.active.viewportY)?.translateToString(true) ?? '';
+	attendee.channel = await new Promise((resolve, reject) =>
+		client.shell({term: 'xterm-256color', cols: 80, rows: 24}, (error, channel) => {
+			if (error) return reject(error);
+			channel.setEncoding('utf8');
+			channel.on('data', data => term.write(data, () => attendee.waiters.forEach(waiter => waiter())));
+			resolve(channel);
+		}),
+	);
+	return attendee;
+}
+
+/** Resolves with the time the header line first shows `text`. */
+function waitFor(attendee, text, timeoutMs = 30_000) {
+	return new Promise((resolve, reject) => {
+		const check = () => {
+			if (!attendee.header().includes(text)) return;
+			attendee.waiters.delete(check);
+			clearTimeout(timer);
+			resolve(performance.now());
+		};
+		const timer = setTimeout(() => {
+			attendee.waiters.delete(check);
+			reject(new Error(`bench: timed out waiting for ${text}`));
+		}, timeoutMs);
+		attendee.waiters.add(check);
+		check();
+	});
+}
+
+/** Steps one attendee through the lesson; each sample is key sent -> the new step on their screen. */
+async function stepThrough(attendee) {
+	const samples = [];
+	for (let step = 2; step <= STEPS + 1; step++) {
+		await sleep(PAUSE_MS[0] + Math.random() * (PAUSE_MS[1] - PAUSE_MS[0]));
+		const sent = performance.now();
+		attendee.channel.write('n');
+		samples.push((await waitFor(attendee, `Step ${step}/9`)) - sent);
+	}
+	return samples;
+}
+
+export async function run() {
+	if (!existsSync(CLI)) await bundle();
+	const config = mkdtempSync(join(tmpdir(), 'gw-bench-workshop-'));
+	const {child, port} = await startWorkshop(config);
+	const attendees = [];
+	try {
+		// Warm up (first render, JIT) with one session, so the baseline holds only what every session shares.
+		const warm = await attend(port, 'warmup');
+		await waitFor(warm, 'Step 1/9');
+		warm.channel.write('q');
+		await new Promise(resolve => warm.client.on('close', resolve).end());
+		await sleep(500);
+		const before = rssMb(child.pid);
+
+		for (let i = 0; i < SESSIONS; i += CONNECT_BATCH) {
+			const batch = await Promise.all(Array.from({length: Math.min(CONNECT_BATCH, SESSIONS - i)}, (_, j) => attend(port, `attendee${i + j + 1}`)));
+			attendees.push(...batch);
+		}
+		await Promise.all(attendees.map(a => waitFor(a, 'Step 1/9')));
+		await sleep(1000);
+		const after = rssMb(child.pid);
+		const perSession = (after - before) / SESSIONS;
+
+		const latencies = (await Promise.all(attendees.map(stepThrough))).flat();
+		const peak = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024;
+
+		const row = (metric, value, unit, goal, ok) => ({section: 'workshop', metric, value, unit, goal, ok});
+		const ms = x => Math.round(x * 10) / 10;
+		const p99 = quantile(latencies, 0.99);
+		return [
+			row('concurrent attendee sessions (ssh2 clients, 80x24 pty)', attendees.length, '', `${SESSIONS}`, attendees.length === SESSIONS),
+			row(`memory per session (server RSS ${Math.round(before)} -> ${Math.round(after)} MB, / ${SESSIONS})`, ms(perSession), 'MB', '< 10', perSession < 10),
+			row(`key to new step on screen, median (${latencies.length} keys; all ${SESSIONS} step, each every ${PAUSE_MS.join('-')} ms)`, ms(median(latencies)), 'ms', '', true),
+			row('key to new step on screen, p99, all stepping', ms(p99), 'ms', '< 100', p99 < 100),
+			row('server peak RSS', ms(peak), 'MB', '', true),
+		];
+	} finally {
+		for (const a of attendees) a.client.end();
+		child.kill('SIGTERM');
+		await new Promise(resolve => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+		rmSync(config, {recursive: true, force: true});
+	}
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(await run());
