@@ -199,6 +199,9 @@ describe('attendees', () => {
 		await t.waitFor(s => !s.includes('alice') && s.includes('bob'));
 		bob.write(KEYS.right);
 		await bob.screen.waitFor('Step 2/9');
+		bob.write(KEYS.ctrlC); // Ctrl+C too ends that session only
+		expect(await bob.closed).toBe(0);
+		await t.waitFor('No attendees yet.');
 	});
 
 	test('each session has its own size and follows its resizes; colour as its terminal wants', async () => {
@@ -282,6 +285,10 @@ describe('attendees', () => {
 		await eve.screen.waitFor('Step 2/9');
 		t.write('0');
 		await t.waitFor(/eve\s+2\/9\s+Flow/);
+		// A resize of ssh's terminal reaches the server as window-change.
+		eve.screen.term.resize(130, 30);
+		eve.child.resize(130, 30);
+		await eve.screen.waitFor('4 Variables');
 		eve.write('q');
 		expect(await eve.exited).toBe(0);
 	});
@@ -385,6 +392,20 @@ describe('instructor', () => {
 		const {t} = await instructor();
 		t.write('q');
 		expect((await t.exited).exitCode).toBe(0);
+	});
+
+	test("the instructor's NO_COLOR is theirs alone: attendees keep their colour", async () => {
+		const config = tempDir();
+		const t = new TerminalSession(['workshop', '--port', '0'], {env: {XDG_CONFIG_HOME: config, NO_COLOR: '1'}});
+		cleanups.push(() => t.kill());
+		await t.waitFor('Attendees join with');
+		const port = Number(/ssh -p (\d+)/.exec(t.output)![1]);
+		const a = await attend(port, 'a');
+		await a.screen.waitFor('Step 1/9');
+		t.write('n');
+		await t.waitFor('Step 2/9');
+		expect(t.output).not.toMatch(/\x1b\[[0-9;]*m/);
+		expect(a.screen.output).toMatch(/\x1b\[3[0-9]m/);
 	});
 
 	test('SIGTERM ends every session and exits 0, without asking', async () => {
