@@ -5,6 +5,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import pty from 'node-pty';
+import xterm from '@xterm/headless';
 import {bundle} from '../source/build/bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -75,6 +76,14 @@ async function firstFrame(file, tmp) {
 	return at - session.started;
 }
 
+async function screenText(session, term) {
+	await new Promise(resolve => term.write('', resolve));
+	const buffer = term.buffer.active;
+	const rows = [];
+	for (let y = 0; y < term.rows; y++) rows.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
+	return rows.join('\n');
+}
+
 /** CPU time (ms) a process has used, from /proc: utime + stime in clock ticks (100 a second). */
 function cpuMs(pid) {
 	const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -103,6 +112,8 @@ export async function run() {
 
 		// Keys: one session, steps forward and back; latency to the first byte, bytes to settle.
 		const session = spawn(CLI, [], tmp);
+		const term = new xterm.Terminal({cols: COLS, rows: ROWS, allowProposedApi: true});
+		session.listeners.add(data => term.write(data));
 		await waitFor(session, 'Step 1/9');
 		await settle(session);
 		const latencies = [];
@@ -118,9 +129,12 @@ export async function run() {
 					session.listeners.add(onFirst);
 					const pressed = performance.now();
 					session.child.write(key);
-					await waitFor(session, `Step ${key === 'n' ? i + 2 : 8 - i}/9`, before);
+					while (first === undefined) await sleep(2);
 					await settle(session);
 					session.listeners.delete(onFirst);
+					// Only changed cells are written: read the step off the screen, as a person would.
+					const want = `Step ${key === 'n' ? i + 2 : 8 - i}/9`;
+					if (!(await screenText(session, term)).includes(want)) throw new Error(`bench: the screen does not show ${want}`);
 					latencies.push(first - pressed);
 					bytes.push(Buffer.byteLength(session.output.slice(before)));
 				}

@@ -31,6 +31,76 @@ export const PATCHES = [
 		find: 'buffer.push(ansiEscapes.cursorTo(0) +\n                nextLines[i] +\n                ansiEscapes.eraseEndLine +',
 		replace: 'buffer.push(lineUpdate(previousLines[i], nextLines[i]) +',
 	},
+	{
+		// Memory and time per key: Ink tokenizes every line of every frame into styled cells, in
+		// a cache that lives for one frame. Frames repeat most lines, so keep one cache across
+		// frames, started afresh when it holds more than a few screens' worth.
+		file: 'ink/build/output.js',
+		find: 'export default class Output {',
+		replace:
+			"const BLANK_CELL = Object.freeze({type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([])});\nlet sharedCaches;\nconst frameCaches = () => (sharedCaches && sharedCaches.styledChars.size + sharedCaches.widths.size + sharedCaches.slices.size < 3000 ? sharedCaches : (sharedCaches = new OutputCaches()));\nexport default class Output {",
+	},
+	{
+		file: 'ink/build/output.js',
+		find: 'caches = new OutputCaches();',
+		replace: 'caches = frameCaches();',
+	},
+	{
+		// Clipped lines (every Box with overflow hidden) were sliced anew on every frame.
+		file: 'ink/build/output.js',
+		find: 'widths = new Map();',
+		replace:
+			'widths = new Map();\n    slices = new Map();\n    getSlice(line, from, to) {\n        const key = `${from}:${to}:${line}`;\n        let cached = this.slices.get(key);\n        if (cached === undefined) {\n            cached = sliceAnsi(line, from, to);\n            this.slices.set(key, cached);\n        }\n        return cached;\n    }',
+	},
+	{
+		file: 'ink/build/output.js',
+		find: 'return sliceAnsi(line, from, to);',
+		replace: 'return this.caches.getSlice(line, from, to);',
+	},
+	{
+		// Each frame began as 1,920 new blank cells, each with its own empty styles array. Cells
+		// are replaced, never changed, so one blank serves them all.
+		file: 'ink/build/output.js',
+		find: "row.push({\n                    type: 'char',\n                    value: ' ',\n                    fullWidth: false,\n                    styles: [],\n                });",
+		replace: 'row.push(BLANK_CELL);',
+	},
+	{
+		// The same: measuring each text's width again on every frame (string-width is slow);
+		// Ink's measureText already keeps the widths of the texts it has seen.
+		file: 'ink/build/render-node-to-output.js',
+		find: "import widestLine from 'widest-line';",
+		replace: "import measureText from './measure-text.js';",
+	},
+	{
+		file: 'ink/build/render-node-to-output.js',
+		find: 'const currentWidth = widestLine(text);',
+		replace: 'const currentWidth = measureText(text).width;',
+	},
+	{
+		// Memory per key: turning a frame's cells back into text compared each cell's styles
+		// with its neighbour's through three new Sets and arrays, 1,920 times a frame at 80x24:
+		// most of the garbage a keypress made. Cells that hold the very same codes need no diff;
+		// cells of one run now share one styles array (nothing mutates them).
+		file: '@alcalzone/ansi-tokenize/build/styledChars.js',
+		find: 'styles: [...codes],',
+		replace: 'styles: codes,',
+	},
+	{
+		file: '@alcalzone/ansi-tokenize/build/styledChars.js',
+		find: 'ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));',
+		replace: 'if (!sameCodes(chars[i - 1].styles, char.styles)) ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));',
+	},
+	{
+		file: '@alcalzone/ansi-tokenize/build/styledChars.js',
+		find: 'ret += ansiCodesToString(diffAnsiCodes(char.styles, []));',
+		replace: 'if (char.styles.length > 0) ret += ansiCodesToString(diffAnsiCodes(char.styles, []));',
+	},
+	{
+		file: '@alcalzone/ansi-tokenize/build/styledChars.js',
+		find: 'export function styledCharsToString(chars) {',
+		replace:
+			'const sameCodes = (a, b) => {\n    if (a === b) return true;\n    if (a.length !== b.length) return false;\n    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;\n    return true;\n};\nexport function styledCharsToString(chars) {',
+	},
 	// (A shorter terminal needs no patch: the frame, rows - 1 high, is then at least as high as
 	// the terminal, and Ink clears the screen and draws it whole.)
 	{
@@ -67,14 +137,18 @@ export function patchDependencies({enabled = true} = {}) {
 			// A package the build uses whose patched file never loads was reorganised: fail.
 			const seen = new Set();
 			const packages = new Set();
-			const packageOf = file => file.split('/')[0];
+			const packageOf = file => file.split('/').slice(0, file.startsWith('@') ? 2 : 1).join('/');
+			const patched = [...new Set(files.map(packageOf))];
 			build.onStart(() => {
 				seen.clear();
 				packages.clear();
 			});
-			build.onLoad({filter: /[\\/]node_modules[\\/](ink|meow)[\\/]build[\\/].+\.js$/}, async ({path}) => {
-				packages.add(/[\\/]node_modules[\\/](ink|meow)[\\/]/.exec(path)[1]);
-				const file = files.find(f => norm(path).endsWith(`/node_modules/${f}`));
+			build.onLoad({filter: /[\\/]node_modules[\\/].+\.js$/}, async ({path}) => {
+				const at = norm(path);
+				const name = patched.find(p => at.includes(`/node_modules/${p}/`));
+				if (!name) return undefined;
+				packages.add(name);
+				const file = files.find(f => at.endsWith(`/node_modules/${f}`));
 				if (!file) return undefined;
 				seen.add(file);
 				return {contents: applyPatches(file, await readFile(path, 'utf8')), loader: 'js'};
