@@ -87,6 +87,10 @@ export async function runWorkshop(inv: Extract<Invocation, {mode: 'workshop'}>):
 		stop();
 	};
 	process.on('uncaughtException', crash);
+	// The instructor's terminal went away (EIO): end the workshop as SIGHUP would, not as a crash.
+	const gone = () => stop();
+	process.stdout.on('error', gone);
+	process.stdin.on('error', gone);
 	try {
 		if (interactive) {
 			const {lead} = await import('./instructor');
@@ -101,6 +105,8 @@ export async function runWorkshop(inv: Extract<Invocation, {mode: 'workshop'}>):
 		process.stderr.write(`Workshop ended${attendees ? `; said goodbye to ${attendees} attendee${attendees === 1 ? '' : 's'}` : ''}.\n`);
 		for (const signal of SIGNALS) process.off(signal, stop);
 		process.off('uncaughtException', crash);
+		process.stdout.off('error', gone);
+		process.stdin.off('error', gone);
 	}
 	return exitCode;
 }
