@@ -25,6 +25,8 @@ export interface WorkshopConfig {
 const COLOUR_ENV = new Set(['NO_COLOR', 'FORCE_COLOR', 'COLORTERM']);
 /** A connection must have authenticated by then. */
 const LOGIN_GRACE_MS = 30_000;
+/** Session channels one connection may open in its life (each is a little memory until it closes). */
+const SESSIONS_PER_CONNECTION = 64;
 /** On shutdown, how long goodbyes may take to reach the clients before connections are cut. */
 const GOODBYE_MS = 1000;
 
@@ -101,7 +103,8 @@ export class WorkshopServer {
 		});
 		client.on('ready', () => {
 			clearTimeout(this.logins.get(peer));
-			client.on('session', accept => this.session(accept(), user));
+			let opened = 0;
+			client.on('session', (accept, reject) => (++opened > SESSIONS_PER_CONNECTION ? reject() : this.session(accept(), user)));
 		});
 	}
 
