@@ -340,8 +340,8 @@ describe('attendees', () => {
 		await expect(new Promise((resolve, reject) => client.sftp((error, sftp) => (error ? reject(error) : resolve(sftp))))).rejects.toThrow();
 		await expect(new Promise((resolve, reject) => client.forwardOut('127.0.0.1', 1, '127.0.0.1', 22, (error, ch) => (error ? reject(error) : resolve(ch))))).rejects.toThrow();
 		await expect(new Promise((resolve, reject) => client.forwardIn('127.0.0.1', 0, (error, p) => (error ? reject(error) : resolve(p))))).rejects.toThrow();
-		await new Promise(resolve => {
-			client.on('close', resolve);
+		await new Promise<void>(resolve => {
+			client.on('close', () => resolve());
 			client.end(); // leaving with a refused session open (a minified ssh2 once crashed on that)
 		});
 		// A terminal of absurd size, then random bytes as keys.
