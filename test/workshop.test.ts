@@ -1,6 +1,6 @@
 // The workshop over real SSH: the built CLI as the instructor in a pty, attendees as real clients
 // (ssh2's Client, and OpenSSH's ssh in a pty where it is installed), each read through a terminal emulator.
-import {spawnSync} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
 import {existsSync, mkdtempSync, statSync, writeFileSync} from 'node:fs';
 import {connect as tcpConnect} from 'node:net';
@@ -424,6 +424,24 @@ describe('instructor', () => {
 		await Promise.all([a.closed, b.closed]);
 		expect((await t.exited).exitCode).toBe(0);
 		expect(t.output.lastIndexOf('\x1b[?25h')).toBeGreaterThan(t.output.lastIndexOf('\x1b[?25l'));
+	});
+
+	test('without a terminal of its own it logs joins and leaves, and SIGTERM still says goodbye', async () => {
+		const child = spawn(process.execPath, [CLI, 'workshop', '--port', '0'], {env: childEnv({XDG_CONFIG_HOME: tempDir()}), stdio: ['ignore', 'pipe', 'pipe']});
+		cleanups.push(() => child.kill('SIGKILL'));
+		let out = '';
+		let err = '';
+		child.stdout.on('data', data => (out += data));
+		child.stderr.on('data', data => (err += data));
+		const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
+		while (!/ssh -p (\d+)/.test(err)) await sleep(50);
+		const a = await attend(Number(/ssh -p (\d+)/.exec(err)![1]), 'alice');
+		await a.screen.waitFor('Welcome, alice');
+		while (!out.includes('alice joined (1 connected)')) await sleep(50);
+		child.kill('SIGTERM');
+		await a.screen.waitFor('Goodbye!');
+		expect(await exited).toBe(0);
+		expect(out).toContain('alice left (0 connected)');
 	});
 
 	test('the host key is made once, owner-only, and the same across restarts; clients see that fingerprint', async () => {
