@@ -10,7 +10,7 @@ import readline from 'node:readline';
 import type {Readable} from 'node:stream';
 import {parseBind} from '../cli/args';
 import {parseEvent, type LifecycleEvent} from '../lifecycle/events';
-import {initialState, liveWorkers, reduce, type LifecycleState} from '../lifecycle/machine';
+import {check, initialState, liveWorkers, transition, type LifecycleState} from '../lifecycle/machine';
 import type {BurstResult, LiveSource, RequestResult} from './source';
 
 export interface ProcessSpec {
@@ -162,7 +162,8 @@ export function createProcessSource(spec: ProcessSpec): LiveSource {
 				const parsed = parseEvent(line);
 				if ('error' in parsed) return logs.emit(line);
 				const event = parsed.event;
-				state = reduce(state, event);
+				// The machine's own rules, without its history (this copy only tracks who is alive).
+				if (!check(state, event)) state = transition(state, event);
 				if (event.type === 'socket.bound') {
 					address = event.address;
 					bound = true;

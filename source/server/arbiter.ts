@@ -134,6 +134,10 @@ export class Arbiter {
 		for (const [os, name] of SIGNALS) process.on(os, () => this.signal(name));
 		// If the master dies anyhow, take the workers along (they would also leave on their own).
 		process.on('exit', () => this.WORKERS.forEach(w => kill(w.pid, 'SIGKILL')));
+		process.on('uncaughtException', error => {
+			log.error(`Unhandled exception in the master: ${error.message}`);
+			process.exit(1);
+		});
 	}
 
 	private signal(name: SignalName): void {

@@ -1,0 +1,209 @@
+// Our pre-fork server's figures, measured side by side in this run (the machine is shared):
+// requests per second of `serve --workers 2` against a plain node:cluster hello server with 2
+// workers (alternating runs, medians, the ratio), and the app's key latency in `--live` while
+// bursts of requests run. Loopback only; every load is bounded in time.
+import {spawn as spawnChild} from 'node:child_process';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import net from 'node:net';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import xterm from '@xterm/headless';
+import {median, quantile, spawn} from './walkthrough.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const CLI = join(root, 'dist/cli.js');
+const ROUNDS = 5; // per server, alternating
+const RUN_MS = 2000;
+const LANES = 16; // connections in flight at once
+const KEY_PRESSES = 40;
+
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+const REQUEST = Buffer.from('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+
+/** The plain baseline: node:cluster (the primary accepts and hands connections round robin). */
+const CLUSTER = `
+import cluster from 'node:cluster';
+import http from 'node:http';
+if (cluster.isPrimary) {
+	for (let i = 0; i < 2; i++) cluster.fork().on('message', port => process.stdout.write(port + '\\n'));
+	process.on('SIGTERM', () => { for (const w of Object.values(cluster.workers)) w.kill(); process.exit(0); });
+} else {
+	const server = http.createServer((req, res) => {
+		res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+		res.end('Hello from worker ' + process.pid + '.\\n');
+	});
+	server.listen(0, '127.0.0.1', () => process.send(server.address().port));
+}
+`;
+
+/** Starts a server in its own process group; resolves with its port once it prints it. */
+function startServer(command, args, portFrom) {
+	const child = spawnChild(process.execPath, [command, ...args], {stdio: ['ignore', 'pipe', 'pipe'], detached: true});
+	let text = '';
+	return new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`bench: ${command} did not start: ${text}`)), 15_000);
+		const look = chunk => {
+			text += chunk;
+			const port = portFrom(text);
+			if (!port) return;
+			clearTimeout(timer);
+			// Let every worker boot before the load starts.
+			setTimeout(() => resolve({port, stop: () => stopGroup(child)}), 1000);
+		};
+		child.stdout.on('data', look);
+		child.stderr.on('data', look);
+	});
+}
+
+async function stopGroup(child) {
+	const exited = new Promise(resolve => child.once('exit', resolve));
+	try {
+		process.kill(-child.pid, 'SIGTERM');
+	} catch {
+		return;
+	}
+	const timer = setTimeout(() => {
+		try {
+			process.kill(-child.pid, 'SIGKILL');
+		} catch {}
+	}, 5000);
+	await exited;
+	clearTimeout(timer);
+}
+
+/** One request on a fresh connection, as a sync worker wants it; true for a 200. */
+function oneRequest(port) {
+	return new Promise(resolve => {
+		const socket = net.connect(port, '127.0.0.1');
+		let head = '';
+		socket.setNoDelay(true);
+		socket.on('connect', () => socket.write(REQUEST));
+		socket.on('data', data => {
+			if (head.length < 12) head += data.toString('latin1');
+		});
+		socket.on('error', () => undefined);
+		socket.on('close', () => resolve(head.startsWith('HTTP/1.1 200')));
+	});
+}
+
+/** LANES connections at a time for RUN_MS: completed 200s per second. */
+async function load(port) {
+	let ok = 0;
+	let failed = 0;
+	const started = performance.now();
+	const end = started + RUN_MS;
+	await Promise.all(
+		Array.from({length: LANES}, async () => {
+			while (performance.now() < end) (await oneRequest(port)) ? ok++ : failed++;
+		}),
+	);
+	return {rps: ok / ((performance.now() - started) / 1000), failed};
+}
+
+async function throughput(tmp) {
+	const clusterFile = join(tmp, 'cluster.mjs');
+	writeFileSync(clusterFile, CLUSTER);
+	const ours = await startServer(CLI, ['serve', '--workers', '2', '--bind', '127.0.0.1:0'], t => Number(/Listening at: http:\/\/[^\s]*:(\d+) /.exec(t)?.[1]));
+	const plain = await startServer(clusterFile, [], t => Number(/^(\d+)$/m.exec(t)?.[1]));
+	try {
+		await load(ours.port); // warm both up
+		await load(plain.port);
+		const a = [];
+		const b = [];
+		let failed = 0;
+		for (let i = 0; i < ROUNDS; i++) {
+			const x = await load(ours.port);
+			const y = await load(plain.port);
+			a.push(x.rps);
+			b.push(y.rps);
+			failed += x.failed + y.failed;
+		}
+		return {ours: median(a), plain: median(b), failed};
+	} finally {
+		await Promise.all([ours.stop(), plain.stop()]);
+	}
+}
+
+/** Key latency in --live while bursts of 200 run: 1 and 9 switch panels, timed until the screen shows it. */
+async function liveKeys(tmp) {
+	const session = spawn(CLI, ['--live', '--bind', '127.0.0.1:0', '--reset'], tmp);
+	const term = new xterm.Terminal({cols: 80, rows: 24, allowProposedApi: true});
+	const tabs = () => term.buffer.active.getLine(term.buffer.active.viewportY + 1)?.translateToString(true) ?? '';
+	const screen = () => {
+		const lines = [];
+		for (let y = 0; y < term.rows; y++) lines.push(term.buffer.active.getLine(term.buffer.active.viewportY + y)?.translateToString(true) ?? '');
+		return lines.join('\n');
+	};
+	let written = Promise.resolve();
+	const waiters = new Set();
+	session.listeners.add(data => {
+		written = written.then(() => new Promise(resolve => term.write(data, resolve))).then(() => {
+			for (const check of waiters) check();
+		});
+	});
+	const until = (test, timeoutMs = 15_000) =>
+		new Promise((resolve, reject) => {
+			const timer = setTimeout(() => {
+				waiters.delete(check);
+				reject(new Error(`bench: --live did not show the expected screen:\n${screen()}`));
+			}, timeoutMs);
+			const check = () => {
+				if (!test()) return;
+				clearTimeout(timer);
+				waiters.delete(check);
+				resolve(performance.now());
+			};
+			waiters.add(check);
+			check();
+		});
+	try {
+		await until(() => (screen().match(/^\s+\d+\s+idle/gm) ?? []).length === 2);
+		const latencies = [];
+		let served = 0;
+		for (let i = 0; i < KEY_PRESSES; i++) {
+			if (i % 8 === 0) {
+				session.child.write('9');
+				await until(() => tabs().includes('[9 Live]'));
+				session.child.write('b'); // a burst of 200; the next presses land while it runs
+				await sleep(100);
+			}
+			const [key, marker] = i % 2 === 0 ? ['1', '[1 Flow]'] : ['9', '[9 Live]'];
+			const pressed = performance.now();
+			session.child.write(key);
+			latencies.push((await until(() => tabs().includes(marker))) - pressed);
+			await sleep(30);
+		}
+		// Every burst done: the Live panel counts what the server reported.
+		session.child.write('9');
+		const bursts = Math.ceil(KEY_PRESSES / 8) * 200;
+		await until(() => Number(/served (\d+)/.exec(screen())?.[1]) >= bursts, 60_000);
+		served = Number(/served (\d+)/.exec(screen())?.[1]);
+		return {latencies, served};
+	} finally {
+		session.child.write('q');
+		const exited = await Promise.race([session.exited, sleep(8000).then(() => undefined)]);
+		if (!exited) session.child.kill('SIGKILL');
+	}
+}
+
+export async function run() {
+	const tmp = mkdtempSync(join(tmpdir(), 'gw-bench-server-'));
+	try {
+		const {ours, plain, failed} = await throughput(tmp);
+		const ratio = ours / plain;
+		const {latencies, served} = await liveKeys(tmp);
+		const row = (metric, value, unit, goal, ok) => ({section: 'server', metric, value, unit, goal, ok});
+		const ms = x => Math.round(x * 10) / 10;
+		return [
+			row(`serve --workers 2, requests/s (median of ${ROUNDS} x ${RUN_MS / 1000} s, ${LANES} connections)`, Math.round(ours), 'req/s', '', true),
+			row('node:cluster hello server, 2 workers, requests/s (same runs, alternating)', Math.round(plain), 'req/s', '', true),
+			row('serve vs node:cluster', Math.round(ratio * 100) / 100, 'x', '>= 0.8', ratio >= 0.8),
+			row('failed requests in those runs', failed, '', '0', failed === 0),
+			row(`--live key to screen during bursts of 200, median (${latencies.length} keys, ${served} requests served)`, ms(median(latencies)), 'ms', '<= 50', median(latencies) <= 50),
+			row('--live key to screen during bursts, p99', ms(quantile(latencies, 0.99)), 'ms', '<= 150', quantile(latencies, 0.99) <= 150),
+		];
+	} finally {
+		rmSync(tmp, {recursive: true, force: true});
+	}
+}
