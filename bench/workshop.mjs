@@ -96,9 +96,14 @@ export async function run() {
 	const {child, port} = await startWorkshop(config);
 	const attendees = [];
 	try {
-		// Warm up (first render, JIT) with one session, so the baseline holds only what every session shares.
+		// Warm up with one session through every step (first renders, JIT, per-step views the
+		// lesson caches), so the baseline holds only what all sessions share and latency is steady state.
 		const warm = await attend(port, 'warmup');
 		await waitFor(warm, 'Step 1/9');
+		for (const [key, step] of [...Array.from({length: 8}, (_, i) => ['n', i + 2]), ...Array.from({length: 8}, (_, i) => ['p', 8 - i])]) {
+			warm.channel.write(key);
+			await waitFor(warm, `Step ${step}/9`);
+		}
 		warm.channel.write('q');
 		await new Promise(resolve => warm.client.on('close', resolve).end());
 		await sleep(500);
@@ -123,7 +128,7 @@ export async function run() {
 			row('concurrent attendee sessions (ssh2 clients, 80x24 pty)', attendees.length, '', `${SESSIONS}`, attendees.length === SESSIONS),
 			row(`memory per session (server RSS ${Math.round(before)} -> ${Math.round(after)} MB, / ${SESSIONS})`, ms(perSession), 'MB', '< 10', perSession < 10),
 			row(`key to new step on screen, median (${latencies.length} keys; all ${SESSIONS} step, each every ${PAUSE_MS.join('-')} ms)`, ms(median(latencies)), 'ms', '', true),
-			row('key to new step on screen, p99, all stepping', ms(p99), 'ms', '< 100', p99 < 100),
+			row('key to new step on screen, p99, all stepping (after one warm-up walk through the steps)', ms(p99), 'ms', '< 100', p99 < 100),
 			row('server peak RSS', ms(peak), 'MB', '', true),
 		];
 	} finally {
