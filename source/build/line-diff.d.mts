@@ -1,3 +1,3 @@
 // Types for the tests.
-export function cells(line: string): Array<[string, string]> | undefined;
+export function cells(line: string): {chars: string[]; styles: string[]} | undefined;
 export function lineUpdate(previous: string | undefined, next: string): string;

@@ -64,13 +64,14 @@ function key(style) {
 	return parts.join(';');
 }
 
-/** The line as cells [character, style key], or undefined if it is not one we can diff. */
+/** The line as cells: parallel lists of characters and style keys; undefined if we cannot diff it. */
 export function cells(line) {
-	const out = [];
+	const chars = [];
+	const styles = [];
 	const style = {};
 	let current = '';
 	for (let i = 0; i < line.length; ) {
-		if (line[i] === '\x1b') {
+		if (line.charCodeAt(i) === 0x1b) {
 			SGR.lastIndex = i;
 			const match = SGR.exec(line);
 			if (!match || !applySgr(style, match[1])) return undefined;
@@ -78,23 +79,23 @@ export function cells(line) {
 			i = SGR.lastIndex;
 			continue;
 		}
-		const cp = line.codePointAt(i);
-		if (!narrow(cp)) return undefined;
-		out.push([line[i], current]);
+		if (!narrow(line.charCodeAt(i))) return undefined;
+		chars.push(line[i]);
+		styles.push(current);
 		i++;
 	}
-	return out;
+	return {chars, styles};
 }
 
-function draw(cells) {
+function draw({chars, styles}, from, to) {
 	let text = '';
 	let style = '';
-	for (const [char, next] of cells) {
-		if (next !== style) {
-			text += (style ? `${ESC}0m` : '') + (next ? `${ESC}${next}m` : '');
-			style = next;
+	for (let i = from; i < to; i++) {
+		if (styles[i] !== style) {
+			text += (style ? `${ESC}0m` : '') + (styles[i] ? `${ESC}${styles[i]}m` : '');
+			style = styles[i];
 		}
-		text += char;
+		text += chars[i];
 	}
 	return style ? `${text}${ESC}0m` : text;
 }
@@ -109,18 +110,20 @@ export function lineUpdate(previous, next) {
 	const a = previous === undefined ? undefined : cells(previous);
 	const b = a && cells(next);
 	if (!a || !b) return whole;
-	const same = (x, y) => x[0] === y[0] && x[1] === y[1];
+	const same = (i, j) => a.chars[i] === b.chars[j] && a.styles[i] === b.styles[j];
+	const lengthA = a.chars.length;
+	const lengthB = b.chars.length;
 	let start = 0;
-	while (start < a.length && start < b.length && same(a[start], b[start])) start++;
-	let endA = a.length;
-	let endB = b.length;
-	while (endA > start && endB > start && same(a[endA - 1], b[endB - 1])) {
+	while (start < lengthA && start < lengthB && same(start, start)) start++;
+	let endA = lengthA;
+	let endB = lengthB;
+	while (endA > start && endB > start && same(endA - 1, endB - 1)) {
 		endA--;
 		endB--;
 	}
-	if (endA !== endB) endB = b.length; // widths differ: write the rest, then clear after it
-	const tail = endB === b.length && a.length > b.length ? `${ESC}K` : '';
+	if (endA !== endB) endB = lengthB; // widths differ: write the rest, then clear after it
+	const tail = endB === lengthB && lengthA > lengthB ? `${ESC}K` : '';
 	if (start === endB && !tail) return '';
-	const part = `${ESC}${start + 1}G${draw(b.slice(start, endB))}${tail}`;
+	const part = `${ESC}${start + 1}G${draw(b, start, endB)}${tail}`;
 	return part.length < whole.length ? part : whole;
 }

@@ -38,7 +38,7 @@ export const PATCHES = [
 		file: 'ink/build/output.js',
 		find: 'export default class Output {',
 		replace:
-			"const BLANK_CELL = Object.freeze({type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([])});\nlet sharedCaches;\nconst frameCaches = () => (sharedCaches && sharedCaches.styledChars.size + sharedCaches.widths.size + sharedCaches.slices.size < 3000 ? sharedCaches : (sharedCaches = new OutputCaches()));\nexport default class Output {",
+			"const BLANK_CELL = Object.freeze({type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([])});\nlet sharedCaches;\nconst frameCaches = () => (sharedCaches && sharedCaches.styledChars.size + sharedCaches.widths.size + sharedCaches.slices.size < 2000 ? sharedCaches : (sharedCaches = new OutputCaches()));\nexport default class Output {",
 	},
 	{
 		file: 'ink/build/output.js',
@@ -100,6 +100,14 @@ export const PATCHES = [
 		find: 'export function styledCharsToString(chars) {',
 		replace:
 			'const sameCodes = (a, b) => {\n    if (a === b) return true;\n    if (a.length !== b.length) return false;\n    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;\n    return true;\n};\nexport function styledCharsToString(chars) {',
+	},
+	{
+		// Start-up: Yoga's loader fetches its WebAssembly, inlined as a data: URL, with fetch(),
+		// which loads Node's whole HTTP client (undici) first. Decode the data: URL in place, as
+		// its other loading path already does.
+		file: 'yoga-layout/dist/binaries/yoga-wasm-base64-esm.js',
+		find: 'function ya(){return w||"function"!=typeof fetch?',
+		replace: 'function ya(){return w||ua(H)||"function"!=typeof fetch?',
 	},
 	// (A shorter terminal needs no patch: the frame, rows - 1 high, is then at least as high as
 	// the terminal, and Ink clears the screen and draws it whole.)
