@@ -6,12 +6,10 @@ import {render} from 'ink';
 import type {Invocation} from '../cli/args';
 import {ProgressStore} from '../progress/store';
 import {App} from '../ui/App';
-import type {WorkshopRoom} from './room';
+import {attendeeCount, type WorkshopRoom} from './room';
 import {asTty, TerminalOutput} from './terminal';
 
 type Workshop = Extract<Invocation, {mode: 'workshop'}>;
-
-const plural = (n: number) => `${n} attendee${n === 1 ? '' : 's'}`;
 
 /** The instructor's stdout: the terminal itself, or (no colour wanted) a view of it that drops colour. */
 function instructorOutput(colour: boolean): NodeJS.WriteStream {
@@ -38,7 +36,7 @@ export async function lead(inv: Workshop, room: WorkshopRoom, colour: boolean, s
 				store.save(progress);
 				room.setLead(progress.step, progress.panel);
 			}}
-			confirmQuit={() => (room.size ? `${plural(room.size)} connected: quit and end their sessions? y/n` : undefined)}
+			confirmQuit={() => (room.size ? `${attendeeCount(room.size)} connected: quit and end their sessions? y/n` : undefined)}
 		/>,
 		{stdout: instructorOutput(colour), exitOnCtrlC: false, incrementalRendering: true, maxFps: 30},
 	);

@@ -8,7 +8,7 @@ import type {Invocation, WorkshopOptions} from '../cli/args';
 import {wantsNoColour} from '../ui/colour';
 import {policyFor} from './auth';
 import {loadHostKey, type HostKey} from './host-key';
-import {WorkshopRoom} from './room';
+import {attendeeCount, WorkshopRoom} from './room';
 import {WorkshopServer} from './server';
 
 const SIGNALS = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
@@ -102,7 +102,7 @@ export async function runWorkshop(inv: Extract<Invocation, {mode: 'workshop'}>):
 		const attendees = server.attendees;
 		await server.close();
 		room.close();
-		process.stderr.write(`Workshop ended${attendees ? `; said goodbye to ${attendees} attendee${attendees === 1 ? '' : 's'}` : ''}.\n`);
+		process.stderr.write(`Workshop ended${attendees ? `; said goodbye to ${attendeeCount(attendees)}` : ''}.\n`);
 		for (const signal of SIGNALS) process.off(signal, stop);
 		process.off('uncaughtException', crash);
 		process.stdout.off('error', gone);

@@ -6,6 +6,9 @@ import type {Attendee, Leader, Progress, Room} from '../ui/contracts';
 const ROOM_REDRAW_MS = 100;
 const NAME_MAX = 16;
 
+/** "1 attendee", "3 attendees". */
+export const attendeeCount = (n: number) => `${n} attendee${n === 1 ? '' : 's'}`;
+
 /** An attendee's name from their SSH user name: printable, short, never empty. */
 export function attendeeName(user: string): string {
 	const clean = [...user.replace(/[\p{C}\s]+/gu, ' ').trim()].slice(0, NAME_MAX).join('');
@@ -66,9 +69,8 @@ export class WorkshopRoom implements Room {
 	}
 
 	summary(): string {
-		const n = this.members.size;
 		// Address and fingerprint first: they fit 80 columns whole; the count is also in the table below.
-		return `${this.address} · ${this.fingerprint} · ${n} attendee${n === 1 ? '' : 's'} connected`;
+		return `${this.address} · ${this.fingerprint} · ${attendeeCount(this.members.size)} connected`;
 	}
 
 	attendees(): Attendee[] {
