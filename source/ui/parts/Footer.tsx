@@ -1,8 +1,14 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 
+type Props = {keys: Array<[string, string]>; width: number; status?: string};
+
+/** The App builds `keys` afresh on every render: compare what they say, not the array. */
+const same = (a: Props, b: Props) =>
+	a.width === b.width && a.status === b.status && a.keys.length === b.keys.length && a.keys.every(([key, what], i) => key === b.keys[i][0] && what === b.keys[i][1]);
+
 /** The keys that work right now; drops the last ones when the line is full. */
-export const Footer = React.memo(function Footer({keys, width, status}: {keys: Array<[string, string]>; width: number; status?: string}) {
+export const Footer = React.memo(function Footer({keys, width, status}: Props) {
 	const parts: Array<[string, string]> = [];
 	let used = status ? status.length + 2 : 0;
 	for (const [key, what] of keys) {
@@ -24,4 +30,4 @@ export const Footer = React.memo(function Footer({keys, width, status}: {keys: A
 			</Text>
 		</Box>
 	);
-});
+}, same);
