@@ -100,6 +100,15 @@ describe('the walkthrough', () => {
 		expect(table).not.toMatch(/│\s+6 │/);
 	});
 
+	test('keys that arrive together are each a press', async () => {
+		const app = mount(<App />);
+		await app.press('nnn');
+		expect(app.frame()).toContain('Step 4/9');
+		await app.press('3p');
+		expect(app.frame()).toContain('[3 Table]');
+		expect(app.frame()).toContain('Step 3/9');
+	});
+
 	test('v switches to --preload and the table says where the app lives', async () => {
 		const app = mount(<App initial={{step: 2, panel: 3}} />);
 		expect(app.frame()).toContain('Not loaded');

@@ -113,5 +113,7 @@ describe('keys', () => {
 		expect(words(initialUi({panel: 6}))).toEqual(expect.arrayContaining(['a-d ↑↓ ⏎', 'h']));
 		expect(words(initialUi({panel: 9}), {...ctx, live: true})).toEqual(expect.arrayContaining(['r', 'b', 's', 'k', '+ -', 'g', 'x']));
 		expect(words(initialUi({playing: true}))).toEqual(['any key']);
+		expect(words(initialUi())).toContain('Tab 1-9');
+		expect(words(initialUi(), {...ctx, panels: 10})).toContain('Tab 0-9'); // the instructor's room is 0
 	});
 });

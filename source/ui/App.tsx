@@ -92,15 +92,22 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 
 	const body = size.rows - 1 - CHROME;
 	useInput((input, key) => {
-		const intent = interpretKey(input, key, ui, ctx, Math.max(1, body - 2));
-		if (intent.kind === 'quit') {
-			const question = ui.confirm ? undefined : confirmQuit?.();
-			if (question) dispatch({type: 'confirm', question});
-			else exit();
-		} else if (intent.kind === 'live') {
-			live?.run(intent.command);
-		} else if (intent.kind === 'action') {
-			dispatch(intent.action);
+		// Keys typed quickly, pasted or batched by SSH arrive as one string ("nn"): each is a press.
+		const presses = input.length > 1 && !key.ctrl && !key.meta && !/[\x00-\x1f\x7f]/.test(input) ? [...input] : [input];
+		let current = ui; // what later presses of the same batch act on
+		for (const press of presses) {
+			const intent = interpretKey(press, key, current, ctx, Math.max(1, body - 2));
+			if (intent.kind === 'quit') {
+				const question = current.confirm ? undefined : confirmQuit?.();
+				if (!question) return exit();
+				dispatch({type: 'confirm', question});
+				current = update(current, {type: 'confirm', question}, ctx);
+			} else if (intent.kind === 'live') {
+				live?.run(intent.command);
+			} else if (intent.kind === 'action') {
+				dispatch(intent.action);
+				current = update(current, intent.action, ctx);
+			}
 		}
 	});
 

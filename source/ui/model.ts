@@ -224,7 +224,7 @@ export function footerKeys(s: UiState, ctx: Context): Array<[string, string]> {
 	const keys: Array<[string, string]> = [];
 	if (s.panel === 6) keys.push(['a-d ↑↓ ⏎', 'answer'], ['h', 'hint'], ['[ ]', 'question']);
 	if (s.panel === 9 && ctx.live) keys.push(['r', 'request'], ['b', 'burst'], ['s', 'slow'], ['k', 'kill'], ['+ -', 'workers'], ['g', 'HUP'], ['x', 'stop/start']);
-	keys.push(['←→', ctx.live ? 'event' : 'step'], ['Tab 1-9', 'panel']);
+	keys.push(['←→', ctx.live ? 'event' : 'step'], [ctx.panels > 9 ? 'Tab 0-9' : 'Tab 1-9', 'panel']);
 	if (!ctx.live && s.panel !== 6) keys.push(['space', 'play'], ['v', 'preload']);
 	if (ctx.leader) keys.push(['f', s.following ? 'unfollow' : 'follow']);
 	keys.push(['?', 'help'], ['q', 'quit']);
