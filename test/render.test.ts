@@ -7,7 +7,9 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, test} from 'vitest';
 import xterm from '@xterm/headless';
+import stringWidth from 'string-width';
 import {lineUpdate} from '../source/build/line-diff.mjs';
+import {NARROW} from '../source/build/narrow.mjs';
 import {applyPatches, PATCHES} from '../source/build/patches.mjs';
 import {KEYS, TerminalSession} from './support/terminal';
 
@@ -172,5 +174,22 @@ describe('line-diff: rewriting only the changed cells of a line', () => {
 			await write(fresh, `\x1b[1G${after}\x1b[K`);
 			expect(cellsOf(patched), JSON.stringify([before, after])).toEqual(cellsOf(fresh));
 		}
+	});
+});
+
+describe('narrow characters', () => {
+	test('every character the fast paths count as one column, string-width (unpatched) measures as one', () => {
+		const ranges = [...NARROW.source.matchAll(/\\u([0-9A-F]{4})-\\u([0-9A-F]{4})/g)].map(m => [parseInt(m[1], 16), parseInt(m[2], 16)]);
+		expect(ranges.length).toBeGreaterThan(5);
+		const wrong: string[] = [];
+		for (const [from, to] of ranges) {
+			for (let cp = from; cp <= to; cp++) {
+				const char = String.fromCodePoint(cp);
+				expect(NARROW.test(char)).toBe(true);
+				if (stringWidth(char) !== 1) wrong.push(cp.toString(16));
+			}
+		}
+		expect(wrong).toEqual([]);
+		for (const char of ['\u00AD', '\u0301', '\u25FD', '\u2705', '漢', '\u{1F600}']) expect(NARROW.test(char), char).toBe(false);
 	});
 });

@@ -4,26 +4,14 @@
 // 3-byte box-drawing characters. Lines it cannot read cell by cell (other escapes, wide or
 // combining characters) are written whole, as Ink does.
 
+import {isNarrow} from './narrow.mjs';
+
 const ESC = '\x1b[';
 const SGR = /\x1b\[([0-9;]*)m/y;
 const ATTRIBUTES = {1: 'bold', 2: 'dim', 3: 'italic', 4: 'underline', 7: 'inverse', 8: 'hidden', 9: 'strike', 53: 'overline'};
 const OFF = {21: ['bold'], 22: ['bold', 'dim'], 23: ['italic'], 24: ['underline'], 27: ['inverse'], 28: ['hidden'], 29: ['strike'], 55: ['overline']};
 const ORDER = ['bold', 'dim', 'italic', 'underline', 'inverse', 'hidden', 'strike', 'overline'];
 const CODE = {bold: 1, dim: 2, italic: 3, underline: 4, inverse: 7, hidden: 8, strike: 9, overline: 53};
-
-/** One column wide in every terminal and in Ink's own measure (else: write the line whole). */
-function narrow(cp) {
-	return (
-		(cp >= 0x20 && cp < 0x7f) ||
-		(cp >= 0xa0 && cp < 0x300) ||
-		(cp >= 0x370 && cp < 0x500) ||
-		(cp >= 0x2010 && cp < 0x2028) ||
-		(cp >= 0x2030 && cp < 0x205f) ||
-		(cp >= 0x2190 && cp < 0x2300) ||
-		(cp >= 0x2500 && cp < 0x25fd) ||
-		(cp >= 0x2713 && cp <= 0x2718)
-	);
-}
 
 /** Applies one SGR sequence's parameters to a style; false if it holds something we do not model. */
 function applySgr(style, params) {
@@ -79,7 +67,7 @@ export function cells(line) {
 			i = SGR.lastIndex;
 			continue;
 		}
-		if (!narrow(line.charCodeAt(i))) return undefined;
+		if (!isNarrow(line[i])) return undefined;
 		chars.push(line[i]);
 		styles.push(current);
 		i++;

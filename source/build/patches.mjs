@@ -2,9 +2,11 @@
 // node_modules changes). Each replacement must match exactly once, and every patched file must
 // be seen, or the build fails: an upgrade cannot silently drop a fix.
 import {readFile} from 'node:fs/promises';
+import {resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 const LINE_DIFF = JSON.stringify(fileURLToPath(new URL('./line-diff.mjs', import.meta.url)));
+const NARROW = JSON.stringify(fileURLToPath(new URL('./narrow.mjs', import.meta.url)));
 
 export const PATCHES = [
 	{
@@ -109,6 +111,19 @@ export const PATCHES = [
 		find: 'function ya(){return w||"function"!=typeof fetch?',
 		replace: 'function ya(){return w||ua(H)||"function"!=typeof fetch?',
 	},
+	{
+		// Time per frame, the first one included: string-width measures anything beyond ASCII
+		// grapheme by grapheme (Intl.Segmenter, emoji regexes). Box drawing, arrows and the like
+		// are one column each: count them as ASCII is counted.
+		file: 'string-width/index.js',
+		find: "import stripAnsi from 'strip-ansi';",
+		replace: `import stripAnsi from 'strip-ansi';\nimport {NARROW} from ${NARROW};`,
+	},
+	{
+		file: 'string-width/index.js',
+		find: 'if (/^[\\u0020-\\u007E]*$/.test(string)) {',
+		replace: 'if (NARROW.test(string)) {',
+	},
 	// (A shorter terminal needs no patch: the frame, rows - 1 high, is then at least as high as
 	// the terminal, and Ink clears the screen and draws it whole.)
 	{
@@ -144,25 +159,27 @@ export function patchDependencies({enabled = true} = {}) {
 			if (!enabled) return;
 			// A package the build uses whose patched file never loads was reorganised: fail.
 			const seen = new Set();
-			const packages = new Set();
 			const packageOf = file => file.split('/').slice(0, file.startsWith('@') ? 2 : 1).join('/');
 			const patched = [...new Set(files.map(packageOf))];
+			const used = new Set();
 			build.onStart(() => {
 				seen.clear();
-				packages.clear();
+				used.clear();
 			});
+			// Only the copies installed at the top of node_modules: a nested older copy is left be.
+			const top = `${norm(resolve(build.initialOptions.absWorkingDir ?? '.'))}/node_modules/`;
 			build.onLoad({filter: /[\\/]node_modules[\\/].+\.js$/}, async ({path}) => {
 				const at = norm(path);
-				const name = patched.find(p => at.includes(`/node_modules/${p}/`));
+				for (const p of patched) if (at.includes(`/node_modules/${p}/`)) used.add(p);
+				const name = patched.find(p => at.startsWith(`${top}${p}/`));
 				if (!name) return undefined;
-				packages.add(name);
-				const file = files.find(f => at.endsWith(`/node_modules/${f}`));
+				const file = files.find(f => at === `${top}${f}`);
 				if (!file) return undefined;
 				seen.add(file);
 				return {contents: applyPatches(file, await readFile(path, 'utf8')), loader: 'js'};
 			});
 			build.onEnd(result => {
-				const missing = files.filter(f => packages.has(packageOf(f)) && !seen.has(f));
+				const missing = files.filter(f => used.has(packageOf(f)) && !seen.has(f));
 				if (missing.length > 0 && result.errors.length === 0) {
 					result.errors.push({text: `patch-dependencies: ${missing.join(', ')} never loaded; a dependency changed, review source/build/patches.mjs`});
 				}

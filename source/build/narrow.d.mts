@@ -1,0 +1,3 @@
+// Types for the tests.
+export const NARROW: RegExp;
+export function isNarrow(char: string): boolean;
