@@ -70,9 +70,12 @@ class Server {
 		return this.events.find(test);
 	}
 	async started(workers: number): Promise<this> {
-		const bound = await until('socket.bound', () => this.has(e => e.type === 'socket.bound'));
+		const gone = () => {
+			if (this.exit) throw new Error(`the server exited (${JSON.stringify(this.exit)}):\n${this.stderr}`);
+		};
+		const bound = await until('socket.bound', () => gone() ?? this.has(e => e.type === 'socket.bound'));
 		this.address = (bound as {address: string}).address;
-		await until(`${workers} ready workers`, () => this.ready().length === workers);
+		await until(`${workers} ready workers`, () => gone() ?? this.ready().length === workers);
 		return this;
 	}
 	signal(sig: NodeJS.Signals): void {

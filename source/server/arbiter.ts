@@ -9,7 +9,7 @@ import type {ServerOptions} from '../cli/args';
 import {formatEvent, type ExitReason, type LifecycleEvent} from '../lifecycle/events';
 import {loadApp, type AppOrigin} from './app';
 import {log, writeAll} from './log';
-import {APP_LOAD_ERROR, WORKER_BOOT_ERROR, isEventMessage, isLeavingMessage, type BootMessage} from './messages';
+import {APP_LOAD_ERROR, WORKER_BOOT_ERROR, WORKER_TMP_ENV, WORKER_TMP_FD, isEventMessage, isLeavingMessage, type BootMessage} from './messages';
 import {BindError, createSocket, type Listener} from './sock';
 import {WorkerTmp} from './worker-tmp';
 
@@ -22,6 +22,8 @@ interface Worker {
 	aborted: boolean; // sent SIGABRT for a timeout; SIGKILL next time
 	reason?: ExitReason; // why the master asked it to leave
 	leaving: boolean; // worker.exiting was reported
+	booted: boolean; // it reported worker.ready
+	spawnedAt: number;
 }
 
 type SignalName = 'hup' | 'quit' | 'int' | 'term' | 'ttin' | 'ttou' | 'chld' | 'lifeline';
@@ -43,6 +45,8 @@ class HaltServer extends Error {
 	}
 }
 
+/** How long a fresh node worker may take to run its first line of code. */
+const NODE_STARTUP_GRACE_MS = 10_000;
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 const randint = (lo: number, hi: number) => lo + Math.floor(Math.random() * (hi - lo + 1));
 
@@ -270,7 +274,11 @@ export class Arbiter {
 			} catch {
 				continue;
 			}
-			if (Date.now() - last <= this.cfg.timeout * 1000) continue;
+			// Gunicorn forks, so a worker runs at once; ours is a new node process, whose start-up
+			// (until its first notify) must not count against --timeout.
+			const since = last === worker.tmp.created ? worker.spawnedAt : last;
+			const limit = this.cfg.timeout * 1000 + (last === worker.tmp.created ? NODE_STARTUP_GRACE_MS : 0);
+			if (Date.now() - since <= limit) continue;
 			if (!worker.aborted) {
 				log.critical(`WORKER TIMEOUT (pid:${pid})`);
 				this.emit({type: 'worker.timeout', pid});
@@ -301,7 +309,10 @@ export class Arbiter {
 			const reason = worker.reason ?? this.unaskedReason(code, signal);
 			this.emit({type: 'worker.exited', pid, reason, code, signal});
 			worker.tmp.close();
-			if (halt && code === WORKER_BOOT_ERROR) throw new HaltServer('Worker failed to boot.', WORKER_BOOT_ERROR);
+			// Gunicorn's worker exits WORKER_BOOT_ERROR on any exception before it booted; a node
+			// worker can also die before our code runs (e.g. the bundle is missing): same verdict.
+			const bootFailed = code === WORKER_BOOT_ERROR || (!worker.booted && code !== null && code !== 0 && !this.stopping);
+			if (halt && bootFailed) throw new HaltServer('Worker failed to boot.', WORKER_BOOT_ERROR);
 			if (halt && code === APP_LOAD_ERROR) throw new HaltServer('App failed to load.', APP_LOAD_ERROR);
 		}
 	}
@@ -333,13 +344,13 @@ export class Arbiter {
 		this.workerAge += 1;
 		const tmp = WorkerTmp.create();
 		const {GW_LIFELINE_FD: _lifeline, ...env} = process.env;
-		const child = fork(process.argv[1], ['__worker'], {stdio: ['ignore', 'ignore', 'inherit', 'ipc', tmp.fd], env});
+		const child = fork(process.argv[1], ['__worker'], {stdio: ['ignore', 'ignore', 'inherit', 'ipc', tmp.fd], env: {...env, [WORKER_TMP_ENV]: String(WORKER_TMP_FD)}});
 		if (child.pid === undefined) {
 			tmp.close();
 			child.on('error', error => log.error(`Cannot fork a worker: ${error.message}`));
 			return;
 		}
-		const worker: Worker = {pid: child.pid, age: this.workerAge, tmp, process: child, aborted: false, leaving: false};
+		const worker: Worker = {pid: child.pid, age: this.workerAge, tmp, process: child, aborted: false, leaving: false, booted: false, spawnedAt: Date.now()};
 		this.WORKERS.set(worker.pid, worker);
 		this.emit({type: 'worker.forked', pid: worker.pid});
 		child.on('error', () => undefined); // e.g. the boot message to a worker that just died
@@ -350,6 +361,7 @@ export class Arbiter {
 				worker.leaving = true;
 				this.emit({type: 'worker.exiting', pid: worker.pid, reason: worker.reason ?? this.unaskedReason(message.code, null)});
 			} else if (isEventMessage(message)) {
+				if (message.event.type === 'worker.ready') worker.booted = true;
 				if (message.event.type === 'worker.exiting') {
 					// max-requests: the worker decides, mid-request, that this one is its last.
 					worker.reason ??= message.event.reason;

@@ -8,6 +8,8 @@ export const APP_LOAD_ERROR = 4;
 
 /** fds of a worker: 0-2 stdio, 3 the IPC channel, 4 its WorkerTmp (the heartbeat file). */
 export const WORKER_TMP_FD = 4;
+/** Set for real workers only (not the listen helper): the fd of the heartbeat file. */
+export const WORKER_TMP_ENV = 'GW_WORKER_TMP_FD';
 
 /** Master -> worker, sent with the listening socket's handle. */
 export interface BootMessage {

@@ -3,7 +3,7 @@
 // the child's side of the fork).
 import process from 'node:process';
 import {log} from './log';
-import {WORKER_BOOT_ERROR, WORKER_TMP_FD, type BootMessage} from './messages';
+import {WORKER_BOOT_ERROR, WORKER_TMP_ENV, type BootMessage} from './messages';
 import {listenOnce, type ListenMessage, type ServerHandle} from './sock';
 import {SyncWorker} from './worker';
 import {WorkerTmp} from './worker-tmp';
@@ -14,6 +14,9 @@ export async function runWorker(): Promise<void> {
 		process.exitCode = 2;
 		return;
 	}
+	// First of all, tell the master our code runs (its timeout clock starts now).
+	const tmp = process.env[WORKER_TMP_ENV] ? WorkerTmp.inherited(Number(process.env[WORKER_TMP_ENV])) : undefined;
+	tmp?.notify();
 	// Until the boot message arrives, a master that dies takes us with it.
 	const orphaned = () => process.exit(0);
 	process.once('disconnect', orphaned);
@@ -26,8 +29,7 @@ export async function runWorker(): Promise<void> {
 		return;
 	}
 	process.off('disconnect', orphaned);
-	const tmp = WorkerTmp.inherited(WORKER_TMP_FD);
-	tmp.notify();
+	if (!tmp) throw new Error('a worker needs its heartbeat file');
 	process.title = 'gunicorn-walkthrough: worker';
 	log.info(`Booting worker with pid: ${process.pid}`);
 	const worker = new SyncWorker(message, handle, tmp);

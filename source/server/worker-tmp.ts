@@ -11,6 +11,9 @@ import process from 'node:process';
 let made = 0;
 
 export class WorkerTmp {
+	/** mtime (ms) when the master made it: until it changes, the worker has not run any code yet. */
+	created = 0;
+
 	private constructor(readonly fd: number) {}
 
 	/** In the master, before the fork: create, then unlink so nothing is left behind. */
@@ -19,7 +22,8 @@ export class WorkerTmp {
 		const fd = openSync(name, 'wx+', 0o600);
 		unlinkSync(name);
 		const tmp = new WorkerTmp(fd);
-		tmp.notify();
+		futimesSync(fd, 1, 1); // the epoch (and a second): no worker notify() can look like it
+		tmp.created = tmp.lastUpdate();
 		return tmp;
 	}
 

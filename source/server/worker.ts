@@ -42,8 +42,10 @@ export class SyncWorker {
 
 	/** One lifecycle event, to the master (which prints it) when --events json is on. */
 	private emit(event: LifecycleEvent): void {
-		// worker.exiting always goes: the master learns from it why we leave (max-requests).
-		if ((this.cfg.events || event.type === 'worker.exiting') && process.connected) process.send?.({type: 'event', event});
+		// worker.ready and worker.exiting always go: the master learns from them that we booted
+		// and why we leave (max-requests).
+		const always = event.type === 'worker.ready' || event.type === 'worker.exiting';
+		if ((this.cfg.events || always) && process.connected) process.send?.({type: 'event', event});
 	}
 
 	/** Signals, the app, then the accept loop. Exits WORKER_BOOT_ERROR (3) if it cannot boot. */
