@@ -48,11 +48,12 @@ export const PATCHES = [
 		replace: 'caches = frameCaches();',
 	},
 	{
-		// Clipped lines (every Box with overflow hidden) were sliced anew on every frame.
+		// Clipped lines (every Box with overflow hidden) were sliced anew on every frame, even
+		// those that fit inside the clip whole.
 		file: 'ink/build/output.js',
 		find: 'widths = new Map();',
 		replace:
-			'widths = new Map();\n    slices = new Map();\n    getSlice(line, from, to) {\n        const key = `${from}:${to}:${line}`;\n        let cached = this.slices.get(key);\n        if (cached === undefined) {\n            cached = sliceAnsi(line, from, to);\n            this.slices.set(key, cached);\n        }\n        return cached;\n    }',
+			'widths = new Map();\n    slices = new Map();\n    getSlice(line, from, to) {\n        if (from === 0 && to >= this.getStringWidth(line)) return line;\n        const key = `${from}:${to}:${line}`;\n        let cached = this.slices.get(key);\n        if (cached === undefined) {\n            cached = sliceAnsi(line, from, to);\n            this.slices.set(key, cached);\n        }\n        return cached;\n    }',
 	},
 	{
 		file: 'ink/build/output.js',
