@@ -33,7 +33,7 @@ describe('npm pack', () => {
 	}, 120_000);
 
 	test('holds what runs and nothing else', () => {
-		for (const needed of ['package.json', 'README.md', 'LICENSE', 'dist/cli.js']) expect(files).toContain(needed);
+		for (const needed of ['package.json', 'README.md', 'LICENSE', 'dist/cli.js', 'source/gunicorn/python/walkthrough_conf.py']) expect(files).toContain(needed);
 		const allowed = /^(package\.json|README\.md|LICENSE|dist\/[\w-]+\.js|source\/gunicorn\/python\/.+\.py)$/;
 		expect(files.filter(f => !allowed.test(f))).toEqual([]);
 		// Everything is in the bundle: installing it pulls in no other package.
