@@ -181,6 +181,28 @@ describe('serve', () => {
 		s.expectCleanEvents();
 	});
 
+	test('the socket listens from the bind on: a request before any worker is ready waits in the backlog', async () => {
+		const s = new Server(['--workers', '1']);
+		servers.push(s);
+		const bound = await until('socket.bound', () => s.has(e => e.type === 'socket.bound'));
+		const port = Number((bound as {address: string}).address.split(':').pop());
+		const early = get(port); // sent before the worker has even loaded the app
+		expect(s.has(e => e.type === 'worker.ready')).toBeUndefined();
+		const answer = await early;
+		expect(answer.status).toBe(200);
+		expect(s.ready()).toContain(servedBy(answer.body));
+	});
+
+	test('--max-requests-jitter: each worker is recycled after max-requests plus 0 to jitter', async () => {
+		const s = await serve(['--workers', '1', '--max-requests', '2', '--max-requests-jitter', '3'], 1);
+		const [first] = s.ready();
+		let served = 0;
+		while (served < 10 && servedBy((await get(s.port)).body) === first) served++;
+		expect(served).toBeGreaterThanOrEqual(2);
+		expect(served).toBeLessThanOrEqual(5);
+		expect(s.has(e => e.type === 'worker.exited' && e.pid === first)).toMatchObject({reason: 'max-requests'});
+	});
+
 	test('a killed worker is reaped and replaced', async () => {
 		const s = await serve(['--workers', '2'], 2);
 		const [victim] = s.ready();
