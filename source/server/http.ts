@@ -158,13 +158,14 @@ function readBody(sock: BlockingSocket, request: Request, already: number): void
 const HTTP_DATE = () => new Date().toUTCString();
 
 /** The whole response in one buffer: the sync worker always closes the connection. */
-export function responseBytes(status: string, headers: Array<[string, string]>, body: Buffer): Buffer {
+export function responseBytes(status: string, headers: Array<[string, string]>, body: Buffer, head = false): Buffer {
 	const lines = [`HTTP/1.1 ${status}`, 'Server: gunicorn-walkthrough', `Date: ${HTTP_DATE()}`, 'Connection: close'];
 	for (const [name, value] of headers) {
 		if (!['connection', 'content-length'].includes(name.toLowerCase())) lines.push(`${name}: ${value}`);
 	}
 	lines.push(`Content-Length: ${body.length}`, '', '');
-	return Buffer.concat([Buffer.from(lines.join('\r\n'), 'latin1'), body]);
+	const top = Buffer.from(lines.join('\r\n'), 'latin1');
+	return head ? top : Buffer.concat([top, body]); // HEAD: the headers a GET would get, no body
 }
 
 /** Gunicorn's util.write_error: a small HTML page with the reason. */

@@ -153,7 +153,7 @@ export class SyncWorker {
 			const chunks = [...body].map(chunk => (typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk)));
 			const content = Buffer.concat(chunks);
 			bytes = content.length;
-			response = responseBytes(status, headers, content);
+			response = responseBytes(status, headers, content, req.method === 'HEAD');
 		} catch (error) {
 			log.error(`Error handling request ${req.uri}`);
 			log.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
