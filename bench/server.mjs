@@ -126,7 +126,7 @@ async function throughput(tmp) {
 }
 
 /** Key latency in --live while bursts of 200 run: 1 and 9 switch panels, timed until the screen shows it. */
-async function liveKeys(tmp) {
+export async function liveKeys(tmp, presses = KEY_PRESSES) {
 	const session = spawn(CLI, ['--live', '--bind', '127.0.0.1:0', '--reset'], tmp);
 	const term = new xterm.Terminal({cols: 80, rows: 24, allowProposedApi: true});
 	const tabs = () => term.buffer.active.getLine(term.buffer.active.viewportY + 1)?.translateToString(true) ?? '';
@@ -161,7 +161,7 @@ async function liveKeys(tmp) {
 		await until(() => (screen().match(/^\s+\d+\s+idle/gm) ?? []).length === 2);
 		const latencies = [];
 		let served = 0;
-		for (let i = 0; i < KEY_PRESSES; i++) {
+		for (let i = 0; i < presses; i++) {
 			if (i % 8 === 0) {
 				session.child.write('9');
 				await until(() => tabs().includes('[9 Live]'));
@@ -176,7 +176,7 @@ async function liveKeys(tmp) {
 		}
 		// Every burst done: the Live panel counts what the server reported.
 		session.child.write('9');
-		const bursts = Math.ceil(KEY_PRESSES / 8) * 200;
+		const bursts = Math.ceil(presses / 8) * 200;
 		await until(() => Number(/served (\d+)/.exec(screen())?.[1]) >= bursts, 60_000);
 		served = Number(/served (\d+)/.exec(screen())?.[1]);
 		return {latencies, served};
