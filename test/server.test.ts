@@ -333,6 +333,9 @@ describe('serve', () => {
 		expect(await raw(s.port, 'GET / HTTP/9.9\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /);
 		expect(await raw(s.port, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(10_000)}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
 		expect(await raw(s.port, `GET /${'a'.repeat(5000)} HTTP/1.1\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400 /);
+		expect(await raw(s.port, 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+		expect(await raw(s.port, 'POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n')).toMatch(/^HTTP\/1\.1 501 /);
+		expect(await raw(s.port, 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n')).toMatch(/^HTTP\/1\.1 400 /);
 		const next = await get(s.port);
 		expect(next.status).toBe(200);
 		expect(servedBy(next.body)).toBe(worker);

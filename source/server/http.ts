@@ -119,7 +119,7 @@ export function readRequest(sock: BlockingSocket): Request {
 		if (colon <= 0 || !TOKEN.test(name)) throw new HttpError(400, 'Bad Request', `Invalid HTTP Header: '${field.slice(0, 80)}'`);
 		request.headers.push([name.toUpperCase(), field.slice(colon + 1).trim()]);
 	}
-	readBody(sock, request, data.subarray(end + 4).length);
+	readBody(sock, request, data.subarray(end + 4));
 	return request;
 }
 
@@ -140,18 +140,59 @@ function parseRequestLine(line: string): Request {
 	return {method, uri, path, query: q < 0 ? '' : uri.slice(q + 1), version, headers: []};
 }
 
-function readBody(sock: BlockingSocket, request: Request, already: number): void {
+/** Reads the body (Content-Length or chunked) and drops it: the app only serves GET. */
+function readBody(sock: BlockingSocket, request: Request, rest: Buffer): void {
 	const header = (name: string) => request.headers.find(([n]) => n === name)?.[1];
-	if (header('TRANSFER-ENCODING') !== undefined) throw new HttpError(501, 'Not Implemented', 'Unsupported transfer coding');
+	const coding = header('TRANSFER-ENCODING');
 	const length = header('CONTENT-LENGTH');
+	if (coding !== undefined && length !== undefined) throw new HttpError(400, 'Bad Request', 'Content-Length with Transfer-Encoding');
+	if (coding !== undefined) {
+		if (coding.toLowerCase() !== 'chunked') throw new HttpError(501, 'Not Implemented', `Unsupported transfer coding: '${coding.slice(0, 20)}'`);
+		return readChunked(sock, rest);
+	}
 	if (length === undefined) return;
 	if (!/^\d+$/.test(length)) throw new HttpError(400, 'Bad Request', `Invalid Content-Length '${length.slice(0, 20)}'`);
 	if (Number(length) > LIMIT_BODY) throw new HttpError(413, 'Payload Too Large', `body of ${length} bytes is over ${LIMIT_BODY}`);
 	const chunk = Buffer.allocUnsafe(16 * 1024);
-	for (let left = Number(length) - already; left > 0; ) {
+	for (let left = Number(length) - rest.length; left > 0; ) {
 		const n = sock.recv(chunk);
 		if (n === 0) throw new NoMoreData('client closed mid-body');
 		left -= n;
+	}
+}
+
+/** chunk-size [;ext] CRLF data CRLF ... 0 CRLF [trailers] CRLF */
+function readChunked(sock: BlockingSocket, rest: Buffer): void {
+	const chunk = Buffer.allocUnsafe(16 * 1024);
+	let buffer = rest;
+	const more = () => {
+		const n = sock.recv(chunk);
+		if (n === 0) throw new NoMoreData('client closed mid-body');
+		buffer = Buffer.concat([buffer, chunk.subarray(0, n)]);
+	};
+	const line = (): string => {
+		let nl;
+		while ((nl = buffer.indexOf('\r\n')) < 0) {
+			if (buffer.length > LIMIT_REQUEST_FIELD_SIZE) throw new HttpError(400, 'Bad Request', 'Invalid chunk: line too long');
+			more();
+		}
+		const text = buffer.subarray(0, nl).toString('latin1');
+		buffer = buffer.subarray(nl + 2);
+		return text;
+	};
+	for (let total = 0; ; ) {
+		const sizeText = line().split(';')[0].trim();
+		if (!/^[0-9a-fA-F]{1,8}$/.test(sizeText)) throw new HttpError(400, 'Bad Request', `Invalid chunk size '${sizeText.slice(0, 20)}'`);
+		const size = parseInt(sizeText, 16);
+		total += size;
+		if (total > LIMIT_BODY) throw new HttpError(413, 'Payload Too Large', `body is over ${LIMIT_BODY} bytes`);
+		if (size === 0) {
+			while (line() !== '') {} // trailers, up to the empty line
+			return;
+		}
+		while (buffer.length < size + 2) more();
+		if (buffer[size] !== 13 || buffer[size + 1] !== 10) throw new HttpError(400, 'Bad Request', 'Invalid chunk: no CRLF after the data');
+		buffer = buffer.subarray(size + 2);
 	}
 }
 
