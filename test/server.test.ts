@@ -261,6 +261,37 @@ describe('serve', () => {
 		s.expectCleanEvents();
 	});
 
+	test('under load, with max-requests recycling, HUP, a kill, TTIN and TTOU, every event is possible and nothing is lost', async () => {
+		const s = await serve(['--workers', '2', '--max-requests', '150', '--max-requests-jitter', '50'], 2);
+		let stop = false;
+		const results: Array<{status?: number; error?: string}> = [];
+		const lanes = Array.from({length: 6}, async () => {
+			while (!stop) results.push(await get(s.port));
+		});
+		await sleep(400);
+		s.signal('SIGHUP');
+		await sleep(600);
+		const [victim] = await until('a ready worker', () => s.ready().length > 0 && s.ready());
+		process.kill(victim, 'SIGKILL');
+		await sleep(400);
+		s.signal('SIGTTIN');
+		await sleep(600);
+		s.signal('SIGTTOU');
+		await sleep(600);
+		stop = true;
+		await Promise.all(lanes);
+		await until('settled', () => s.ready().length === 2 && liveWorkers(s.state()).length === 2);
+		expect(results.length).toBeGreaterThan(50);
+		// Only the request the killed worker had in hand can be lost: a sync worker holds one.
+		expect(results.filter(r => r.status !== 200).length).toBeLessThanOrEqual(1);
+		expect(s.events.filter(e => e.type === 'worker.exited' && e.reason === 'max-requests').length).toBeGreaterThan(0);
+		// Each 200 was reported as sent, except perhaps the one SIGKILL cut between the client's write and the report.
+		const ok = results.filter(r => r.status === 200).length;
+		expect(s.state().served).toBeGreaterThanOrEqual(ok - 1);
+		expect(s.state().served).toBeLessThanOrEqual(ok);
+		s.expectCleanEvents();
+	});
+
 	test('--preload: the master imports the app once, and HUP does not re-import it', async () => {
 		const s = await serve(['--workers', '1', '--preload'], 1);
 		expect(s.has(e => e.type === 'app.loaded')).toMatchObject({pid: s.pid, where: 'master'});
