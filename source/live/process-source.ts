@@ -94,6 +94,10 @@ export function groupAlive(pgid: number): boolean {
 	});
 }
 
+/** One 'exit' listener for every source (no listener pile-up when many are created). */
+const lastResorts = new Set<() => void>();
+process.on('exit', () => lastResorts.forEach(kill => kill()));
+
 export function createProcessSource(spec: ProcessSpec): LiveSource {
 	const events = new Listeners<[LifecycleEvent]>(10_000);
 	const logs = new Listeners<[string]>(200);
@@ -115,7 +119,7 @@ export function createProcessSource(spec: ProcessSpec): LiveSource {
 		}
 	};
 	// The last resort: this process is exiting, take the server with it.
-	process.on('exit', () => {
+	lastResorts.add(() => {
 		if (child && child.exitCode === null && child.signalCode === null) killGroup();
 	});
 
