@@ -20,6 +20,8 @@ export const PATCHES = [
 		find: 'buffer.push(ansiEscapes.cursorUp(previousVisible - 1));',
 		replace: 'buffer.push(ansiEscapes.cursorUp(previousLines.length - 1));',
 	},
+	// (A shorter terminal needs no patch: the frame, rows - 1 high, is then at least as high as
+	// the terminal, and Ink clears the screen and draws it whole.)
 	{
 		// Bytes per key over SSH: a changed line is rewritten from its first changed cell to its
 		// last (line-diff.mjs), not whole. Moving the lit box in the flow diagram touches two
@@ -125,8 +127,6 @@ export const PATCHES = [
 		find: 'if (/^[\\u0020-\\u007E]*$/.test(string)) {',
 		replace: 'if (NARROW.test(string)) {',
 	},
-	// (A shorter terminal needs no patch: the frame, rows - 1 high, is then at least as high as
-	// the terminal, and Ink clears the screen and draws it whole.)
 	{
 		// (With the next patch nothing uses these any more; lazy, esbuild can leave them out.)
 		file: 'meow/build/dependencies.js',
