@@ -1,0 +1,38 @@
+// Patches for start-up: what the first frame no longer waits for. Applied by ../patches.mjs.
+
+export const START_UP = [
+	{
+		// Start-up: Yoga's loader fetches its WebAssembly, inlined as a data: URL, with fetch(),
+		// which loads Node's whole HTTP client (undici) first. Decode the data: URL in place, as
+		// its other loading path already does.
+		file: 'yoga-layout/dist/binaries/yoga-wasm-base64-esm.js',
+		find: 'function ya(){return w||"function"!=typeof fetch?',
+		replace: 'function ya(){return w||ua(H)||"function"!=typeof fetch?',
+	},
+	{
+		// (With the next patch nothing uses these any more; lazy, esbuild can leave them out.)
+		file: 'meow/build/dependencies.js',
+		find: 'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);',
+		replace: 'const normalizePackageData = data => getDefaultExportFromCjs(requireNormalize())(data);',
+	},
+	{
+		file: 'meow/build/dependencies.js',
+		find: 'var libExports = requireLib$1();',
+		replace: '',
+	},
+	{
+		file: 'meow/build/dependencies.js',
+		find: 'return libExports.codeFrameColumns(',
+		replace: 'return requireLib$1().codeFrameColumns(',
+	},
+	{
+		// Start-up: meow reads package.json (for --version) with read-package-up, whose parse-json
+		// brings Babel's code frame, and imports normalize-package-data (SPDX license lists,
+		// semver, hosted-git-info) for cli.pkg, which we never read. Read package.json with
+		// JSON.parse and leave normalizing out: the bundle then drops all of it (~100 KB).
+		file: 'meow/build/options.js',
+		find: "import { a as readPackageUpSync, n as normalizePackageData } from './dependencies.js';",
+		replace:
+			"import { readFileSync } from 'node:fs';\nconst readPackageUpSync = ({cwd}) => {\n\tfor (let dir = cwd; ; dir = path.dirname(dir)) {\n\t\tlet text;\n\t\ttry {\n\t\t\ttext = readFileSync(path.join(dir, 'package.json'), 'utf8');\n\t\t} catch {}\n\t\tif (text !== undefined) return {packageJson: JSON.parse(text), path: path.join(dir, 'package.json')};\n\t\tif (path.dirname(dir) === dir) return undefined;\n\t}\n};\nconst normalizePackageData = () => {};",
+	},
+];
