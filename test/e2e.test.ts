@@ -134,6 +134,13 @@ describe('sizes', () => {
 		await t.exited;
 		expect(t.output.lastIndexOf('\x1b[?25h')).toBeGreaterThan(t.output.lastIndexOf('\x1b[?25l'));
 	});
+
+	test('the terminal vanishing ends the app by SIGHUP, not by an abort', async () => {
+		const t = start();
+		await t.waitFor('Step 1/9');
+		t.child.destroy(); // closes the pty: the app gets SIGHUP and EIO, as when an SSH link drops
+		expect((await t.exited).signal).toBe(1); // SIGHUP; Node 20's own exit path would abort (6)
+	});
 });
 
 describe('flags and progress', () => {

@@ -426,6 +426,16 @@ describe('instructor', () => {
 		expect(t.output.lastIndexOf('\x1b[?25h')).toBeGreaterThan(t.output.lastIndexOf('\x1b[?25l'));
 	});
 
+	test('the instructor\'s terminal vanishing says goodbye and ends by SIGHUP, not by a crash', async () => {
+		const {t, port} = await instructor();
+		const a = await attend(port, 'a');
+		await a.screen.waitFor('Step 1/9');
+		t.child.destroy(); // the instructor's pty closes, as when their SSH link drops
+		await a.screen.waitFor('Goodbye!');
+		await a.closed;
+		expect((await t.exited).signal).toBe(1); // SIGHUP; Node 20's own exit path would abort
+	});
+
 	test('without a terminal of its own it logs joins and leaves, and SIGTERM still says goodbye', async () => {
 		const child = spawn(process.execPath, [CLI, 'workshop', '--port', '0'], {env: childEnv({XDG_CONFIG_HOME: tempDir()}), stdio: ['ignore', 'pipe', 'pipe']});
 		cleanups.push(() => child.kill('SIGKILL'));

@@ -8,6 +8,7 @@ import type {LiveSource} from '../live/source';
 import {ProgressStore} from '../progress/store';
 import {App} from './App';
 import {applyColourPreference} from './colour';
+import {dieOfHangup, isHangup} from './hangup';
 
 type Walkthrough = Extract<Invocation, {mode: 'walkthrough'}>;
 
@@ -50,24 +51,32 @@ export async function runWalkthrough(inv: Walkthrough): Promise<number> {
 		<App initial={initial} notice={loaded.notice} live={source} onProgress={p => store.save(p)} />,
 		{exitOnCtrlC: false, incrementalRendering: true, maxFps: 30},
 	);
+	let code = 0;
+	let hungUp = false;
 	const stop = () => app.unmount();
+	const hangup = () => {
+		hungUp = true;
+		app.unmount();
+	};
 	// A crash still restores the terminal (Ink's unmount turns raw mode off, shows the cursor).
 	const crash = (error: unknown) => {
+		if (isHangup(error)) return hangup();
 		app.unmount();
 		process.stderr.write(`gunicorn-walkthrough: ${error instanceof Error ? error.message : String(error)}\n`);
-		process.exitCode = 1;
+		code = 1;
 	};
 	process.once('SIGTERM', stop);
-	process.once('SIGHUP', stop);
-	process.once('uncaughtException', crash);
+	process.once('SIGHUP', hangup);
+	process.on('uncaughtException', crash);
 	try {
 		await app.waitUntilExit();
 	} finally {
 		process.off('SIGTERM', stop);
-		process.off('SIGHUP', stop);
+		process.off('SIGHUP', hangup);
 		process.off('uncaughtException', crash);
 		await source?.stop();
 	}
-	if (store.notice) process.stderr.write(`${store.notice}\n`);
-	return 0;
+	if (hungUp) dieOfHangup();
+	else if (store.notice) process.stderr.write(`${store.notice}\n`);
+	return code;
 }

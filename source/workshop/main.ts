@@ -1,17 +1,19 @@
 // `gunicorn-walkthrough workshop`: the SSH server for the room and, in the terminal where it
-// starts, the instructor's walkthrough. q (confirmed), SIGTERM, SIGHUP or SIGINT end it the same
-// way: a goodbye to every session, then exit 0.
+// starts, the instructor's walkthrough. q (confirmed), SIGTERM or SIGINT end it the same way: a
+// goodbye to every session, then exit 0. SIGHUP or a vanished terminal say goodbye too, then the
+// process dies of SIGHUP (see ../ui/hangup.ts).
 import {networkInterfaces} from 'node:os';
 import process from 'node:process';
 import chalk from 'chalk';
 import type {Invocation, WorkshopOptions} from '../cli/args';
 import {wantsNoColour} from '../ui/colour';
+import {dieOfHangup, isHangup} from '../ui/hangup';
 import {policyFor} from './auth';
 import {loadHostKey, type HostKey} from './host-key';
 import {attendeeCount, WorkshopRoom} from './room';
 import {WorkshopServer} from './server';
 
-const SIGNALS = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
+const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 const fail = (message: string, code: number) => {
 	process.stderr.write(`gunicorn-walkthrough: ${message}\n`);
@@ -81,14 +83,20 @@ export async function runWorkshop(inv: Extract<Invocation, {mode: 'workshop'}>):
 	const stopped = new Promise<void>(resolve => (stop = resolve));
 	// Persistent listeners (not once): Ink's signal-exit re-raises a signal nobody else listens to.
 	for (const signal of SIGNALS) process.on(signal, stop);
+	let hungUp = false;
+	const gone = () => {
+		hungUp = true;
+		stop();
+	};
+	process.on('SIGHUP', gone);
 	const crash = (error: unknown) => {
+		if (isHangup(error)) return gone();
 		process.stderr.write(`gunicorn-walkthrough: ${message(error)}\n`);
 		exitCode = 1;
 		stop();
 	};
 	process.on('uncaughtException', crash);
 	// The instructor's terminal went away (EIO): end the workshop as SIGHUP would, not as a crash.
-	const gone = () => stop();
 	process.stdout.on('error', gone);
 	process.stdin.on('error', gone);
 	try {
@@ -104,9 +112,11 @@ export async function runWorkshop(inv: Extract<Invocation, {mode: 'workshop'}>):
 		room.close();
 		process.stderr.write(`Workshop ended${attendees ? `; said goodbye to ${attendeeCount(attendees)}` : ''}.\n`);
 		for (const signal of SIGNALS) process.off(signal, stop);
+		process.off('SIGHUP', gone);
 		process.off('uncaughtException', crash);
 		process.stdout.off('error', gone);
 		process.stdin.off('error', gone);
 	}
+	if (hungUp) dieOfHangup();
 	return exitCode;
 }
