@@ -138,7 +138,7 @@ describe('sizes', () => {
 	test('the terminal vanishing ends the app by SIGHUP, not by an abort', async () => {
 		const t = start();
 		await t.waitFor('Step 1/9');
-		t.child.destroy(); // closes the pty: the app gets SIGHUP and EIO, as when an SSH link drops
+		t.hangUp();
 		expect((await t.exited).signal).toBe(1); // SIGHUP; Node 20's own exit path would abort (6)
 	});
 });

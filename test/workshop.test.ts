@@ -430,7 +430,7 @@ describe('instructor', () => {
 		const {t, port} = await instructor();
 		const a = await attend(port, 'a');
 		await a.screen.waitFor('Step 1/9');
-		t.child.destroy(); // the instructor's pty closes, as when their SSH link drops
+		t.hangUp(); // the instructor's SSH link drops
 		await a.screen.waitFor('Goodbye!');
 		await a.closed;
 		expect((await t.exited).signal).toBe(1); // SIGHUP; Node 20's own exit path would abort

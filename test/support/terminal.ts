@@ -80,6 +80,11 @@ export class TerminalSession {
 		return rows;
 	}
 
+	/** Closes the terminal itself (the pty master), as when an SSH link drops: the child gets SIGHUP and EIO. */
+	hangUp(): void {
+		(this.child as pty.IPty & {destroy(): void}).destroy();
+	}
+
 	kill(): void {
 		try {
 			this.child.kill('SIGKILL');
