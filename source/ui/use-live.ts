@@ -27,6 +27,7 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 	const pending = useRef<Array<[LifecycleEvent, number, boolean?]>>([]);
 	const pendingLogs = useRef<string[]>([]);
 	const timer = useRef<NodeJS.Timeout | undefined>(undefined);
+	const switching = useRef(false); // a stop or start in progress
 
 	useEffect(() => {
 		if (!source) return;
@@ -100,9 +101,13 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 					source.reload();
 					return setStatus(`HUP sent: fresh workers, then the old ones retire${state.master.preload ? ' (--preload: the app code is NOT reloaded)' : ''}`);
 				case 'toggle':
+					// One stop or start at a time: x pressed again meanwhile would act on a server half gone.
+					if (switching.current) return setStatus(live ? 'still stopping …' : 'still starting …');
+					switching.current = true;
 					if (live) {
 						setStatus('stopping: TERM to the server …');
 						void source.stop().then(() => {
+							switching.current = false;
 							setRunning(false);
 							setStatus('server stopped; x starts it again');
 						});
@@ -110,10 +115,14 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 						setStatus('starting the server …');
 						void source.start().then(
 							() => {
+								switching.current = false;
 								setRunning(true);
 								setStatus(`server started on ${source.address}`);
 							},
-							(error: Error) => setStatus(`could not start: ${error.message}`),
+							(error: Error) => {
+								switching.current = false;
+								setStatus(`could not start: ${error.message}`);
+							},
 						);
 					}
 			}
