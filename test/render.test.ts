@@ -95,7 +95,7 @@ describe('incremental rendering in a real terminal', () => {
 		expect(await press(t, [KEYS.esc], s => !s.includes('Keys (the same')), 'overlay closed').toEqual(base);
 		expect(await press(t, [KEYS.end], 'Step 9/9'), 'last step').toEqual(await fresh(9, 3));
 		expect(await press(t, ['1', KEYS.home], s => s.includes('Step 1/9') && s.includes('[1 Flow]')), 'first step').toEqual(await fresh(1, 1));
-	});
+	}, 120_000); // a dozen apps started one after another, on a shared machine
 
 	test('resizes, taller, shorter, wider and narrower, redraw what a fresh start shows', async () => {
 		const t = start(['--step', '4', '--panel', '1']);
@@ -112,7 +112,7 @@ describe('incremental rendering in a real terminal', () => {
 			const screen = await settled(t);
 			expect(screen, `${cols}x${rows}`).toEqual(await fresh(4, 1, cols, rows));
 		}
-	});
+	}, 120_000);
 });
 
 describe('the bundle-time patches of dependencies', () => {
