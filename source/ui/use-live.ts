@@ -7,6 +7,8 @@ import type {LiveSource} from '../live/source';
 import type {LiveCommand} from './model';
 
 const FLUSH_MS = 80; // at most ~12 renders a second from events
+const BUSY_FLUSH_MS = 200; // during a burst (many events a flush), fewer renders: keys stay quick
+const BUSY_EVENTS = 100;
 const LOG_LINES = 200;
 const masterUp = (s: LifecycleState) => !['down', 'stopped'].includes(s.master.state);
 
@@ -31,9 +33,11 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 
 	useEffect(() => {
 		if (!source) return;
+		let lastBatch = 0; // events in the last flush: a burst is on when it is large
 		const flush = () => {
 			timer.current = undefined;
 			const events = pending.current;
+			lastBatch = events.length;
 			const lines = pendingLogs.current;
 			pending.current = [];
 			pendingLogs.current = [];
@@ -42,7 +46,7 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 			setRunning(source.running());
 		};
 		const schedule = () => {
-			timer.current ??= setTimeout(flush, FLUSH_MS);
+			timer.current ??= setTimeout(flush, lastBatch > BUSY_EVENTS ? BUSY_FLUSH_MS : FLUSH_MS);
 		};
 		const offs = [
 			source.onEvent(e => {
