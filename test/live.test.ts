@@ -163,4 +163,39 @@ describe('--live in a terminal', () => {
 		expect(exitCode).toBe(0);
 		for (const pid of [...pids, replacement!]) expect(processAlive(pid)).toBe(false);
 	});
+
+	test('s, +, -, g and x: a timeout and its respawn, TTIN, TTOU, HUP, stop and start', async () => {
+		const t = new TerminalSession(['--live', '--bind', '127.0.0.1:0', '--timeout', '2', '--reset'], {env: {XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gw-live-'))}});
+		sessions.push(t);
+		const first = serverPids(await t.waitFor(/master pid \d+[\s\S]*\n\s+\d+\s+idle[\s\S]*\n\s+\d+\s+idle/, 20_000));
+		const seen = new Set(first);
+		const note = (screen: string) => serverPids(screen).forEach(pid => seen.add(pid));
+
+		t.write('s');
+		await t.waitFor(/GET \/slow\?s=7/);
+		note(await t.waitFor(/✗ \d+\s+dead.*\(timeout\)/, 15_000));
+		note(await t.waitFor(s => serverPids(s).length === 3 && /WORKER TIMEOUT \(pid:\d+\)/.test(s), 15_000));
+
+		t.write('+');
+		note(await t.waitFor(s => /Workers wanted 3/.test(s) && serverPids(s).length === 4));
+		t.write('-');
+		await t.waitFor(/Workers wanted 2/);
+		note(await t.waitFor(/\(removed\)/));
+
+		const before = serverPids(await t.waitFor(s => serverPids(s).length === 3)).slice(1);
+		t.write('g');
+		note(await t.waitFor(s => serverPids(s).length === 3 && serverPids(s).slice(1).every(pid => !before.includes(pid)), 15_000));
+
+		t.write('x');
+		await t.waitFor('Server stopped (x starts it)', 15_000);
+		for (const pid of seen) expect(processAlive(pid)).toBe(false);
+		t.write('x');
+		const restarted = await t.waitFor(s => /running/.test(s) && serverPids(s).length === 3, 20_000);
+		expect(serverPids(restarted)[0]).not.toBe(first[0]);
+		note(restarted);
+
+		t.write('q');
+		await t.exited;
+		for (const pid of seen) expect(processAlive(pid)).toBe(false);
+	});
 });
