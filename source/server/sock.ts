@@ -1,7 +1,7 @@
 // Gunicorn's sock.create_sockets: the master binds the listening socket before any fork.
-// net._createServerHandle (what node:cluster's SharedHandle uses) binds without listening,
-// so the master never accepts: each worker gets the handle over IPC, listens on it and
-// accepts for itself, the kernel handing each connection to one waiting worker.
+// net._createServerHandle (what node:cluster's SharedHandle uses) binds a socket that no event
+// loop in the master watches, so the master never accepts: each worker gets the handle over
+// IPC, listens on it and accepts for itself, the kernel handing each connection to one worker.
 import {fork} from 'node:child_process';
 import {lookup} from 'node:dns/promises';
 import net from 'node:net';
