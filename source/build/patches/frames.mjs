@@ -12,7 +12,7 @@ export const FRAMES = [
 		file: 'ink/build/output.js',
 		find: 'export default class Output {',
 		replace:
-			"const BLANK_CELL = Object.freeze({type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([])});\nlet sharedCaches;\nconst frameCaches = () => (sharedCaches && sharedCaches.styledChars.size + sharedCaches.widths.size + sharedCaches.slices.size < 2000 ? sharedCaches : (sharedCaches = new OutputCaches()));\nexport default class Output {",
+			"const BLANK_CELL = Object.freeze({type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([])});\nlet sharedCaches;\nconst frameCaches = () => (sharedCaches && sharedCaches.styledChars.size + sharedCaches.widths.size + sharedCaches.slices.size < 1000 ? sharedCaches : (sharedCaches = new OutputCaches()));\nexport default class Output {",
 	},
 	{
 		file: 'ink/build/output.js',
