@@ -108,7 +108,9 @@ describe('incremental rendering in a real terminal', () => {
 			[80, 20],
 			[80, 24],
 		]) {
+			const before = t.output.length;
 			t.resize(cols, rows);
+			await t.waitFor(() => t.output.length > before); // it has seen the resize: now let it finish
 			const screen = await settled(t);
 			expect(screen, `${cols}x${rows}`).toEqual(await fresh(4, 1, cols, rows));
 		}
