@@ -9,18 +9,8 @@ import type {LifecycleEvent} from '../source/lifecycle/events';
 import {createProcessSource, processAlive} from '../source/live/process-source';
 import {serveArgs} from '../source/live/server-source';
 import type {LiveSource} from '../source/live/source';
-import {childEnv, CLI, TerminalSession} from './support/terminal';
+import {childEnv, CLI, TerminalSession, until} from './support/terminal';
 
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = probe();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await sleep(25);
-	}
-}
 
 const OPTIONS: ServerOptions = {workers: 2, bind: '127.0.0.1:0', timeout: 30, gracefulTimeout: 5, maxRequests: 0, maxRequestsJitter: 0, preload: false};
 

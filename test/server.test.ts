@@ -8,19 +8,8 @@ import {afterEach, describe, expect, test} from 'vitest';
 import {parseEvent, type LifecycleEvent} from '../source/lifecycle/events';
 import {initialState, liveWorkers, reduceAll} from '../source/lifecycle/machine';
 import {processAlive} from '../source/live/process-source';
-import {childEnv, CLI} from './support/terminal';
+import {childEnv, CLI, sleep, until} from './support/terminal';
 
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = probe();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await sleep(25);
-	}
-}
 
 class Server {
 	readonly child: ChildProcess;

@@ -7,13 +7,12 @@ import {connect as tcpConnect} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import pty from 'node-pty';
-import xterm from '@xterm/headless';
 import ssh2, {type ClientChannel, type ParsedKey} from 'ssh2';
 import {afterEach, describe, expect, test} from 'vitest';
 import {loadHostKey} from '../source/workshop/host-key';
 import {WorkshopRoom} from '../source/workshop/room';
 import {WorkshopServer} from '../source/workshop/server';
-import {childEnv, CLI, KEYS, TerminalSession} from './support/terminal';
+import {childEnv, CLI, KEYS, Screen, sleep, TerminalSession} from './support/terminal';
 
 const SSH = '/usr/bin/ssh';
 const hasSsh = existsSync(SSH);
@@ -29,42 +28,6 @@ afterEach(() => {
 });
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'gw-workshop-'));
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
-
-/** A screen fed by any byte stream, read through @xterm/headless. */
-class Screen {
-	readonly term: InstanceType<typeof xterm.Terminal>;
-	output = '';
-	private pending = Promise.resolve();
-
-	constructor(cols: number, rows: number) {
-		this.term = new xterm.Terminal({cols, rows, allowProposedApi: true});
-	}
-
-	feed(data: string): void {
-		this.output += data;
-		this.pending = this.pending.then(() => new Promise<void>(resolve => this.term.write(data, resolve)));
-	}
-
-	async text(): Promise<string> {
-		await this.pending;
-		const buffer = this.term.buffer.active;
-		const lines: string[] = [];
-		for (let y = 0; y < this.term.rows; y++) lines.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
-		return lines.join('\n');
-	}
-
-	async waitFor(test: string | RegExp | ((screen: string) => boolean), timeoutMs = 15_000): Promise<string> {
-		const ok = (s: string) => (typeof test === 'string' ? s.includes(test) : test instanceof RegExp ? test.test(s) : test(s));
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const screen = await this.text();
-			if (ok(screen)) return screen;
-			if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(test)}; screen:\n${screen}`);
-			await sleep(50);
-		}
-	}
-}
 
 /** The built CLI running `workshop` in a pty, as the instructor sees it. */
 async function instructor(args: string[] = [], config = tempDir()) {

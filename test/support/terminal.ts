@@ -16,25 +16,32 @@ export function childEnv(extra: Record<string, string> = {}): Record<string, str
 	return {...env, TERM: 'xterm-256color', ...extra};
 }
 
-export class TerminalSession {
-	readonly term: InstanceType<typeof xterm.Terminal>;
-	readonly child: pty.IPty;
-	output = '';
-	readonly exited: Promise<{exitCode: number; signal?: number}>;
-	private pending = Promise.resolve();
+export const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
-	/** `cli`, `node` (flags for node) and `cwd` run another build, e.g. the installed package. */
-	constructor(
-		args: string[],
-		{cols = 80, rows = 24, env = {}, cli = CLI, node = [], cwd}: {cols?: number; rows?: number; env?: Record<string, string>; cli?: string; node?: string[]; cwd?: string} = {},
-	) {
+/** Polls until probe gives something truthy, and returns it. */
+export async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = probe();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await sleep(25);
+	}
+}
+
+/** A terminal screen fed by any byte stream (a pty, an SSH channel), read through @xterm/headless. */
+export class Screen {
+	readonly term: InstanceType<typeof xterm.Terminal>;
+	output = '';
+	protected pending = Promise.resolve();
+
+	constructor(cols: number, rows: number) {
 		this.term = new xterm.Terminal({cols, rows, allowProposedApi: true});
-		this.child = pty.spawn(process.execPath, [...node, cli, ...args], {name: 'xterm-256color', cols, rows, cwd, env: childEnv(env)});
-		this.child.onData(data => {
-			this.output += data;
-			this.pending = this.pending.then(() => new Promise<void>(resolve => this.term.write(data, resolve)));
-		});
-		this.exited = new Promise(resolve => this.child.onExit(resolve));
+	}
+
+	feed(data: string): void {
+		this.output += data;
+		this.pending = this.pending.then(() => new Promise<void>(resolve => this.term.write(data, resolve)));
 	}
 
 	/** The screen as text lines, right-trimmed. */
@@ -51,15 +58,32 @@ export class TerminalSession {
 	}
 
 	/** Waits until the screen satisfies the test (a string it contains, or a predicate). */
-	async waitFor(test: string | RegExp | ((screen: string) => boolean), timeoutMs = 10_000): Promise<string> {
+	async waitFor(test: string | RegExp | ((screen: string) => boolean), timeoutMs = 15_000): Promise<string> {
 		const ok = (s: string) => (typeof test === 'string' ? s.includes(test) : test instanceof RegExp ? test.test(s) : test(s));
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const screen = await this.text();
 			if (ok(screen)) return screen;
 			if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(test)}; screen:\n${screen}`);
-			await new Promise(resolve => setTimeout(resolve, 50));
+			await sleep(50);
 		}
+	}
+}
+
+/** The built CLI in a real pseudo-terminal, its output on a Screen. */
+export class TerminalSession extends Screen {
+	readonly child: pty.IPty;
+	readonly exited: Promise<{exitCode: number; signal?: number}>;
+
+	/** `cli`, `node` (flags for node) and `cwd` run another build, e.g. the installed package. */
+	constructor(
+		args: string[],
+		{cols = 80, rows = 24, env = {}, cli = CLI, node = [], cwd}: {cols?: number; rows?: number; env?: Record<string, string>; cli?: string; node?: string[]; cwd?: string} = {},
+	) {
+		super(cols, rows);
+		this.child = pty.spawn(process.execPath, [...node, cli, ...args], {name: 'xterm-256color', cols, rows, cwd, env: childEnv(env)});
+		this.child.onData(data => this.feed(data));
+		this.exited = new Promise(resolve => this.child.onExit(resolve));
 	}
 
 	write(keys: string): void {
