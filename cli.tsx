@@ -1,6 +1,6 @@
 // Entry point: parse the flags, then load only the mode that runs (each is a lazy chunk).
 import process from 'node:process';
-import {parseArgs} from './source/cli/args';
+import {noArguments} from './source/cli/defaults';
 
 const fail = (message: string, code = 2) => {
 	process.stderr.write(`gunicorn-walkthrough: ${message}\n`);
@@ -8,7 +8,9 @@ const fail = (message: string, code = 2) => {
 };
 
 async function main(): Promise<void> {
-	const invocation = parseArgs(process.argv.slice(2));
+	const argv = process.argv.slice(2);
+	// The usual start has no arguments: nothing to parse, so the flag parser is not even loaded.
+	const invocation = argv.length === 0 ? noArguments() : (await import('./source/cli/args')).parseArgs(argv);
 	switch (invocation.mode) {
 		case 'error':
 			return fail(invocation.message);

@@ -7,6 +7,8 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {bundle} from '../source/build/bundle.mjs';
+import {parseArgs} from '../source/cli/args';
+import {noArguments} from '../source/cli/defaults';
 import {childEnv, TerminalSession} from './support/terminal';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -83,6 +85,7 @@ describe('lazy chunks', () => {
 		expect(r.status).toBe(0);
 		const inputs = loaded(list).flatMap(inputsOf);
 		expect(inputs).toContain('source/lesson/plain.ts');
+		expect(inputs.some(i => i.startsWith('node_modules/meow/')), 'flags are parsed by meow').toBe(true);
 		expect(inputs.filter(i => OTHER_MODES.test(i) || /node_modules\/(ink|react|react-reconciler|yoga-layout)\//.test(i))).toEqual([]);
 	});
 
@@ -97,5 +100,11 @@ describe('lazy chunks', () => {
 		const inputs = loaded(list).flatMap(inputsOf);
 		expect(inputs.some(i => i.startsWith('node_modules/ink/'))).toBe(true);
 		expect(inputs.filter(i => OTHER_MODES.test(i))).toEqual([]);
+		// Started without arguments, it has nothing to parse and does not load meow.
+		expect(inputs.filter(i => i.startsWith('node_modules/meow/'))).toEqual([]);
+	});
+
+	test('no arguments mean what parseArgs([]) says', () => {
+		expect(noArguments()).toEqual(parseArgs([]));
 	});
 });

@@ -1,6 +1,7 @@
 // Turns argv into one mode and its options, or one line saying what is wrong.
 // Pure apart from meow's own --help / --version, so every error path is testable.
 import meow from 'meow';
+import {DEFAULT_SERVER} from './defaults';
 
 export const HELP = `
   Usage
@@ -184,15 +185,15 @@ function parse(argv: string[]): Invocation {
 	const step = str('step') === undefined ? undefined : integer(str('step'), 'step', 1, 9, 1);
 	const panel = panelNumber(str('panel'));
 
-	const bind = str('bind') ?? '127.0.0.1:8000';
+	const bind = str('bind') ?? DEFAULT_SERVER.bind;
 	if (!parseBind(bind)) throw new UsageError(`--bind must be HOST:PORT with a port from 0 to 65535 (got "${bind}")`);
 	const server: ServerOptions = {
-		workers: integer(str('workers'), 'workers', 1, 64, 2),
+		workers: integer(str('workers'), 'workers', 1, 64, DEFAULT_SERVER.workers),
 		bind,
-		timeout: integer(str('timeout'), 'timeout', 1, 3600, 30),
-		gracefulTimeout: integer(str('gracefulTimeout'), 'graceful-timeout', 0, 3600, 30),
-		maxRequests: integer(str('maxRequests'), 'max-requests', 0, 10_000_000, 0),
-		maxRequestsJitter: integer(str('maxRequestsJitter'), 'max-requests-jitter', 0, 10_000_000, 0),
+		timeout: integer(str('timeout'), 'timeout', 1, 3600, DEFAULT_SERVER.timeout),
+		gracefulTimeout: integer(str('gracefulTimeout'), 'graceful-timeout', 0, 3600, DEFAULT_SERVER.gracefulTimeout),
+		maxRequests: integer(str('maxRequests'), 'max-requests', 0, 10_000_000, DEFAULT_SERVER.maxRequests),
+		maxRequestsJitter: integer(str('maxRequestsJitter'), 'max-requests-jitter', 0, 10_000_000, DEFAULT_SERVER.maxRequestsJitter),
 		preload: Boolean(flags.preload),
 	};
 
