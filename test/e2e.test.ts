@@ -164,12 +164,27 @@ describe('flags and progress', () => {
 	});
 
 	test('bad input: one line on stderr, exit 2, no stack trace', () => {
-		for (const args of [['--step', '12'], ['--bogus'], ['--panel', 'nope'], ['--port', '22'], ['frobnicate']]) {
+		for (const args of [['--step', '12'], ['--bogus'], ['--panel', 'nope'], ['--port', '22'], ['frobnicate'], ['--step=3', '--step=4']]) {
 			const r = spawnSync(process.execPath, [CLI, ...args], {encoding: 'utf8', env: childEnv()});
 			expect(r.status, args.join(' ')).toBe(2);
 			expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
 			expect(r.stderr).toMatch(/^gunicorn-walkthrough: /);
 			expect(r.stderr).not.toMatch(/\n\s+at /);
+		}
+	});
+
+	test('--help and --version answer wherever they stand, and start nothing', () => {
+		for (const args of [['--help'], ['serve', '--help'], ['workshop', '-h'], ['--live', '--workers', '3', '--help'], ['--plain', '--help']]) {
+			const r = spawnSync(process.execPath, [CLI, ...args], {encoding: 'utf8', env: childEnv(), timeout: 10_000});
+			expect(r.status, args.join(' ')).toBe(0);
+			expect(r.stdout, args.join(' ')).toContain('Usage');
+			expect(r.stdout, args.join(' ')).not.toContain('Execution table'); // not the plain lesson
+		}
+		const version = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+		for (const args of [['--version'], ['serve', '--workers', '2', '--version']]) {
+			const r = spawnSync(process.execPath, [CLI, ...args], {encoding: 'utf8', env: childEnv(), timeout: 10_000});
+			expect(r.status, args.join(' ')).toBe(0);
+			expect(r.stdout.trim(), args.join(' ')).toBe(version);
 		}
 	});
 

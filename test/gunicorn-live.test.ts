@@ -73,6 +73,7 @@ describe('--gunicorn cannot start without Gunicorn and Django', () => {
 		const {exitCode} = await session.exited;
 		expect(exitCode).toBe(2);
 		expect(session.output).toContain('cannot run /nonexistent (no such file)');
+		expect(session.output).not.toContain('Starting Gunicorn'); // one line, and no false start
 		expect(session.output).not.toMatch(/^\s+at /m);
 	});
 

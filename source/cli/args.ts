@@ -148,6 +148,9 @@ export function parseArgs(argv: string[]): Invocation {
 
 function parse(argv: string[]): Invocation {
 	if (argv[0] === '__worker') return {mode: 'worker'};
+	// meow answers --help and --version only when they stand alone; here they win wherever they stand.
+	const asked = argv.find(arg => arg === '--help' || arg === '-h' || arg === '--version');
+	if (asked) argv = [asked === '-h' ? '--help' : asked];
 	const known = new Set(Object.keys(FLAGS).flatMap(name => [name, kebab(name)]));
 	for (const arg of argv) {
 		const name = /^--?([^=]+)/.exec(arg)?.[1];
@@ -156,15 +159,21 @@ function parse(argv: string[]): Invocation {
 			throw new UsageError(`unknown option ${arg.split('=')[0]}; see --help`);
 		}
 	}
-	const cli = meow(HELP, {
-		importMeta: import.meta,
-		argv,
-		flags: FLAGS as never,
-		allowUnknownFlags: true,
-		autoHelp: true,
-		autoVersion: true,
-		description: 'Learn how Gunicorn serves a Django application, step by step.',
-	});
+	let cli;
+	try {
+		cli = meow(HELP, {
+			importMeta: import.meta,
+			argv,
+			flags: FLAGS as never,
+			allowUnknownFlags: true,
+			autoHelp: true,
+			autoVersion: true,
+			description: 'Learn how Gunicorn serves a Django application, step by step.',
+		});
+	} catch (error) {
+		// meow's own complaints ("The flag --step can only be set once.") are usage errors too.
+		throw new UsageError(`${(error as Error).message.replace(/\.$/, '')}; see --help`);
+	}
 	const flags = cli.flags as Record<string, string | boolean | undefined>;
 	const command = cli.input[0];
 	if (cli.input.length > 1 || (command !== undefined && command !== 'serve' && command !== 'workshop')) {

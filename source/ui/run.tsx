@@ -12,16 +12,19 @@ import {dieOfHangup, isHangup} from './hangup';
 
 type Walkthrough = Extract<Invocation, {mode: 'walkthrough'}>;
 
+/** Finds and starts the server; a string says why it could not. */
 async function startSource(inv: Walkthrough): Promise<LiveSource | string> {
+	let source: LiveSource;
 	if (inv.live === 'gunicorn') {
 		const {createGunicornSource} = await import('../gunicorn/source');
-		const source = await createGunicornSource(inv.server, inv.python);
-		if ('error' in source) return source.error;
-		await source.start();
-		return source;
+		const found = await createGunicornSource(inv.server, inv.python);
+		if ('error' in found) return found.error;
+		source = found;
+	} else {
+		const {createServerSource} = await import('../live/server-source');
+		source = createServerSource(inv.server);
 	}
-	const {createServerSource} = await import('../live/server-source');
-	const source = createServerSource(inv.server);
+	process.stderr.write(`Starting ${inv.live === 'gunicorn' ? 'Gunicorn' : 'the pre-fork server'} on ${inv.server.bind} …\n`);
 	await source.start();
 	return source;
 }
@@ -32,7 +35,6 @@ export async function runWalkthrough(inv: Walkthrough): Promise<number> {
 	const loaded = inv.reset ? {} : store.load();
 	let source: LiveSource | undefined;
 	if (inv.live) {
-		process.stderr.write(`Starting ${inv.live === 'gunicorn' ? 'Gunicorn' : 'the pre-fork server'} on ${inv.server.bind} …\n`);
 		let started: LiveSource | string;
 		try {
 			started = await startSource(inv);
