@@ -109,6 +109,14 @@ describe('the walkthrough', () => {
 		expect(app.frame()).toContain('Step 3/9');
 	});
 
+	test('keys that arrive one right after another, before a redraw, each act on the state before them', async () => {
+		const app = mount(<App />);
+		for (const key of ['6', ']', 'c']) app.stdin.write(key); // as separate SSH packets would
+		await tick(100);
+		expect(app.frame()).toContain('Question 2/5');
+		expect(app.frame()).toContain('✓ Correct.');
+	});
+
 	test('v switches to --preload and the table says where the app lives', async () => {
 		const app = mount(<App initial={{step: 2, panel: 3}} />);
 		expect(app.frame()).toContain('Not loaded');

@@ -1,6 +1,6 @@
 // The walkthrough: routes keys to the model, feeds live events to the machine, and lays
 // out the current panel. Everything it shows is derived in view.ts and the panels.
-import React, {useEffect, useMemo, useState} from 'react';
+import React, {useEffect, useMemo, useRef, useState} from 'react';
 import {Box, Text, useApp, useInput} from 'ink';
 import type {LifecycleState} from '../lifecycle/machine';
 import type {AppProps, Progress} from './contracts';
@@ -58,6 +58,8 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 		timeline: history?.length ? {first: history[0].seq, last: history[history.length - 1].seq} : live ? {first: 0, last: 0} : undefined,
 	};
 	const dispatch = (action: Action) => setUi(s => update(s, action, ctx));
+	const latest = useRef(ui);
+	latest.current = ui;
 
 	// Autoplay: one timer, only while playing.
 	useEffect(() => {
@@ -94,7 +96,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	useInput((input, key) => {
 		// Keys typed quickly, pasted or batched by SSH arrive as one string ("nn"): each is a press.
 		const presses = input.length > 1 && !key.ctrl && !key.meta && !/[\x00-\x1f\x7f]/.test(input) ? [...input] : [input];
-		let current = ui; // what later presses of the same batch act on
+		let current = latest.current; // keys can arrive faster than redraws: act on the newest state
 		for (const press of presses) {
 			const intent = interpretKey(press, key, current, ctx, Math.max(1, body - 2));
 			if (intent.kind === 'quit') {
@@ -109,6 +111,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 				current = update(current, intent.action, ctx);
 			}
 		}
+		latest.current = current;
 	});
 
 	if (size.columns < MIN_SIZE.columns || size.rows < MIN_SIZE.rows) {
