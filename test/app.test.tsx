@@ -117,6 +117,12 @@ describe('the walkthrough', () => {
 		expect(app.frame()).toContain('✓ Correct.');
 	});
 
+	test('a saved Room panel (the instructor\'s) opens as Flow outside a workshop', () => {
+		const app = mount(<App initial={{panel: 10, step: 2}} />);
+		expect(app.frame()).toContain('[1 Flow]');
+		expect(app.frame()).toContain('Step 2/9');
+	});
+
 	test('v switches to --preload and the table says where the app lives', async () => {
 		const app = mount(<App initial={{step: 2, panel: 3}} />);
 		expect(app.frame()).toContain('Not loaded');

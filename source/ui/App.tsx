@@ -38,7 +38,11 @@ const CHROME = 4; // header (2), title (1), footer (1)
 export function App({initial, onProgress, notice, live: source, leader, room, confirmQuit}: AppProps) {
 	const {exit} = useApp();
 	const size = useTerminalSize();
-	const [ui, setUi] = useState<UiState>(() => initialUi({...initial, notice, quiz: {index: 0, cursor: 0, answers: initial?.answers ?? {}, hints: {}}}));
+	const [ui, setUi] = useState<UiState>(() => {
+		// Saved progress is shared with the instructor's walkthrough: its Room panel exists only there.
+		const panel = initial?.panel && initial.panel <= (room ? ROOM_PANEL : 9) ? initial.panel : 1;
+		return initialUi({...initial, panel, notice, quiz: {index: 0, cursor: 0, answers: initial?.answers ?? {}, hints: {}}});
+	});
 	const live = useLive(source);
 	// Live, the narration follows what the server really does: --preload or not.
 	const variant = live ? (live.state.master.preload ? 'preload' : 'default') : ui.variant;
