@@ -204,6 +204,18 @@ describe('attached to a live server', () => {
 		expect(app.frame()).not.toMatch(/\b412[012]\b/);
 	});
 
+	test('at 70 columns the footer drops keys from the middle, never help and quit', async () => {
+		const source = new FakeSource();
+		const app = mount(<App live={source} initial={{panel: 9}} />);
+		Object.defineProperty(app.stdout, 'columns', {value: 70, configurable: true});
+		app.stdout.emit('resize');
+		source.emit(...boot);
+		await tick(200);
+		const footer = app.frame().trimEnd().split('\n').at(-1)!;
+		expect(footer).toContain('r request');
+		expect(footer).toMatch(/\? help\s+q quit$/);
+	});
+
 	test('arrows inspect earlier events; a timeout is explained', async () => {
 		const source = new FakeSource();
 		const app = mount(<App live={source} initial={{panel: 1}} />);

@@ -227,6 +227,6 @@ export function footerKeys(s: UiState, ctx: Context): Array<[string, string]> {
 	keys.push(['←→', ctx.live ? 'event' : 'step'], [ctx.panels > 9 ? 'Tab 0-9' : 'Tab 1-9', 'panel']);
 	if (!ctx.live && s.panel !== 6) keys.push(['space', 'play'], ['v', 'preload']);
 	if (ctx.leader) keys.push(['f', s.following ? 'unfollow' : 'follow']);
-	keys.push(['?', 'help'], ['q', 'quit']);
+	keys.push(['?', 'help'], ['q', 'quit']); // last: the footer never drops these two
 	return keys;
 }

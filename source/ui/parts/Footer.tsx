@@ -7,16 +7,22 @@ type Props = {keys: Array<[string, string]>; width: number; status?: string};
 const same = (a: Props, b: Props) =>
 	a.width === b.width && a.status === b.status && a.keys.length === b.keys.length && a.keys.every(([key, what], i) => key === b.keys[i][0] && what === b.keys[i][1]);
 
-/** The keys that work right now; drops the last ones when the line is full. */
+const cost = ([key, what]: [string, string]) => key.length + what.length + 3;
+
+/**
+ * The keys that work right now. A full line drops keys from the middle: the last two (help and
+ * the way out, as footerKeys orders them) always stay.
+ */
 export const Footer = React.memo(function Footer({keys, width, status}: Props) {
+	const tail = keys.slice(-2);
 	const parts: Array<[string, string]> = [];
-	let used = status ? status.length + 2 : 0;
-	for (const [key, what] of keys) {
-		const cost = key.length + what.length + 3;
-		if (used + cost > width) break;
-		parts.push([key, what]);
-		used += cost;
+	let used = (status ? status.length + 2 : 0) + tail.reduce((sum, k) => sum + cost(k), 0);
+	for (const key of keys.slice(0, -2)) {
+		if (used + cost(key) > width) break;
+		parts.push(key);
+		used += cost(key);
 	}
+	parts.push(...tail);
 	return (
 		<Box width={width} height={1} overflow="hidden">
 			<Text wrap="truncate-end">
