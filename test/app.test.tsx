@@ -216,6 +216,21 @@ describe('attached to a live server', () => {
 		expect(footer).toMatch(/\? help\s+q quit$/);
 	});
 
+	test('the table follows an inspected event older than the newest 200', async () => {
+		const source = new FakeSource();
+		const app = mount(<App live={source} initial={{panel: 3}} />);
+		source.emit(...boot);
+		for (let i = 0; i < 60; i++) {
+			const id = `r${i}`;
+			source.emit({type: 'request.accepted', pid: 501, id, method: 'GET', path: '/'}, {type: 'wsgi.called', pid: 501, id, environ: {REQUEST_METHOD: 'GET', PATH_INFO: '/', QUERY_STRING: '', SERVER_NAME: '127.0.0.1', SERVER_PORT: '9999', 'wsgi.url_scheme': 'http'}}, {type: 'response.returned', pid: 501, id, status: 200, reason: 'OK', bytes: 9}, {type: 'response.sent', pid: 501, id, status: 200, bytes: 9, ms: 2});
+		}
+		await tick(200);
+		expect(app.frame()).toContain('Event 245/245 live');
+		await app.press('\x1b[H'); // Home: the first event
+		expect(app.frame()).toContain('Event 1/245 paused');
+		expect(app.frame()).toMatch(/▶\s*1 /);
+	});
+
 	test('arrows inspect earlier events; a timeout is explained', async () => {
 		const source = new FakeSource();
 		const app = mount(<App live={source} initial={{panel: 1}} />);

@@ -86,7 +86,8 @@ export function liveView(live: LifecycleState, cursor: number | undefined, notes
 	let state = live;
 	if (index < history.length - 1) replay(live, (s, h) => void (h.seq === seq && (state = s)));
 	const all = executionTable(live); // one row per kept event
-	const from = Math.max(0, all.length - LIVE_ROWS);
+	// A window of rows around the inspected event: the newest ones while following.
+	const from = Math.max(0, Math.min(all.length - LIVE_ROWS, index - LIVE_ROWS / 2));
 	// The tracker: the inspected event and the few before it.
 	const columns: TrackerColumn[] = [4, 3, 2, 1, 0]
 		.map(back => history[index - back]?.seq)
