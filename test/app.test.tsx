@@ -123,6 +123,16 @@ describe('the walkthrough', () => {
 		expect(app.frame()).toContain('Step 2/9');
 	});
 
+	test('scrolling stops at the end: the first key back moves the text back', async () => {
+		const app = mount(<App initial={{panel: 2}} />);
+		const first = () => Number(/lines (\d+)-\d+ of \d+/.exec(app.frame())![1]);
+		await app.press(...Array(40).fill('j'));
+		const end = first();
+		expect(end).toBeGreaterThan(1);
+		await app.press('k');
+		expect(first()).toBe(end - 1);
+	});
+
 	test('v switches to --preload and the table says where the app lives', async () => {
 		const app = mount(<App initial={{step: 2, panel: 3}} />);
 		expect(app.frame()).toContain('Not loaded');

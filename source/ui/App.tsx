@@ -1,6 +1,6 @@
 // The walkthrough: routes keys to the model, feeds live events to the machine, and lays
 // out the current panel. Everything it shows is derived in view.ts and the panels.
-import React, {useEffect, useMemo, useRef, useState} from 'react';
+import React, {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {Box, Text, useApp, useInput} from 'ink';
 import type {LifecycleState} from '../lifecycle/machine';
 import type {AppProps, Progress} from './contracts';
@@ -8,7 +8,7 @@ import {footerKeys, initialUi, interpretKey, PANEL_TITLES, ROOM_PANEL, update, t
 import {Footer} from './parts/Footer';
 import {Header} from './parts/Header';
 import {HelpOverlay, TooSmall} from './parts/Help';
-import {Lines} from './parts/Lines';
+import {Lines, ScrollLimit} from './parts/Lines';
 import {FlowPanel, SideBySide} from './panels/Flow';
 import {LivePanel} from './panels/Live';
 import {QuizPanel} from './panels/Quiz';
@@ -54,7 +54,9 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 		[live?.state, ui.cursor, variant, ui.step, lesson],
 	);
 	const history = live?.state.history;
+	const scrollMax = useRef(Infinity); // reported by the panel's window of lines (ScrollLimit)
 	const ctx: Context = {
+		scrollMax: () => scrollMax.current,
 		quiz: lesson.quiz,
 		panels: room ? ROOM_PANEL : 9,
 		live: Boolean(live),
@@ -62,6 +64,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 		timeline: history?.length ? {first: history[0].seq, last: history[history.length - 1].seq} : live ? {first: 0, last: 0} : undefined,
 	};
 	const dispatch = (action: Action) => setUi(s => update(s, action, ctx));
+	const reportScroll = useCallback((max: number) => void (scrollMax.current = max), []);
 	const latest = useRef(ui);
 	latest.current = ui;
 
@@ -208,7 +211,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 				</Text>
 			</Box>
 			<Box width={width} height={body} overflow="hidden">
-				{panel}
+				<ScrollLimit.Provider value={reportScroll}>{panel}</ScrollLimit.Provider>
 			</Box>
 			<Footer width={width} keys={footerKeys(ui, ctx)} />
 		</Box>

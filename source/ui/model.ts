@@ -64,6 +64,8 @@ export interface Context {
 	leader: boolean;
 	/** Live timeline: how many events can be inspected, and the first and newest seq. */
 	timeline?: {first: number; last: number};
+	/** How far the panel on screen can scroll (its text's length less the window), when known. */
+	scrollMax?: () => number;
 }
 
 export const initialUi = (partial: Partial<UiState> = {}): UiState => ({
@@ -107,7 +109,7 @@ export function update(s: UiState, a: Action, ctx: Context): UiState {
 		case 'cyclePanel':
 			return {...own, panel: ((s.panel - 1 + a.by + ctx.panels) % ctx.panels) + 1};
 		case 'scroll':
-			return {...s, notice: undefined, scroll: {...s.scroll, [s.panel]: Math.max(0, (s.scroll[s.panel] ?? 0) + a.by)}};
+			return {...s, notice: undefined, scroll: {...s.scroll, [s.panel]: clamp((s.scroll[s.panel] ?? 0) + a.by, 0, ctx.scrollMax?.() ?? Infinity)}};
 		case 'help':
 			return {...s, overlay: s.overlay === 'help' ? undefined : 'help', playing: false};
 		case 'close':

@@ -1,6 +1,6 @@
 // A window of pre-laid-out lines: the one way panels render text, so nothing ever wraps and
 // the frame height is exact. Shows where the window is when there is more than fits.
-import React from 'react';
+import React, {createContext, useContext, useEffect} from 'react';
 import {Box, Text} from 'ink';
 
 export type Line = React.ReactNode;
@@ -8,6 +8,9 @@ export type Line = React.ReactNode;
 export function clampScroll(offset: number, total: number, height: number): number {
 	return Math.max(0, Math.min(offset, total - height));
 }
+
+/** Where a window tells its host how far it can scroll, so scrolling stops at the end. */
+export const ScrollLimit = createContext<((max: number) => void) | undefined>(undefined);
 
 interface Props {
 	lines: Line[];
@@ -22,6 +25,9 @@ export function Lines({lines, height, offset = 0, width, focus}: Props) {
 	const room = scrollable ? height - 1 : height;
 	const shift = focus !== undefined && focus >= room - 2 ? focus - Math.floor(room / 2) : 0;
 	const start = clampScroll(offset + shift, lines.length, room);
+	const report = useContext(ScrollLimit);
+	const max = Math.max(0, lines.length - room - shift);
+	useEffect(() => report?.(max), [report, max]);
 	const shown = lines.slice(start, start + room);
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
