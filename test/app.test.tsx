@@ -211,6 +211,8 @@ describe('attached to a live server', () => {
 		expect(app.frame()).toContain('The master opens 127.0.0.1:9999 before it forks');
 		await app.press(LEFT);
 		expect(app.frame()).toContain('pid 500 here');
+		// The settings are the server's: its address (bound after this event) and its timeout.
+		expect(app.frame().replace(/\s+/g, ' ')).toContain('two workers, the address 127.0.0.1:9999, a 3 second timeout');
 		expect(app.frame()).not.toMatch(/\b412[012]\b/);
 	});
 

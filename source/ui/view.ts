@@ -25,19 +25,28 @@ export interface View {
 const asWritten = (text: string) => text;
 
 /**
- * Live, the lesson's narration names the real server: its address becomes the real one, its
- * master the real master, its first worker the one the inspected event is about, its second
- * worker another live one.
+ * Live, the lesson's narration names the real server: its address, worker count and timeout
+ * become the real ones, its master the real master, its first worker the one the inspected event
+ * is about, its second worker another live one. `latest` is the newest state (the address is known
+ * there even when the inspected event came before the bind).
  */
-function realNames(state: LifecycleState, pid: number | undefined): (text: string) => string {
-	const live = liveWorkers(state).map(w => w.pid);
-	const workers = pid !== undefined && pid !== state.master.pid ? [pid, ...live.filter(p => p !== pid)] : live;
+function realNames(latest: LifecycleState, inspected: LifecycleState, pid: number | undefined): (text: string) => string {
+	const {master} = latest;
+	const live = liveWorkers(inspected).map(w => w.pid);
+	const workers = pid !== undefined && pid !== master.pid ? [pid, ...live.filter(p => p !== pid)] : live;
+	const count = master.wanted || 2;
+	const many = count <= 10 ? ['', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'][count] : String(count);
 	const names = new Map<string, string>([
-		[ADDRESS, state.master.address ?? ADDRESS],
-		[String(MASTER), String(state.master.pid || MASTER)],
+		[ADDRESS, master.address ?? ADDRESS],
+		['the default address', master.address && master.address !== ADDRESS ? 'the address' : 'the default address'],
+		['two workers', count === 1 ? 'one worker' : `${many} workers`],
+		['two copies', count === 1 ? 'one copy' : `${many} copies`],
+		['30 second timeout', `${master.timeout} second timeout`],
+		[String(MASTER), String(master.pid || MASTER)],
 	]);
 	WORKERS.forEach((scripted, i) => names.set(String(scripted), workers[i] ? String(workers[i]) : 'another worker'));
-	const pattern = new RegExp(`\\b(${[...names.keys()].map(k => k.replaceAll('.', '\\.')).join('|')})\\b`, 'g');
+	const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	const pattern = new RegExp(`\\b(${[...names.keys()].map(escape).join('|')})\\b`, 'g');
 	return text => text.replace(pattern, scripted => names.get(scripted)!);
 }
 
@@ -78,7 +87,7 @@ export const LIVE_ROWS = 200;
 export function liveView(live: LifecycleState, cursor: number | undefined, notes: Record<string, string>): View {
 	const history = live.history;
 	if (history.length === 0) {
-		return {state: live, rows: [], current: -1, step: 1, tracker: {columns: [], rows: []}, position: 'Waiting for the server', narrate: realNames(live, undefined)};
+		return {state: live, rows: [], current: -1, step: 1, tracker: {columns: [], rows: []}, position: 'Waiting for the server', narrate: realNames(live, live, undefined)};
 	}
 	const found = cursor === undefined ? -1 : history.findIndex(h => h.seq === cursor);
 	const index = found < 0 ? history.length - 1 : found;
@@ -103,6 +112,6 @@ export function liveView(live: LifecycleState, cursor: number | undefined, notes
 		tracker: {columns, rows: variableTracker(live, columns)},
 		position: `Event ${seq}/${live.seq}${cursor === undefined ? ' live' : ' paused'}`,
 		liveNote: note,
-		narrate: realNames(state, 'pid' in event ? event.pid : undefined),
+		narrate: realNames(live, state, 'pid' in event ? event.pid : undefined),
 	};
 }
