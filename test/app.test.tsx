@@ -243,6 +243,20 @@ describe('attached to a live server', () => {
 		expect(app.frame()).toMatch(/▶\s*1 /);
 	});
 
+	test('many workers give way to the log: panel 9 never needs scrolling', async () => {
+		const source = new FakeSource();
+		const app = mount(<App live={source} initial={{panel: 9}} />);
+		source.emit(...boot);
+		for (let pid = 502; pid < 516; pid++) source.emit({type: 'worker.forked', pid}, {type: 'app.loaded', pid, where: 'worker', app: 'app'}, {type: 'worker.ready', pid});
+		for (let i = 0; i < 5; i++) source.log(`[2026-11-25 00:00:0${i} +0000] [500] [INFO] log line ${i}`);
+		await tick(200);
+		const frame = app.frame();
+		expect(frame).toMatch(/… \d+ more \(15 live in all\)/);
+		expect(frame).toContain('log line 4');
+		expect(frame).toContain('log line 2');
+		expect(frame).not.toMatch(/lines \d+-\d+ of/);
+	});
+
 	test('arrows inspect earlier events; a timeout is explained', async () => {
 		const source = new FakeSource();
 		const app = mount(<App live={source} initial={{panel: 1}} />);

@@ -26,6 +26,8 @@ const HOWTO = [
 ];
 
 /** Gunicorn's "[2026-11-25 03:08:22 +0000] [pid] [LEVEL] msg" without the date and zone: the message fits at 80 columns. */
+const LOG_MIN = 3; // log lines the panel always keeps room for
+
 export const compactLog = (line: string) => line.replace(/^\[\d{4}-\d\d-\d\d (\d\d:\d\d:\d\d)(?:[.,]\d+)? [+-]\d{4}\] /, '$1 ');
 
 export function liveLines(info: LiveInfo | undefined, width: number, height: number): Line[] {
@@ -40,9 +42,13 @@ export function liveLines(info: LiveInfo | undefined, width: number, height: num
 		<Text wrap="truncate-end">{`Workers wanted ${m.wanted}   served ${s.served}   ${info.rps.toFixed(1)} req/s`}</Text>,
 		<Text bold wrap="truncate-end">{'  pid      state     served  age'}</Text>,
 	];
-	// The live ones first; the dead stay a while below them, with why they died.
+	// The live ones first; the dead stay a while below them, with why they died. The panel does
+	// not scroll (its keys are commands): the list gives way so that three log lines always fit.
 	const workers = [...s.workers.filter(w => w.state !== 'dead'), ...s.workers.filter(w => w.state === 'dead').reverse()];
-	for (const w of workers) {
+	const noLive = liveWorkers(s).length === 0 && info.running && m.state !== 'down';
+	const fixed = lines.length + (info.status ? 1 : 0) + 1 + LOG_MIN + (noLive ? 1 : 0);
+	const fits = workers.length <= height - fixed ? workers.length : Math.max(1, height - fixed - 1);
+	for (const w of workers.slice(0, fits)) {
 		const age = w.bornAt && w.state !== 'dead' ? `${Math.max(0, Math.round((info.now - w.bornAt) / 1000))}s` : '';
 		const why = w.state === 'dead' ? ` (${w.exitReason ?? '?'})` : w.timedOut ? ' TIMEOUT' : '';
 		lines.push(
@@ -51,11 +57,12 @@ export function liveLines(info: LiveInfo | undefined, width: number, height: num
 			</Text>,
 		);
 	}
+	if (fits < workers.length) lines.push(<Text dimColor wrap="truncate-end">{`  … ${workers.length - fits} more (${liveWorkers(s).length} live in all)`}</Text>);
 	if (info.status) lines.push(<Text color="magenta" wrap="truncate-end">{`› ${info.status}`}</Text>);
 	lines.push(<Text bold wrap="truncate-end">Log</Text>);
-	const room = Math.max(2, height - lines.length - 1);
+	const room = Math.max(0, height - lines.length - (noLive ? 1 : 0));
 	for (const log of info.logs.slice(-room)) lines.push(<Text dimColor wrap="truncate-end">{compactLog(log)}</Text>);
-	if (liveWorkers(s).length === 0 && info.running && m.state !== 'down') lines.push('No live worker right now.');
+	if (noLive) lines.push('No live worker right now.');
 	return lines;
 }
 
