@@ -306,6 +306,12 @@ describe('in a workshop', () => {
 		expect(frame).toMatch(/linus\s+2\/9\s+Flow\s+no\s+1\/1 right/);
 		expect(frame).toMatch(/1\.\s+2 \/ 2/); // question 1: two answered, two right
 		expect(frame).toMatch(/2\.\s+1 \/ 0/);
+		expect(frame).toContain('room: 2 connected'); // in the header, on every panel
+		Object.defineProperty(app.stdout, 'columns', {value: 80, configurable: true});
+		app.stdout.emit('resize');
+		await tick();
+		const tabs = app.frame().split('\n')[1];
+		expect(tabs).toMatch(/^ 1 +2 +3 .* 9 +\[0 Room\]$/); // ten tabs fit 80 columns: numbers, the current one named
 		await app.press('q');
 		expect(app.frame()).toContain('2 attendees connected. Quit? y/n');
 	});

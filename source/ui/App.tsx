@@ -198,7 +198,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 		}
 	}
 
-	const tag = [source ? `LIVE ${source.kind}` : undefined, variant === 'preload' ? '--preload' : undefined, ui.following ? 'following the instructor' : undefined, ui.playing ? '▶ autoplay' : undefined]
+	const tag = [room ? `room: ${room.attendees().length} connected` : undefined, source ? `LIVE ${source.kind}` : undefined, variant === 'preload' ? '--preload' : undefined, ui.following ? 'following the instructor' : undefined, ui.playing ? '▶ autoplay' : undefined]
 		.filter(Boolean)
 		.join('  ');
 	const title = ui.confirm ?? ui.notice ?? `${view.step}. ${view.narrate(step.title)}`;

@@ -31,7 +31,7 @@ export async function lead(inv: Workshop, room: WorkshopRoom, colour: boolean, s
 		<App
 			initial={initial}
 			room={room}
-			notice={loaded.notice ?? `Attendees join with: ${room.address}  (0: the room)`}
+			notice={`${loaded.notice ? `${loaded.notice}  ` : ''}Attendees join with: ${room.address}  (0: the room)`}
 			onProgress={progress => {
 				store.save(progress);
 				room.setLead(progress.step, progress.panel);

@@ -14,9 +14,15 @@ interface Props {
 
 /** Title, position and the panel tabs; the current tab is bracketed, not only coloured. */
 export const Header = React.memo(function Header({width, position, panel, panels, tag}: Props) {
-	// Full titles when they fit, else short ones; each tab costs its label plus two.
-	const fits = PANEL_TITLES.slice(0, panels).reduce((n, t) => n + t.length + 4, 0) <= width;
-	const titles = fits ? PANEL_TITLES : SHORT_TITLES;
+	// Full titles when they fit, else short ones, else numbers with only the current tab named;
+	// each tab costs its label plus two.
+	const cost = (titles: string[]) => titles.slice(0, panels).reduce((n, t) => n + t.length + 4, 0);
+	const titles =
+		cost(PANEL_TITLES) <= width
+			? PANEL_TITLES
+			: cost(SHORT_TITLES) <= width
+				? SHORT_TITLES
+				: SHORT_TITLES.map((t, i) => (i + 1 === panel ? t : ''));
 	return (
 		<Box flexDirection="column" width={width}>
 			<Box width={width} height={1} overflow="hidden">
@@ -29,7 +35,7 @@ export const Header = React.memo(function Header({width, position, panel, panels
 				<Text wrap="truncate-end">
 					{titles.slice(0, panels).map((title, i) => {
 						const n = i + 1;
-						const label = `${n % 10} ${title}`;
+						const label = title ? `${n % 10} ${title}` : String(n % 10);
 						return n === panel ? (
 							<Text key={n} bold inverse color="cyan">{`[${label}]`}</Text>
 						) : (
