@@ -131,7 +131,7 @@ export function lessonSteps(variant: Variant): Step[] {
 			],
 			narration: [
 				'kill -TERM (what systemd sends) asks for a graceful stop: the master passes TERM to every worker, each finishes the request it is on and exits, and the master waits up to --graceful-timeout (30 s) before killing stragglers.',
-				'Ctrl+C sends INT, a quick shutdown that does not wait. Either way the master closes the socket, reaps its children and exits last.',
+				'Ctrl+C sends INT, a quick shutdown: the master tells the workers to quit at once, so requests in flight are cut off. Either way the master closes the socket, reaps its children and exits last.',
 			],
 		},
 	];

@@ -50,7 +50,7 @@ export async function runWalkthrough(inv: Walkthrough): Promise<number> {
 	applyColourPreference();
 	const initial = {...loaded.progress, ...(inv.step ? {step: inv.step} : {}), ...(inv.panel ? {panel: inv.panel} : {}), ...(source && !inv.panel ? {panel: 9} : {})};
 	const app = render(
-		<App initial={initial} notice={loaded.notice} live={source} onProgress={p => store.save(p)} />,
+		<App initial={initial} notice={source ? undefined : loaded.notice} live={source} onProgress={p => store.save(p)} />,
 		{exitOnCtrlC: false, incrementalRendering: true, maxFps: 30},
 	);
 	let code = 0;
