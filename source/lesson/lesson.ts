@@ -107,7 +107,7 @@ export function buildLesson(variant: Variant = 'default'): Lesson {
 				question: 'With a single sync worker, what would change in step 8?',
 				options: ['Django would never load', 'The second request would wait until the first response is sent', 'The master would not start', 'Requests would be served faster'],
 				answer: 1,
-				hint: 'Look at which worker serves the second request in the Workers row of the tracker.',
+				hint: 'In the Workers row of the tracker, find the column where one worker is busy: how many are still free to accept?',
 				target: {panel: 'variables', variable: 'Workers'},
 				explanation: 'A sync worker handles one request at a time. With one worker, the second connection waits in the socket backlog until the first response is sent.',
 			},
