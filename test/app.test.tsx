@@ -18,13 +18,23 @@ afterEach(() => {
 function mount(element: React.ReactElement) {
 	const app = render(element);
 	cleanup.push(app.unmount);
+	// Waits until the frame stops changing: a key can start effects that render again (follow).
+	const settle = async () => {
+		let before = app.lastFrame();
+		let still = 0;
+		for (let waited = 0; waited < 2000 && still < 2; waited += 30) {
+			await tick();
+			still = app.lastFrame() === before ? still + 1 : 0;
+			before = app.lastFrame();
+		}
+	};
 	const press = async (...keys: string[]) => {
 		for (const k of keys) {
 			app.stdin.write(k);
-			await tick();
+			await settle();
 		}
 	};
-	return {...app, press, frame: () => app.lastFrame() ?? ''};
+	return {...app, press, settle, frame: () => app.lastFrame() ?? ''};
 }
 
 /** A LiveSource double: the test emits events and sees which commands the App sent. */
@@ -112,7 +122,7 @@ describe('the walkthrough', () => {
 	test('keys that arrive one right after another, before a redraw, each act on the state before them', async () => {
 		const app = mount(<App />);
 		for (const key of ['6', ']', 'c']) app.stdin.write(key); // as separate SSH packets would
-		await tick(100);
+		await app.settle();
 		expect(app.frame()).toContain('Question 2/5');
 		expect(app.frame()).toContain('✓ Correct.');
 	});
