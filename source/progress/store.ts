@@ -72,3 +72,10 @@ export class ProgressStore {
 		rmSync(this.file, {force: true});
 	}
 }
+
+/** Where a walkthrough starts: saved progress (unless --reset), then --step and --panel over it. */
+export function startingPoint(store: ProgressStore, inv: {reset: boolean; step?: number; panel?: number}): {initial: Partial<Progress>; notice?: string} {
+	if (inv.reset) store.reset();
+	const loaded = inv.reset ? {} : store.load();
+	return {initial: {...loaded.progress, ...(inv.step ? {step: inv.step} : {}), ...(inv.panel ? {panel: inv.panel} : {})}, notice: loaded.notice};
+}

@@ -5,7 +5,7 @@ import React from 'react';
 import {render} from 'ink';
 import type {Invocation} from '../cli/args';
 import type {LiveSource} from '../live/source';
-import {ProgressStore} from '../progress/store';
+import {ProgressStore, startingPoint} from '../progress/store';
 import {App} from './App';
 import {applyColourPreference} from './colour';
 import {dieOfHangup, isHangup} from './hangup';
@@ -31,8 +31,7 @@ async function startSource(inv: Walkthrough): Promise<LiveSource | string> {
 
 export async function runWalkthrough(inv: Walkthrough): Promise<number> {
 	const store = new ProgressStore();
-	if (inv.reset) store.reset();
-	const loaded = inv.reset ? {} : store.load();
+	const start = startingPoint(store, inv);
 	let source: LiveSource | undefined;
 	if (inv.live) {
 		let started: LiveSource | string;
@@ -48,9 +47,9 @@ export async function runWalkthrough(inv: Walkthrough): Promise<number> {
 		source = started;
 	}
 	applyColourPreference();
-	const initial = {...loaded.progress, ...(inv.step ? {step: inv.step} : {}), ...(inv.panel ? {panel: inv.panel} : {}), ...(source && !inv.panel ? {panel: 9} : {})};
+	const initial = {...start.initial, ...(source && !inv.panel ? {panel: 9} : {})};
 	const app = render(
-		<App initial={initial} notice={source ? undefined : loaded.notice} live={source} onProgress={p => store.save(p)} />,
+		<App initial={initial} notice={source ? undefined : start.notice} live={source} onProgress={p => store.save(p)} />,
 		{exitOnCtrlC: false, incrementalRendering: true, maxFps: 30},
 	);
 	let code = 0;

@@ -4,7 +4,7 @@ import process from 'node:process';
 import React from 'react';
 import {render} from 'ink';
 import type {Invocation} from '../cli/args';
-import {ProgressStore} from '../progress/store';
+import {ProgressStore, startingPoint} from '../progress/store';
 import {App} from '../ui/App';
 import {attendeeCount, type WorkshopRoom} from './room';
 import {asTty, TerminalOutput} from './terminal';
@@ -23,15 +23,13 @@ function instructorOutput(colour: boolean): NodeJS.WriteStream {
 /** Resolves when the instructor has quit, or at once when `stop` settles first (SIGTERM). */
 export async function lead(inv: Workshop, room: WorkshopRoom, colour: boolean, stop: Promise<void>): Promise<void> {
 	const store = new ProgressStore();
-	if (inv.reset) store.reset();
-	const loaded = inv.reset ? {} : store.load();
-	const initial = {...loaded.progress, ...(inv.step ? {step: inv.step} : {}), ...(inv.panel ? {panel: inv.panel} : {})};
+	const {initial, notice} = startingPoint(store, inv);
 	room.setLead(initial.step ?? 1, initial.panel ?? 1);
 	const app = render(
 		<App
 			initial={initial}
 			room={room}
-			notice={`${loaded.notice ? `${loaded.notice}  ` : ''}Attendees join with: ${room.address}  (0: the room)`}
+			notice={`${notice ? `${notice}  ` : ''}Attendees join with: ${room.address}  (0: the room)`}
 			onProgress={progress => {
 				store.save(progress);
 				room.setLead(progress.step, progress.panel);
