@@ -1,9 +1,10 @@
 // Entry point: parse the flags, then load only the mode that runs (each is a lazy chunk).
 import process from 'node:process';
+import {complain, reason} from './source/cli/complain';
 import {noArguments} from './source/cli/defaults';
 
 const fail = (message: string, code = 2) => {
-	process.stderr.write(`gunicorn-walkthrough: ${message}\n`);
+	complain(message);
 	process.exitCode = code;
 };
 
@@ -44,5 +45,5 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-	fail(error instanceof Error ? error.message : String(error), 1);
+	fail(reason(error), 1);
 });

@@ -4,6 +4,7 @@ import process from 'node:process';
 import React from 'react';
 import {render} from 'ink';
 import type {Invocation} from '../cli/args';
+import {complain, reason} from '../cli/complain';
 import type {LiveSource} from '../live/source';
 import {ProgressStore, startingPoint} from '../progress/store';
 import {App} from './App';
@@ -38,10 +39,10 @@ export async function runWalkthrough(inv: Walkthrough): Promise<number> {
 		try {
 			started = await startSource(inv);
 		} catch (error) {
-			started = error instanceof Error ? error.message : String(error);
+			started = reason(error);
 		}
 		if (typeof started === 'string') {
-			process.stderr.write(`gunicorn-walkthrough: ${started}\n`);
+			complain(started);
 			return 2;
 		}
 		source = started;
@@ -63,7 +64,7 @@ export async function runWalkthrough(inv: Walkthrough): Promise<number> {
 	const crash = (error: unknown) => {
 		if (isHangup(error)) return hangup();
 		app.unmount();
-		process.stderr.write(`gunicorn-walkthrough: ${error instanceof Error ? error.message : String(error)}\n`);
+		complain(error);
 		code = 1;
 	};
 	process.once('SIGTERM', stop);

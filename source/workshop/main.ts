@@ -6,6 +6,7 @@ import {networkInterfaces} from 'node:os';
 import process from 'node:process';
 import chalk from 'chalk';
 import type {Invocation, WorkshopOptions} from '../cli/args';
+import {complain, reason} from '../cli/complain';
 import {wantsNoColour} from '../ui/colour';
 import {dieOfHangup, isHangup} from '../ui/hangup';
 import {policyFor} from './auth';
@@ -16,10 +17,9 @@ import {WorkshopServer} from './server';
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 const fail = (message: string, code: number) => {
-	process.stderr.write(`gunicorn-walkthrough: ${message}\n`);
+	complain(message);
 	return code;
 };
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** What attendees type: a wildcard address is no use to them, so name this machine's first one. */
 function displayHost(host: string): string {
@@ -40,7 +40,7 @@ function listenError(error: unknown, {host, port}: WorkshopOptions): string {
 		case 'ENOTFOUND':
 			return `--host ${host} is not an address of this machine`;
 		default:
-			return `cannot listen on ${host}:${port}: ${message(error)}`;
+			return `cannot listen on ${host}:${port}: ${reason(error)}`;
 	}
 }
 
@@ -52,7 +52,7 @@ export async function runWorkshop(inv: Extract<Invocation, {mode: 'workshop'}>):
 	try {
 		hostKey = loadHostKey();
 	} catch (error) {
-		return fail(message(error), 1);
+		return fail(reason(error), 1);
 	}
 	// chalk's level is process-wide: render colour for every terminal, and let each one drop what it does not show.
 	const instructorColour = !wantsNoColour() && chalk.level > 0;
@@ -91,7 +91,7 @@ export async function runWorkshop(inv: Extract<Invocation, {mode: 'workshop'}>):
 	process.on('SIGHUP', gone);
 	const crash = (error: unknown) => {
 		if (isHangup(error)) return gone();
-		process.stderr.write(`gunicorn-walkthrough: ${message(error)}\n`);
+		complain(error);
 		exitCode = 1;
 		stop();
 	};
