@@ -1,7 +1,7 @@
 // Ink's incremental rendering (only changed lines are rewritten) must leave the screen exactly
 // as a fresh full draw of the same state would: the Ink 6.8 defect patched at bundle time
 // (source/build/patches.mjs, Ink #909) put each update one row low, left stale rows and,
-// after a shorter resize, kept rows the terminal had moved.
+// after a shorter resize, kept rows the terminal had moved; after a narrower one, rows it had reflowed.
 import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -59,6 +59,14 @@ async function fresh(step: number, panel: number, cols = 80, rows = 24): Promise
 	return screen;
 }
 
+/** Resizes the terminal, then waits until the app has redrawn for it. */
+async function resize(t: TerminalSession, cols: number, rows: number): Promise<string[]> {
+	const before = t.output.length;
+	t.resize(cols, rows);
+	await t.waitFor(() => t.output.length > before); // it has seen the resize: now let it finish
+	return settled(t);
+}
+
 /** Presses keys one at a time (Ink reads a burst as one input), then waits for the screen. */
 async function press(t: TerminalSession, keys: string[], until: string | ((s: string) => boolean)) {
 	for (const key of keys) {
@@ -108,12 +116,24 @@ describe('incremental rendering in a real terminal', () => {
 			[80, 20],
 			[80, 24],
 		]) {
-			const before = t.output.length;
-			t.resize(cols, rows);
-			await t.waitFor(() => t.output.length > before); // it has seen the resize: now let it finish
-			const screen = await settled(t);
-			expect(screen, `${cols}x${rows}`).toEqual(await fresh(4, 1, cols, rows));
+			expect(await resize(t, cols, rows), `${cols}x${rows}`).toEqual(await fresh(4, 1, cols, rows));
 		}
+	}, 120_000);
+
+	// The terminal reflows the old, wider rows (each wraps into two or more) before the app hears
+	// of it, and the app's size is React state: the narrower frame was drawn over reflowed debris,
+	// laid out for the old width, and lost the header (source/build/patches/resize.mjs).
+	test.each([
+		['Flow', 1],
+		['Table', 3],
+	])('narrower at the same height, on the %s panel, redraws what a fresh start shows', async (_, panel) => {
+		const t = start(['--step', '4', '--panel', String(panel)], 120, 30);
+		await t.waitFor('Step 4/9');
+		await settled(t);
+		expect(await resize(t, 100, 30), '100x30').toEqual(await fresh(4, panel, 100, 30));
+		expect(await resize(t, 80, 30), '80x30').toEqual(await fresh(4, panel, 80, 30));
+		expect(await press(t, ['n'], 'Step 5/9'), 'a key after').toEqual(await fresh(5, panel, 80, 30));
+		expect(await resize(t, 120, 30), 'wider again, 120x30').toEqual(await fresh(5, panel, 120, 30));
 	}, 120_000);
 });
 

@@ -6,10 +6,11 @@ import {resolve} from 'node:path';
 
 import {FRAMES} from './patches/frames.mjs';
 import {LOG_UPDATE} from './patches/log-update.mjs';
+import {RESIZE} from './patches/resize.mjs';
 import {START_UP} from './patches/start-up.mjs';
 
 /** Every patch: {file under node_modules, the text to find (exactly once), its replacement}. */
-export const PATCHES = [...LOG_UPDATE, ...FRAMES, ...START_UP];
+export const PATCHES = [...LOG_UPDATE, ...RESIZE, ...FRAMES, ...START_UP];
 
 const norm = path => path.replaceAll('\\', '/');
 
