@@ -7,7 +7,7 @@ const KEYS: Array<[string, string]> = [
 	['Home / End', 'first / last step (live: back to the newest)'],
 	['space', 'autoplay the steps; any key stops it'],
 	['1-9, Tab / Shift+Tab', 'switch panel'],
-	['↑ ↓ j k, PgUp PgDn', 'scroll a long panel'],
+	['↑ ↓ j k, PgUp PgDn', 'scroll a long panel (live panel: k kills)'],
 	['v', 'switch between default and --preload'],
 	['Quiz: a-d, ↑ ↓ Enter', 'answer the question'],
 	['Quiz: h', 'hint: lights the table cell or flow box it means'],
