@@ -67,8 +67,8 @@ export async function runWalkthrough(inv: Walkthrough): Promise<number> {
 		complain(error);
 		code = 1;
 	};
-	process.once('SIGTERM', stop);
-	process.once('SIGHUP', hangup);
+	process.on('SIGTERM', stop);
+	process.on('SIGHUP', hangup); // not once: a second hangup during cleanup must not reach Ink's signal-exit
 	process.on('uncaughtException', crash);
 	try {
 		await app.waitUntilExit();
