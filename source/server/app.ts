@@ -39,8 +39,32 @@ export const APP_NAME = 'walkthrough.wsgi:application';
 export class AppImportError extends Error {}
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
+const SLICE_MS = 50;
+let betweenSlices = () => {};
+
+/** Raised by a check between slices to leave the request at once, like Python's SystemExit. */
+export class SystemExit extends Error {
+	constructor(readonly code: number) {
+		super(`exit ${code}`);
+	}
+}
+
+/**
+ * Python runs signal handlers between bytecodes, even during time.sleep(); node runs none while
+ * blocked, so the worker installs a check here (for the master's abort mark) that may throw SystemExit.
+ */
+export function betweenBlockingSlices(check: () => void): void {
+	betweenSlices = check;
+}
+
 /** Blocks the whole process, as time.sleep() blocks a sync worker: no heartbeat either. */
-export const blockFor = (ms: number) => void Atomics.wait(sleeper, 0, 0, ms);
+export function blockFor(ms: number): void {
+	const until = performance.now() + ms;
+	for (let left = ms; left > 0; left = until - performance.now()) {
+		Atomics.wait(sleeper, 0, 0, Math.min(SLICE_MS, left));
+		betweenSlices();
+	}
+}
 
 /**
  * "Imports" the app. GW_APP_FAIL=1 makes the import raise, like a Django project with a

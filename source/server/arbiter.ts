@@ -19,7 +19,7 @@ interface Worker {
 	age: number; // spawn order: the oldest goes first when there are too many
 	tmp: WorkerTmp;
 	process: ChildProcess;
-	aborted: boolean; // sent SIGABRT for a timeout; SIGKILL next time
+	abortedAt?: number; // when it was sent SIGABRT for a timeout; SIGKILL if it is still there a loop later
 	reason?: ExitReason; // why the master asked it to leave
 	leaving: boolean; // worker.exiting was reported
 	booted: boolean; // it reported worker.ready
@@ -47,6 +47,8 @@ class HaltServer extends Error {
 
 /** How long a fresh node worker may take to run its first line of code. */
 const NODE_STARTUP_GRACE_MS = 10_000;
+/** Gunicorn's main loop sleeps a second: the time an aborted worker has to leave before SIGKILL. */
+const ABORT_GRACE_MS = 1000;
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 const randint = (lo: number, hi: number) => lo + Math.floor(Math.random() * (hi - lo + 1));
 
@@ -264,7 +266,7 @@ export class Arbiter {
 		}
 	}
 
-	/** A worker silent past --timeout gets SIGABRT ("WORKER TIMEOUT"), and SIGKILL if still there a loop later. */
+	/** A worker silent past --timeout gets SIGABRT ("WORKER TIMEOUT"), and SIGKILL if still there a loop later (a second). */
 	private murderWorkers(): void {
 		if (!this.cfg.timeout) return;
 		for (const [pid, worker] of this.WORKERS) {
@@ -279,12 +281,15 @@ export class Arbiter {
 			const since = last === worker.tmp.created ? worker.spawnedAt : last;
 			const limit = this.cfg.timeout * 1000 + (last === worker.tmp.created ? NODE_STARTUP_GRACE_MS : 0);
 			if (Date.now() - since <= limit) continue;
-			if (!worker.aborted) {
+			if (worker.abortedAt === undefined) {
 				log.critical(`WORKER TIMEOUT (pid:${pid})`);
 				this.emit({type: 'worker.timeout', pid});
-				worker.aborted = true;
+				worker.abortedAt = Date.now();
+				// A Python worker runs its SIGABRT handler even inside time.sleep(); a node worker
+				// blocked in a request cannot, so it polls this mark between slices of the block.
+				worker.tmp.markAbort();
 				this.killWorker(pid, 'SIGABRT', 'timeout');
-			} else {
+			} else if (Date.now() - worker.abortedAt >= ABORT_GRACE_MS) {
 				this.killWorker(pid, 'SIGKILL');
 			}
 		}
@@ -350,7 +355,7 @@ export class Arbiter {
 			child.on('error', error => log.error(`Cannot fork a worker: ${error.message}`));
 			return;
 		}
-		const worker: Worker = {pid: child.pid, age: this.workerAge, tmp, process: child, aborted: false, leaving: false, booted: false, spawnedAt: Date.now()};
+		const worker: Worker = {pid: child.pid, age: this.workerAge, tmp, process: child, leaving: false, booted: false, spawnedAt: Date.now()};
 		this.WORKERS.set(worker.pid, worker);
 		this.emit({type: 'worker.forked', pid: worker.pid});
 		child.on('error', () => undefined); // e.g. the boot message to a worker that just died

@@ -6,7 +6,7 @@
 import net from 'node:net';
 import process from 'node:process';
 import type {EnvironSummary, LifecycleEvent} from '../lifecycle/events';
-import {loadApp, type Environ, type WsgiApp} from './app';
+import {betweenBlockingSlices, loadApp, SystemExit, type Environ, type WsgiApp} from './app';
 import {BlockingSocket, HttpError, NoMoreData, errorBytes, readRequest, responseBytes, type Request} from './http';
 import {log} from './log';
 import type {BootMessage} from './messages';
@@ -71,10 +71,21 @@ export class SyncWorker {
 		process.on('SIGQUIT', () => this.exit(0));
 		process.on('SIGINT', () => this.exit(0));
 		// The master's timeout: SIGABRT (handle_abort), then SIGKILL if we are too stuck to run this.
-		process.on('SIGABRT', () => this.exit(1));
+		process.on('SIGABRT', () => this.handleAbort());
+		// Blocked in a request, we cannot run that handler: the master also marks our tmp file.
+		betweenBlockingSlices(() => {
+			if (!this.tmp.abortMarked()) return;
+			this.handleAbort();
+			throw new SystemExit(1); // leave the request now, as sys.exit(1) does in handle_abort
+		});
 		process.on('SIGWINCH', () => undefined);
 		// The master is gone, whichever way it died: the IPC channel closes.
 		process.on('disconnect', () => this.parentGone());
+	}
+
+	/** Gunicorn's handle_abort: exit code 1, the master logs WORKER TIMEOUT and reports reason 'timeout'. */
+	private handleAbort(): void {
+		this.exit(1);
 	}
 
 	private run(): void {
@@ -111,6 +122,7 @@ export class SyncWorker {
 			request = readRequest(client);
 			this.handleRequest(request, client, socket, started);
 		} catch (error) {
+			if (error instanceof SystemExit) return; // already leaving: no answer, the connection just closes
 			if (error instanceof NoMoreData) log.debug(`Ignored premature client disconnection. ${error.message}`);
 			else linger = this.handleError(request, fd, socket, error);
 		} finally {
@@ -155,6 +167,7 @@ export class SyncWorker {
 			bytes = content.length;
 			response = responseBytes(status, headers, content, req.method === 'HEAD');
 		} catch (error) {
+			if (error instanceof SystemExit) throw error; // not the app's error: no 500
 			log.error(`Error handling request ${req.uri}`);
 			log.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 			status = '500 Internal Server Error';
