@@ -14,6 +14,7 @@ import {findGunicorn, onPath, shebangInterpreter} from '../source/gunicorn/find'
 import {createGunicornSource, gunicornArgs, projectDir} from '../source/gunicorn/source';
 import {parseEvent, type LifecycleEvent} from '../source/lifecycle/events';
 import {initialState, reduceAll} from '../source/lifecycle/machine';
+import {KILL_MARGIN_MS, STOP_LIMIT_S} from '../source/live/process-source';
 import type {LiveSource} from '../source/live/source';
 
 const found = await findGunicorn();
@@ -314,6 +315,20 @@ describe.skipIf(Boolean(missing))(`real Gunicorn ${'error' in found ? '(missing)
 		for (const pid of pids) expect(running(pid)).toBe(false);
 		expect(run.events.at(-1)).toEqual({type: 'master.stopped', code: 0});
 		noRejections(run.events);
+	}, 60_000);
+
+	it('stop() with a request stuck in /slow returns within the stop limit, not --graceful-timeout, and leaves no process', async () => {
+		const run = await start({workers: 1, gracefulTimeout: 30});
+		await run.until(() => run.count('worker.ready') === 1, 'the worker ready');
+		void run.source.request('/slow?s=60');
+		await run.until(() => run.count('django.dispatched') === 1, 'the view running');
+		const pids = run.pids();
+		const t0 = Date.now();
+		await run.source.stop();
+		// The group is KILLed at STOP_LIMIT_S plus the margin; a few seconds more for a busy machine.
+		expect(Date.now() - t0).toBeLessThan(STOP_LIMIT_S * 1000 + KILL_MARGIN_MS + 5000);
+		expect(run.source.running()).toBe(false);
+		for (const pid of pids) expect(running(pid)).toBe(false);
 	}, 60_000);
 
 	it('a port in use: one clear line, and nothing left running', async () => {

@@ -6,7 +6,7 @@ import {join} from 'node:path';
 import {afterEach, describe, expect, test} from 'vitest';
 import type {ServerOptions} from '../source/cli/args';
 import type {LifecycleEvent} from '../source/lifecycle/events';
-import {createProcessSource, processAlive} from '../source/live/process-source';
+import {createProcessSource, KILL_MARGIN_MS, processAlive, STOP_LIMIT_S} from '../source/live/process-source';
 import {serveArgs} from '../source/live/server-source';
 import type {LiveSource} from '../source/live/source';
 import {childEnv, CLI, TerminalSession, until} from './support/terminal';
@@ -87,6 +87,22 @@ describe('the process source with our server', () => {
 		expect(source.running()).toBe(true);
 		expect((await source.request('/')).status).toBe(200);
 	});
+
+	test('stop() with a request stuck in /slow returns within the stop limit, not the graceful timeout, and leaves nothing', async () => {
+		const source = ourServer({workers: 1, gracefulTimeout: 30});
+		await source.start();
+		const seen = record(source);
+		await until('a worker', () => seen.live().length === 1);
+		void source.request('/slow?s=60');
+		await until('the view running', () => seen.events.some(e => e.type === 'django.dispatched'));
+		const group = [(seen.events[0] as {pid: number}).pid, ...seen.pids('worker.forked')];
+		const t0 = Date.now();
+		await source.stop();
+		// The group is KILLed at STOP_LIMIT_S plus the margin; a few seconds more for a busy machine.
+		expect(Date.now() - t0).toBeLessThan(STOP_LIMIT_S * 1000 + KILL_MARGIN_MS + 5000);
+		expect(source.running()).toBe(false);
+		for (const pid of group) expect(processAlive(pid)).toBe(false);
+	}, 60_000);
 
 	test('a port in use: start() rejects with the server\'s one line', async () => {
 		const blocker = net.createServer();

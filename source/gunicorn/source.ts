@@ -54,7 +54,7 @@ export async function createGunicornSource(server: ServerOptions, python?: strin
 		env: {GW_EVENTS_FD: '3', DJANGO_SETTINGS_MODULE: 'myproject.settings', GUNICORN_CMD_ARGS: '', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1'},
 		cwd,
 		events: 'fd3',
-		gracefulTimeout: server.gracefulTimeout,
+		gracefulTimeout: server.gracefulTimeout, // stop() caps it at STOP_LIMIT_S
 	});
 	const start = source.start;
 	source.start = () => start().catch((error: Error) => Promise.reject(new Error(startError(error.message, server.bind))));

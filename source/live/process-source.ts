@@ -21,12 +21,14 @@ export interface ProcessSpec {
 	env?: Record<string, string>; // merged over process.env
 	cwd?: string;
 	events: 'stdout' | 'fd3'; // where the child writes one JSON event per line
-	gracefulTimeout: number; // seconds: stop() sends TERM to the group, KILL after this (+ margin)
+	gracefulTimeout: number; // seconds: stop() sends TERM to the group, KILL after this (at most STOP_LIMIT_S) + margin
 }
 
 /** The environment variable naming the fd the child watches for EOF. */
 export const LIFELINE_ENV = 'GW_LIFELINE_FD';
-const KILL_MARGIN_MS = 2000;
+/** Quitting the app must not hang on a worker stuck in /slow: stop() kills the group after this, plus the margin. */
+export const STOP_LIMIT_S = 5;
+export const KILL_MARGIN_MS = 2000;
 const BURST_CONCURRENCY = 8;
 const REQUEST_TIMEOUT_MS = 10 * 60_000;
 
@@ -222,7 +224,7 @@ export function createProcessSource(spec: ProcessSpec): LiveSource {
 			} catch {
 				// nothing left to signal
 			}
-			const killAt = Date.now() + spec.gracefulTimeout * 1000 + KILL_MARGIN_MS;
+			const killAt = Date.now() + Math.min(spec.gracefulTimeout, STOP_LIMIT_S) * 1000 + KILL_MARGIN_MS;
 			let killed = false;
 			const giveUpAt = killAt + 5000;
 			while (groupAlive(group) && Date.now() < giveUpAt) {

@@ -5,9 +5,6 @@ import {parseBind, type ServerOptions} from '../cli/args';
 import {createProcessSource} from './process-source';
 import type {LiveSource} from './source';
 
-/** Quitting the app should not hang on a worker stuck in /slow: the group is killed after this. */
-const STOP_LIMIT_S = 5;
-
 export function serveArgs(server: ServerOptions): string[] {
 	return [
 		'serve',
@@ -30,6 +27,6 @@ export function createServerSource(server: ServerOptions): LiveSource {
 		command: process.execPath,
 		args: [process.argv[1], ...serveArgs(server)],
 		events: 'stdout',
-		gracefulTimeout: Math.min(server.gracefulTimeout, STOP_LIMIT_S),
+		gracefulTimeout: server.gracefulTimeout, // stop() caps it at STOP_LIMIT_S
 	});
 }
