@@ -140,7 +140,7 @@ export function buildLesson(variant: Variant = 'default'): Lesson {
 		liveNotes: {
 			'worker.timeout': 'Live: this worker stopped touching its heartbeat file while busy. Past --timeout the master logs WORKER TIMEOUT and aborts it.',
 			'worker.exiting': 'Live: a worker was asked to leave. It finishes the request it is on, then exits.',
-			'worker.exited.timeout': 'Live: the master killed a worker that was silent past --timeout, and forks a fresh one in its place.',
+			'worker.exited.timeout': 'Live: the master aborted a worker that was silent past --timeout: its abort handler ran and it exited with code 1. A fresh worker is forked in its place.',
 			'worker.exited.killed': 'Live: a worker was killed from outside. The master reaps it and forks a replacement to keep the number of workers.',
 			'worker.exited.crashed': 'Live: a worker died unexpectedly. The master reaps it and forks a replacement.',
 			'worker.exited.max-requests': 'Live: the worker served --max-requests requests and retired itself; the master forks a fresh one (a cure for slow leaks).',
