@@ -129,6 +129,12 @@ export function parseBind(value: string): {host: string; port: number} | undefin
 	return {host: match[1] || match[2] || '127.0.0.1', port};
 }
 
+/** A valid --bind as HOST:PORT, the way servers and URLs write it: [v6]:PORT, a bare port on loopback. */
+export function formatBind(bind: string): string {
+	const {host, port} = parseBind(bind)!;
+	return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 function panelNumber(value: string | undefined): number | undefined {
 	if (value === undefined) return undefined;
 	const byName = PANELS.indexOf(value.toLowerCase() as PanelName);

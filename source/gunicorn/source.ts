@@ -2,7 +2,7 @@
 // run with our hooks (python/walkthrough_conf.py) that write protocol events to fd 3.
 import {existsSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
-import {parseBind, type ServerOptions} from '../cli/args';
+import {formatBind, type ServerOptions} from '../cli/args';
 import {createProcessSource} from '../live/process-source';
 import type {LiveSource} from '../live/source';
 import {findGunicorn} from './find';
@@ -22,15 +22,10 @@ export function projectDir(): string | undefined {
 	return undefined;
 }
 
-/** HOST:PORT as Gunicorn and parseBind read it: [v6]:PORT, and a bare port on loopback. */
-function hostPort(bind: string): string {
-	const {host, port} = parseBind(bind)!;
-	return `${host.includes(':') ? `[${host}]` : host}:${port}`;
-}
 
 /** Gunicorn's command line for these options; flags equal to Gunicorn's defaults are left out to keep it readable. */
 export function gunicornArgs(server: ServerOptions): string[] {
-	const args = ['--config', CONFIG, '--workers', String(server.workers), '--bind', hostPort(server.bind)];
+	const args = ['--config', CONFIG, '--workers', String(server.workers), '--bind', formatBind(server.bind)];
 	if (server.timeout !== 30) args.push('--timeout', String(server.timeout));
 	if (server.gracefulTimeout !== 30) args.push('--graceful-timeout', String(server.gracefulTimeout));
 	if (server.maxRequests) args.push('--max-requests', String(server.maxRequests));
@@ -46,7 +41,7 @@ export async function createGunicornSource(server: ServerOptions, python?: strin
 	if (!cwd) return {error: 'the Django project (source/gunicorn/python/) is missing from this installation'};
 	const source = createProcessSource({
 		kind: 'gunicorn',
-		address: hostPort(server.bind),
+		address: formatBind(server.bind),
 		command: found.python,
 		args: ['-m', 'gunicorn', ...gunicornArgs(server)],
 		// Events on fd 3; our settings even if the user's shell names others (GUNICORN_CMD_ARGS could
@@ -64,6 +59,6 @@ export async function createGunicornSource(server: ServerOptions, python?: strin
 /** Gunicorn's last words when it could not start, said for this app's user. */
 export function startError(message: string, bind: string): string {
 	// After five tries a second apart: "Can't connect to ('127.0.0.1', 8000)".
-	if (/^Can't connect to/.test(message)) return `Gunicorn could not listen on ${hostPort(bind)} (in use, or not allowed): choose another with --bind HOST:PORT`;
+	if (/^Can't connect to/.test(message)) return `Gunicorn could not listen on ${formatBind(bind)} (in use, or not allowed): choose another with --bind HOST:PORT`;
 	return `Gunicorn did not start: ${message}`;
 }

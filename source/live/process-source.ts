@@ -2,6 +2,7 @@
 // lines: our own `serve --events json` and real Gunicorn with the hooks in python/. The child
 // gets its own process group (so signals and cleanup reach every worker) and a lifeline pipe
 // it watches, so that when this app dies in any way, even SIGKILL, the server shuts down too.
+import {setTimeout as sleep} from 'node:timers/promises';
 import {spawn, type ChildProcess} from 'node:child_process';
 import {readdirSync, readFileSync} from 'node:fs';
 import http from 'node:http';
@@ -51,7 +52,6 @@ class Listeners<A extends unknown[]> {
 	}
 }
 
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 /** Gunicorn-format log lines carry "[time] [pid] [LEVEL] "; an error message reads better without it. */
 const bareMessage = (line: string) => line.replace(/^(\[[^\]]*\]\s*){3}/, '').trim();

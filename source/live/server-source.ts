@@ -1,7 +1,7 @@
 // `--live`: our own pre-fork server (`serve --events json`) as a child of the app, through the
 // generic process source (own process group, lifeline, events on stdout, logs on stderr).
 import process from 'node:process';
-import {parseBind, type ServerOptions} from '../cli/args';
+import {formatBind, type ServerOptions} from '../cli/args';
 import {createProcessSource} from './process-source';
 import type {LiveSource} from './source';
 
@@ -20,10 +20,9 @@ export function serveArgs(server: ServerOptions): string[] {
 }
 
 export function createServerSource(server: ServerOptions): LiveSource {
-	const bind = parseBind(server.bind) ?? {host: '127.0.0.1', port: 8000};
 	return createProcessSource({
 		kind: 'server',
-		address: bind.host.includes(':') ? `[${bind.host}]:${bind.port}` : `${bind.host}:${bind.port}`, // port 0: the real one comes with socket.bound
+		address: formatBind(server.bind), // port 0: the real one comes with socket.bound
 		command: process.execPath,
 		args: [process.argv[1], ...serveArgs(server)],
 		events: 'stdout',

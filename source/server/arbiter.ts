@@ -1,6 +1,7 @@
 // The master process, shaped like Gunicorn's Arbiter (gunicorn/arbiter.py): it binds the
 // socket, forks the workers and keeps them alive. Signals are queued and handled by the main
 // loop, which wakes at least once a second to murder silent workers and to keep the count.
+import {setTimeout as sleep} from 'node:timers/promises';
 import {fork, type ChildProcess} from 'node:child_process';
 import net from 'node:net';
 import process from 'node:process';
@@ -49,7 +50,6 @@ class HaltServer extends Error {
 const NODE_STARTUP_GRACE_MS = 10_000;
 /** Gunicorn's main loop sleeps a second: the time an aborted worker has to leave before SIGKILL. */
 const ABORT_GRACE_MS = 1000;
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 const randint = (lo: number, hi: number) => lo + Math.floor(Math.random() * (hi - lo + 1));
 
 export class Arbiter {
