@@ -158,6 +158,7 @@ describe('the walkthrough', () => {
 		expect(app.frame()).toContain('Not quite: the answer is a)');
 		await app.press('h');
 		expect(app.frame()).toContain('» Table, row 3, Worker');
+		expect(app.frame()).not.toContain('4121 listening'); // the hint says where to look, not what is there
 		await app.press('3');
 		expect(app.frame()).toMatch(/│ » 4121 listen/);
 		expect(progress.at(-1)?.answers).toEqual({'workers-after-fork': 1});

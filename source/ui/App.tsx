@@ -46,7 +46,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	const live = useLive(source);
 	// Live, the narration follows what the server really does: --preload or not.
 	const variant = live ? (live.state.master.preload ? 'preload' : 'default') : ui.variant;
-	const {lesson, table: lessonTable} = lessonFor(variant);
+	const {lesson} = lessonFor(variant);
 	const [, setRoomTick] = useState(0);
 
 	const view = useMemo(
@@ -176,7 +176,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 				panel = text(momentLines(lesson, view.step, width));
 				break;
 			case 6:
-				panel = <QuizPanel lesson={lesson} quiz={ui.quiz} table={lessonTable} width={width} height={body} scroll={scroll} />;
+				panel = <QuizPanel lesson={lesson} quiz={ui.quiz} width={width} height={body} scroll={scroll} />;
 				break;
 			case 7:
 				panel = text(snapshotLines(lesson, width));

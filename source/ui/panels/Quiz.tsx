@@ -6,16 +6,15 @@ import {wrap} from '../../lesson/plain';
 import type {HintTarget, Lesson} from '../../lesson/types';
 import type {QuizState} from '../model';
 import {Lines, type Line} from '../parts/Lines';
-import type {TableRow} from '../../lifecycle/selectors';
 
 const LETTERS = 'abcd';
 
-export function hintPreview(target: HintTarget, table: TableRow[]): string {
+function hintPreview(target: HintTarget): string {
 	switch (target.panel) {
 		case 'table': {
-			const row = table[target.step - 1];
+			// Where to look, not what it says: reading the cell is the learner's part.
 			const name = {gunicorn: 'Gunicorn', worker: 'Worker', django: 'Django', output: 'Output'}[target.column];
-			return `Table, row ${target.step}, ${name}: "${row[target.column]}" (panel 3, from step ${target.step})`;
+			return `Table, row ${target.step}, ${name} column: lit on panel 3 once step ${target.step} is reached`;
 		}
 		case 'flow':
 			return `Flow: the ${target.node} box, marked "? hint" (panel 1)`;
@@ -27,13 +26,12 @@ export function hintPreview(target: HintTarget, table: TableRow[]): string {
 interface Props {
 	lesson: Lesson;
 	quiz: QuizState;
-	table: TableRow[]; // the whole lesson's table: a hint may point ahead
 	width: number;
 	height: number;
 	scroll: number;
 }
 
-export function QuizPanel({lesson, quiz, table, width, height, scroll}: Props) {
+export function QuizPanel({lesson, quiz, width, height, scroll}: Props) {
 	const q = lesson.quiz[quiz.index];
 	const chosen = quiz.answers[q.id];
 	const answered = chosen !== undefined;
@@ -60,7 +58,7 @@ export function QuizPanel({lesson, quiz, table, width, height, scroll}: Props) {
 	}
 	if (quiz.hints[q.id]) {
 		lines.push(<Text bold color="cyan" wrap="truncate-end">? Hint</Text>, ...wrap(q.hint, width - 1));
-		lines.push(...wrap('» ' + hintPreview(q.target, table), width - 1).map(l => <Text color="cyan" wrap="truncate-end">{l}</Text>));
+		lines.push(...wrap('» ' + hintPreview(q.target), width - 1).map(l => <Text color="cyan" wrap="truncate-end">{l}</Text>));
 	} else if (!answered) {
 		lines.push(<Text dimColor wrap="truncate-end">Press h for a hint.</Text>);
 	}
