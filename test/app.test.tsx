@@ -164,6 +164,14 @@ describe('the walkthrough', () => {
 		expect(progress.at(-1)?.answers).toEqual({'workers-after-fork': 1});
 	});
 
+	test('a hint on a row not reached yet says so on the table', async () => {
+		const app = mount(<App initial={{step: 2, panel: 6}} />);
+		await app.press(']', 'h', '3'); // question 2's hint is on row 5
+		expect(app.frame()).toContain('» hint: row 5, not reached yet');
+		await app.press(RIGHT, RIGHT, RIGHT);
+		expect(app.frame()).toMatch(/▶ current {2}» hint$/m);
+	});
+
 	test('a hint on the flow marks the box, not only with colour', async () => {
 		const app = mount(<App initial={{panel: 6, step: 5}} />);
 		await app.press(']', ']', ']', ']', 'h', '1');

@@ -83,7 +83,7 @@ export function TablePanel({rows, current, width, height, hint, total, compact}:
 	const caption =
 		rows.length === 0
 			? 'No rows yet: step forward to fill the table.'
-			: `Rows ${shownFrom}-${shownFrom + window.length - 1} of ${rows.length}${total && total > rows.length ? ` (${total - rows.length} more to come)` : ''}  ▶ current${hint ? '  » hint' : ''}`;
+			: `Rows ${shownFrom}-${shownFrom + window.length - 1} of ${rows.length}${total && total > rows.length ? ` (${total - rows.length} more to come)` : ''}  ▶ current${hint ? (hint.row <= rows.length ? '  » hint' : `  » hint: row ${hint.row}, not reached yet`) : ''}`;
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			{rows.length > 0 && (
