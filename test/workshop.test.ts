@@ -438,6 +438,11 @@ describe('instructor', () => {
 });
 
 describe('safety', () => {
+	test('every host key made on a first run can be read back (ssh2 writes a few it cannot parse)', () => {
+		const parent = tempDir();
+		for (let i = 0; i < 2000; i++) expect(loadHostKey(join(parent, String(i))).fingerprint).toMatch(/^SHA256:/);
+	});
+
 	test('wrong passwords are refused after a delay, at most 3 tries; the right one gets in', async () => {
 		const {port} = await instructor(['--password', 'sesame']);
 		await expect(connectClient(port, 'nopass')).rejects.toThrow(/authentication methods failed/);

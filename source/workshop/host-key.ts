@@ -19,6 +19,24 @@ export const fingerprint = (publicBlob: Buffer) => `SHA256:${createHash('sha256'
 
 const code = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String(error);
 
+/** The parsed private key, or undefined when ssh2 cannot use the text as one. */
+function privateKey(text: string) {
+	const parsed = ssh2.utils.parseKey(text);
+	return parsed instanceof Error || Array.isArray(parsed) || !parsed.isPrivateKey() ? undefined : parsed;
+}
+
+/**
+ * A new ed25519 key that ssh2 can read back: about 1 in 300 keys its generateKeyPairSync writes
+ * are refused by its own parser ("Malformed OpenSSH private key"; measured with ssh2 1.17), so
+ * such a key is thrown away and another made.
+ */
+function newKey(): string {
+	for (let attempt = 1; ; attempt++) {
+		const key = ssh2.utils.generateKeyPairSync('ed25519', {comment: 'gunicorn-walkthrough workshop'}).private;
+		if (privateKey(key) || attempt === 10) return key;
+	}
+}
+
 export function loadHostKey(dir = configDir()): HostKey {
 	const file = join(dir, 'workshop_host_ed25519_key');
 	let text: string | undefined;
@@ -29,12 +47,12 @@ export function loadHostKey(dir = configDir()): HostKey {
 		if (code(error) !== 'ENOENT') throw new Error(`cannot read the host key ${file} (${code(error)})`);
 	}
 	if (text === undefined) {
-		const pair = ssh2.utils.generateKeyPairSync('ed25519', {comment: 'gunicorn-walkthrough workshop'});
+		const key = newKey();
 		try {
 			mkdirSync(dir, {recursive: true, mode: 0o700});
 			// 'wx': never overwrite a key another workshop just wrote.
-			writeFileSync(file, pair.private, {mode: 0o600, flag: 'wx'});
-			text = pair.private;
+			writeFileSync(file, key, {mode: 0o600, flag: 'wx'});
+			text = key;
 			created = true;
 		} catch (error) {
 			if (code(error) !== 'EEXIST') throw new Error(`cannot write the host key ${file} (${code(error)})`);
@@ -43,9 +61,7 @@ export function loadHostKey(dir = configDir()): HostKey {
 	}
 	// A key others can read is a key others can impersonate: tighten it, as ssh-keygen would have made it.
 	if (statSync(file).mode & 0o077) chmodSync(file, 0o600);
-	const parsed = ssh2.utils.parseKey(text);
-	if (parsed instanceof Error || Array.isArray(parsed) || !parsed.isPrivateKey()) {
-		throw new Error(`${file} is not a usable private key; move it aside and a new one is made`);
-	}
+	const parsed = privateKey(text);
+	if (!parsed) throw new Error(`${file} is not a usable private key; move it aside and a new one is made`);
 	return {key: text, fingerprint: fingerprint(parsed.getPublicSSH()), file, created};
 }
