@@ -52,7 +52,6 @@ class Listeners<A extends unknown[]> {
 	}
 }
 
-
 /** Gunicorn-format log lines carry "[time] [pid] [LEVEL] "; an error message reads better without it. */
 const bareMessage = (line: string) => line.replace(/^(\[[^\]]*\]\s*){3}/, '').trim();
 
@@ -111,6 +110,7 @@ export function createProcessSource(spec: ProcessSpec): LiveSource {
 	let stopping: Promise<void> | undefined;
 	let starting: Promise<void> | undefined;
 	let finished: Promise<void> = Promise.resolve(); // the child's exit, reported to onExit listeners
+	const childRunning = () => child !== undefined && child.exitCode === null && child.signalCode === null;
 
 	const killGroup = () => {
 		if (pgid === undefined) return;
@@ -122,11 +122,11 @@ export function createProcessSource(spec: ProcessSpec): LiveSource {
 	};
 	// The last resort: this process is exiting, take the server with it.
 	lastResorts.add(() => {
-		if (child && child.exitCode === null && child.signalCode === null) killGroup();
+		if (childRunning()) killGroup();
 	});
 
 	const signalMaster = (signal: NodeJS.Signals) => {
-		if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+		if (!childRunning() || !child?.pid) return;
 		try {
 			process.kill(child.pid, signal);
 		} catch {
@@ -280,7 +280,7 @@ export function createProcessSource(spec: ProcessSpec): LiveSource {
 		onEvent: listener => events.add(listener),
 		onLog: listener => logs.add(listener),
 		onExit: listener => exits.add(listener),
-		running: () => child !== undefined && child.exitCode === null && child.signalCode === null,
+		running: childRunning,
 		request,
 		burst,
 		killWorker(pid?: number) {

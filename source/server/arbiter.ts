@@ -5,6 +5,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import {fork, type ChildProcess} from 'node:child_process';
 import net from 'node:net';
 import process from 'node:process';
+import {reason as errorMessage} from '../cli/complain';
 import {version} from '../../package.json';
 import type {ServerOptions} from '../cli/args';
 import {formatEvent, type ExitReason, type LifecycleEvent} from '../lifecycle/events';
@@ -106,7 +107,7 @@ export class Arbiter {
 				this.emit({type: 'master.stopped', code: 1});
 				return 1;
 			}
-			log.error(`Unhandled exception in main loop: ${error instanceof Error ? error.message : String(error)}`);
+			log.error(`Unhandled exception in main loop: ${errorMessage(error)}`);
 			await this.stop(false);
 			return 255;
 		}
@@ -120,7 +121,7 @@ export class Arbiter {
 			try {
 				this.app = loadApp('master').origin;
 			} catch (error) {
-				log.error(error instanceof Error ? error.message : String(error));
+				log.error(errorMessage(error));
 				throw new HaltServer('App failed to load.', APP_LOAD_ERROR);
 			}
 			this.emit({type: 'app.loaded', pid: this.pid, where: 'master', app: this.app.name});

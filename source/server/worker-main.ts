@@ -2,6 +2,7 @@
 // message (with the listening socket), then becomes a SyncWorker (Gunicorn's spawn_worker,
 // the child's side of the fork).
 import process from 'node:process';
+import {reason} from '../cli/complain';
 import {log} from './log';
 import {WORKER_BOOT_ERROR, WORKER_TMP_ENV, type BootMessage} from './messages';
 import {listenOnce, type ListenMessage, type ServerHandle} from './sock';
@@ -37,7 +38,7 @@ export async function runWorker(): Promise<void> {
 		worker.initProcess();
 	} catch (error) {
 		log.error('Exception in worker process');
-		log.error(error instanceof Error ? error.message : String(error));
+		log.error(reason(error));
 		worker.exit(WORKER_BOOT_ERROR);
 	}
 }

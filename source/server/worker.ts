@@ -9,11 +9,17 @@ import type {EnvironSummary, LifecycleEvent} from '../lifecycle/events';
 import {betweenBlockingSlices, loadApp, SystemExit, type Environ, type WsgiApp} from './app';
 import {BlockingSocket, HttpError, NoMoreData, errorBytes, readRequest, responseBytes, type Request} from './http';
 import {log} from './log';
-import type {BootMessage} from './messages';
+import {WORKER_BOOT_ERROR, type BootMessage} from './messages';
 import {BACKLOG, type ServerHandle} from './sock';
 import type {WorkerTmp} from './worker-tmp';
 
 const EXIT_FLUSH_MS = 1000;
+
+/** Gunicorn's handle_error log: which request, then what was raised. */
+function logRequestError(req: Request | undefined, error: unknown): void {
+	log.error(req ? `Error handling request ${req.uri}` : 'Error handling request (no URI read)');
+	log.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+}
 
 export class SyncWorker {
 	private alive = true;
@@ -92,7 +98,7 @@ export class SyncWorker {
 		const server = net.createServer({pauseOnConnect: true}, socket => this.handle(socket));
 		server.on('error', error => {
 			log.error(`Socket error in worker: ${error.message}`);
-			this.exit(this.booted ? 1 : 3);
+			this.exit(this.booted ? 1 : WORKER_BOOT_ERROR);
 		});
 		server.listen(this.listener as never, BACKLOG);
 		this.server = server;
@@ -162,14 +168,13 @@ export class SyncWorker {
 				status = s;
 				headers = h;
 			});
-			const chunks = [...body].map(chunk => (typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk)));
+			const chunks = [...body].map(chunk => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
 			const content = Buffer.concat(chunks);
 			bytes = content.length;
 			response = responseBytes(status, headers, content, req.method === 'HEAD');
 		} catch (error) {
 			if (error instanceof SystemExit) throw error; // not the app's error: no 500
-			log.error(`Error handling request ${req.uri}`);
-			log.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+			logRequestError(req, error);
 			status = '500 Internal Server Error';
 			response = errorBytes(500, 'Internal Server Error', '');
 			bytes = response.length - response.indexOf('\r\n\r\n') - 4;
@@ -212,8 +217,7 @@ export class SyncWorker {
 			mesg = error.message;
 			log.warning(`Invalid request from ip=${socket.remoteAddress}: ${error.message}`);
 		} else {
-			log.error(req ? `Error handling request ${req.uri}` : 'Error handling request (no URI read)');
-			log.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+			logRequestError(req, error);
 		}
 		if (fd === undefined) return false;
 		try {
