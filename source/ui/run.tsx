@@ -10,6 +10,7 @@ import {ProgressStore, startingPoint} from '../progress/store';
 import {App} from './App';
 import {applyColourPreference} from './colour';
 import {dieOfHangup, isHangup} from './hangup';
+import {RENDER_OPTIONS} from './terminal';
 
 type Walkthrough = Extract<Invocation, {mode: 'walkthrough'}>;
 
@@ -51,7 +52,7 @@ export async function runWalkthrough(inv: Walkthrough): Promise<number> {
 	const initial = {...start.initial, ...(source && !inv.panel ? {panel: 9} : {})};
 	const app = render(
 		<App initial={initial} notice={source ? undefined : start.notice} live={source} onProgress={p => store.save(p)} />,
-		{exitOnCtrlC: false, incrementalRendering: true, maxFps: 30},
+		RENDER_OPTIONS,
 	);
 	let code = 0;
 	let hungUp = false;

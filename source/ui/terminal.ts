@@ -25,3 +25,6 @@ export function useTerminalSize(): Size {
 	}, [stdout]);
 	return size;
 }
+
+/** How every host renders the App: Ctrl+C is a key the App handles (it may end only a session), incremental frames at a bounded rate. */
+export const RENDER_OPTIONS = {exitOnCtrlC: false, incrementalRendering: true, maxFps: 30} as const;

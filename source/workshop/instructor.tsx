@@ -5,6 +5,7 @@ import React from 'react';
 import {render} from 'ink';
 import type {Invocation} from '../cli/args';
 import {ProgressStore, startingPoint} from '../progress/store';
+import {RENDER_OPTIONS} from '../ui/terminal';
 import {App} from '../ui/App';
 import {attendeeCount, type WorkshopRoom} from './room';
 import {asTty, TerminalOutput} from './terminal';
@@ -36,7 +37,7 @@ export async function lead(inv: Workshop, room: WorkshopRoom, colour: boolean, s
 			}}
 			confirmQuit={() => (room.size ? `${attendeeCount(room.size)} connected: quit and end their sessions? y/n` : undefined)}
 		/>,
-		{stdout: instructorOutput(colour), exitOnCtrlC: false, incrementalRendering: true, maxFps: 30},
+		{...RENDER_OPTIONS, stdout: instructorOutput(colour)},
 	);
 	void stop.then(() => app.unmount());
 	await app.waitUntilExit();

@@ -5,6 +5,7 @@ import {render, type Instance} from 'ink';
 import type {ServerChannel} from 'ssh2';
 import type {Attendee} from '../ui/contracts';
 import {App} from '../ui/App';
+import {RENDER_OPTIONS} from '../ui/terminal';
 import type {WorkshopRoom} from './room';
 import {asTty, clampSize, crlf, TerminalInput, TerminalOutput, type Size} from './terminal';
 
@@ -63,7 +64,7 @@ export class AttendeeSession {
 				/>
 			</Lifetime>
 		);
-		this.ink = render(app, {stdout: asTty.output(this.output), stdin: asTty.input(this.input), stderr: asTty.output(this.output), patchConsole: false, exitOnCtrlC: false, incrementalRendering: true, maxFps: 30});
+		this.ink = render(app, {stdout: asTty.output(this.output), stdin: asTty.input(this.input), stderr: asTty.output(this.output), patchConsole: false, ...RENDER_OPTIONS});
 	}
 
 	resize(columns: number, rows: number): void {
