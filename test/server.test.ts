@@ -179,7 +179,10 @@ describe('serve', () => {
 		expect(s.has(e => e.type === 'worker.ready')).toBeUndefined();
 		const answer = await early;
 		expect(answer.status).toBe(200);
-		expect(s.ready()).toContain(servedBy(answer.body));
+		// Its worker.ready travels worker -> master -> stdout and may land just after the response.
+		const pid = servedBy(answer.body);
+		await until(`worker ${pid} reported ready`, () => s.ready().includes(pid), 5000);
+		expect(s.ready()).toContain(pid);
 	});
 
 	test('--max-requests-jitter: each worker is recycled after max-requests plus 0 to jitter', async () => {
