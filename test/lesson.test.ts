@@ -88,3 +88,86 @@ describe('the plain lesson', () => {
 		expect(plainLesson(true)).toContain('\x1b[1m');
 	});
 });
+
+// What the lesson says, read against Gunicorn 20.1's and Django 3.2's source (issue 13).
+describe('the lesson is true to Gunicorn and Django', () => {
+	const lesson = buildLesson('default');
+	const preload = buildLesson('preload');
+	const said = (l = lesson, step: number) => l.steps[step - 1].narration.join(' ');
+	const all = (l = lesson) => JSON.stringify(l);
+
+	test('step 3: get_wsgi_application sets Django up and loads the middleware; urls.py waits for the first request', () => {
+		const three = said(lesson, 3);
+		expect(three).toMatch(/django\.setup\(\)/);
+		expect(three).toMatch(/apps\.populate\(\)/);
+		expect(three).toMatch(/loads the middleware/);
+		expect(three).toMatch(/does not import urls\.py or the views/);
+		expect(all()).not.toMatch(/settings, apps and the URLconf/);
+		// Shown where it happens: each worker's first dispatch, and --preload does not share it.
+		expect(said(lesson, 5)).toMatch(/first request, so the resolver imports myproject\.urls/);
+		expect(said(lesson, 8)).toMatch(/4122's first request/);
+		expect(said(preload, 3)).toMatch(/urls\.py and the views are not among those pages/);
+	});
+
+	test('steps 6-7: the WSGI contract includes iterating the body and calling close(), which sends request_finished', () => {
+		expect(all()).not.toMatch(/whole WSGI contract/);
+		expect(said(lesson, 6)).toMatch(/close\(\) method/);
+		expect(said(lesson, 7)).toMatch(/iterates the body/);
+		expect(said(lesson, 7)).toMatch(/calls the body's close\(\).*request_finished.*closes database connections/);
+	});
+
+	test('step 4: idle workers wait in select() and race a non-blocking accept(), not round-robin', () => {
+		const four = said(lesson, 4);
+		expect(four).toMatch(/select\(\)/);
+		expect(four).toMatch(/non-blocking accept\(\)/);
+		expect(four).toMatch(/EAGAIN/);
+		expect(four).toMatch(/thundering herd/);
+		expect(four).toMatch(/not round-robin, and under a light load one worker often takes most/);
+		expect(said(lesson, 3)).toMatch(/select\(\) on the listening socket and on a pipe/);
+	});
+
+	test('quiz 4 asks about a moment when the timeline really has a request in flight', () => {
+		const {states} = playLesson(lesson);
+		const q = lesson.quiz.find(x => x.id === 'one-worker')!;
+		const step = Number(/\(step (\d)\)/.exec(q.question)?.[1]);
+		expect(Object.keys(states[step].requests)).toHaveLength(1);
+		expect(q.options[q.answer]).toMatch(/waits in the socket's queue/);
+		// Step 8's request comes after the first response: the explanation says one worker would serve it.
+		expect(states[7].requests).toEqual({});
+		expect(q.explanation).toMatch(/one worker would simply serve it/);
+	});
+
+	test('step 9: the master closes the listening socket first; a connection during the wait is not served', () => {
+		expect(said(lesson, 9)).toMatch(/first closes the listening socket, then sends TERM/);
+		expect(said(lesson, 9)).toMatch(/arrives during that wait is not served/);
+	});
+
+	test('--preload: copy-on-write erodes, urls.py is per worker, connections are lazy, deploys use USR2', () => {
+		const notes = lesson.preloadNotes.join(' ');
+		expect(notes).toMatch(/reference counts and garbage collector/);
+		expect(notes).toMatch(/gc\.freeze\(\)/);
+		expect(notes).toMatch(/urls\.py and the views are imported per worker/);
+		expect(notes).toMatch(/opens its database connections lazily, in each process/);
+		expect(notes).toMatch(/AppConfig\.ready\(\)/);
+		expect(notes).toMatch(/USR2.*WINCH.*TERM/);
+		expect(notes).not.toMatch(/restart the master to deploy/);
+	});
+
+	test('environ carries the client address and port separately', () => {
+		const called = lesson.steps[4].events.find(e => e.type === 'wsgi.called')!;
+		expect(called.type === 'wsgi.called' && called.environ).toMatchObject({REMOTE_ADDR: '127.0.0.1', REMOTE_PORT: '52144'});
+		expect(said(lesson, 5)).toMatch(/REMOTE_ADDR \(the client's address, 127\.0\.0\.1\) and REMOTE_PORT \(its port, 52144\)/);
+	});
+
+	test("two workers on purpose: Gunicorn's default is one, or WEB_CONCURRENCY; PORT moves the default bind", async () => {
+		expect(said(lesson, 1)).toMatch(/Gunicorn's own default is one worker \(or \$WEB_CONCURRENCY/);
+		expect(said(lesson, 1)).toMatch(/0\.0\.0\.0:\$PORT/);
+		const {HELP} = await import('../source/cli/args');
+		expect(HELP).toMatch(/default 2; Gunicorn's own is 1,\s+or \$WEB_CONCURRENCY/);
+	});
+
+	test('the timeout moment: a sync worker reading a slow upload times out too', () => {
+		const moment = lesson.keyMoments.find(m => /--timeout/.test(m.question))!;
+		expect(moment.answer).toMatch(/blocked reading a slow client's upload is just as silent, so it times out too/);
+	});
+});

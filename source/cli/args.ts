@@ -19,7 +19,8 @@ export const HELP = `
     --reset             forget saved progress and start over
 
   Server (serve, --live, --gunicorn)
-    --workers N         worker processes (default 2)
+    --workers N         worker processes (default 2; Gunicorn's own is 1,
+                        or $WEB_CONCURRENCY)
     --bind HOST:PORT    listen address (default 127.0.0.1:8000)
     --timeout S         kill a worker silent this long (default 30)
     --graceful-timeout S  time for in-flight requests on TERM (default 30)

@@ -40,7 +40,7 @@ export function buildLesson(variant: Variant = 'default'): Lesson {
 		steps: lessonSteps(variant),
 		samples: samples(variant),
 		sampleNote:
-			'gunicorn imports myproject.wsgi and calls the object named application for every request. Django builds that object in wsgi.py; the URLconf maps the path to a view.',
+			'gunicorn imports myproject.wsgi and calls the object named application for every request. Django builds that object in wsgi.py; urls.py maps the path to a view, and is imported only when a worker resolves its first request.',
 		checkpoints: [2, 3, 5, 7, 9],
 		keyMoments: [
 			{
@@ -53,25 +53,25 @@ export function buildLesson(variant: Variant = 'default'): Lesson {
 				step: 3,
 				question: 'Who imports the Django app, and when?',
 				answer:
-					'By default each worker imports it after it is forked (step 3), so the master holds no Django code and HUP can load new code into fresh workers. With --preload the master imports it once before forking: less memory and faster boots, but HUP no longer picks up code changes, and anything opened at import time, such as a database connection, is shared by every worker.',
+					'By default each worker imports it after it is forked (step 3), so the master holds no Django code and HUP can load new code into fresh workers. With --preload the master imports it once before forking: faster boots and some shared memory, but HUP no longer picks up code changes, and anything opened at import time is shared by every worker. Either way urls.py and the views are imported later, by each worker\'s first request (step 5).',
 			},
 			{
 				step: 4,
 				question: 'What does the master do while a request is being served?',
 				answer:
-					"Nothing with the request. The kernel hands the connection to a worker's accept(). The master only watches: it checks each worker's heartbeat, reaps the dead and forks replacements.",
+					"Nothing with the request. The connection waits in the kernel's queue for the listening socket; the idle workers wake and race to accept() it. The master only watches: it checks each worker's heartbeat, reaps the dead and forks replacements.",
 			},
 			{
 				step: 7,
 				question: "Why is the Django app 'idle' after the response, not unloaded?",
 				answer:
-					'It was imported once when the worker booted and lives as long as the worker does. Each request is only a call to application(); nothing is loaded again per request.',
+					'It was imported when the worker booted (urls.py and the views on its first request) and lives as long as the worker does. Each request is only a call to application(), the iteration of its body and its close(); nothing is loaded again per request.',
 			},
 			{
 				step: 8,
 				question: 'What if a request takes longer than --timeout?',
 				answer:
-					'The busy worker stops touching its heartbeat file. After 30 seconds the master logs WORKER TIMEOUT, aborts the worker and forks a fresh one. The client of that request gets no answer.',
+					'The busy worker stops touching its heartbeat file. After 30 seconds the master logs WORKER TIMEOUT, aborts the worker and forks a fresh one. The client of that request gets no answer. A sync worker blocked reading a slow client\'s upload is just as silent, so it times out too: that is why a buffering proxy such as nginx goes in front of sync workers.',
 			},
 		],
 		quiz: [
@@ -104,17 +104,17 @@ export function buildLesson(variant: Variant = 'default'): Lesson {
 			},
 			{
 				id: 'one-worker',
-				question: 'With a single sync worker, what would change in step 8?',
-				options: ['Django would never load', 'The second request would wait until the first response is sent', 'The master would not start', 'Requests would be served faster'],
+				question: 'With one sync worker, a second request arrives while the first is in the view (step 5). What happens to it?',
+				options: ['Django loads a second copy of the app for it', 'It waits in the socket\'s queue until the first response is sent', 'The master serves it', 'It is refused at once'],
 				answer: 1,
-				hint: 'In the Workers row of the tracker, find the column where one worker is busy: how many are still free to accept?',
+				hint: 'In the Workers row of the tracker, find the column where one worker is busy: with only that one, how many would be free to accept?',
 				target: {panel: 'variables', variable: 'Workers'},
-				explanation: 'A sync worker handles one request at a time. With one worker, the second connection waits in the socket backlog until the first response is sent.',
+				explanation: 'A sync worker handles one request at a time. With one worker, the second connection waits in the listening socket\'s queue until the first response is sent. In the lesson\'s step 8 the second request comes after the first response, so one worker would simply serve it; two workers matter when requests overlap.',
 			},
 			{
 				id: 'timeout',
 				question: 'A view takes 45 seconds with the default --timeout of 30. What happens?',
-				options: ['The request completes normally', 'Django answers 504 Gateway Timeout', 'The master logs WORKER TIMEOUT, kills the worker and forks a new one', 'The master finishes the request itself'],
+				options: ['The request completes normally', 'Django answers 504 Gateway Timeout', 'The master logs WORKER TIMEOUT, aborts the worker and forks a new one', 'The master finishes the request itself'],
 				answer: 2,
 				hint: 'Which box in the flow watches the workers?',
 				target: {panel: 'flow', node: 'master'},
@@ -124,18 +124,19 @@ export function buildLesson(variant: Variant = 'default'): Lesson {
 		snapshot: [
 			'Gunicorn is a WSGI server: it speaks HTTP and calls your app as application(environ, start_response).',
 			`One master process (pid ${MASTER} here) binds the socket and forks workers; it never serves requests.`,
-			'Workers accept connections from the shared socket themselves; a sync worker serves one request at a time.',
-			'By default each worker imports the Django app after fork; --preload imports it once in the master.',
+			'Workers accept connections from the shared socket themselves, racing for each one (not round-robin); a sync worker serves one request at a time.',
+			'By default each worker imports the Django app after fork; --preload imports it once in the master. urls.py and the views are imported by each worker\'s first request either way.',
+			'WSGI: the server calls application(environ, start_response), iterates the body it returns and calls its close(); Django\'s close() sends request_finished.',
 			'Django turns environ into an HttpRequest, routes it to a view and returns the response to the worker.',
-			'The master replaces dead or silent workers; TERM stops gracefully, INT and QUIT quickly, HUP reloads.',
+			'The master replaces dead or silent workers; TERM stops gracefully (the socket is closed first), INT and QUIT quickly, HUP reloads.',
 		],
 		transcript: [
-			`Running "gunicorn --workers 2 myproject.wsgi:application" starts one process, the master. It reads its settings and binds the listening socket, ${'127.0.0.1:8000'} by default, before creating any worker, so that every worker inherits the same socket.`,
-			`The master then forks two workers. By default each worker imports myproject.wsgi after the fork, which sets Django up and builds the application object. With --preload the master imports it once before forking instead, and the workers start with it already in memory.`,
-			`Each worker waits in accept(). When a browser connects, the kernel hands the connection to one worker, say ${A}. The master takes no part in that; it only supervises.`,
-			`The worker parses the HTTP request, builds the WSGI environ and calls application(environ, start_response). Django's handler runs the middleware, resolves the URL to a view and calls it. The view returns an HttpResponse, Django calls start_response with the status and headers and returns the body.`,
-			`The worker writes the response to the client and closes the connection, then goes back to accept(). The app stays loaded and idle until the next call. A second request can be served by the other worker, ${B}, at the same time.`,
-			'Meanwhile the master watches the workers: a dead worker is replaced, and a worker silent for longer than the timeout is killed and replaced. TERM shuts everything down gracefully, INT and QUIT quickly, HUP starts fresh workers and retires the old ones, TTIN and TTOU add and remove a worker.',
+			`Running "gunicorn --workers 2 myproject.wsgi:application" starts one process, the master. (Without --workers Gunicorn runs one worker, or $WEB_CONCURRENCY.) It reads its settings and binds the listening socket, ${'127.0.0.1:8000'} by default (0.0.0.0:$PORT when PORT is set), before creating any worker, so that every worker inherits the same socket.`,
+			`The master then forks two workers. By default each worker imports myproject.wsgi after the fork: django.setup() configures settings, logging and the apps, and the WSGIHandler loads the middleware. urls.py and the views wait for the worker's first request. With --preload the master imports myproject.wsgi once before forking instead.`,
+			`Idle workers wait in select() on the listening socket. When a browser connects, the connection waits in the kernel's queue, every idle worker wakes and races to accept() it; one wins, say ${A}, the others go back to waiting. The master takes no part in that; it only supervises.`,
+			`The worker parses the HTTP request, builds the WSGI environ and calls application(environ, start_response). Django's handler runs the middleware, the URL resolver (importing urls.py on the worker's first request) finds the view, and the view is called. It returns an HttpResponse; Django calls start_response with the status and headers and returns the response as the body.`,
+			`The worker writes the status line and headers, iterates the body, calls its close() (Django then sends request_finished, which closes old database connections) and closes the connection. The app stays loaded until the next call. A second request can be served by the other worker, ${B}, at the same time.`,
+			'Meanwhile the master watches the workers: a dead worker is replaced, and a worker silent for longer than the timeout, busy in a slow view or blocked reading a slow client, is aborted and replaced. TERM closes the socket and shuts everything down gracefully, INT and QUIT quickly, HUP starts fresh workers and retires the old ones, TTIN and TTOU add and remove a worker.',
 		],
 		liveNotes: {
 			'worker.timeout': 'Live: this worker stopped touching its heartbeat file while busy. Past --timeout the master logs WORKER TIMEOUT and aborts it.',
@@ -152,9 +153,9 @@ export function buildLesson(variant: Variant = 'default'): Lesson {
 			'master.reloading': 'Live: HUP. The master reloads its configuration, forks fresh workers, then gracefully stops the old ones.',
 		},
 		preloadNotes: [
-			'Memory: the app is imported once and shared copy-on-write, instead of once per worker.',
-			'Reload: HUP forks new workers from the same master, so with --preload they get the old code; restart the master to deploy.',
-			'Connections: anything opened while importing (a database or cache connection) is inherited by every worker and then shared between them. Open such things per worker, after fork.',
+			'Memory: the app is imported once and its pages shared copy-on-write, but CPython\'s reference counts and garbage collector write to objects that are only read, so the sharing erodes (gc.freeze() before the fork keeps the collector off them, the known mitigation). urls.py and the views are imported per worker anyway, on each one\'s first request.',
+			'Reload: HUP forks new workers from the same master, so with --preload they get the old code. To deploy, send USR2 (a new master starts with the new code beside the old one), then WINCH to the old master to retire its workers (Gunicorn 20.1 honours it only when daemonized) and TERM to stop it; or restart the service.',
+			'Connections: Django opens its database connections lazily, in each process, on first use, so they are not shared. The risk is a connection or client made at import time (in settings, an AppConfig.ready() or at module level): every worker inherits that one socket. Open such things per worker, after fork.',
 		],
 	};
 }

@@ -91,7 +91,7 @@ export function plainLesson(colour = forcedColour()): string {
 
 	heading('Quiz');
 	lesson.quiz.forEach((q, i) => {
-		out.push('', c.bold(`${i + 1}. ${q.question}`));
+		out.push('', ...wrap(`${i + 1}. ${q.question}`, WIDTH, '').map((l, j) => c.bold(j ? `   ${l}` : l)));
 		q.options.forEach((option, j) => out.push(`   ${LETTERS[j]}) ${option}`));
 		para(`Hint: ${q.hint}`, '   ');
 		para(`Answer: ${LETTERS[q.answer]}) ${q.options[q.answer]}. ${q.explanation}`, '   ');

@@ -15,7 +15,8 @@ const environ = (path: string, port: number): EnvironSummary => ({
 	QUERY_STRING: '',
 	SERVER_NAME: '127.0.0.1',
 	SERVER_PORT: '8000',
-	REMOTE_ADDR: `127.0.0.1:${port}`,
+	REMOTE_ADDR: '127.0.0.1',
+	REMOTE_PORT: String(port),
 	'wsgi.url_scheme': 'http',
 });
 
@@ -49,6 +50,7 @@ export function lessonSteps(variant: Variant): Step[] {
 			],
 			narration: [
 				`One process starts: the master, which Gunicorn's code calls the arbiter (pid ${MASTER} here). It reads the settings: two workers, the default address ${ADDRESS}, a 30 second timeout.`,
+				"Two workers because we ask for them: Gunicorn's own default is one worker (or $WEB_CONCURRENCY when it is set), and with $PORT set the default address becomes 0.0.0.0:$PORT. One worker would make step 8 a queue; two show requests served side by side.",
 				preload
 					? `With --preload the master imports myproject.wsgi right away, while it sets itself up and before it even logs "Starting gunicorn": Django is set up once, in the master, and every fork will start with it already in memory.`
 					: `"${APP}" names the app: import the module myproject.wsgi and use the object called application in it. The master will never handle a request itself. Its job is to keep the right number of healthy workers alive.`,
@@ -72,8 +74,9 @@ export function lessonSteps(variant: Variant): Step[] {
 			narration: [
 				`fork() makes two copies of the master: workers ${A} and ${B}. They are separate processes with their own memory, so a crash or a leak in one does not touch the other.`,
 				preload
-					? 'Each child starts with the app the master imported: the memory pages are shared copy-on-write until a worker writes to them. The workers go straight to their accept() loop.'
-					: `Each worker now imports myproject.wsgi: get_wsgi_application() runs django.setup(), loads settings, apps and the URLconf. Then it waits in accept(), and touches a temp file now and then as a heartbeat for the master.`,
+					? "Each child starts with what the master imported, its memory pages shared copy-on-write. The sharing erodes: CPython writes reference counts and the garbage collector's bookkeeping into objects that are only read, so pages get copied anyway (gc.freeze() before the fork keeps the collector off them, the known mitigation). And urls.py and the views are not among those pages: each worker imports them on its own first request."
+					: "Each worker now imports myproject.wsgi: get_wsgi_application() runs django.setup() (settings, logging, apps.populate() for INSTALLED_APPS) and builds the WSGIHandler, which loads the middleware. It does not import urls.py or the views: Django's URL resolver does that on the worker's first request (step 5).",
+				"Idle, a sync worker waits in select() on the listening socket and on a pipe the master can wake it through, and now and then changes its temp file's mode (fchmod) as a heartbeat for the master.",
 			],
 			sample: {file: 1, line: 4},
 		},
@@ -81,7 +84,8 @@ export function lessonSteps(variant: Variant): Step[] {
 			title: `A request arrives; worker ${A} accepts it`,
 			events: [first.accepted],
 			narration: [
-				`A browser connects to ${ADDRESS} and sends "GET / HTTP/1.1". The kernel gives the connection to whichever worker's accept() call gets it first, here ${A}. The master is not involved at all.`,
+				`A browser connects to ${ADDRESS} and sends "GET / HTTP/1.1". The connection waits in the listening socket's queue, in the kernel. It wakes every idle worker's select(); they all race a non-blocking accept(), one wins (here ${A}) and the losers get EAGAIN and go back to waiting: the thundering herd of Gunicorn's FAQ. The master is not involved at all.`,
+				'Nobody takes turns: it is not round-robin, and under a light load one worker often takes most of the requests.',
 				`Worker ${A} reads the request line and headers. It is a sync worker: until this request is answered it will accept nothing else.`,
 			],
 		},
@@ -89,8 +93,9 @@ export function lessonSteps(variant: Variant): Step[] {
 			title: 'The worker calls the WSGI app; Django picks the view',
 			events: [first.called, first.dispatched],
 			narration: [
-				'The worker turns the request into environ, a dict with REQUEST_METHOD, PATH_INFO, QUERY_STRING, SERVER_NAME and friends, and calls application(environ, start_response). This call is the whole WSGI contract.',
-				"application is Django's WSGIHandler. It runs the middleware, resolves the path '' against urls.py, finds pages.views.home and calls it with an HttpRequest.",
+				'The worker turns the request into environ, a dict with REQUEST_METHOD, PATH_INFO, QUERY_STRING, SERVER_NAME, REMOTE_ADDR (the client\'s address, 127.0.0.1) and REMOTE_PORT (its port, 52144) and friends, and calls application(environ, start_response). That call is the first half of the WSGI contract; steps 6 and 7 are the rest.',
+				"application is Django's WSGIHandler. It runs the middleware, and the URL resolver matches the path '' against urls.py to pages.views.home, which it calls with an HttpRequest.",
+				`This is worker ${A}'s first request, so the resolver imports myproject.urls, and with it pages.views, right now: that import was not done at boot, and it is paid again by the first request of every worker.`,
 			],
 			sample: {file: 2, line: 4},
 		},
@@ -98,7 +103,7 @@ export function lessonSteps(variant: Variant): Step[] {
 			title: 'The view returns; Django hands back the response',
 			events: [first.returned],
 			narration: [
-				"home() returns an HttpResponse. Django's handler calls start_response('200 OK', headers) and returns the body as an iterable of bytes.",
+				"home() returns an HttpResponse. Django's handler calls start_response('200 OK', headers) and returns the response object itself to the worker: an iterable of bytes with a close() method.",
 				'Nothing has reached the client yet: the response is still inside the worker process.',
 			],
 			sample: {file: 3, line: 5},
@@ -107,16 +112,16 @@ export function lessonSteps(variant: Variant): Step[] {
 			title: `Worker ${A} sends the response and closes`,
 			events: [first.sent],
 			narration: [
-				`The worker writes the status line, the headers and the body to the socket, then closes the connection: the sync worker does not keep connections alive. The browser shows "Hello from worker ${A}".`,
-				'The worker goes back to accept(). Django stays imported and idle in its memory, ready for the next call; nothing is loaded again per request.',
+				`The worker writes the status line and headers, iterates the body writing each chunk, then calls the body's close(): the end of the WSGI contract. Django's close() sends the request_finished signal, which closes database connections that are broken or older than CONN_MAX_AGE. Then the worker closes the connection (the sync worker keeps none alive). The browser shows "Hello from worker ${A}".`,
+				'The worker goes back to waiting. Django stays imported in its memory, ready for the next call; nothing is loaded again per request.',
 			],
 		},
 		{
 			title: `The next request goes to worker ${B}`,
 			events: [second.accepted, second.called, second.dispatched, second.returned, second.sent],
 			narration: [
-				`Another request arrives. This time worker ${B} wins the accept() and runs the same cycle. Two workers can serve two requests at the same moment; with both busy, new connections wait in the socket's backlog.`,
-				'That is why you run several workers: a sync worker handles one request at a time. A common starting point is (2 x CPU cores) + 1.',
+				`Another request arrives. This time worker ${B} happens to win the race for accept() (${A} was free too: the kernel does not take turns), and runs the same cycle. It is ${B}'s first request, so its resolver imports urls.py and the views now, as ${A}'s did.`,
+				'Two workers can serve two requests at the same moment; with both busy, new connections wait in the socket\'s queue. That is why you run several: a sync worker handles one request at a time. A common starting point is (2 x CPU cores) + 1.',
 			],
 		},
 		{
@@ -130,8 +135,8 @@ export function lessonSteps(variant: Variant): Step[] {
 				{type: 'master.stopped', code: 0},
 			],
 			narration: [
-				'kill -TERM (what systemd sends) asks for a graceful stop: the master passes TERM to every worker, each finishes the request it is on and exits, and the master waits up to --graceful-timeout (30 s) before killing stragglers.',
-				'Ctrl+C sends INT, a quick shutdown: the master tells the workers to quit at once, so requests in flight are cut off. Either way the master closes the socket, reaps its children and exits last.',
+				'kill -TERM (what systemd sends) asks for a graceful stop. The master first closes the listening socket, then sends TERM to every worker; each finishes the request it is on and exits, and the master waits up to --graceful-timeout (30 s) before killing stragglers. A connection that arrives during that wait is not served: no worker accepts any more.',
+				'Ctrl+C sends INT, a quick shutdown: the master closes the socket the same way and sends QUIT, and the workers exit at once, so requests in flight are cut off. Either way the master reaps its children and exits last.',
 			],
 		},
 	];

@@ -23,6 +23,7 @@ export interface EnvironSummary {
 	SERVER_NAME: string;
 	SERVER_PORT: string;
 	REMOTE_ADDR?: string;
+	REMOTE_PORT?: string;
 	'wsgi.url_scheme': 'http' | 'https';
 }
 
