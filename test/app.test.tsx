@@ -95,6 +95,45 @@ class FakeSource implements LiveSource {
 const RIGHT = '\x1b[C';
 const LEFT = '\x1b[D';
 
+async function resize(app: ReturnType<typeof mount>, columns: number) {
+	Object.defineProperty(app.stdout, 'columns', {value: columns, configurable: true});
+	app.stdout.emit('resize');
+	await app.settle();
+}
+
+/** The table's cells on screen: the text between its vertical rules. */
+const cellsOf = (frame: string) => frame.split('\n').filter(l => l.startsWith('│')).flatMap(l => l.split('│').slice(1, -1).map(c => c.trim()));
+
+describe('the execution table at 80x24', () => {
+	test.each(['default', 'preload'] as const)('no cell is cut off at any step (%s), and the current row is spelled out in full', async variant => {
+		const app = mount(<App initial={{step: 1, panel: 3}} />);
+		await resize(app, 80);
+		if (variant === 'preload') await app.press('v');
+		for (let step = 1; step <= 9; step++) {
+			const frame = app.frame();
+			expect(frame, `step ${step}`).toContain(`Step ${step}/9`);
+			const cells = cellsOf(frame);
+			expect(cells.length, `step ${step}`).toBeGreaterThan(4);
+			expect(cells.filter(c => c.endsWith('…')), `step ${step}`).toEqual([]);
+			expect(frame.split('\n').every(l => l.length <= 80)).toBe(true);
+			// The full detail: every field of the current row, the Output as Gunicorn logs it.
+			expect(frame, `step ${step}`).toMatch(new RegExp(`^▶${step} +Action `, 'm'));
+			for (const field of ['Gunicorn', 'Worker', 'Django', 'Output']) expect(frame, `step ${step}`).toMatch(new RegExp(`^ {3}${field} +\\S`, 'm'));
+			await app.press(RIGHT);
+		}
+		expect(app.frame()).toContain('Handling signal: term · Worker exiting (pid: 4121)');
+	});
+
+	test('a hint on a column the narrow layout leaves out lights its line in the detail', async () => {
+		const {TablePanel} = await import('../source/ui/panels/Table');
+		const {lessonView} = await import('../source/ui/view');
+		const view = lessonView('default', 2);
+		const app = mount(<TablePanel rows={view.rows} current={view.current} width={80} height={19} hint={{row: 2, column: 'output'}} total={9} />);
+		expect(app.frame()).toMatch(/▶ current {2}» hint: Output below$/m);
+		expect(app.frame()).toMatch(/^» +Output +Listening at: http:\/\/127\.0\.0\.1:8000 \(4120\)$/m);
+	});
+});
+
 describe('the walkthrough', () => {
 	test('each step lights its flow node and fills the table row by row', async () => {
 		const app = mount(<App />);
@@ -160,8 +199,10 @@ describe('the walkthrough', () => {
 		expect(app.frame()).toContain('» Table, row 3, Worker');
 		expect(app.frame()).not.toContain('4121 listening'); // the hint says where to look, not what is there
 		await app.press('3');
-		expect(app.frame()).toMatch(/│ » 4121 listen/);
+		expect(app.frame()).toMatch(/│ » 2 listening +│/); // the narrow layout's short cell, whole
 		expect(progress.at(-1)?.answers).toEqual({'workers-after-fork': 1});
+		await resize(app, 120);
+		expect(app.frame()).toMatch(/│ » 4121 listening/); // the full text from 120 columns
 	});
 
 	test('a hint on a row not reached yet says so on the table', async () => {

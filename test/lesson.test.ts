@@ -1,3 +1,4 @@
+import {existsSync, readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
 import {FLOW_NODES, executionTable, variableTracker} from '../source/lifecycle/selectors';
 import {buildLesson} from '../source/lesson/lesson';
@@ -169,5 +170,41 @@ describe('the lesson is true to Gunicorn and Django', () => {
 	test('the timeout moment: a sync worker reading a slow upload times out too', () => {
 		const moment = lesson.keyMoments.find(m => /--timeout/.test(m.question))!;
 		expect(moment.answer).toMatch(/blocked reading a slow client's upload is just as silent, so it times out too/);
+	});
+});
+
+describe("the execution table's Output and Django columns", () => {
+	const {states, cuts} = playLesson(buildLesson('default'));
+	const table = executionTable(states[9], cuts);
+
+	test("Output shows Gunicorn's own log lines and the response's status line, nothing invented", () => {
+		expect(table.map(r => r.output)).toEqual([
+			'Starting gunicorn 20.1.0',
+			'Listening at: http://127.0.0.1:8000 (4120)',
+			'Booting worker with pid: 4121 · Booting worker with pid: 4122',
+			'', // Gunicorn's access log is off by default: nothing shows while a request is served
+			'',
+			'',
+			'HTTP/1.1 200 OK',
+			'HTTP/1.1 200 OK',
+			'Handling signal: term · Worker exiting (pid: 4121) · Worker exiting (pid: 4122) · Shutting down: Master',
+		]);
+	});
+
+	// Every log line is one of Gunicorn 20.1's own formats, read from its source when it is installed.
+	const arbiter = '/usr/lib/python3/dist-packages/gunicorn/arbiter.py';
+	test.skipIf(!existsSync(arbiter))('each log line matches a format string in gunicorn/arbiter.py', () => {
+		const formats = [...readFileSync(arbiter, 'utf8').matchAll(/log\.\w+\("([^"]+)"/g)].map(m => m[1]);
+		const matches = (line: string) => formats.some(f => new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%s/g, '.+')}$`).test(line));
+		const lines = table.flatMap(r => (r.output ? r.output.split(' · ') : [])).filter(l => !l.startsWith('HTTP/1.1 '));
+		expect(lines.filter(l => !matches(l))).toEqual([]);
+	});
+
+	test("the Django column shows where urls.py is imported: each worker's first request", () => {
+		expect(table[2].django).toBe('Loaded in 2 workers, idle; urls.py not yet');
+		expect(table[4].django).toBe("View pages.views.home running; urls.py imported now (4121's first request)");
+		expect(table[6].django).toBe('Loaded in 2 workers, idle; urls.py in 4121');
+		expect(table[7].django).toBe('Loaded in 2 workers, idle; urls.py in 4121, 4122');
+		expect(table[4].short.django).toBe('urls.py, home()');
 	});
 });

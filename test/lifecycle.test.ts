@@ -146,8 +146,8 @@ describe('derived views', () => {
 		const s = run([...boot, ...cycle(11, 'r1')]);
 		const rows = executionTable(s, [2, 5, 10]);
 		expect(rows.map(r => r.action)).toEqual(['Run gunicorn app:app', 'Master forks worker 11', 'GET / served by 11']);
-		expect(rows[0]).toMatchObject({gunicorn: 'Running (pid 10)', worker: 'No workers yet', output: 'Listening at: http://127.0.0.1:8000'});
-		expect(rows[2]).toMatchObject({worker: '11 listening', django: 'Loaded in 1 worker, idle', output: 'HTTP/1.1 200, 5 B'});
+		expect(rows[0]).toMatchObject({gunicorn: 'Running (pid 10)', worker: 'No workers yet', output: 'Starting gunicorn 20.1.0 · Listening at: http://127.0.0.1:8000 (10)'});
+		expect(rows[2]).toMatchObject({worker: '11 listening', django: 'Loaded in 1 worker, idle; urls.py in 11', output: 'HTTP/1.1 200 OK'});
 	});
 
 	test('the tracker reads each variable at each column', () => {

@@ -66,7 +66,12 @@ export function plainLesson(colour = forcedColour()): string {
 	lesson.steps.forEach((step, i) => {
 		const row = rows[i];
 		out.push('', c.bold(`Step ${i + 1}. ${step.title}`));
-		out.push(`  Action:   ${row.action}`, `  Gunicorn: ${row.gunicorn}`, `  Worker:   ${row.worker}`, `  Django:   ${row.django}`, `  Output:   ${row.output}`);
+		const field = (name: string, value: string) => out.push(...wrap(value, WIDTH - 12).map((l, j) => (j ? ' '.repeat(12) : `  ${name.padEnd(10)}`) + l));
+		field('Action:', row.action);
+		field('Gunicorn:', row.gunicorn);
+		field('Worker:', row.worker);
+		field('Django:', row.django);
+		field('Output:', row.output || '(nothing logged)');
 		for (const text of step.narration) para(text, '  ');
 	});
 

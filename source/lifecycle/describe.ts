@@ -104,42 +104,39 @@ export function describeAction(e: LifecycleEvent): string {
 	}
 }
 
-/** What a watcher would see: the log line or bytes this event produces (the Output column). */
-export function describeOutput(e: LifecycleEvent): string {
+const SIGNALS: Record<string, number> = {SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGTERM: 15};
+
+/**
+ * What a watcher would see for this event (the Output column): Gunicorn 20.1's own log lines
+ * (arbiter.py, workers/base.py), or the status line a response puts on the wire. Most steps of
+ * a request log nothing: Gunicorn's access log is off by default.
+ */
+export function gunicornLog(e: LifecycleEvent, s: LifecycleState): string[] {
 	switch (e.type) {
 		case 'master.starting':
-			return 'Starting gunicorn';
+			return ['Starting gunicorn 20.1.0'];
 		case 'socket.bound':
-			return `Listening at: http://${e.address}`;
-		case 'app.loaded':
-			return `${e.app} imported in ${e.pid}`;
+			return [`Listening at: http://${e.address} (${s.master.pid})`];
 		case 'worker.forked':
-			return `Booting worker with pid: ${e.pid}`;
-		case 'worker.ready':
-			return `${e.pid} ready for requests`;
-		case 'request.accepted':
-			return `${e.method} ${e.path} HTTP/1.1`;
-		case 'wsgi.called':
-			return `PATH_INFO=${e.environ.PATH_INFO}`;
-		case 'django.dispatched':
-			return `URL '${e.route}' -> ${e.view}`;
-		case 'response.returned':
-			return `start_response('${e.status} ${e.reason}')`;
+			return [`Booting worker with pid: ${e.pid}`];
 		case 'response.sent':
-			return `HTTP/1.1 ${e.status}, ${e.bytes} B`;
+			return [`HTTP/1.1 ${e.status} ${s.last?.id === e.id && s.last.reason ? s.last.reason : ''}`.trimEnd()];
 		case 'worker.timeout':
-			return `WORKER TIMEOUT (pid:${e.pid})`;
+			return [`WORKER TIMEOUT (pid:${e.pid})`];
 		case 'worker.exiting':
-			return `Worker exiting (pid: ${e.pid})`;
+			return [`Worker exiting (pid: ${e.pid})`];
 		case 'worker.exited':
-			return e.signal ? `${e.pid} died of ${e.signal}` : `${e.pid} exit code ${e.code ?? 0}`;
+			return e.signal ? [`Worker with pid ${e.pid} was terminated due to signal ${SIGNALS[e.signal] ?? e.signal}`] : [];
 		case 'workers.changed':
-			return `${e.to} workers`;
+			return [`Handling signal: ${e.to > e.from ? 'ttin' : 'ttou'}`];
 		case 'master.reloading':
-			return 'Handling signal: hup';
+			return ['Handling signal: hup', 'Hang up: Master'];
 		case 'master.stopping':
-			return `Handling signal: ${e.graceful ? 'term' : 'int'}`;
+			return [`Handling signal: ${e.graceful ? 'term' : 'int'}`];
 		case 'master.stopped':
-			return 'Shutting down: Master';
+			// A boot failure halts the master with a reason (HaltServer, exit 3; 4 when the app fails to load).
+			return ['Shutting down: Master', ...(e.code === 3 ? ['Reason: Worker failed to boot.'] : e.code === 4 ? ['Reason: App failed to load.'] : [])];
+		default:
+			return []; // app.loaded, worker.ready, request.accepted, wsgi.called, django.dispatched, response.returned
 	}
 }

@@ -1,7 +1,8 @@
 // Views derived from the machine's history: the execution table, the variable tracker and
 // the flow's lit node. Nothing here is typed in by hand next to the machine.
 import type {LifecycleEvent} from './events';
-import {describeAction, describeApp, describeMaster, describeOutput, describeRequest, describeWorkers} from './describe';
+import {describeAction, describeApp, describeMaster, describeRequest, describeWorkers, gunicornLog} from './describe';
+import {shortAction, shortApp, shortMaster, shortWorkers} from './short';
 import {initialState, liveWorkers, transition, type HistoryEntry, type LifecycleState} from './machine';
 
 export type FlowNode = 'client' | 'master' | 'worker' | 'wsgi' | 'django' | 'response';
@@ -46,7 +47,9 @@ export interface TableRow {
 	gunicorn: string;
 	worker: string;
 	django: string;
-	output: string;
+	output: string; // Gunicorn's log lines and the response's status line, '' when nothing shows
+	/** The same cells in few words, for the narrow layout. */
+	short: {action: string; gunicorn: string; worker: string; django: string};
 }
 
 /** A row's Action for a group of events: the first one, and how many forks when it forks several. */
@@ -60,25 +63,53 @@ function groupAction(events: LifecycleEvent[]): string {
 }
 
 /**
+ * The Django cell: what describeApp says, and where urls.py has been imported. Django's URL
+ * resolver imports it on each worker's first request, not at boot and not with --preload.
+ */
+function appCell(state: LifecycleState, urlconf: ReadonlySet<number>, firstHere: number | undefined): string {
+	const app = describeApp(state);
+	if (app.startsWith('View ') && firstHere !== undefined) return `${app}; urls.py imported now (${firstHere}'s first request)`;
+	const loaded = liveWorkers(state).filter(w => w.appLoaded);
+	if (!app.startsWith('Loaded') || loaded.length === 0) return app;
+	const have = loaded.filter(w => urlconf.has(w.pid) || w.served > 0).map(w => w.pid);
+	const where = have.length === 0 ? 'not yet' : have.length === loaded.length && have.length > 2 ? 'in all' : `in ${have.join(', ')}`;
+	return `${app}; urls.py ${where}`;
+}
+
+/**
  * The execution table: one row per group of events. `cuts` are the history seq numbers that
  * close each group (the lesson's steps); without cuts every event is its own row.
  */
 export function executionTable(s: LifecycleState, cuts?: readonly number[]): TableRow[] {
 	const rows: TableRow[] = [];
 	let group: LifecycleEvent[] = [];
+	let log: string[] = [];
+	let firstHere: number | undefined;
+	const urlconf = new Set<number>();
 	const closes = cuts ? new Set(cuts) : undefined;
+	let before = s.base ?? initialState;
 	replay(s, (state, entry) => {
-		group.push(entry.event);
+		const e = entry.event;
+		group.push(e);
+		log.push(...gunicornLog(e, state));
+		if (e.type === 'django.dispatched' && !urlconf.has(e.pid)) {
+			if (!before.workers.some(w => w.pid === e.pid && w.served > 0)) firstHere = e.pid;
+			urlconf.add(e.pid);
+		}
+		before = state;
 		if (closes && !closes.has(entry.seq)) return;
 		rows.push({
 			n: rows.length + 1,
 			action: groupAction(group),
 			gunicorn: describeMaster(state),
 			worker: describeWorkers(state),
-			django: describeApp(state),
-			output: describeOutput(entry.event),
+			django: appCell(state, urlconf, firstHere),
+			output: log.join(' · '),
+			short: {action: shortAction(group), gunicorn: shortMaster(state), worker: shortWorkers(state), django: shortApp(state, firstHere !== undefined)},
 		});
 		group = [];
+		log = [];
+		firstHere = undefined;
 	});
 	return rows;
 }
