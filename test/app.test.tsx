@@ -134,14 +134,92 @@ describe('the execution table at 80x24', () => {
 	});
 });
 
+/** The box whose top rule holds `label`'s box: the frame's rows from the box's top to its bottom, at its columns. */
+function boxAround(frame: string, label: string): {top: string; rows: string[]} {
+	const lines = frame.split('\n');
+	const y = lines.findIndex(l => l.includes(`║ ${label}`) || l.includes(`│ ${label}`));
+	const x = Math.max(lines[y].lastIndexOf('║', lines[y].indexOf(label)), lines[y].lastIndexOf('│', lines[y].indexOf(label)));
+	const end = lines[y - 1].slice(x + 1).search(/[╗┐]/) + x + 1;
+	return {top: lines[y - 1].slice(x, end + 1), rows: lines.slice(y - 1, y + 5).map(l => l.slice(x, end + 1))};
+}
+
+describe('the flow diagram', () => {
+	test('the request path is Client, listening socket, Worker, Django; the master stands apart, never on it', async () => {
+		const app = mount(<App initial={{step: 5, panel: 1}} />);
+		await resize(app, 80);
+		const lines = app.frame().split('\n');
+		const path = lines.find(l => l.includes('Client'))!;
+		expect(path).toMatch(/│ Client│─▶│ Listen socket │─accept▶│ Worker +│─call▶║ Django +║/);
+		expect(path).not.toContain('Master');
+		// Django's box names its WSGIHandler's parts; the body comes back to the worker.
+		expect(app.frame()).toMatch(/◀body─║ middleware/);
+		expect(app.frame()).toMatch(/║ URL resolver║/);
+		expect(app.frame()).toMatch(/║ home\(\) +║/);
+		// The master's box is above, joined to the socket (binds) and to the workers, by its own rules.
+		const master = lines.findIndex(l => l.includes('Master  pid 4120'));
+		expect(master).toBeLessThan(lines.indexOf(path) - 1);
+		expect(lines[master]).toContain('fork, signals,');
+		expect(lines[master + 1]).toMatch(/binds └─┬─+┬─┘ heartbeat/);
+		// The response goes back to the client from the worker, under the socket, not through it.
+		expect(app.frame()).toMatch(/└─+ response ─+┘/);
+		expect(lines.every(l => l.length <= 80)).toBe(true);
+	});
+
+	test.each([
+		[2, 'Listen socket'],
+		[4, 'Worker'],
+		[5, 'Django'],
+		[6, 'Worker'],
+	])('at step %i the %s box is lit', async (step, label) => {
+		const app = mount(<App initial={{step, panel: 1}} />);
+		await resize(app, 80);
+		expect(boxAround(app.frame(), label).top).toMatch(/^╔═ ▲ now ═*[╧═]*═*╗$/);
+		expect(app.frame().match(/▲ now/g)).toHaveLength(1);
+	});
+
+	test('at step 4 the worker\'s accept is lit, not the client; at step 7 the way back to the client', async () => {
+		const app = mount(<App initial={{step: 4, panel: 1}} />);
+		await resize(app, 80);
+		expect(boxAround(app.frame(), 'Client').top).toMatch(/^┌─+┐$/);
+		await app.press(RIGHT, RIGHT, RIGHT);
+		expect(app.frame()).toMatch(/╚═+ response ▲ now ═+╝/);
+	});
+
+	test.each(['default', 'preload'] as const)('at 80x24 the diagram and the whole narration are on screen at every step (%s)', async variant => {
+		const {buildLesson} = await import('../source/lesson/lesson');
+		const {wrap} = await import('../source/lesson/plain');
+		const lesson = buildLesson(variant);
+		const app = mount(<App initial={{step: 1, panel: 1}} />);
+		await resize(app, 80);
+		if (variant === 'preload') await app.press('v');
+		for (let step = 1; step <= 9; step++) {
+			const frame = app.frame();
+			expect(frame, `step ${step}`).toMatch(/└───────┘ {2}[└╚]/);
+			expect(frame, `step ${step}`).toMatch(/response/);
+			for (const line of lesson.steps[step - 1].narration.flatMap(p => wrap(p, 79))) expect(frame, `step ${step}`).toContain(line);
+			await app.press(RIGHT);
+		}
+	});
+
+	test('from 120 columns the facts stand beside the diagram and the table fills the room under it', async () => {
+		const app = mount(<App initial={{step: 5, panel: 1}} />);
+		Object.defineProperty(app.stdout, 'rows', {value: 40, configurable: true});
+		await resize(app, 120);
+		expect(app.frame()).toMatch(/═╗ {3}Master {2}Running \(pid 4120\)$/m);
+		expect(app.frame()).toMatch(/║ Django +║ {3}Workers 4121 busy, 4122 listening$/m);
+		expect(app.frame()).toMatch(/│ ▶5 │ 4121 calls the app/);
+		expect(cellsOf(app.frame()).filter(c => c.endsWith('…'))).toEqual([]);
+	});
+});
+
 describe('the walkthrough', () => {
 	test('each step lights its flow node and fills the table row by row', async () => {
 		const app = mount(<App />);
 		expect(app.frame()).toContain('Step 1/9');
-		expect(app.frame()).toMatch(/╔═+╗/);
+		expect(app.frame()).toMatch(/╔═ ▲ now ═+╗/);
 		await app.press(RIGHT, RIGHT, RIGHT, RIGHT);
 		expect(app.frame()).toContain('Step 5/9');
-		expect(app.frame()).toContain('View pages.views.home running');
+		expect(app.frame()).toMatch(/║ home\(\) +║/);
 		await app.press('3');
 		const table = app.frame();
 		expect(table).toMatch(/▶5/);
@@ -253,7 +331,8 @@ describe('attached to a live server', () => {
 		expect(source.calls).toEqual(['request /', 'burst 200', 'request /slow?s=8', 'kill', 'ttin', 'ttou', 'hup', 'stop']);
 		await app.press('1');
 		expect(app.frame()).toContain('Event 5/5 live');
-		expect(app.frame()).toContain('501 listening');
+		expect(app.frame()).toMatch(/║ 1× idle +║/);
+		expect(app.frame()).toContain('Master  pid 500');
 	});
 
 	test('the narration names the real processes, not the lesson\'s scripted pids', async () => {

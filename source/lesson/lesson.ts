@@ -30,12 +30,12 @@ export function buildLesson(variant: Variant = 'default'): Lesson {
 		summary:
 			'A master process binds the socket and forks workers; each worker accepts connections itself, calls the Django WSGI application and sends the response back.',
 		flow: [
-			{node: 'client', label: 'Client', detail: 'browser or curl'},
-			{node: 'master', label: 'Master', detail: 'binds, forks, supervises'},
-			{node: 'worker', label: 'Worker', detail: 'accepts, parses HTTP'},
-			{node: 'wsgi', label: 'WSGI app', detail: 'application(environ, ...)'},
-			{node: 'django', label: 'Django view', detail: 'urls.py -> home()'},
-			{node: 'response', label: 'Response', detail: 'status, headers, body'},
+			{node: 'client', label: 'Client', detail: 'a browser or curl connects'},
+			{node: 'socket', label: 'Listening socket', detail: "the kernel's queue of connections"},
+			{node: 'worker', label: 'Worker', detail: 'accept(), parses HTTP, calls application(environ, start_response)'},
+			{node: 'django', label: 'Django', detail: 'WSGIHandler: middleware, URL resolver, view'},
+			{node: 'response', label: 'Response', detail: 'written back to the client by the worker'},
+			{node: 'master', label: 'Master', detail: 'apart: binds the socket, forks, signals and watches the workers; never on the request path', apart: true},
 		],
 		steps: lessonSteps(variant),
 		samples: samples(variant),

@@ -52,7 +52,7 @@ export function plainLesson(colour = forcedColour()): string {
 	para(lesson.summary);
 
 	heading('Concept flow');
-	lesson.flow.forEach((node, i) => out.push(`${i === 0 ? '  ' : '  -> '}${node.label}: ${node.detail}`));
+	lesson.flow.forEach((node, i) => para(`${node.apart ? 'Apart from the path, ' : i ? '-> ' : ''}${node.label}: ${node.detail}`, '  '));
 
 	heading('Execution sample');
 	for (const file of lesson.samples) {

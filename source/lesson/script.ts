@@ -50,7 +50,7 @@ export function lessonSteps(variant: Variant): Step[] {
 			],
 			narration: [
 				`One process starts: the master, which Gunicorn's code calls the arbiter (pid ${MASTER} here). It reads the settings: two workers, the default address ${ADDRESS}, a 30 second timeout.`,
-				"Two workers because we ask for them: Gunicorn's own default is one worker (or $WEB_CONCURRENCY when it is set), and with $PORT set the default address becomes 0.0.0.0:$PORT. One worker would make step 8 a queue; two show requests served side by side.",
+				"We ask for them on purpose: Gunicorn's own default is one worker ($WEB_CONCURRENCY if set), and $PORT, when set, moves the default address to 0.0.0.0:$PORT.",
 				preload
 					? `With --preload the master imports myproject.wsgi right away, while it sets itself up and before it even logs "Starting gunicorn": Django is set up once, in the master, and every fork will start with it already in memory.`
 					: `"${APP}" names the app: import the module myproject.wsgi and use the object called application in it. The master will never handle a request itself. Its job is to keep the right number of healthy workers alive.`,
@@ -72,11 +72,11 @@ export function lessonSteps(variant: Variant): Step[] {
 			title: preload ? 'The master forks two workers, app already inside' : 'The master forks two workers; each imports the app',
 			events: [{type: 'worker.forked', pid: A}, {type: 'worker.forked', pid: B}, ...boot(A), ...boot(B)],
 			narration: [
-				`fork() makes two copies of the master: workers ${A} and ${B}. They are separate processes with their own memory, so a crash or a leak in one does not touch the other.`,
+				`fork() makes two copies of the master: workers ${A} and ${B}, separate processes, so a crash or a leak in one does not touch the other.`,
 				preload
-					? "Each child starts with what the master imported, its memory pages shared copy-on-write. The sharing erodes: CPython writes reference counts and the garbage collector's bookkeeping into objects that are only read, so pages get copied anyway (gc.freeze() before the fork keeps the collector off them, the known mitigation). And urls.py and the views are not among those pages: each worker imports them on its own first request."
-					: "Each worker now imports myproject.wsgi: get_wsgi_application() runs django.setup() (settings, logging, apps.populate() for INSTALLED_APPS) and builds the WSGIHandler, which loads the middleware. It does not import urls.py or the views: Django's URL resolver does that on the worker's first request (step 5).",
-				"Idle, a sync worker waits in select() on the listening socket and on a pipe the master can wake it through, and now and then changes its temp file's mode (fchmod) as a heartbeat for the master.",
+					? "Each child starts with what the master imported, its pages shared copy-on-write. The sharing erodes: CPython's reference counts and garbage collector write into objects that are only read (gc.freeze() before the fork keeps the collector off them). urls.py and the views are not among those pages: each worker imports them on its first request."
+					: "Each worker imports myproject.wsgi: get_wsgi_application() runs django.setup() (settings, logging, apps.populate()) and builds the WSGIHandler, which loads the middleware. urls.py and the views wait: Django's URL resolver imports them on the worker's first request (step 5).",
+				"Idle, a sync worker waits in select() on the listening socket and on a pipe, and now and then changes its temp file's mode (fchmod): its heartbeat.",
 			],
 			sample: {file: 1, line: 4},
 		},
@@ -84,18 +84,17 @@ export function lessonSteps(variant: Variant): Step[] {
 			title: `A request arrives; worker ${A} accepts it`,
 			events: [first.accepted],
 			narration: [
-				`A browser connects to ${ADDRESS} and sends "GET / HTTP/1.1". The connection waits in the listening socket's queue, in the kernel. It wakes every idle worker's select(); they all race a non-blocking accept(), one wins (here ${A}) and the losers get EAGAIN and go back to waiting: the thundering herd of Gunicorn's FAQ. The master is not involved at all.`,
-				'Nobody takes turns: it is not round-robin, and under a light load one worker often takes most of the requests.',
-				`Worker ${A} reads the request line and headers. It is a sync worker: until this request is answered it will accept nothing else.`,
+				`A browser connects to ${ADDRESS} and sends "GET / HTTP/1.1". The connection waits in the listening socket's queue, in the kernel, and wakes every idle worker's select(): they race a non-blocking accept(), ${A} wins, the losers get EAGAIN (the thundering herd of Gunicorn's FAQ). The master is not involved.`,
+				`It is not round-robin: under a light load one worker often takes most requests. ${A} reads the request line and headers; a sync worker accepts nothing else until it has answered.`,
 			],
 		},
 		{
 			title: 'The worker calls the WSGI app; Django picks the view',
 			events: [first.called, first.dispatched],
 			narration: [
-				'The worker turns the request into environ, a dict with REQUEST_METHOD, PATH_INFO, QUERY_STRING, SERVER_NAME, REMOTE_ADDR (the client\'s address, 127.0.0.1) and REMOTE_PORT (its port, 52144) and friends, and calls application(environ, start_response). That call is the first half of the WSGI contract; steps 6 and 7 are the rest.',
-				"application is Django's WSGIHandler. It runs the middleware, and the URL resolver matches the path '' against urls.py to pages.views.home, which it calls with an HttpRequest.",
-				`This is worker ${A}'s first request, so the resolver imports myproject.urls, and with it pages.views, right now: that import was not done at boot, and it is paid again by the first request of every worker.`,
+				'The worker builds environ, a dict with REQUEST_METHOD, PATH_INFO, REMOTE_ADDR (the client\'s address, 127.0.0.1), REMOTE_PORT (its port, 52144) and more, and calls application(environ, start_response): the first half of the WSGI contract.',
+				"application is Django's WSGIHandler: the middleware runs, the URL resolver matches '' in urls.py to pages.views.home, and the view is called.",
+				`This is ${A}'s first request, so the resolver imports myproject.urls and pages.views now, not at boot: the first request of every worker pays for it.`,
 			],
 			sample: {file: 2, line: 4},
 		},

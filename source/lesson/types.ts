@@ -43,7 +43,7 @@ export interface KeyMoment {
 export interface Lesson {
 	title: string;
 	summary: string;
-	flow: Array<{node: FlowNode; label: string; detail: string}>;
+	flow: Array<{node: FlowNode; label: string; detail: string; apart?: boolean}>; // apart: not on the request path
 	steps: Step[];
 	samples: SampleFile[];
 	sampleNote: string;

@@ -5,24 +5,25 @@ import {describeAction, describeApp, describeMaster, describeRequest, describeWo
 import {shortAction, shortApp, shortMaster, shortWorkers} from './short';
 import {initialState, liveWorkers, transition, type HistoryEntry, type LifecycleState} from './machine';
 
-export type FlowNode = 'client' | 'master' | 'worker' | 'wsgi' | 'django' | 'response';
-export const FLOW_NODES: readonly FlowNode[] = ['client', 'master', 'worker', 'wsgi', 'django', 'response'];
+/** The parts of the flow diagram: the request path, the way back, and the master apart. */
+export type FlowNode = 'client' | 'socket' | 'worker' | 'django' | 'response' | 'master';
+export const FLOW_NODES: readonly FlowNode[] = ['client', 'socket', 'worker', 'django', 'response', 'master'];
 
-/** The flow diagram's node an event happens at. */
+/** The flow diagram's part an event happens at. */
 export function nodeOf(e: LifecycleEvent): FlowNode {
 	switch (e.type) {
-		case 'request.accepted':
-			return 'client';
+		case 'socket.bound':
+			return 'socket';
+		case 'request.accepted': // the worker's accept() takes the connection off the socket's queue
 		case 'worker.ready':
 		case 'worker.exiting':
+		case 'response.returned': // the response is back in the worker, not sent yet
 			return 'worker';
 		case 'app.loaded':
-			return e.where === 'master' ? 'master' : 'wsgi';
+			return e.where === 'master' ? 'master' : 'django';
 		case 'wsgi.called':
-			return 'wsgi';
 		case 'django.dispatched':
 			return 'django';
-		case 'response.returned':
 		case 'response.sent':
 			return 'response';
 		default:

@@ -9,7 +9,7 @@ import {Footer} from './parts/Footer';
 import {Header} from './parts/Header';
 import {HelpOverlay, TooSmall} from './parts/Help';
 import {Lines, ScrollLimit} from './parts/Lines';
-import {FlowPanel, SideBySide} from './panels/Flow';
+import {FlowPanel} from './panels/Flow';
 import {LivePanel} from './panels/Live';
 import {QuizPanel} from './panels/Quiz';
 import {RoomPanel} from './panels/Room';
@@ -149,7 +149,8 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 		const text = (lines: React.ReactNode[], focus?: number) => <Lines lines={lines} height={body} offset={scroll} width={width} focus={focus} />;
 		switch (ui.panel) {
 			case 1:
-				panel = wide ? <SideBySide width={width} height={body} left={flow(78)} right={<TablePanel {...tableProps} width={width - 80} height={body} compact />} /> : flow(width);
+				// Wide: the flow across the width, and the table under it in the room left.
+				panel = wide ? <FlowPanel width={width} height={body} view={view} lesson={lesson} scroll={scroll} hinted={hint?.panel === 'flow' ? hint.node : undefined} below={h => <TablePanel {...tableProps} width={width} height={h} compact />} /> : flow(width);
 				break;
 			case 2: {
 				const sample = sampleLines(lesson, view.step, width);
