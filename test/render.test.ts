@@ -137,6 +137,20 @@ describe('incremental rendering in a real terminal', () => {
 	}, 120_000);
 });
 
+describe('the execution table in a real 80x24 terminal', () => {
+	test('no cell ends in … at any step, and the current row is spelled out below', async () => {
+		const t = start(['--step', '1', '--panel', '3']);
+		await t.waitFor('Step 1/9');
+		for (let step = 1; step <= 9; step++) {
+			const screen = step === 1 ? await settled(t) : await press(t, ['n'], `Step ${step}/9`);
+			const cells = screen.slice(0, 24).filter(l => l.startsWith('│')).flatMap(l => l.split('│').slice(1, -1).map(c => c.trim()));
+			expect(cells.length, `step ${step}`).toBeGreaterThan(4);
+			expect(cells.filter(c => c.endsWith('…')), `step ${step}`).toEqual([]);
+			expect(screen.some(l => l.startsWith(`▶${step} Action`)), `step ${step}`).toBe(true);
+		}
+	}, 60_000);
+});
+
 describe('the bundle-time patches of dependencies', () => {
 	test('apply to the installed packages, and refuse text that is not there exactly once', async () => {
 		const {readFileSync} = await import('node:fs');

@@ -35,7 +35,7 @@ export function buildLesson(variant: Variant = 'default'): Lesson {
 			{node: 'worker', label: 'Worker', detail: 'accept(), parses HTTP, calls application(environ, start_response)'},
 			{node: 'django', label: 'Django', detail: 'WSGIHandler: middleware, URL resolver, view'},
 			{node: 'response', label: 'Response', detail: 'written back to the client by the worker'},
-			{node: 'master', label: 'Master', detail: 'apart: binds the socket, forks, signals and watches the workers; never on the request path', apart: true},
+			{node: 'master', label: 'Master', detail: 'binds the socket, forks, signals and watches the workers; never on the request path', apart: true},
 		],
 		steps: lessonSteps(variant),
 		samples: samples(variant),
@@ -78,11 +78,11 @@ export function buildLesson(variant: Variant = 'default'): Lesson {
 			{
 				id: 'workers-after-fork',
 				question: 'In the execution table, what are the workers doing after step 3?',
-				options: ['Waiting in accept() for requests', 'They do not exist yet', 'Processing a request', 'Terminated'],
+				options: ['Waiting for connections on the shared socket', 'They do not exist yet', 'Processing a request', 'Terminated'],
 				answer: 0,
 				hint: "Read the Worker column of row 3.",
 				target: {panel: 'table', step: 3, column: 'worker'},
-				explanation: `After step 3 both workers (${A}, ${B}) have booted and sit in accept() on the shared socket: "listening".`,
+				explanation: `After step 3 both workers (${A}, ${B}) have booted and wait in select() on the shared socket, ready to race for accept(): "listening".`,
 			},
 			{
 				id: 'view-runs',

@@ -76,7 +76,7 @@ export function describeAction(e: LifecycleEvent): string {
 		case 'worker.forked':
 			return `Master forks worker ${e.pid}`;
 		case 'worker.ready':
-			return `Worker ${e.pid} waits in accept()`;
+			return `Worker ${e.pid} waits for connections`;
 		case 'request.accepted':
 			return `${e.method} ${e.path} accepted by ${e.pid}`;
 		case 'wsgi.called':
