@@ -34,7 +34,11 @@ function mount(element: React.ReactElement) {
 			await settle();
 		}
 	};
-	return {...app, press, settle, frame: () => app.lastFrame() ?? ''};
+	/** Waits until the frame shows `text` (events from a source render asynchronously). */
+	const showing = async (text: string) => {
+		for (let waited = 0; waited < 5000 && !(app.lastFrame() ?? '').includes(text); waited += 30) await tick();
+	};
+	return {...app, press, settle, showing, frame: () => app.lastFrame() ?? ''};
 }
 
 /** A LiveSource double: the test emits events and sees which commands the App sent. */
@@ -375,7 +379,7 @@ describe('attached to a live server', () => {
 			const id = `r${i}`;
 			source.emit({type: 'request.accepted', pid: 501, id, method: 'GET', path: '/'}, {type: 'wsgi.called', pid: 501, id, environ: {REQUEST_METHOD: 'GET', PATH_INFO: '/', QUERY_STRING: '', SERVER_NAME: '127.0.0.1', SERVER_PORT: '9999', 'wsgi.url_scheme': 'http'}}, {type: 'response.returned', pid: 501, id, status: 200, reason: 'OK', bytes: 9}, {type: 'response.sent', pid: 501, id, status: 200, bytes: 9, ms: 2});
 		}
-		await tick(200);
+		await app.showing('Event 245/245 live');
 		expect(app.frame()).toContain('Event 245/245 live');
 		await app.press('\x1b[H'); // Home: the first event
 		expect(app.frame()).toContain('Event 1/245 paused');

@@ -37,7 +37,7 @@ class Canvas {
 		this.put(x, y, tl + top + tr, node);
 		lines.forEach((text, i) => {
 			this.put(x, y + 1 + i, v, node);
-			this.put(x + 1, y + 1 + i, ` ${text}`.padEnd(inner).slice(0, inner), node, 'text');
+			this.put(x + 1, y + 1 + i, (text.length < inner ? ` ${text}` : text).padEnd(inner).slice(0, inner), node, 'text');
 			this.put(x + w - 1, y + 1 + i, v, node);
 		});
 		this.put(x, y + 1 + lines.length, bl + h.repeat(inner) + br, node);

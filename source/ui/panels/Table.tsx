@@ -66,12 +66,13 @@ const NARROW = new Set<string>(['n', 'action', 'worker', 'django']);
 
 /** The current row spelled out in full, each field wrapped under its name. */
 function detailLines(row: TableRow, width: number, hinted?: TableColumn): React.ReactNode[] {
+	const gutter = Math.max(3, String(row.n).length + 2); // "▶5 ", "▶17 "
 	return DETAIL.flatMap(([key, title]) => {
 		const mark = key === hinted;
 		const value = row[key] || '(nothing logged)';
-		return wrap(value, width - 13).map((text, i) => (
+		return wrap(value, width - gutter - 10).map((text, i) => (
 			<Text key={`${key}${i}`} wrap="truncate-end" color={mark ? 'cyan' : undefined}>
-				<Text bold>{i > 0 ? ' '.repeat(12) : (key === 'action' ? `▶${row.n}` : mark ? '»' : '').padEnd(3) + title.padEnd(9)}</Text>
+				<Text bold>{i > 0 ? ' '.repeat(gutter + 9) : (key === 'action' ? `▶${row.n}` : mark ? '»' : '').padEnd(gutter) + title.padEnd(9)}</Text>
 				{text}
 			</Text>
 		));
