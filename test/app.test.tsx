@@ -380,8 +380,10 @@ describe('attached to a live server', () => {
 			source.emit({type: 'request.accepted', pid: 501, id, method: 'GET', path: '/'}, {type: 'wsgi.called', pid: 501, id, environ: {REQUEST_METHOD: 'GET', PATH_INFO: '/', QUERY_STRING: '', SERVER_NAME: '127.0.0.1', SERVER_PORT: '9999', 'wsgi.url_scheme': 'http'}}, {type: 'response.returned', pid: 501, id, status: 200, reason: 'OK', bytes: 9}, {type: 'response.sent', pid: 501, id, status: 200, bytes: 9, ms: 2});
 		}
 		await app.showing('Event 245/245 live');
+		await app.settle();
 		expect(app.frame()).toContain('Event 245/245 live');
 		await app.press('\x1b[H'); // Home: the first event
+		await app.showing('Event 1/245 paused');
 		expect(app.frame()).toContain('Event 1/245 paused');
 		expect(app.frame()).toMatch(/▶\s*1 /);
 	});
