@@ -147,6 +147,18 @@ function boxAround(frame: string, label: string): {top: string; rows: string[]} 
 	return {top: lines[y - 1].slice(x, end + 1), rows: lines.slice(y - 1, y + 5).map(l => l.slice(x, end + 1))};
 }
 
+describe('the variable tracker at 80x24', () => {
+	test('no value is cut off at any step', async () => {
+		const app = mount(<App initial={{step: 1, panel: 4}} />);
+		await resize(app, 80);
+		for (let step = 1; step <= 9; step++) {
+			expect(app.frame(), `step ${step}`).toContain(`Step ${step}/9`);
+			expect(app.frame(), `step ${step}`).not.toContain('…');
+			await app.press(RIGHT);
+		}
+	});
+});
+
 describe('the flow diagram', () => {
 	test('the request path is Client, listening socket, Worker, Django; the master stands apart, never on it', async () => {
 		const app = mount(<App initial={{step: 5, panel: 1}} />);

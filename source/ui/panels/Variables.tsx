@@ -17,8 +17,8 @@ interface Props {
 
 export function VariablesPanel({columns, rows, width, height, scroll, hinted, caption}: Props) {
 	const label = 12;
-	// Keep the newest columns that fit.
-	const cell = 13;
+	// Cells as wide as the longest value, so none is cut; keep the newest columns that fit.
+	const cell = Math.min(20, Math.max(13, ...rows.flatMap(r => r.values.map(v => v.length + 1))));
 	const fit = Math.max(1, Math.floor((width - label) / cell));
 	const shown = columns.slice(-fit);
 	const first = columns.length - shown.length;
