@@ -15,6 +15,8 @@ import type {LifecycleEvent} from '../source/lifecycle/events';
 import {initialState, reduceAll} from '../source/lifecycle/machine';
 import {groupAlive} from '../source/live/process-source';
 import type {LiveSource} from '../source/live/source';
+import {PANEL_TITLES} from '../source/ui/model';
+import {KEYS, TerminalSession} from './support/terminal';
 
 const found = await findGunicorn();
 const missing = 'error' in found ? found.error : undefined;
@@ -193,4 +195,73 @@ describe.skipIf(Boolean(missing))('their project under real Gunicorn', () => {
 		const pids = run.events.filter(e => 'pid' in e).map(e => (e as {pid: number}).pid);
 		await until(() => pids.every(pid => !existsSync(`/proc/${pid}`) || /\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))), 'every process gone', 10_000);
 	}, 60_000);
+});
+
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer().listen(0, '127.0.0.1', () => {
+			const {port} = server.address() as net.AddressInfo;
+			server.close(() => resolve(port));
+		});
+		server.on('error', reject);
+	});
+}
+
+describe.skipIf(Boolean(missing))('their project on screen (a pty, dist/cli.js)', () => {
+	const sessions: TerminalSession[] = [];
+	afterEach(() => sessions.splice(0).forEach(session => session.kill()));
+
+	it('names their module, paths and views, never the demo\'s; r asks for a path; q leaves no process', async () => {
+		const dir = project('on-screen');
+		const port = await freePort();
+		const session = new TerminalSession(['--gunicorn', '--chdir', dir, APP, '--path', '/books/2/', '--reset', '--', '--bind', `127.0.0.1:${port}`], {cols: 80, rows: 24, env: {XDG_CONFIG_HOME: tmp}});
+		sessions.push(session);
+		const first = await session.waitFor(s => /master pid \d+/.test(s) && (s.match(/^ {2}\d+ +idle/gm) ?? []).length === 2, 30_000);
+		const master = Number(/master pid (\d+)/.exec(first)![1]);
+		const workers = [...first.matchAll(/^ {2}(\d+) +idle/gm)].map(m => Number(m[1]));
+
+		session.write('r'); // asks, starting from --path
+		await session.waitFor('Path for r (Enter sends, Esc cancels): /books/2/_');
+		session.write(KEYS.enter);
+		await session.waitFor(/GET \/books\/2\/ -> 200 in \d+ ms/, 15_000);
+		session.write('r');
+		await session.waitFor('/books/2/_');
+		for (let left = '/books/2/'; left; ) {
+			left = left.slice(0, -1);
+			session.write('\x7f'); // Backspace, one press at a time as a person types
+			await session.waitFor(`Esc cancels): ${left}_`);
+		}
+		session.write('/countdown/');
+		await session.waitFor('Esc cancels): /countdown/_');
+		session.write(KEYS.enter);
+		await session.waitFor(/GET \/countdown\/ -> 200 in \d+ ms/, 15_000);
+		await session.waitFor(/served 2 /); // both responses reported by post_request
+
+		const screens: string[] = [];
+		for (const panel of '123456789') {
+			session.write(panel);
+			const title = PANEL_TITLES[Number(panel) - 1];
+			screens.push(await session.waitFor(s => s.split('\n').some(line => line.startsWith(`${title} · `))));
+		}
+		const all = screens.join('\n');
+		expect(all).toMatch(/│ Django +│[^\n]*\n[^\n]*\n[^\n]*countdown/); // the flow's Django box: their view
+		expect(all).toContain('bookshelf/wsgi.py'); // the Sample panel shows their file
+		expect(all).not.toMatch(/myproject|pages\.views|home\(\)|Hello from worker/);
+		// Back on the event where Django picked the view, the narration names it in full.
+		session.write('1');
+		await session.waitFor(/^Flow · /m);
+		for (const event of [17, 16]) {
+			session.write(KEYS.left);
+			await session.waitFor(`Event ${event}/`);
+		}
+		const picked = await session.waitFor('catalog.views.countdown');
+		expect(picked.replace(/\s+/g, ' ')).toMatch(/resolves the path 'countdown\/' against urls.py, finds catalog.views.countdown/);
+		expect(picked).not.toMatch(/myproject|pages\.views/);
+
+		session.write('q');
+		expect((await session.exited).exitCode).toBe(0);
+		for (const pid of [master, ...workers]) {
+			await until(() => !existsSync(`/proc/${pid}`) || /\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')), `pid ${pid} gone`, 10_000);
+		}
+	}, 90_000);
 });

@@ -58,7 +58,7 @@ export function projectRun(project: ProjectOptions, ours: string): {args: string
 	};
 }
 
-export async function createGunicornSource(server: ServerOptions, python?: string, project?: ProjectOptions): Promise<LiveSource | {error: string}> {
+export async function createGunicornSource(server: ServerOptions, python?: string, project?: ProjectOptions, path?: string): Promise<LiveSource | {error: string}> {
 	const found = await findGunicorn(python);
 	if ('error' in found) return found;
 	const ours = projectDir();
@@ -75,6 +75,8 @@ export async function createGunicornSource(server: ServerOptions, python?: strin
 		env: {GW_EVENTS_FD: '3', GUNICORN_CMD_ARGS: '', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', ...run.env},
 		cwd: run.cwd,
 		events: 'fd3',
+		project: project && {app: project.app, dir: project.dir, command: ['gunicorn', ...project.gunicorn, project.app].join(' ')},
+		path,
 		gracefulTimeout: server.gracefulTimeout, // stop() caps it at STOP_LIMIT_S
 	});
 	const start = source.start;

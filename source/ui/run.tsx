@@ -19,12 +19,12 @@ async function startSource(inv: Walkthrough): Promise<LiveSource | string> {
 	let source: LiveSource;
 	if (inv.live === 'gunicorn') {
 		const {createGunicornSource} = await import('../gunicorn/source');
-		const found = await createGunicornSource(inv.server, inv.python, inv.project);
+		const found = await createGunicornSource(inv.server, inv.python, inv.project, inv.path);
 		if ('error' in found) return found.error;
 		source = found;
 	} else {
 		const {createServerSource} = await import('../live/server-source');
-		source = createServerSource(inv.server);
+		source = createServerSource(inv.server, inv.path);
 	}
 	for (const warning of inv.project?.warnings ?? []) complain(`warning: ${warning}`);
 	const what = inv.project ? `Gunicorn with ${inv.project.app} (in ${inv.project.dir})` : inv.live === 'gunicorn' ? 'Gunicorn' : 'the pre-fork server';
