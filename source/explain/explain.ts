@@ -55,7 +55,8 @@ export function explainOption(option: GunicornOption, shown: string, width = WID
 	const note = noteFor(option);
 	const flags = option.cli.map(span => span.flag).join(', ');
 	const lines = [style.heading(shown.length > width ? shown.slice(0, width - 1) + '…' : shown)];
-	const field = (label: string, text: string) => lines.push(...wrap(`${label}: ${text}`, width, '  ').map((line, i) => (i ? `  ${line}` : line)));
+	// "  Label: text", continued four spaces in.
+	const field = (label: string, text: string) => lines.push(...wrap(`${label}: ${text}`, width, '    ').map((line, i) => (i ? line : line.slice(2))));
 	field('What', option.summary || option.name);
 	field('Setting', `${option.name}${flags ? ` (${flags})` : ' (config file only)'}; default ${defaultText(option)}`);
 	field('Lifecycle', `step ${note.step}, "${STEP_TITLES[note.step - 1]}". ${note.does}`);
