@@ -42,6 +42,9 @@ function defaultText(option: GunicornOption): string {
 	if (option.name === 'bind') return '127.0.0.1:8000, or 0.0.0.0:$PORT when $PORT is set';
 	if (option.name === 'user' || option.name === 'group') return 'the user or group Gunicorn starts as';
 	if (option.name === 'forwarded_allow_ips') return "'127.0.0.1,::1', or $FORWARDED_ALLOW_IPS";
+	if (option.name === 'pre_request') return 'logs "METHOD PATH" at debug level';
+	if (option.name === 'ssl_context') return "Gunicorn's own, built from the SSL settings";
+	if (/^staticmethod\(/.test(option.default ?? '')) return 'does nothing';
 	return option.default ?? 'none';
 }
 
