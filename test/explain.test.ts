@@ -115,6 +115,7 @@ describe('mistakes on the command line', () => {
 		expect(error(['--preload=yes'])).toMatch(/takes no value/);
 		expect(error(['a.wsgi', 'b.wsgi'])).toMatch(/one APP_MODULE/);
 		expect(error([])).toMatch(/explain needs a Gunicorn command line/);
+		expect(text(['--help'])).toMatch(/^Usage: gunicorn-walkthrough explain/);
 	});
 
 	it('reads a -c config file, and names a setting Gunicorn would silently ignore', () => {

@@ -9,6 +9,13 @@ import {nearestFlag, optionNamed, OPTIONS, readCommandLine, versions, type Given
 
 export const WIDTH = 80;
 
+const USAGE = `Usage: gunicorn-walkthrough explain [--run] [--] gunicorn [OPTIONS] [APP_MODULE]
+       gunicorn-walkthrough explain -c FILE
+Explains every option (and every setting of the -c file): what it does, its
+default, the lesson step where it acts, common mistakes, the versions that have
+it. --run then attaches the walkthrough to Gunicorn with those options.
+`;
+
 export interface Explained {
 	text: string;
 	app?: string;
@@ -137,6 +144,7 @@ export function explain(argv: string[], width = WIDTH, style = PLAIN): Explained
 		run = true;
 		words = words.slice(1);
 	}
+	if (words[0] === '--help' || words[0] === '-h') return {text: USAGE, gunicorn: [], run: false};
 	if (words[0] === '--') words = words.slice(1);
 	if (words.length === 0) return {error: 'explain needs a Gunicorn command line, e.g. explain gunicorn -w 3 mysite.wsgi (or explain -c FILE)'};
 	const read = readCommandLine(words);
