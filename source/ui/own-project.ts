@@ -41,25 +41,59 @@ function mapStrings<T>(value: T, rename: (text: string) => string): T {
 }
 
 const MAX_LINES = 30;
+const VIEW_LINES = 14;
 
-/** Their WSGI module as it is on disk, or a line saying why it cannot be shown. */
-function theirFile(project: ProjectInfo): {name: string; lines: string[]} {
-	const name = `${project.app.split(':')[0].replaceAll('.', '/')}.py`;
+interface Shown {
+	name: string;
+	lines: string[];
+	lit?: number; // 1-based line of the shown lines that the step runs
+}
+
+function readLines(project: ProjectInfo, name: string): string[] | undefined {
 	try {
-		const lines = readFileSync(join(project.dir, name), 'utf8').replace(/\n$/, '').split('\n');
-		return {name, lines: lines.length > MAX_LINES ? [...lines.slice(0, MAX_LINES), `… ${lines.length - MAX_LINES} more lines`] : lines};
+		return readFileSync(join(project.dir, name), 'utf8').replace(/\n$/, '').split('\n');
 	} catch {
-		return {name, lines: ['(not readable here: a package __init__.py, or outside the project)']};
+		return undefined;
 	}
 }
 
-/** The lesson, renamed for their project; the samples are their command and their wsgi file. */
+/** Their WSGI module as it is on disk, the line that builds the application lit. */
+function wsgiFile(project: ProjectInfo): Shown {
+	const [module, variable = 'application'] = project.app.split(':');
+	const name = `${module.replaceAll('.', '/')}.py`;
+	const lines = readLines(project, name);
+	if (!lines) return {name, lines: ['(not readable here: a package __init__.py, or outside the project)']};
+	const at = lines.findIndex(line => new RegExp(`^${variable}\\s*=`).test(line));
+	const shown = lines.length > MAX_LINES ? [...lines.slice(0, MAX_LINES), `… ${lines.length - MAX_LINES} more lines`] : lines;
+	return {name, lines: shown, lit: at >= 0 && at < MAX_LINES ? at + 1 : undefined};
+}
+
+/** A few lines of their view's module from its def or class line, when the file is theirs. */
+function viewFile(project: ProjectInfo, view: string): Shown | undefined {
+	const dot = view.lastIndexOf('.');
+	const name = `${view.slice(0, dot).replaceAll('.', '/')}.py`;
+	const lines = readLines(project, name);
+	const at = lines?.findIndex(line => new RegExp(`^(async\\s+)?(def|class)\\s+${view.slice(dot + 1).split('.')[0]}\\b`).test(line)) ?? -1;
+	if (!lines || at < 0) return undefined; // a view from an installed package: not in their project
+	return {name: `${name} (from line ${at + 1})`, lines: lines.slice(at, at + VIEW_LINES), lit: 1};
+}
+
+/** The lesson, renamed for their project; the samples are their command, wsgi file and view. */
 export function ownLesson(lesson: Lesson, project: ProjectInfo, view?: string, path?: string): Lesson {
 	const renamed = mapStrings(lesson, projectNames(project, view, path));
+	const wsgi = wsgiFile(project);
+	const shownView = view ? viewFile(project, view) : undefined;
+	const files = [{name: 'shell', lines: [`$ ${project.command}`], lit: 1}, wsgi, ...(shownView ? [shownView] : [])];
+	// The lesson's samples are shell, wsgi.py, urls.py, views.py: point each step at theirs.
+	const target = (file: number) => (file === 0 ? 0 : file === 1 ? 1 : file === 3 && shownView ? 2 : undefined);
 	return {
 		...renamed,
-		steps: renamed.steps.map(step => ({...step, sample: undefined})),
-		samples: [{name: 'shell', lines: [`$ ${project.command}`]}, theirFile(project)],
-		sampleNote: `Your project in ${project.dir}: your Gunicorn options (the walkthrough adds its config file, which loads yours and wraps its hooks), and the module Gunicorn imports in each worker (with --preload, in the master).`,
+		steps: renamed.steps.map(step => {
+			const index = step.sample ? target(step.sample.file) : undefined;
+			const lit = index === undefined ? undefined : files[index].lit;
+			return {...step, sample: index === undefined || lit === undefined ? undefined : {file: index, line: lit}};
+		}),
+		samples: files.map(({name, lines}) => ({name, lines})),
+		sampleNote: `Your project in ${project.dir}: your Gunicorn options (the walkthrough adds its config file, which loads yours and wraps its hooks), the module Gunicorn imports in each worker (with --preload, in the master)${shownView ? ' and the view Django picked last' : ''}.`,
 	};
 }
