@@ -11,8 +11,8 @@ export const HELP = `
     $ gunicorn-walkthrough [options]              the walkthrough
     $ gunicorn-walkthrough --live [server opts]   attached to our own pre-fork server
     $ gunicorn-walkthrough --gunicorn [opts]      attached to real Gunicorn + Django
-    $ gunicorn-walkthrough --gunicorn --chdir DIR APP_MODULE [-c FILE] [-- gunicorn options]
-                                                  your own Django project under Gunicorn
+    $ gunicorn-walkthrough --gunicorn --chdir DIR APP_MODULE [-c FILE] [-- OPTS]
+                                                  your own project, Gunicorn's OPTS
     $ gunicorn-walkthrough explain [--run] [--] gunicorn ARGS...
                                                   every option of a Gunicorn command line
     $ gunicorn-walkthrough serve [server opts]    run our pre-fork server alone
@@ -36,7 +36,7 @@ export const HELP = `
     --events json       (serve) one JSON lifecycle event per line on stdout
     --python PATH       (--gunicorn) the Python that has gunicorn and Django
     --chdir DIR         (--gunicorn) your project: Gunicorn starts there
-    -c, --config FILE   (--gunicorn) your Gunicorn config (default DIR/gunicorn.conf.py)
+    -c, --config FILE   (--gunicorn) your config (default DIR/gunicorn.conf.py)
     --path PATH         (--live, --gunicorn) what r requests (default /)
 
   Workshop
