@@ -15,6 +15,11 @@ async function main(): Promise<void> {
 	switch (invocation.mode) {
 		case 'error':
 			return fail(invocation.message);
+		case 'explain': {
+			const {runExplain} = await import('./source/explain/main');
+			process.exitCode = await runExplain(invocation.argv);
+			return;
+		}
 		case 'worker': {
 			const {runWorker} = await import('./source/server/worker-main');
 			return runWorker();

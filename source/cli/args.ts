@@ -1,6 +1,9 @@
 // Turns argv into one mode and its options, or one line saying what is wrong.
 // Pure apart from meow's own --help / --version, so every error path is testable.
+import {isAbsolute, resolve} from 'node:path';
+import process from 'node:process';
 import meow from 'meow';
+import {readCommandLine} from '../explain/options';
 import {DEFAULT_SERVER} from './defaults';
 
 export const HELP = `
@@ -8,6 +11,10 @@ export const HELP = `
     $ gunicorn-walkthrough [options]              the walkthrough
     $ gunicorn-walkthrough --live [server opts]   attached to our own pre-fork server
     $ gunicorn-walkthrough --gunicorn [opts]      attached to real Gunicorn + Django
+    $ gunicorn-walkthrough --gunicorn --chdir DIR APP_MODULE [-c FILE] [-- OPTS]
+                                                  your own project, Gunicorn's OPTS
+    $ gunicorn-walkthrough explain [--run] [--] gunicorn ARGS...
+                                                  every option of a Gunicorn command line
     $ gunicorn-walkthrough serve [server opts]    run our pre-fork server alone
     $ gunicorn-walkthrough workshop [opts]        serve the walkthrough over SSH
 
@@ -29,6 +36,9 @@ export const HELP = `
     --preload           load the app in the master before forking
     --events json       (serve) one JSON lifecycle event per line on stdout
     --python PATH       (--gunicorn) the Python that has gunicorn and Django
+    --chdir DIR         (--gunicorn) your project: Gunicorn starts there
+    -c, --config FILE   (--gunicorn) your config (default DIR/gunicorn.conf.py)
+    --path PATH         (--live, --gunicorn) what r requests (default /)
 
   Workshop
     --host ADDR         listen address (default 127.0.0.1)
@@ -65,8 +75,18 @@ export interface WorkshopOptions {
 	idleTimeout: number;
 }
 
+/** The learner's own project under real Gunicorn. */
+export interface ProjectOptions {
+	dir: string; // absolute: Gunicorn starts here
+	app: string; // APP_MODULE
+	config?: string; // their config file, absolute; else DIR/gunicorn.conf.py when it exists
+	gunicorn: string[]; // options handed to Gunicorn as given (always a --bind)
+	warnings: string[]; // said before starting: a non-loopback bind
+}
+
 export type Invocation =
-	| {mode: 'walkthrough'; step?: number; panel?: number; plain: boolean; reset: boolean; live?: 'server' | 'gunicorn'; server: ServerOptions; python?: string}
+	| {mode: 'walkthrough'; step?: number; panel?: number; plain: boolean; reset: boolean; live?: 'server' | 'gunicorn'; server: ServerOptions; python?: string; project?: ProjectOptions; path?: string}
+	| {mode: 'explain'; argv: string[]}
 	| {mode: 'serve'; server: ServerOptions; events: boolean}
 	| {mode: 'workshop'; workshop: WorkshopOptions; step?: number; panel?: number; reset: boolean}
 	| {mode: 'worker'} // internal: a forked worker of `serve`
@@ -88,6 +108,9 @@ const FLAGS = {
 	preload: {type: 'boolean'},
 	events: {type: 'string'},
 	python: {type: 'string'},
+	chdir: {type: 'string'},
+	config: {type: 'string'},
+	path: {type: 'string'},
 	host: {type: 'string'},
 	port: {type: 'string'},
 	password: {type: 'string'},
@@ -105,8 +128,8 @@ const WORKSHOP_FLAGS: FlagName[] = ['host', 'port', 'password', 'authorizedKeys'
 /** Which flags each mode takes; anything else is an error naming the mode it belongs to. */
 const ALLOWED: Record<'walkthrough' | 'live' | 'gunicorn' | 'serve' | 'workshop', FlagName[]> = {
 	walkthrough: ['step', 'panel', 'plain', 'reset'],
-	live: ['step', 'panel', 'reset', 'live', ...SERVER_FLAGS],
-	gunicorn: ['step', 'panel', 'reset', 'gunicorn', 'python', ...SERVER_FLAGS],
+	live: ['step', 'panel', 'reset', 'live', 'path', ...SERVER_FLAGS],
+	gunicorn: ['step', 'panel', 'reset', 'gunicorn', 'python', 'chdir', 'config', 'path', ...SERVER_FLAGS],
 	serve: [...SERVER_FLAGS, 'events'],
 	workshop: ['step', 'panel', 'reset', ...WORKSHOP_FLAGS],
 };
@@ -155,6 +178,11 @@ export function parseArgs(argv: string[]): Invocation {
 
 function parse(argv: string[]): Invocation {
 	if (argv[0] === '__worker') return {mode: 'worker'};
+	if (argv[0] === 'explain') return {mode: 'explain', argv: argv.slice(1)};
+	// After `--` come Gunicorn's own options (for --gunicorn with a project); -c is --config.
+	const dash = argv.indexOf('--');
+	const theirs = dash < 0 ? undefined : argv.slice(dash + 1);
+	argv = (dash < 0 ? argv : argv.slice(0, dash)).map(arg => (arg === '-c' ? '--config' : arg));
 	// meow answers --help and --version only when they stand alone; here they win wherever they stand.
 	const asked = argv.find(arg => arg === '--help' || arg === '-h' || arg === '--version');
 	if (asked) argv = [asked === '-h' ? '--help' : asked];
@@ -182,7 +210,9 @@ function parse(argv: string[]): Invocation {
 		throw new UsageError(`${(error as Error).message.replace(/\.$/, '')}; see --help`);
 	}
 	const flags = cli.flags as Record<string, string | boolean | undefined>;
-	const command = cli.input[0];
+	// --gunicorn takes one positional: the project's APP_MODULE.
+	const app = flags.gunicorn && cli.input.length === 1 && !['serve', 'workshop'].includes(cli.input[0]) ? cli.input[0] : undefined;
+	const command = app ? undefined : cli.input[0];
 	if (cli.input.length > 1 || (command !== undefined && command !== 'serve' && command !== 'workshop')) {
 		throw new UsageError(`unknown command "${cli.input.join(' ')}"; commands are serve and workshop`);
 	}
@@ -238,7 +268,12 @@ function parse(argv: string[]): Invocation {
 			}
 			return {mode, workshop, step, panel, reset: Boolean(flags.reset)};
 		}
-		default:
+		default: {
+			const path = str('path');
+			if (path !== undefined && !/^\/[^\s]*$/.test(path)) throw new UsageError(`--path must start with / and hold no spaces (got "${path}")`);
+			const project = mode === 'gunicorn' ? projectOptions(app, theirs, flags, server) : undefined;
+			if (!project && theirs) throw new UsageError('options after -- are for Gunicorn: use --gunicorn --chdir DIR APP_MODULE -- OPTIONS');
+			if (project) server.bind = project.bind;
 			return {
 				mode: 'walkthrough',
 				step,
@@ -248,6 +283,44 @@ function parse(argv: string[]): Invocation {
 				live: mode === 'live' ? 'server' : mode === 'gunicorn' ? 'gunicorn' : undefined,
 				server,
 				python: str('python'),
+				...(project ? {project: project.options} : {}),
+				...(path ? {path} : {}),
 			};
+		}
 	}
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+/**
+ * --gunicorn with --chdir, APP_MODULE, -c or options after `--`: their project. Our server flags
+ * given before `--` become Gunicorn's; Gunicorn's defaults (or their config) rule the rest, but
+ * --bind is always given: loopback unless they bind elsewhere themselves.
+ */
+function projectOptions(app: string | undefined, theirs: string[] | undefined, flags: Record<string, unknown>, server: ServerOptions): {options: ProjectOptions; bind: string} | undefined {
+	const chdir = flags.chdir as string | undefined;
+	if (!app && !chdir && !flags.config && !theirs) return undefined; // the bundled demo project
+	const read = readCommandLine(theirs ?? []);
+	if (read.error) throw new UsageError(read.error);
+	if (read.app && app) throw new UsageError(`two APP_MODULEs: ${app} and ${read.app}`);
+	const module = app ?? read.app;
+	if (!module) throw new UsageError('--gunicorn with your project needs its APP_MODULE, e.g. --chdir ~/code/mysite mysite.wsgi:application');
+	const refused = read.given.find(g => ['daemon', 'check_config'].includes(g.option.name));
+	if (refused) throw new UsageError(`${refused.flag} cannot be watched by the walkthrough: run Gunicorn without it`);
+	const dir = resolve(chdir ?? '.');
+	const absolute = (file: string) => (isAbsolute(file) ? file : resolve(process.cwd(), file));
+	const configs = [flags.config as string | undefined, ...read.given.filter(g => g.option.name === 'config').map(g => g.value)].filter(Boolean) as string[];
+	const ours: string[] = [];
+	for (const name of SERVER_FLAGS) {
+		if (flags[name] === undefined || flags[name] === false) continue;
+		ours.push(`--${kebab(name)}`, ...(name === 'preload' ? [] : [String(server[name as keyof ServerOptions])]));
+	}
+	const given = read.given.filter(g => g.option.name !== 'config').flatMap(g => (g.value === undefined ? [g.flag] : [g.flag, g.value]));
+	const binds = read.given.filter(g => g.option.name === 'bind').map(g => g.value!);
+	const bind = binds[0] ?? server.bind;
+	const gunicorn = [...(binds.length ? [] : ['--bind', bind]), ...ours, ...given];
+	const warnings = binds.filter(b => !/^(unix:|fd:\/\/)/.test(b) && !LOOPBACK.test(parseBind(b)?.host ?? b)).map(b => `--bind ${b} is not loopback: your app is then reachable from other machines`);
+	const worker = read.given.find(g => g.option.name === 'worker_class' || (g.option.name === 'threads' && Number(g.value) > 1));
+	if (worker) warnings.push(`${worker.flag} ${worker.value}: the walkthrough follows one request at a time per worker (the sync worker); events of concurrent requests may be mixed up`);
+	return {options: {dir, app: module, config: configs.at(-1) && absolute(configs.at(-1)!), gunicorn, warnings}, bind: parseBind(bind) ? bind : server.bind};
 }

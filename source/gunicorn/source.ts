@@ -1,14 +1,17 @@
 // Real Gunicorn serving the Django project in python/, as a LiveSource: found by find.ts,
 // run with our hooks (python/walkthrough_conf.py) that write protocol events to fd 3.
-import {existsSync} from 'node:fs';
+import {existsSync, statSync} from 'node:fs';
+import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {formatBind, type ServerOptions} from '../cli/args';
+import {formatBind, type ProjectOptions, type ServerOptions} from '../cli/args';
 import {createProcessSource} from '../live/process-source';
 import type {LiveSource} from '../live/source';
 import {findGunicorn} from './find';
 
 export const APP = 'myproject.wsgi:application';
 export const CONFIG = 'walkthrough_conf.py';
+/** Their project's config: ours, which reads theirs (GW_USER_CONFIG) and wraps its hooks. */
+export const THEIR_CONFIG = 'walkthrough/their_conf.py';
 
 /**
  * The Django project ships beside the code, not inside the bundle: from source it is
@@ -34,21 +37,46 @@ export function gunicornArgs(server: ServerOptions): string[] {
 	return [...args, APP];
 }
 
-export async function createGunicornSource(server: ServerOptions, python?: string): Promise<LiveSource | {error: string}> {
+/** How Gunicorn is run for their project: in their directory, with our config around theirs. */
+export function projectRun(project: ProjectOptions, ours: string): {args: string[]; cwd: string; env: Record<string, string>} | {error: string} {
+	let isDir = false;
+	try {
+		isDir = statSync(project.dir).isDirectory();
+	} catch {
+		// missing: said below
+	}
+	if (!isDir) return {error: `--chdir ${project.dir} is not a directory`};
+	if (project.config && !existsSync(project.config)) return {error: `the config file ${project.config} does not exist`};
+	// Without -c Gunicorn reads ./gunicorn.conf.py where it starts; ours must read it for it.
+	const fallback = join(project.dir, 'gunicorn.conf.py');
+	const config = project.config ?? (existsSync(fallback) ? fallback : '');
+	return {
+		args: ['-m', 'gunicorn', '--config', join(ours, THEIR_CONFIG), ...project.gunicorn, project.app],
+		cwd: project.dir,
+		// Their DJANGO_SETTINGS_MODULE (their wsgi.py's default, or their shell's) stays theirs.
+		env: {GW_USER_CONFIG: config},
+	};
+}
+
+export async function createGunicornSource(server: ServerOptions, python?: string, project?: ProjectOptions, path?: string): Promise<LiveSource | {error: string}> {
 	const found = await findGunicorn(python);
 	if ('error' in found) return found;
-	const cwd = projectDir();
-	if (!cwd) return {error: 'the Django project (source/gunicorn/python/) is missing from this installation'};
+	const ours = projectDir();
+	if (!ours) return {error: 'the Django project (source/gunicorn/python/) is missing from this installation'};
+	const run = project ? projectRun(project, ours) : {args: ['-m', 'gunicorn', ...gunicornArgs(server)], cwd: ours, env: {DJANGO_SETTINGS_MODULE: 'myproject.settings'}};
+	if ('error' in run) return run;
 	const source = createProcessSource({
 		kind: 'gunicorn',
 		address: formatBind(server.bind),
 		command: found.python,
-		args: ['-m', 'gunicorn', ...gunicornArgs(server)],
+		args: run.args,
 		// Events on fd 3; our settings even if the user's shell names others (GUNICORN_CMD_ARGS could
-		// add --daemon or another worker class); no __pycache__ written into the package.
-		env: {GW_EVENTS_FD: '3', DJANGO_SETTINGS_MODULE: 'myproject.settings', GUNICORN_CMD_ARGS: '', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1'},
-		cwd,
+		// add --daemon or another worker class); no __pycache__ written into the package or their project.
+		env: {GW_EVENTS_FD: '3', GUNICORN_CMD_ARGS: '', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', ...run.env},
+		cwd: run.cwd,
 		events: 'fd3',
+		project: project && {app: project.app, dir: project.dir, command: ['gunicorn', ...project.gunicorn, project.app].join(' ')},
+		path,
 		gracefulTimeout: server.gracefulTimeout, // stop() caps it at STOP_LIMIT_S
 	});
 	const start = source.start;

@@ -12,7 +12,7 @@ import type {Readable} from 'node:stream';
 import {parseBind} from '../cli/args';
 import {parseEvent, type LifecycleEvent} from '../lifecycle/events';
 import {check, initialState, liveWorkers, transition, type LifecycleState} from '../lifecycle/machine';
-import type {BurstResult, LiveSource, RequestResult} from './source';
+import type {BurstResult, LiveSource, ProjectInfo, RequestResult} from './source';
 
 export interface ProcessSpec {
 	kind: 'server' | 'gunicorn';
@@ -23,6 +23,8 @@ export interface ProcessSpec {
 	cwd?: string;
 	events: 'stdout' | 'fd3'; // where the child writes one JSON event per line
 	gracefulTimeout: number; // seconds: stop() sends TERM to the group, KILL after this (at most STOP_LIMIT_S) + margin
+	project?: ProjectInfo; // the learner's own project (LiveSource.project)
+	path?: string; // what r requests (LiveSource.path)
 }
 
 /** The environment variable naming the fd the child watches for EOF. */
@@ -263,7 +265,7 @@ export function createProcessSource(spec: ProcessSpec): LiveSource {
 		const lane = async () => {
 			while (next < n) {
 				next++;
-				const result = await request('/');
+				const result = await request(spec.path ?? '/');
 				if (result.status !== undefined && result.status >= 200 && result.status < 300) ok++;
 				else failed++;
 			}
@@ -274,6 +276,8 @@ export function createProcessSource(spec: ProcessSpec): LiveSource {
 
 	return {
 		kind: spec.kind,
+		project: spec.project,
+		path: spec.path,
 		get address() {
 			return address;
 		},

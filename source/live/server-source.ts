@@ -19,7 +19,7 @@ export function serveArgs(server: ServerOptions): string[] {
 	];
 }
 
-export function createServerSource(server: ServerOptions): LiveSource {
+export function createServerSource(server: ServerOptions, path?: string): LiveSource {
 	return createProcessSource({
 		kind: 'server',
 		address: formatBind(server.bind), // port 0: the real one comes with socket.bound
@@ -27,5 +27,6 @@ export function createServerSource(server: ServerOptions): LiveSource {
 		args: [process.argv[1], ...serveArgs(server)],
 		events: 'stdout',
 		gracefulTimeout: server.gracefulTimeout, // stop() caps it at STOP_LIMIT_S
+		path,
 	});
 }

@@ -15,8 +15,19 @@ export interface BurstResult {
 	ms: number;
 }
 
+/** The learner's own project, when it is theirs and not the bundled demo. */
+export interface ProjectInfo {
+	app: string; // APP_MODULE, e.g. mysite.wsgi:application
+	dir: string;
+	command: string; // the Gunicorn command line, as run
+}
+
 export interface LiveSource {
 	readonly kind: 'server' | 'gunicorn';
+	/** Their project (absent: the demo, whose views /slow and /error the keys use). */
+	readonly project?: ProjectInfo;
+	/** What r requests by default (--path), '/' when absent. */
+	readonly path?: string;
 	/** host:port the server listens on. */
 	readonly address: string;
 	/** Every lifecycle event the server reports, in order. Returns an unsubscribe function. */

@@ -17,6 +17,7 @@ import {TablePanel} from './panels/Table';
 import {momentLines, sampleLines, snapshotLines, transcriptLines} from './panels/Text';
 import {VariablesPanel} from './panels/Variables';
 import {MIN_SIZE, useTerminalSize, WIDE} from './terminal';
+import {latestRequest, ownLesson} from './own-project';
 import {useLive} from './use-live';
 import {lessonFor, lessonView, liveView} from './view';
 
@@ -46,7 +47,13 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	const live = useLive(source);
 	// Live, the narration follows what the server really does: --preload or not.
 	const variant = live ? (live.state.master.preload ? 'preload' : 'default') : ui.variant;
-	const {lesson} = lessonFor(variant);
+	const base = lessonFor(variant).lesson;
+	// Their own project: the lesson names their app and their latest view, never the demo's.
+	const newest = live && source?.project ? latestRequest(live.state) : undefined;
+	const lesson = useMemo(
+		() => (source?.project ? ownLesson(base, source.project, newest?.view, newest?.path) : base),
+		[base, source?.project, newest?.view, newest?.path],
+	);
 	const [, setRoomTick] = useState(0);
 
 	const view = useMemo(
@@ -62,6 +69,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 		live: Boolean(live),
 		leader: Boolean(leader),
 		timeline: history?.length ? {first: history[0].seq, last: history[history.length - 1].seq} : live ? {first: 0, last: 0} : undefined,
+		...(source?.project ? {askPath: source.path ?? '/'} : {}),
 	};
 	const dispatch = (action: Action) => setUi(s => update(s, action, ctx));
 	const reportScroll = useCallback((max: number) => void (scrollMax.current = max), []);
@@ -112,7 +120,11 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 				dispatch({type: 'confirm', question});
 				current = update(current, {type: 'confirm', question}, ctx);
 			} else if (intent.kind === 'live') {
-				live?.run(intent.command);
+				if (current.asking !== undefined) {
+					dispatch({type: 'ask'});
+					current = update(current, {type: 'ask'}, ctx);
+				}
+				live?.run(intent.command, intent.path);
 			} else if (intent.kind === 'action') {
 				dispatch(intent.action);
 				current = update(current, intent.action, ctx);
@@ -202,7 +214,8 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	const tag = [room ? `room: ${room.attendees().length} connected` : undefined, source ? `LIVE ${source.kind}` : undefined, variant === 'preload' ? '--preload' : undefined, ui.following ? 'following the instructor' : undefined, ui.playing ? '▶ autoplay' : undefined]
 		.filter(Boolean)
 		.join('  ');
-	const title = ui.confirm ?? ui.notice ?? `${view.step}. ${view.narrate(step.title)}`;
+	const asking = ui.asking === undefined ? undefined : `Path for r (Enter sends, Esc cancels): ${ui.asking}_`;
+	const title = ui.confirm ?? asking ?? ui.notice ?? `${view.step}. ${view.narrate(step.title)}`;
 	return (
 		<Box flexDirection="column" width={width} height={size.rows - 1} overflow="hidden">
 			<Header width={width} position={view.position} panel={ui.panel} panels={ctx.panels} tag={tag || undefined} />

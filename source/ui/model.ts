@@ -26,6 +26,8 @@ export interface UiState {
 	confirm?: string; // a question waiting for y / n before quitting
 	/** Live: the history seq being inspected; undefined follows the newest event. */
 	cursor?: number;
+	/** Live, their own project: the path r is asking for, as typed so far. */
+	asking?: string;
 }
 
 export type LiveCommand = 'request' | 'burst' | 'slow' | 'kill' | 'add' | 'remove' | 'reload' | 'toggle';
@@ -52,10 +54,11 @@ export type Action =
 	| {type: 'follow'}
 	| {type: 'lead'; step: number; panel: number}
 	| {type: 'confirm'; question: string}
-	| {type: 'cursor'; to: number | undefined};
+	| {type: 'cursor'; to: number | undefined}
+	| {type: 'ask'; text?: string};
 
 /** What a key asks for: a state change, a live command, or quitting. */
-export type Intent = {kind: 'action'; action: Action} | {kind: 'live'; command: LiveCommand} | {kind: 'quit'} | {kind: 'none'};
+export type Intent = {kind: 'action'; action: Action} | {kind: 'live'; command: LiveCommand; path?: string} | {kind: 'quit'} | {kind: 'none'};
 
 export interface Context {
 	quiz: Array<{id: string; options: string[]; answer: number}>;
@@ -66,6 +69,8 @@ export interface Context {
 	timeline?: {first: number; last: number};
 	/** How far the panel on screen can scroll (its text's length less the window), when known. */
 	scrollMax?: () => number;
+	/** Live, their own project: r asks for a path, starting from this one. */
+	askPath?: string;
 }
 
 export const initialUi = (partial: Partial<UiState> = {}): UiState => ({
@@ -150,6 +155,8 @@ export function update(s: UiState, a: Action, ctx: Context): UiState {
 			return {...s, confirm: a.question, playing: false};
 		case 'cursor':
 			return {...s, cursor: a.to};
+		case 'ask':
+			return {...s, asking: a.text, notice: undefined};
 	}
 }
 
@@ -166,9 +173,20 @@ export interface Key {
 	end?: boolean;
 	return?: boolean;
 	escape?: boolean;
+	backspace?: boolean;
+	delete?: boolean;
 	tab?: boolean;
 	shift?: boolean;
 	ctrl?: boolean;
+}
+
+/** Typing the path r requests: Enter sends it, Esc cancels, Backspace deletes. */
+function askingKey(input: string, key: Key, text: string): Intent {
+	if (key.return) return {kind: 'live', command: 'request', path: text.startsWith('/') ? text : `/${text}`};
+	if (key.escape) return {kind: 'action', action: {type: 'ask'}};
+	if (key.backspace || key.delete) return {kind: 'action', action: {type: 'ask', text: text.slice(0, -1)}};
+	if (input.length === 1 && /^[\x21-\x7e]$/.test(input) && text.length < 200) return {kind: 'action', action: {type: 'ask', text: text + input}};
+	return {kind: 'none'};
 }
 
 /** The meaning of one key press in the current state. `page` is the height of a page for PgUp / PgDn. */
@@ -179,6 +197,7 @@ export function interpretKey(input: string, key: Key, s: UiState, ctx: Context, 
 		if (input === 'y' || input === 'Y') return {kind: 'quit'};
 		return act({type: 'close'});
 	}
+	if (s.asking !== undefined) return askingKey(input, key, s.asking);
 	// While autoplay runs, any key stops it (and does nothing else).
 	if (s.playing) return act({type: 'stop'});
 	if (s.overlay) {
@@ -199,6 +218,7 @@ export function interpretKey(input: string, key: Key, s: UiState, ctx: Context, 
 		if (input === ']') return act({type: 'quizGo', by: 1});
 		if (input === '[') return act({type: 'quizGo', by: -1});
 	}
+	if (ctx.live && s.panel === 9 && input === 'r' && ctx.askPath !== undefined) return act({type: 'ask', text: ctx.askPath});
 	if (ctx.live && s.panel === 9 && LIVE_KEYS[input]) return {kind: 'live', command: LIVE_KEYS[input]};
 
 	if (key.rightArrow || input === 'n') return act({type: 'next'});

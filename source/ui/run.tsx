@@ -19,14 +19,16 @@ async function startSource(inv: Walkthrough): Promise<LiveSource | string> {
 	let source: LiveSource;
 	if (inv.live === 'gunicorn') {
 		const {createGunicornSource} = await import('../gunicorn/source');
-		const found = await createGunicornSource(inv.server, inv.python);
+		const found = await createGunicornSource(inv.server, inv.python, inv.project, inv.path);
 		if ('error' in found) return found.error;
 		source = found;
 	} else {
 		const {createServerSource} = await import('../live/server-source');
-		source = createServerSource(inv.server);
+		source = createServerSource(inv.server, inv.path);
 	}
-	process.stderr.write(`Starting ${inv.live === 'gunicorn' ? 'Gunicorn' : 'the pre-fork server'} on ${inv.server.bind} …\n`);
+	for (const warning of inv.project?.warnings ?? []) complain(`warning: ${warning}`);
+	const what = inv.project ? `Gunicorn with ${inv.project.app} (in ${inv.project.dir})` : inv.live === 'gunicorn' ? 'Gunicorn' : 'the pre-fork server';
+	process.stderr.write(`Starting ${what} on ${inv.server.bind} …\n`);
 	await source.start();
 	return source;
 }

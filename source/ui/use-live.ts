@@ -17,7 +17,7 @@ export interface Live {
 	logs: string[];
 	status?: string;
 	running: boolean;
-	run(command: LiveCommand): void;
+	run(command: LiveCommand, path?: string): void;
 }
 
 export function useLive(source: LiveSource | undefined): Live | undefined {
@@ -72,21 +72,24 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 	}, [source]);
 
 	const run = useCallback(
-		(command: LiveCommand) => {
+		(command: LiveCommand, asked?: string) => {
 			if (!source) return;
 			const live = source.running();
 			if (!live && command !== 'toggle') return setStatus('the server is stopped: x starts it');
 			const timeout = state.master.timeout;
 			switch (command) {
-				case 'request':
-					setStatus('GET / …');
-					void source.request('/').then(r => setStatus(r.status ? `GET / -> ${r.status} in ${Math.round(r.ms)} ms` : `GET / failed: ${r.error}`));
+				case 'request': {
+					const path = asked ?? source.path ?? '/';
+					setStatus(`GET ${path} …`);
+					void source.request(path).then(r => setStatus(r.status ? `GET ${path} -> ${r.status} in ${Math.round(r.ms)} ms` : `GET ${path} failed: ${r.error}`));
 					return;
+				}
 				case 'burst':
-					setStatus('burst of 200 requests …');
+					setStatus(`burst of 200 requests to ${source.path ?? '/'} …`);
 					void source.burst(200).then(r => setStatus(`burst: ${r.sent} sent, ${r.ok} ok, ${r.failed} failed in ${(r.ms / 1000).toFixed(1)} s`));
 					return;
 				case 'slow': {
+					if (source.project) return setStatus('s needs the demo\'s /slow view: r a slow page of yours, past --timeout, shows the same');
 					const path = `/slow?s=${timeout + 5}`;
 					setStatus(`GET ${path}: the worker will be silent past the ${timeout}s timeout …`);
 					void source.request(path).then(r => setStatus(r.status ? `GET ${path} -> ${r.status} after ${(r.ms / 1000).toFixed(1)} s` : `GET ${path}: no response after ${(r.ms / 1000).toFixed(1)} s (${r.error})`));

@@ -13,9 +13,10 @@ import threading
 import time
 
 from . import events
+from .django import watch_resolver
 from .events import clip, emit
+from .wsgi import observed
 
-APP = "myproject.wsgi:application"
 
 # Why each worker leaves, shared by the master and every worker: an anonymous shared map
 # made before any fork. The master writes the reason before it signals a worker (the
@@ -41,7 +42,7 @@ def _reason(worker):
 
 
 def _app(server):
-    return clip(getattr(server.app, "app_uri", None) or APP)
+    return clip(getattr(server.app, "app_uri", None) or "the application")
 
 
 def _address(listener):
@@ -153,6 +154,9 @@ def post_fork(server, worker):
 
 
 def post_worker_init(worker):
+    # The app is loaded (worker.wsgi): watch it from outside, so their code needs no change.
+    worker.wsgi = observed(worker.wsgi)
+    watch_resolver()
     if not worker.cfg.preload_app:
         emit("app.loaded", pid=worker.pid, where="worker", app=_app(worker))
     emit("worker.ready", pid=worker.pid)

@@ -1,0 +1,99 @@
+// Attached to the learner's own project, the lesson speaks of their app: their module, their
+// view, their files. The demo's names (myproject, pages.views.home) are swapped for theirs
+// everywhere the lesson's words reach the screen, and the Sample panel shows their wsgi file.
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import type {LifecycleState} from '../lifecycle/machine';
+import type {Lesson} from '../lesson/types';
+import type {ProjectInfo} from '../live/source';
+
+/** The view and path of the request in flight, else of the last one: what the narration names. */
+export function latestRequest(state: LifecycleState): {view?: string; path?: string} {
+	const active = Object.values(state.requests).find(r => r.view);
+	const request = active ?? state.last;
+	return {view: request?.view, path: request?.path};
+}
+
+export function projectNames(project: ProjectInfo, view?: string, path?: string): (text: string) => string {
+	const [module, variable = 'application'] = project.app.split(':');
+	const viewModule = view?.slice(0, view.lastIndexOf('.'));
+	const viewName = view?.slice(view.lastIndexOf('.') + 1);
+	const names: Array<[RegExp, string]> = [
+		[/myproject\.wsgi:application/g, `${module}:${variable}`],
+		[/myproject\/wsgi\.py/g, `${module.replaceAll('.', '/')}.py`],
+		[/myproject\.wsgi/g, module],
+		[/myproject\.settings/g, 'its settings module'],
+		[/pages\.views\.home/g, view ?? 'the view'],
+		[/pages\/views\.py/g, viewModule ? `${viewModule.replaceAll('.', '/')}.py` : 'the views module'],
+		[/\bhome\(\)/g, viewName ? `${viewName}()` : 'the view'],
+		[/the path ''/g, `the path '${(path ?? '/').replace(/^\//, '')}'`],
+		[/"Hello from worker \d+"/g, 'the page'],
+		[/\bmyproject\b/g, module.split('.')[0]],
+	];
+	return text => names.reduce((out, [pattern, name]) => out.replace(pattern, name), text);
+}
+
+function mapStrings<T>(value: T, rename: (text: string) => string): T {
+	if (typeof value === 'string') return rename(value) as T;
+	if (Array.isArray(value)) return value.map(item => mapStrings(item, rename)) as T;
+	if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, rename)])) as T;
+	return value;
+}
+
+const MAX_LINES = 30;
+const VIEW_LINES = 14;
+
+interface Shown {
+	name: string;
+	lines: string[];
+	lit?: number; // 1-based line of the shown lines that the step runs
+}
+
+function readLines(project: ProjectInfo, name: string): string[] | undefined {
+	try {
+		return readFileSync(join(project.dir, name), 'utf8').replace(/\n$/, '').split('\n');
+	} catch {
+		return undefined;
+	}
+}
+
+/** Their WSGI module as it is on disk, the line that builds the application lit. */
+function wsgiFile(project: ProjectInfo): Shown {
+	const [module, variable = 'application'] = project.app.split(':');
+	const name = `${module.replaceAll('.', '/')}.py`;
+	const lines = readLines(project, name);
+	if (!lines) return {name, lines: ['(not readable here: a package __init__.py, or outside the project)']};
+	const at = lines.findIndex(line => new RegExp(`^${variable}\\s*=`).test(line));
+	const shown = lines.length > MAX_LINES ? [...lines.slice(0, MAX_LINES), `… ${lines.length - MAX_LINES} more lines`] : lines;
+	return {name, lines: shown, lit: at >= 0 && at < MAX_LINES ? at + 1 : undefined};
+}
+
+/** A few lines of their view's module from its def or class line, when the file is theirs. */
+function viewFile(project: ProjectInfo, view: string): Shown | undefined {
+	const dot = view.lastIndexOf('.');
+	const name = `${view.slice(0, dot).replaceAll('.', '/')}.py`;
+	const lines = readLines(project, name);
+	const at = lines?.findIndex(line => new RegExp(`^(async\\s+)?(def|class)\\s+${view.slice(dot + 1).split('.')[0]}\\b`).test(line)) ?? -1;
+	if (!lines || at < 0) return undefined; // a view from an installed package: not in their project
+	return {name: `${name} (from line ${at + 1})`, lines: lines.slice(at, at + VIEW_LINES), lit: 1};
+}
+
+/** The lesson, renamed for their project; the samples are their command, wsgi file and view. */
+export function ownLesson(lesson: Lesson, project: ProjectInfo, view?: string, path?: string): Lesson {
+	const renamed = mapStrings(lesson, projectNames(project, view, path));
+	const wsgi = wsgiFile(project);
+	const shownView = view ? viewFile(project, view) : undefined;
+	const files = [{name: 'shell', lines: [`$ ${project.command}`], lit: 1}, wsgi, ...(shownView ? [shownView] : [])];
+	// The lesson's samples are shell, wsgi.py, urls.py, views.py: point each step at theirs.
+	const target = (file: number) => (file === 0 ? 0 : file === 1 ? 1 : file === 3 && shownView ? 2 : undefined);
+	return {
+		...renamed,
+		steps: renamed.steps.map(step => {
+			const index = step.sample ? target(step.sample.file) : undefined;
+			const lit = index === undefined ? undefined : files[index].lit;
+			return {...step, sample: index === undefined || lit === undefined ? undefined : {file: index, line: lit}};
+		}),
+		samples: files.map(({name, lines}) => ({name, lines})),
+		sampleNote: `Your project in ${project.dir}: your Gunicorn options (the walkthrough adds its config file, which loads yours and wraps its hooks), the module Gunicorn imports in each worker (with --preload, in the master)${shownView ? ' and the view Django picked last' : ''}.`,
+	};
+}
