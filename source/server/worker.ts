@@ -83,13 +83,25 @@ export class SyncWorker {
 		// master also marks our tmp file before it signals, and a blocking wait polls the mark.
 		betweenBlockingSlices(() => {
 			const mark = this.tmp.marked();
-			if (mark === 'term') this.alive = false; // handle_exit: finish this request, then leave
+			if (mark === 'term') this.stopAccepting(); // handle_exit: finish this request, then leave
 			if (mark === 'quit') throw new SystemExit(this.handleQuit(true));
 			if (mark === 'abort') throw new SystemExit(this.handleAbort()); // sys.exit(1) in handle_abort
 		});
 		process.on('SIGWINCH', () => undefined);
 		// The master is gone, whichever way it died: the IPC channel closes.
 		process.on('disconnect', () => this.parentGone());
+	}
+
+	/**
+	 * TERM while busy: a Python worker's handle_exit sets alive = False at once and accepts nothing
+	 * more. Closing our copy of the listening socket now, mid-request, does the same: the next
+	 * connections wait in the kernel's queue for another worker (or are reset when the last copy
+	 * closes, if the master is stopping).
+	 */
+	private stopAccepting(): void {
+		if (!this.alive) return;
+		this.alive = false;
+		this.server?.close();
 	}
 
 	/** Gunicorn's handle_abort: exit code 1, the master logs WORKER TIMEOUT and reports reason 'timeout'. */
@@ -129,12 +141,11 @@ export class SyncWorker {
 	/** One connection, start to finish, synchronously. */
 	private handle(socket: net.Socket): void {
 		const mark = this.tmp.marked();
-		if (!this.alive || mark) {
-			// A Python worker signalled while busy set alive = False at once and never accepts this
-			// connection: it stays in the listen queue, reset when the last copy of the socket closes.
+		if (mark === 'quit' || mark === 'abort') {
+			// A Python worker leaves at once on QUIT / ABRT: nothing more is served.
 			socket.resetAndDestroy();
 			if (mark === 'quit') this.handleQuit();
-			else this.exit(mark === 'abort' ? 1 : 0);
+			else this.exit(1);
 			return;
 		}
 		this.notify();
