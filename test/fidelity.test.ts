@@ -13,7 +13,9 @@ import type {ServerOptions} from '../source/cli/args';
 import {findGunicorn} from '../source/gunicorn/find';
 import {gunicornArgs, projectDir} from '../source/gunicorn/source';
 import {parseEvent, type LifecycleEvent} from '../source/lifecycle/events';
+import {versionNote} from '../source/lifecycle/describe';
 import {initialState, liveWorkers, reduceAll} from '../source/lifecycle/machine';
+import {liveView} from '../source/ui/view';
 import {childEnv, CLI, until} from './support/terminal';
 
 const found = await findGunicorn();
@@ -398,4 +400,32 @@ describe.skipIf(Boolean(missing))(`our server against ${'error' in found ? 'Guni
 			for (const {run} of results) expect(run.state().rejected, `${run.side} events the machine rejected`).toEqual([]);
 		}, 90_000);
 	}
+});
+
+describe('the live narration names both wordings where 20.1 and current Gunicorn differ', () => {
+	test('a worker killed by a signal', () => {
+		const note = versionNote({type: 'worker.exited', pid: 42, reason: 'killed', code: null, signal: 'SIGKILL'});
+		expect(note).toContain('"Worker with pid 42 was terminated due to signal 9"');
+		expect(note).toContain('"Worker (pid:42) was sent SIGKILL! Perhaps out of memory?"');
+	});
+	test('a worker that exits 1 after its timeout (our server, and Gunicorn whose hooks see no code)', () => {
+		for (const code of [1, undefined]) {
+			const note = versionNote({type: 'worker.exited', pid: 42, reason: 'timeout', ...(code === undefined ? {} : {code, signal: null})});
+			expect(note).toMatch(/20\.1 logs nothing .* "Worker \(pid:42\) exited with code 1\."/);
+		}
+	});
+	test('a master halted by a boot error, and nothing where the versions agree', () => {
+		expect(versionNote({type: 'master.stopped', code: 3})).toMatch(/INFO; 21\+ at ERROR/);
+		expect(versionNote({type: 'master.stopped', code: 0})).toBeUndefined();
+		expect(versionNote({type: 'worker.exited', pid: 42, reason: 'reload', code: 0, signal: null})).toBeUndefined();
+	});
+	test('the live view adds it to the note for the inspected event', () => {
+		const live = reduceAll(initialState, [
+			{type: 'master.starting', pid: 1, command: 'gunicorn', workers: 1, preload: false, timeout: 30},
+			{type: 'socket.bound', address: '127.0.0.1:8000'},
+			{type: 'worker.forked', pid: 42},
+			{type: 'worker.exited', pid: 42, reason: 'killed', code: null, signal: 'SIGKILL'},
+		]);
+		expect(liveView(live, undefined, {'worker.exited.killed': 'Live: killed.'}).liveNote).toMatch(/^Live: killed\. Gunicorn 20\.1 logs "Worker with pid 42 was terminated due to signal 9"/);
+	});
 });
