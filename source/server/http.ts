@@ -85,7 +85,7 @@ export function readRequest(sock: BlockingSocket): Request {
 		try {
 			n = sock.recv(chunk);
 		} catch (error) {
-			// A client that sent nothing and went quiet is just closed; one that stalled mid-request gets 408.
+			// With a deadline: a client that sent nothing is just closed, one that stalled mid-request gets 408.
 			if (error instanceof HttpError && data.length === 0) throw new NoMoreData(error.message);
 			throw error;
 		}

@@ -39,7 +39,7 @@ export class SyncWorker {
 		return `<Worker ${this.pid}>`;
 	}
 
-	/** Tell the master we are alive (the mtime of the WorkerTmp file). */
+	/** Tell the master we are alive (the ctime of the WorkerTmp file, changed by fchmod as in 20.1). */
 	notify(): void {
 		try {
 			this.tmp.notify();
