@@ -257,8 +257,11 @@ describe.skipIf(Boolean(missing))(`real Gunicorn ${'error' in found ? '(missing)
 		const burst = run.source.burst(400);
 		await new Promise(resolve => setTimeout(resolve, 100));
 		run.source.reload();
-		await new Promise(resolve => setTimeout(resolve, 300));
-		run.source.killWorker();
+		// Kill a fresh worker: an old one the master already told to go reports its reason, 'reload'.
+		const reloaded = () => run.events.findIndex(e => e.type === 'master.reloading');
+		const fresh = () => run.events.slice(reloaded()).find(e => e.type === 'worker.ready') as {pid: number} | undefined;
+		await run.until(() => reloaded() >= 0 && fresh() !== undefined, 'a fresh worker ready');
+		run.source.killWorker(fresh()!.pid);
 		run.source.addWorker();
 		await new Promise(resolve => setTimeout(resolve, 300));
 		run.source.removeWorker();

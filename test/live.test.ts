@@ -61,7 +61,8 @@ describe('the process source with our server', () => {
 		expect((await source.request('/error')).status).toBe(500);
 		expect(await source.burst(40)).toMatchObject({sent: 40, ok: 40, failed: 0});
 
-		const [victim] = seen.live();
+		// killWorker() takes the oldest: the first forked, which is not always the first ready.
+		const victim = seen.pids('worker.forked').find(pid => seen.live().includes(pid))!;
 		source.killWorker();
 		await until('the oldest killed and replaced', () => seen.pids('worker.exited').includes(victim) && seen.live().length === 2);
 		expect(seen.events.find(e => e.type === 'worker.exited')).toMatchObject({pid: victim, reason: 'killed'});

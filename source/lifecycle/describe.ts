@@ -140,3 +140,25 @@ export function gunicornLog(e: LifecycleEvent, s: LifecycleState): string[] {
 			return []; // app.loaded, worker.ready, request.accepted, wsgi.called, django.dispatched, response.returned
 	}
 }
+
+const SIGNAL_NUMBERS: Record<string, number> = {SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGTERM: 15};
+
+/**
+ * The log lines an event makes where Gunicorn 20.1 (which our server follows) and 21.0 and
+ * later ("21+") word them differently: the live narration says both. Undefined when they agree.
+ */
+export function versionNote(e: LifecycleEvent): string | undefined {
+	if (e.type === 'master.stopped' && e.code !== 0) return 'Gunicorn 20.1 logs "Shutting down: Master" and "Reason:" at INFO; 21+ at ERROR.';
+	if (e.type !== 'worker.exited') return undefined;
+	const signal = e.signal ?? undefined;
+	if (signal) {
+		const number = SIGNAL_NUMBERS[signal] ?? signal;
+		const current = `Worker (pid:${e.pid}) was sent ${signal}!${signal === 'SIGKILL' ? ' Perhaps out of memory?' : ''}`;
+		return `Gunicorn 20.1 logs "Worker with pid ${e.pid} was terminated due to signal ${number}"; 21+ "${current}".`;
+	}
+	// Without a code (real Gunicorn's hooks cannot see it) the reason tells: handle_abort exits 1, a boot error 3.
+	const code = e.code ?? (e.reason === 'timeout' ? 1 : e.reason === 'boot-error' ? 3 : undefined);
+	if (code) return `Gunicorn 20.1 logs nothing for a worker that exits ${code}; 21+ "Worker (pid:${e.pid}) exited with code ${code}."`;
+	if (e.reason === 'killed' && e.code === undefined) return `After kill -9 Gunicorn 20.1 logs "Worker with pid ${e.pid} was terminated due to signal 9"; 21+ "Worker (pid:${e.pid}) was sent SIGKILL! Perhaps out of memory?".`;
+	return undefined;
+}

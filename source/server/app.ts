@@ -2,7 +2,7 @@
 // body out, called synchronously by a sync worker. A tiny URL resolver routes the path to
 // a view, as Django's does.
 import process from 'node:process';
-import {timestamp} from './log';
+import {timestamp, writeAll} from './log';
 
 export type Headers = Array<[string, string]>;
 export type StartResponse = (status: string, headers: Headers) => void;
@@ -58,11 +58,11 @@ export function betweenBlockingSlices(check: () => void): void {
 }
 
 /** Blocks the whole process, as time.sleep() blocks a sync worker: no heartbeat either. */
-export function blockFor(ms: number): void {
+export function blockFor(ms: number, checks = true): void {
 	const until = performance.now() + ms;
 	for (let left = ms; left > 0; left = until - performance.now()) {
 		Atomics.wait(sleeper, 0, 0, Math.min(SLICE_MS, left));
-		betweenSlices();
+		if (checks) betweenSlices();
 	}
 }
 
@@ -71,9 +71,23 @@ export function blockFor(ms: number): void {
  * broken setting: the way to see a worker that cannot boot (and the master halting).
  */
 export function loadApp(where: 'master' | 'worker', origin?: AppOrigin): {app: WsgiApp; origin: AppOrigin} {
-	if (process.env.GW_APP_FAIL) throw new AppImportError(`ImproperlyConfigured: ${APP_NAME} cannot be imported (GW_APP_FAIL is set)`);
+	if (process.env.GW_APP_FAIL) throw new AppImportError(`ImproperlyConfigured: ${APP_NAME.split(':')[0]} cannot be imported (GW_APP_FAIL is set)`);
 	const loaded = origin ?? {name: APP_NAME, pid: process.pid, where, loadedAt: Date.now()};
 	return {app: application(loaded), origin: loaded};
+}
+
+/** Python's RuntimeError, the exception the Django project's view raises. */
+class RuntimeError extends Error {
+	override name = 'RuntimeError';
+}
+
+/** django.views.defaults.server_error without a 500.html template (DEBUG = False). */
+export const SERVER_ERROR_PAGE = '\n<!doctype html>\n<html lang="en">\n<head>\n  <title>Server Error (500)</title>\n</head>\n<body>\n  <h1>Server Error (500)</h1><p></p>\n</body>\n</html>\n';
+
+/** The django.request logger, formatted as the Django project's LOGGING does (myproject/logs.py). */
+function djangoLog(level: 'ERROR', message: string, error: unknown): void {
+	const raised = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+	writeAll(2, `[django] ${level} ${message} | ${raised}\n`);
 }
 
 type View = (environ: Environ, params: URLSearchParams) => {status: string; body: string};
@@ -100,7 +114,7 @@ function application(origin: AppOrigin): WsgiApp {
 		'/error': [
 			'views.error',
 			() => {
-				throw new Error('the view raised an exception (on purpose)');
+				throw new RuntimeError('this view raises on purpose');
 			},
 		],
 	};
@@ -113,8 +127,16 @@ function application(origin: AppOrigin): WsgiApp {
 		}
 		const [view, handler] = route;
 		environ['walkthrough.dispatched']?.(environ.PATH_INFO.slice(1), view);
-		const {status, body} = handler(environ, new URLSearchParams(environ.QUERY_STRING));
-		startResponse(status, [['Content-Type', 'text/plain; charset=utf-8']]);
-		return [body];
+		try {
+			const {status, body} = handler(environ, new URLSearchParams(environ.QUERY_STRING));
+			startResponse(status, [['Content-Type', 'text/plain; charset=utf-8']]);
+			return [body];
+		} catch (error) {
+			if (error instanceof SystemExit) throw error;
+			// Django's response_for_exception: the view's exception never reaches the server.
+			djangoLog('ERROR', `Internal Server Error: ${environ.PATH_INFO}`, error);
+			startResponse('500 Internal Server Error', [['Content-Type', 'text/html']]);
+			return [SERVER_ERROR_PAGE];
+		}
 	};
 }

@@ -4,6 +4,7 @@
 import {setTimeout as sleep} from 'node:timers/promises';
 import {fork, type ChildProcess} from 'node:child_process';
 import net from 'node:net';
+import os from 'node:os';
 import process from 'node:process';
 import {reason as errorMessage} from '../cli/complain';
 import {version} from '../../package.json';
@@ -13,7 +14,7 @@ import {loadApp, type AppOrigin} from './app';
 import {log, writeAll} from './log';
 import {APP_LOAD_ERROR, WORKER_BOOT_ERROR, WORKER_TMP_ENV, WORKER_TMP_FD, isEventMessage, isLeavingMessage, type BootMessage} from './messages';
 import {BindError, createSocket, type Listener} from './sock';
-import {WorkerTmp} from './worker-tmp';
+import {WorkerTmp, type Mark} from './worker-tmp';
 
 /** The master's record of one worker (Gunicorn keeps the Worker object itself). */
 interface Worker {
@@ -91,8 +92,8 @@ export class Arbiter {
 			await this.manageWorkers();
 			for (;;) {
 				for (const sig of await this.waitForSignals(1000)) {
-					if (sig === 'chld') log.debug('Handling signal: chld');
-					else if (sig !== 'lifeline') log.info(`Handling signal: ${sig}`);
+					// 20.1 reaps in its SIGCHLD handler and logs nothing (21+ logs "Handling signal: chld" at debug).
+					if (sig !== 'chld' && sig !== 'lifeline') log.info(`Handling signal: ${sig}`);
 					await this.handle(sig);
 				}
 				this.murderWorkers();
@@ -107,7 +108,7 @@ export class Arbiter {
 				this.emit({type: 'master.stopped', code: 1});
 				return 1;
 			}
-			log.error(`Unhandled exception in main loop: ${errorMessage(error)}`);
+			log.info(`Unhandled exception in main loop: ${errorMessage(error)}`); // INFO in 20.1, ERROR from 21.0
 			await this.stop(false);
 			return 255;
 		}
@@ -215,56 +216,50 @@ export class Arbiter {
 
 	private async halt(reason?: string, exitStatus = 0): Promise<number> {
 		await this.stop();
-		const say = exitStatus === 0 ? log.info : log.error;
-		say('Shutting down: Master');
-		if (reason) say(`Reason: ${reason}`);
+		// Both at INFO in 20.1, whatever the exit status (ERROR for a non-zero one from 21.0).
+		log.info('Shutting down: Master');
+		if (reason) log.info(`Reason: ${reason}`);
 		this.emit({type: 'master.stopped', code: exitStatus});
 		return exitStatus;
 	}
 
 	/**
-	 * Stop workers: TERM lets each finish its request (up to --graceful-timeout); INT and QUIT
-	 * (graceful = false) send QUIT. A QUIT arriving during a graceful stop makes it quick.
+	 * Stop workers (Arbiter.stop): close the listening socket first, then TERM (graceful: each
+	 * finishes its request) or QUIT (INT, QUIT: each leaves at once); wait up to
+	 * --graceful-timeout for them, then SIGKILL. 20.1 ignores INT / QUIT during a graceful wait
+	 * (25.0 made them cut it short, "Quick shutdown requested"); only a lost lifeline does here.
 	 */
 	private async stop(graceful = true): Promise<void> {
 		if (!this.stopping) this.emit({type: 'master.stopping', graceful});
 		this.stopping = true;
 		this.listener?.handle.close(); // sock.close_sockets: the workers' copies close as they leave
 		this.listener = undefined;
-		let quick = !graceful;
-		this.killWorkers(quick ? 'SIGQUIT' : 'SIGTERM', 'shutdown');
-		// A node worker stuck in a request cannot run a signal handler, so quick means 2 s, as
-		// Gunicorn gives workers after "Quick shutdown requested".
-		let limit = Date.now() + (quick ? Math.min(2, this.cfg.gracefulTimeout) : this.cfg.gracefulTimeout) * 1000;
-		while (this.WORKERS.size && Date.now() < limit) {
-			if (!quick && this.SIG_QUEUE.some(s => s === 'int' || s === 'quit' || s === 'lifeline')) {
-				log.info('Quick shutdown requested');
-				quick = true;
+		this.killWorkers(graceful ? 'SIGTERM' : 'SIGQUIT', 'shutdown');
+		let limit = Date.now() + this.cfg.gracefulTimeout * 1000;
+		for (let quick = !graceful; this.WORKERS.size && Date.now() < limit; await sleep(100)) {
+			if (!quick && this.SIG_QUEUE.includes('lifeline')) {
+				quick = true; // nobody watches any more: do not wait on a long request
 				this.killWorkers('SIGQUIT');
 				limit = Math.min(limit, Date.now() + 2000);
 			}
 			this.reapWorkers(false);
-			await sleep(100);
 		}
 		this.killWorkers('SIGKILL');
 		// Final reap: wait for the kernel to report the killed ones.
 		for (const until = Date.now() + 2000; this.WORKERS.size && Date.now() < until; await sleep(20)) this.reapWorkers(false);
 	}
 
-	/** HUP: fresh workers (a fresh import of the app, unless preloaded), then retire the old ones. */
+	/**
+	 * HUP: fresh workers (a fresh import of the app, unless preloaded), then TERM the old ones.
+	 * As in 20.1 the loop goes on at once (signals, timeouts) while they drain, and each turn
+	 * TERMs the oldest extra workers again until they are reaped (24.0 waits here instead).
+	 */
 	private async reload(): Promise<void> {
 		this.emit({type: 'master.reloading'});
 		// Gunicorn re-reads its config here, so TTIN / TTOU changes are undone.
 		this.setNumWorkers(this.cfg.workers);
-		const lastWorkerAge = this.workerAge;
 		for (let i = 0; i < this.cfg.workers; i++) this.spawnWorker();
 		await this.manageWorkers('reload');
-		// Wait for the old workers to leave, to not TERM them twice.
-		const deadline = Date.now() + this.cfg.gracefulTimeout * 1000;
-		while (Date.now() < deadline && [...this.WORKERS.values()].some(w => w.age <= lastWorkerAge)) {
-			this.reapWorkers();
-			await sleep(100);
-		}
 	}
 
 	/** A worker silent past --timeout gets SIGABRT ("WORKER TIMEOUT"), and SIGKILL if still there a loop later (a second). */
@@ -279,20 +274,19 @@ export class Arbiter {
 			}
 			// Gunicorn forks, so a worker runs at once; ours is a new node process, whose start-up
 			// (until its first notify) must not count against --timeout.
-			const since = last === worker.tmp.created ? worker.spawnedAt : last;
-			const limit = this.cfg.timeout * 1000 + (last === worker.tmp.created ? NODE_STARTUP_GRACE_MS : 0);
-			if (Date.now() - since <= limit) continue;
-			if (worker.abortedAt === undefined) {
-				log.critical(`WORKER TIMEOUT (pid:${pid})`);
-				this.emit({type: 'worker.timeout', pid});
-				worker.abortedAt = Date.now();
-				// A Python worker runs its SIGABRT handler even inside time.sleep(); a node worker
-				// blocked in a request cannot, so it polls this mark between slices of the block.
-				worker.tmp.markAbort();
-				this.killWorker(pid, 'SIGABRT', 'timeout');
-			} else if (Date.now() - worker.abortedAt >= ABORT_GRACE_MS) {
-				this.killWorker(pid, 'SIGKILL');
+			if (worker.abortedAt !== undefined) {
+				// The abort mark changed the ctime too: the clock is the abort's, not the heartbeat's.
+				if (Date.now() - worker.abortedAt >= ABORT_GRACE_MS) this.killWorker(pid, 'SIGKILL');
+				continue;
 			}
+			const untouched = worker.tmp.untouched();
+			const since = untouched ? worker.spawnedAt : last;
+			const limit = this.cfg.timeout * 1000 + (untouched ? NODE_STARTUP_GRACE_MS : 0);
+			if (Date.now() - since <= limit) continue;
+			log.critical(`WORKER TIMEOUT (pid:${pid})`);
+			this.emit({type: 'worker.timeout', pid});
+			worker.abortedAt = Date.now();
+			this.killWorker(pid, 'SIGABRT', 'timeout');
 		}
 	}
 
@@ -305,13 +299,9 @@ export class Arbiter {
 				continue;
 			}
 			this.WORKERS.delete(pid);
-			if (signal) {
-				const msg = `Worker (pid:${pid}) was sent ${signal}!`;
-				if (signal === 'SIGKILL') log.error(`${msg} Perhaps out of memory?`);
-				else if (signal === 'SIGTERM') log.info(msg);
-				else log.warning(msg);
-			}
-			if (code !== null && code !== 0) log.error(`Worker (pid:${pid}) exited with code ${code}.`);
+			// 20.1's only line for a reaped worker (21.0 and later: "Worker (pid:N) was sent SIGKILL!
+			// Perhaps out of memory?", and "Worker (pid:N) exited with code N." for a non-zero exit).
+			if (signal) log.warning(`Worker with pid ${pid} was terminated due to signal ${os.constants.signals[signal]}`);
 			const reason = worker.reason ?? this.unaskedReason(code, signal);
 			this.emit({type: 'worker.exited', pid, reason, code, signal});
 			worker.tmp.close();
@@ -403,9 +393,20 @@ export class Arbiter {
 	private killWorker(pid: number, sig: NodeJS.Signals, reason?: ExitReason): void {
 		const worker = this.WORKERS.get(pid);
 		if (worker && reason) worker.reason ??= reason;
+		const mark = SIGNAL_MARKS[sig];
+		if (worker && mark) {
+			try {
+				worker.tmp.mark(mark); // for a worker blocked in a request (see WorkerTmp.mark)
+			} catch {
+				// its file is closed: it is being reaped
+			}
+		}
 		kill(pid, sig); // a worker already gone is reaped through its 'close'
 	}
 }
+
+/** What a Python worker's handler for each signal does at once, even mid-request (workers/base.py). */
+const SIGNAL_MARKS: Partial<Record<NodeJS.Signals, Mark>> = {SIGTERM: 'term', SIGQUIT: 'quit', SIGINT: 'quit', SIGABRT: 'abort'};
 
 function kill(pid: number, sig: NodeJS.Signals): void {
 	try {

@@ -1,7 +1,8 @@
 // Blocking HTTP/1.x on one accepted socket, the way Gunicorn's sync worker reads and writes:
 // parse the request, call the app, send the response, close. The socket is non-blocking at
-// the OS level (libuv), so "blocking" here means retrying with short sleeps until a deadline,
-// while keeping the heartbeat going: a slow client is not a hung worker.
+// the OS level (libuv), so "blocking" here means retrying with short sleeps. Like Gunicorn's
+// sync worker there is no deadline and no heartbeat meanwhile: a slow client holds the worker
+// until the master's --timeout aborts it (the blocking sleep polls the master's abort mark).
 import {readSync, writeSync} from 'node:fs';
 import {blockFor} from './app';
 
@@ -11,8 +12,6 @@ export const LIMIT_REQUEST_LINE = 4094;
 export const LIMIT_REQUEST_FIELDS = 100;
 export const LIMIT_REQUEST_FIELD_SIZE = 8190;
 const LIMIT_BODY = 1 << 20;
-/** How long a client may take to send its request (and to take the response). */
-export const READ_TIMEOUT_MS = 5000;
 
 /** A request the server refuses: status, reason, the body sent and the text logged. */
 export class HttpError extends Error {
@@ -35,23 +34,17 @@ export interface Request {
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const retryable = (error: unknown) => ['EAGAIN', 'EWOULDBLOCK'].includes((error as NodeJS.ErrnoException).code ?? '');
 
-/** A socket fd read and written synchronously, within one deadline. */
+/** A socket fd read and written synchronously, by default with no deadline (a blocking socket). */
 export class BlockingSocket {
 	private readonly deadline: number;
-	private lastBeat = Date.now();
 
-	constructor(readonly fd: number, private readonly heartbeat: () => void, timeoutMs = READ_TIMEOUT_MS) {
+	constructor(readonly fd: number, private readonly timeoutMs = Infinity) {
 		this.deadline = Date.now() + timeoutMs;
 	}
 
-	/** Waits a little longer each time (0.05 ms up to 5 ms) until the deadline. */
+	/** Waits a little longer each time (0.05 ms up to 5 ms) until the deadline, if any. */
 	private pause(attempt: number, what: string): void {
-		const now = Date.now();
-		if (now >= this.deadline) throw new HttpError(408, 'Request Timeout', `client too slow: no ${what} for ${READ_TIMEOUT_MS / 1000}s`);
-		if (now - this.lastBeat > 250) {
-			this.heartbeat();
-			this.lastBeat = now;
-		}
+		if (Date.now() >= this.deadline) throw new HttpError(408, 'Request Timeout', `client too slow: no ${what} for ${this.timeoutMs / 1000}s`);
 		blockFor(Math.min(5, 0.05 * 2 ** attempt));
 	}
 
@@ -92,7 +85,7 @@ export function readRequest(sock: BlockingSocket): Request {
 		try {
 			n = sock.recv(chunk);
 		} catch (error) {
-			// A client that sent nothing and went quiet is just closed; one that stalled mid-request gets 408.
+			// With a deadline: a client that sent nothing is just closed, one that stalled mid-request gets 408.
 			if (error instanceof HttpError && data.length === 0) throw new NoMoreData(error.message);
 			throw error;
 		}

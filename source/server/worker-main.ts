@@ -37,8 +37,7 @@ export async function runWorker(): Promise<void> {
 	try {
 		worker.initProcess();
 	} catch (error) {
-		log.error('Exception in worker process');
-		log.error(reason(error));
+		log.error(`Exception in worker process\n${reason(error)}`); // log.exception: the message, then what was raised
 		worker.exit(WORKER_BOOT_ERROR);
 	}
 }

@@ -1,33 +1,38 @@
-// Gunicorn's WorkerTmp: the worker's heartbeat is the mtime of an unlinked temporary file.
-// The master creates it before the fork and the worker inherits the descriptor (here as an
-// extra stdio fd). A file rather than an IPC ping because notify() is one synchronous
+// Gunicorn's WorkerTmp, as in 20.1 (workers/workertmp.py): the worker's heartbeat is the
+// ctime of an unlinked temporary file, which notify() changes with fchmod (the mode flips
+// between 0 and 1). Gunicorn 22.0 switched to os.utime and the mtime; we follow 20.1.
+// The master creates the file before the fork and the worker inherits the descriptor (here as
+// an extra stdio fd). A file rather than an IPC ping because notify() is one synchronous
 // syscall: it works from inside a blocking read, and a worker whose event loop is stuck
 // cannot fake it, exactly like a Python worker stuck in a request.
-import {closeSync, fchmodSync, fstatSync, futimesSync, openSync, unlinkSync} from 'node:fs';
+import {closeSync, fchmodSync, fstatSync, ftruncateSync, openSync, unlinkSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import process from 'node:process';
 
 let made = 0;
-const MODE = 0o600;
-// The abort mark is in the mode: a size change (ftruncate) would also touch the mtime, the heartbeat.
-const ABORT_MODE = 0o400;
+
+/**
+ * What the master asked of the worker, written in the file's size just before it signals:
+ * a Python worker runs its signal handler even inside a request, a node worker blocked in one
+ * cannot, so it polls this between slices of the block (and before it serves a connection).
+ */
+export type Mark = 'term' | 'quit' | 'abort';
+const MARKS: readonly Mark[] = ['term', 'quit', 'abort']; // size 1, 2, 3: a later one outranks
 
 export class WorkerTmp {
-	/** mtime (ms) when the master made it: until it changes, the worker has not run any code yet. */
-	created = 0;
+	/** ctime (ns) when the master made it: until it changes, the worker has not run any code yet. */
+	created = 0n;
+	private spinner = 0;
 
 	private constructor(readonly fd: number) {}
 
 	/** In the master, before the fork: create, then unlink so nothing is left behind. */
 	static create(): WorkerTmp {
 		const name = join(tmpdir(), `wgunicorn-walkthrough-${process.pid}-${++made}-${Math.random().toString(36).slice(2)}`);
-		const fd = openSync(name, 'wx+', MODE);
+		const tmp = new WorkerTmp(openSync(name, 'wx+', 0o600));
 		unlinkSync(name);
-		fchmodSync(fd, MODE); // whatever the umask: only markAbort() makes it ABORT_MODE
-		const tmp = new WorkerTmp(fd);
-		futimesSync(fd, 1, 1); // the epoch (and a second): no worker notify() can look like it
-		tmp.created = tmp.lastUpdate();
+		tmp.created = tmp.ctime();
 		return tmp;
 	}
 
@@ -37,23 +42,35 @@ export class WorkerTmp {
 	}
 
 	notify(): void {
-		const now = Date.now() / 1000;
-		futimesSync(this.fd, now, now);
+		this.spinner = (this.spinner + 1) % 2;
+		fchmodSync(this.fd, this.spinner);
 	}
 
-	/** ms since the epoch of the last notify(). */
+	private ctime(): bigint {
+		return fstatSync(this.fd, {bigint: true}).ctimeNs;
+	}
+
+	/** ms since the epoch of the last notify() (of the last change to the file). */
 	lastUpdate(): number {
-		return fstatSync(this.fd).mtimeMs;
+		return Number(this.ctime() / 1_000_000n);
 	}
 
-	/** In the master, just before SIGABRT: a worker blocked in a request polls this, it cannot run a handler. */
-	markAbort(): void {
-		fchmodSync(this.fd, ABORT_MODE);
+	/** True until the worker's first notify(). */
+	untouched(): boolean {
+		return this.ctime() === this.created;
+	}
+
+	/** In the master, just before it signals the worker. */
+	mark(what: Mark): void {
+		const size = MARKS.indexOf(what) + 1;
+		const fresh = this.untouched();
+		if (fstatSync(this.fd).size < size) ftruncateSync(this.fd, size);
+		if (fresh) this.created = this.ctime(); // the master's own write is not the worker's heartbeat
 	}
 
 	/** In the worker: one fstat, cheap enough between two slices of a blocking sleep. */
-	abortMarked(): boolean {
-		return (fstatSync(this.fd).mode & 0o777) === ABORT_MODE;
+	marked(): Mark | undefined {
+		return MARKS[fstatSync(this.fd).size - 1];
 	}
 
 	close(): void {

@@ -6,7 +6,7 @@
 import net from 'node:net';
 import process from 'node:process';
 import type {EnvironSummary, LifecycleEvent} from '../lifecycle/events';
-import {betweenBlockingSlices, loadApp, SystemExit, type Environ, type WsgiApp} from './app';
+import {betweenBlockingSlices, blockFor, loadApp, SystemExit, type Environ, type WsgiApp} from './app';
 import {BlockingSocket, HttpError, NoMoreData, errorBytes, readRequest, responseBytes, type Request} from './http';
 import {log} from './log';
 import {WORKER_BOOT_ERROR, type BootMessage} from './messages';
@@ -15,11 +15,13 @@ import type {WorkerTmp} from './worker-tmp';
 
 const EXIT_FLUSH_MS = 1000;
 
-/** Gunicorn's handle_error log: which request, then what was raised. */
+/** Gunicorn's handle_error log (log.exception): which request, then what was raised. Nothing without a request. */
 function logRequestError(req: Request | undefined, error: unknown): void {
-	log.error(req ? `Error handling request ${req.uri}` : 'Error handling request (no URI read)');
-	log.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+	if (req) log.error(`Error handling request ${req.uri}\n${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
 }
+
+/** workers/base.py handle_quit sleeps this long after worker_int, then sys.exit(0). */
+const QUIT_PAUSE_MS = 100;
 
 export class SyncWorker {
 	private alive = true;
@@ -37,7 +39,7 @@ export class SyncWorker {
 		return `<Worker ${this.pid}>`;
 	}
 
-	/** Tell the master we are alive (the mtime of the WorkerTmp file). */
+	/** Tell the master we are alive (the ctime of the WorkerTmp file, changed by fchmod as in 20.1). */
 	notify(): void {
 		try {
 			this.tmp.notify();
@@ -71,27 +73,48 @@ export class SyncWorker {
 	}
 
 	private initSignals(): void {
-		// TERM: stop accepting and leave; a request in progress finishes first, because JS runs
-		// the handler only once the (synchronous) request is done. QUIT / INT: leave now.
+		// TERM (handle_exit): stop accepting and leave; a request in progress finishes first.
+		// QUIT / INT (handle_quit): leave now. SIGABRT (handle_abort): the master's timeout.
 		process.on('SIGTERM', () => this.exit(0));
-		process.on('SIGQUIT', () => this.exit(0));
-		process.on('SIGINT', () => this.exit(0));
-		// The master's timeout: SIGABRT (handle_abort), then SIGKILL if we are too stuck to run this.
+		process.on('SIGQUIT', () => this.handleQuit());
+		process.on('SIGINT', () => this.handleQuit());
 		process.on('SIGABRT', () => this.handleAbort());
-		// Blocked in a request, we cannot run that handler: the master also marks our tmp file.
+		// JS runs those handlers only once a request is done; Python runs them mid-request. The
+		// master also marks our tmp file before it signals, and a blocking wait polls the mark.
 		betweenBlockingSlices(() => {
-			if (!this.tmp.abortMarked()) return;
-			this.handleAbort();
-			throw new SystemExit(1); // leave the request now, as sys.exit(1) does in handle_abort
+			const mark = this.tmp.marked();
+			if (mark === 'term') this.stopAccepting(); // handle_exit: finish this request, then leave
+			if (mark === 'quit') throw new SystemExit(this.handleQuit(true));
+			if (mark === 'abort') throw new SystemExit(this.handleAbort()); // sys.exit(1) in handle_abort
 		});
 		process.on('SIGWINCH', () => undefined);
 		// The master is gone, whichever way it died: the IPC channel closes.
 		process.on('disconnect', () => this.parentGone());
 	}
 
+	/**
+	 * TERM while busy: a Python worker's handle_exit sets alive = False at once and accepts nothing
+	 * more. Closing our copy of the listening socket now, mid-request, does the same: the next
+	 * connections wait in the kernel's queue for another worker (or are reset when the last copy
+	 * closes, if the master is stopping).
+	 */
+	private stopAccepting(): void {
+		if (!this.alive) return;
+		this.alive = false;
+		this.server?.close();
+	}
+
 	/** Gunicorn's handle_abort: exit code 1, the master logs WORKER TIMEOUT and reports reason 'timeout'. */
-	private handleAbort(): void {
+	private handleAbort(): number {
 		this.exit(1);
+		return 1;
+	}
+
+	/** Gunicorn's handle_quit: worker_int, a 0.1 s pause, sys.exit(0); a request in progress gets no answer. */
+	private handleQuit(midRequest = false): number {
+		if (midRequest) blockFor(QUIT_PAUSE_MS, false);
+		this.exit(0, midRequest ? 0 : QUIT_PAUSE_MS);
+		return 0;
 	}
 
 	private run(): void {
@@ -117,6 +140,14 @@ export class SyncWorker {
 
 	/** One connection, start to finish, synchronously. */
 	private handle(socket: net.Socket): void {
+		const mark = this.tmp.marked();
+		if (mark === 'quit' || mark === 'abort') {
+			// A Python worker leaves at once on QUIT / ABRT: nothing more is served.
+			socket.resetAndDestroy();
+			if (mark === 'quit') this.handleQuit();
+			else this.exit(1);
+			return;
+		}
 		this.notify();
 		const started = performance.now();
 		const fd = (socket as unknown as {_handle?: {fd?: number}})._handle?.fd;
@@ -124,7 +155,9 @@ export class SyncWorker {
 		let linger = false;
 		try {
 			if (fd === undefined || fd < 0) throw new NoMoreData('no file descriptor');
-			const client = new BlockingSocket(fd, () => this.notify());
+			// No read timeout and no heartbeat while reading (workers/sync.py): a client that
+			// trickles its request holds the worker until the master's --timeout aborts it.
+			const client = new BlockingSocket(fd);
 			request = readRequest(client);
 			this.handleRequest(request, client, socket, started);
 		} catch (error) {
@@ -215,33 +248,37 @@ export class SyncWorker {
 		if (error instanceof HttpError) {
 			({status, reason} = error);
 			mesg = error.message;
-			log.warning(`Invalid request from ip=${socket.remoteAddress}: ${error.message}`);
+			log.debug(`Invalid request from ip=${socket.remoteAddress}: ${error.message}`); // DEBUG in 20.1
 		} else {
 			logRequestError(req, error);
 		}
 		if (fd === undefined) return false;
 		try {
 			// A short deadline of its own: a client that will not read its error must not hold us.
-			new BlockingSocket(fd, () => this.notify(), 1000).sendall(errorBytes(status, reason, mesg));
+			new BlockingSocket(fd, 1000).sendall(errorBytes(status, reason, mesg));
 		} catch {
 			log.debug('Failed to send error message.');
 		}
 		return true;
 	}
 
-	/** Leave: stop accepting, say so, let the last IPC messages out, exit. */
-	exit(code: number): void {
+	/** Leave: stop accepting, say so, let the last IPC messages out, exit (after pauseMs at least). */
+	exit(code: number, pauseMs = 0): void {
 		if (this.leaving) return;
 		this.leaving = true;
 		this.alive = false;
 		clearInterval(this.beat);
 		this.server?.close();
-		log.info(`Worker exiting (pid: ${this.pid})`);
-		const done = () => process.exit(code);
-		if (!process.connected || !process.send) return done();
-		setTimeout(done, EXIT_FLUSH_MS).unref();
-		// Messages are ordered: once this one is written, every event before it is too.
-		process.send({type: 'leaving', code}, undefined, {}, done);
+		const leave = () => {
+			log.info(`Worker exiting (pid: ${this.pid})`);
+			const done = () => process.exit(code);
+			if (!process.connected || !process.send) return done();
+			setTimeout(done, EXIT_FLUSH_MS).unref();
+			// Messages are ordered: once this one is written, every event before it is too.
+			process.send({type: 'leaving', code}, undefined, {}, done);
+		};
+		if (pauseMs) setTimeout(leave, pauseMs);
+		else leave();
 	}
 }
 

@@ -1,6 +1,7 @@
 // What the panels show at the current position: the lesson's state after step N, or a real
 // server's state at the inspected event. Both come out of the same lifecycle machine.
 import {liveWorkers, type LifecycleState} from '../lifecycle/machine';
+import {versionNote} from '../lifecycle/describe';
 import {executionTable, lessonStepOf, nodeOf, replay, variableTracker, type FlowNode, type TableRow, type TrackerColumn, type TrackerRow} from '../lifecycle/selectors';
 import {buildLesson} from '../lesson/lesson';
 import {ADDRESS, MASTER, WORKERS} from '../lesson/script';
@@ -102,7 +103,9 @@ export function liveView(live: LifecycleState, cursor: number | undefined, notes
 		.map(back => history[index - back]?.seq)
 		.filter((x): x is number => x !== undefined)
 		.map(at => ({label: at === seq ? 'Now' : `#${at}`, seq: at}));
-	const note = event.type === 'worker.exited' ? notes[`worker.exited.${event.reason}`] : notes[event.type];
+	const lessonNote = event.type === 'worker.exited' ? notes[`worker.exited.${event.reason}`] : notes[event.type];
+	const version = versionNote(event); // where Gunicorn 20.1's log words differ from current Gunicorn's
+	const note = lessonNote && version ? `${lessonNote} ${version}` : lessonNote ?? version;
 	return {
 		state,
 		rows: all.slice(from),

@@ -25,7 +25,7 @@ from .wsgi import observed
 REASONS = ("shutdown", "reload", "removed", "max-requests", "timeout", "killed", "boot-error", "crashed")
 _SLOTS = 4096
 _reasons = mmap.mmap(-1, _SLOTS)
-_master = {"context": None, "started": False}
+_master = {"context": None, "started": False, "stopping": False}
 
 
 def _slot(worker):
@@ -68,7 +68,8 @@ def _wrap_arbiter(server):
         original = getattr(server, name)
 
         def handler(*args):
-            if event:
+            if event and not _master["stopping"]:
+                _master["stopping"] = True
                 emit("master.stopping", graceful=event == "graceful")
             _master["context"] = context
             try:
@@ -85,6 +86,16 @@ def _wrap_arbiter(server):
     around("handle_quit", "shutdown", "quick")
     around("handle_hup", "reload")
     around("handle_ttou", "removed")
+
+    halt = server.halt
+
+    def halt_reporting_stop(*args, **kwargs):
+        # A HaltServer (a worker that cannot boot) stops gracefully without any handle_* call.
+        if not _master["stopping"]:
+            emit("master.stopping", graceful=True)
+        return halt(*args, **kwargs)
+
+    server.halt = halt_reporting_stop
 
     kill_worker = server.kill_worker
 
@@ -201,8 +212,14 @@ def worker_abort(worker):
 
 
 def worker_exit(server, worker):
-    if os.getpid() != worker.pid or events.leaving:
-        return  # called in the master for a worker already gone, or already announced
+    if os.getpid() != worker.pid:
+        # In the master: kill_worker found the worker already gone (ESRCH), so no child_exit
+        # will follow. In 20.1 that is the fate of a worker that could not boot: reap_workers
+        # raised HaltServer before child_exit, and stop() then finds it gone.
+        emit("worker.exited", pid=worker.pid, reason=_reason(worker) or "killed")
+        return
+    if events.leaving:
+        return  # already announced
     reason = _reason(worker)
     if reason is None:
         if not worker.booted:
