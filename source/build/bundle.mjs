@@ -19,7 +19,7 @@ export async function bundle({entry = join(root, 'cli.tsx'), outdir = join(root,
 		splitting: true,
 		format: 'esm',
 		platform: 'node',
-		target: 'node20',
+		target: 'node22',
 		minify: true,
 		// ssh2 tells a Session from a Channel by constructor.name: minified names would break it.
 		keepNames: true,
