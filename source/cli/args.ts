@@ -16,6 +16,8 @@ export const HELP = `
     --panel N|NAME      start on a panel: 1-9 or flow, sample, table, variables,
                         moments, quiz, snapshot, transcript, live
     --plain             print the whole lesson as plain text (also when piped)
+    --screen-reader     interactive, for screen readers: each change said as lines
+                        of text, nothing drawn (also INK_SCREEN_READER=true)
     --reset             forget saved progress and start over
 
   Server (serve, --live, --gunicorn)
@@ -65,7 +67,7 @@ export interface WorkshopOptions {
 }
 
 export type Invocation =
-	| {mode: 'walkthrough'; step?: number; panel?: number; plain: boolean; reset: boolean; live?: 'server' | 'gunicorn'; server: ServerOptions; python?: string}
+	| {mode: 'walkthrough'; step?: number; panel?: number; plain: boolean; screenReader: boolean; reset: boolean; live?: 'server' | 'gunicorn'; server: ServerOptions; python?: string}
 	| {mode: 'serve'; server: ServerOptions; events: boolean}
 	| {mode: 'workshop'; workshop: WorkshopOptions; step?: number; panel?: number; reset: boolean}
 	| {mode: 'worker'} // internal: a forked worker of `serve`
@@ -75,6 +77,7 @@ const FLAGS = {
 	step: {type: 'string'},
 	panel: {type: 'string'},
 	plain: {type: 'boolean'},
+	screenReader: {type: 'boolean'},
 	reset: {type: 'boolean'},
 	live: {type: 'boolean'},
 	gunicorn: {type: 'boolean'},
@@ -103,9 +106,9 @@ const SERVER_FLAGS: FlagName[] = ['workers', 'bind', 'timeout', 'gracefulTimeout
 const WORKSHOP_FLAGS: FlagName[] = ['host', 'port', 'password', 'authorizedKeys', 'open', 'maxSessions', 'idleTimeout'];
 /** Which flags each mode takes; anything else is an error naming the mode it belongs to. */
 const ALLOWED: Record<'walkthrough' | 'live' | 'gunicorn' | 'serve' | 'workshop', FlagName[]> = {
-	walkthrough: ['step', 'panel', 'plain', 'reset'],
-	live: ['step', 'panel', 'reset', 'live', ...SERVER_FLAGS],
-	gunicorn: ['step', 'panel', 'reset', 'gunicorn', 'python', ...SERVER_FLAGS],
+	walkthrough: ['step', 'panel', 'plain', 'screenReader', 'reset'],
+	live: ['step', 'panel', 'screenReader', 'reset', 'live', ...SERVER_FLAGS],
+	gunicorn: ['step', 'panel', 'screenReader', 'reset', 'gunicorn', 'python', ...SERVER_FLAGS],
 	serve: [...SERVER_FLAGS, 'events'],
 	workshop: ['step', 'panel', 'reset', ...WORKSHOP_FLAGS],
 };
@@ -243,6 +246,7 @@ function parse(argv: string[]): Invocation {
 				step,
 				panel,
 				plain: Boolean(flags.plain),
+				screenReader: Boolean(flags.screenReader),
 				reset: Boolean(flags.reset),
 				live: mode === 'live' ? 'server' : mode === 'gunicorn' ? 'gunicorn' : undefined,
 				server,
