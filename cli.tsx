@@ -1,54 +1,18 @@
-// Entry point: parse the flags, then load only the mode that runs (each is a lazy chunk).
-import process from 'node:process';
-import {complain, reason} from './source/cli/complain';
-import {noArguments} from './source/cli/defaults';
+// Entry point. It only checks the Node.js version, so it must parse and run on any old Node
+// (no newer syntax, only a built-in import): everything else is loaded once the check has passed.
+import nodeModule from 'node:module';
 
-const fail = (message: string, code = 2) => {
-	complain(message);
-	process.exitCode = code;
-};
+const MINIMUM = 22;
 
-async function main(): Promise<void> {
-	const argv = process.argv.slice(2);
-	// The usual start has no arguments: nothing to parse, so the flag parser is not even loaded.
-	const invocation = argv.length === 0 ? noArguments() : (await import('./source/cli/args')).parseArgs(argv);
-	switch (invocation.mode) {
-		case 'error':
-			return fail(invocation.message);
-		case 'explain': {
-			const {runExplain} = await import('./source/explain/main');
-			process.exitCode = await runExplain(invocation.argv);
-			return;
-		}
-		case 'worker': {
-			const {runWorker} = await import('./source/server/worker-main');
-			return runWorker();
-		}
-		case 'serve': {
-			const {runServe} = await import('./source/server/main');
-			process.exitCode = await runServe(invocation.server, {events: invocation.events});
-			return;
-		}
-		case 'workshop': {
-			const {runWorkshop} = await import('./source/workshop/main');
-			process.exitCode = await runWorkshop(invocation);
-			return;
-		}
-		case 'walkthrough': {
-			if (invocation.plain || (!process.stdout.isTTY && !invocation.live)) {
-				const {plainLesson} = await import('./source/lesson/plain');
-				process.stdout.write(plainLesson());
-				return;
-			}
-			if (!process.stdin.isTTY || !process.stdout.isTTY) {
-				return fail('--live and --gunicorn need an interactive terminal');
-			}
-			const {runWalkthrough} = await import('./source/ui/run');
-			process.exitCode = await runWalkthrough(invocation);
-		}
-	}
+if (Number(process.versions.node.split('.')[0]) < MINIMUM) {
+	process.stderr.write('gunicorn-walkthrough needs Node.js ' + MINIMUM + ' or newer; this is ' + process.version + '\n');
+	process.exitCode = 1;
+} else {
+	// Node keeps the compiled code of the bundle on disk (its compile cache, in the temp folder):
+	// later starts skip parsing and compiling the ~1 MB it loads before the first frame.
+	nodeModule.enableCompileCache();
+	import('./source/cli/main').catch(function (error: unknown) {
+		process.stderr.write('gunicorn-walkthrough: ' + (error instanceof Error ? error.message : String(error)) + '\n');
+		process.exitCode = 1;
+	});
 }
-
-main().catch((error: unknown) => {
-	fail(reason(error), 1);
-});

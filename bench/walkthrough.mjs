@@ -7,6 +7,7 @@ import {fileURLToPath} from 'node:url';
 import pty from 'node-pty';
 import xterm from '@xterm/headless';
 import {bundle} from '../source/build/bundle.mjs';
+import {INK} from '../source/build/patches/versions.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(root, 'dist/cli.js');
@@ -23,8 +24,8 @@ export function quantile(xs, q) {
 }
 
 /** A child in a real pty at 80x24 with no CI variables, fresh progress, its output timed. */
-export function spawn(file, args = [], tmp) {
-	const env = {...process.env, TERM: 'xterm-256color', XDG_CONFIG_HOME: mkdtempSync(join(tmp, 'config-'))};
+export function spawn(file, args = [], tmp, extraEnv = {}) {
+	const env = {...process.env, TERM: 'xterm-256color', XDG_CONFIG_HOME: mkdtempSync(join(tmp, 'config-')), ...extraEnv};
 	for (const key of Object.keys(env)) if (key === 'CI' || key.startsWith('CI_') || key === 'GITHUB_ACTIONS') delete env[key];
 	const started = performance.now();
 	const child = pty.spawn(process.execPath, [file, ...args], {name: 'xterm-256color', cols: COLS, rows: ROWS, env});
@@ -69,8 +70,8 @@ async function quit(session) {
 }
 
 /** Spawn to `Step 1/9` written (the first frame is drawn whole), and peak RSS by then. */
-async function firstFrame(file, tmp, rss = []) {
-	const session = spawn(file, [], tmp);
+async function firstFrame(file, tmp, rss = [], env = {}) {
+	const session = spawn(file, [], tmp, env);
 	const at = await waitFor(session, 'Step 1/9');
 	await settle(session, 100);
 	rss.push(peakRssMb(session.child.pid));
@@ -136,23 +137,30 @@ export async function run() {
 
 		// First frame: alternate the two apps so drift in the machine's load hits both.
 		await firstFrame(CLI, tmp);
+		// The bin turns on Node's compile cache; the floor, as a minimal Ink app, does not: it is
+		// also timed with the cache (NODE_COMPILE_CACHE), so both comparisons are in the table.
+		const cached = {NODE_COMPILE_CACHE: join(tmp, 'floor-compile-cache')};
 		await firstFrame(floor, tmp); // warm the file cache for both
+		await firstFrame(floor, tmp, [], cached);
 		const ours = [];
 		const theirs = [];
+		const theirsCached = [];
 		const oursRss = [];
 		const theirRss = [];
 		for (let i = 0; i < FIRST_FRAME_RUNS; i++) {
 			ours.push(await firstFrame(CLI, tmp, oursRss));
 			theirs.push(await firstFrame(floor, tmp, theirRss));
+			theirsCached.push(await firstFrame(floor, tmp, [], cached));
 		}
 		const ratio = median(ours) / median(theirs);
+		const ratioCached = median(ours) / median(theirsCached);
 
 		// Keys: one session, steps forward and back; latency to the first byte, bytes to settle.
 		const session = spawn(CLI, [], tmp);
 		const {latencies, bytes} = await stepThrough(session, true);
 
 		// The same steps with Ink and its dependencies as published (no source/build/patches.mjs):
-		// what the patches save. Its screen goes wrong (Ink #909), so only bytes are counted.
+		// what the patches save. Only bytes are counted (a narrower resize would leave debris).
 		const stockDir = join(tmp, 'stock');
 		await bundle({outdir: stockDir, patch: false});
 		const stock = spawn(join(stockDir, 'cli.js'), [], tmp);
@@ -181,12 +189,14 @@ export async function run() {
 		return [
 			row('first frame, walkthrough (median of 15)', ms(median(ours)), 'ms', '', true),
 			row('first frame, floor Ink app (median of 15)', ms(median(theirs)), 'ms', '', true),
-			row('first frame vs floor', Math.round(ratio * 100) / 100, 'x', '<= 1.3 (aim 1.0)', ratio <= 1.3),
+			row('first frame vs floor', Math.round(ratio * 100) / 100, 'x', '<= 1.2 (aim 1.0)', ratio <= 1.2),
+			row('  the floor with the compile cache too (median of 15)', ms(median(theirsCached)), 'ms', '', true),
+			row('  first frame vs that floor', Math.round(ratioCached * 100) / 100, 'x', '', true),
 			row(`key to first byte, median (${latencies.length} steps)`, ms(median(latencies)), 'ms', '<= 16', median(latencies) <= 16),
 			row('key to first byte, p99', ms(quantile(latencies, 0.99)), 'ms', '<= 50', quantile(latencies, 0.99) <= 50),
-			row('bytes per step change at 80x24, median', median(bytes), 'B', '<= 1500', median(bytes) <= 1500),
+			row('bytes per step change at 80x24, median', median(bytes), 'B', '<= 1100', median(bytes) <= 1100),
 			row('bytes per step change at 80x24, max', Math.max(...bytes), 'B', '<= 1500', Math.max(...bytes) <= 1500),
-			row('  the same with stock Ink 6.8 (unpatched), median', median(stockBytes), 'B', '', true),
+			row(`  the same with stock ${INK} (unpatched), median`, median(stockBytes), 'B', '', true),
 			row('idle CPU over 5 s', idleCpu, 'ms', '0', idleCpu === 0),
 			row('bytes written while idle (5 s)', idleBytes, 'B', '0', idleBytes === 0),
 			row('peak RSS after 48 steps and all nine panels', Math.round(rss * 10) / 10, 'MB', '<= 80', rss <= 80),

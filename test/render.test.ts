@@ -1,8 +1,8 @@
 // Ink's incremental rendering (only changed lines are rewritten) must leave the screen exactly
-// as a fresh full draw of the same state would: the Ink 6.8 defect patched at bundle time
-// (source/build/patches.mjs, Ink #909) put each update one row low, left stale rows and,
-// after a shorter resize, kept rows the terminal had moved; after a narrower one, rows it had reflowed.
-import {mkdtempSync} from 'node:fs';
+// as a fresh full draw of the same state would: Ink 6.8 (#909, fixed in Ink 7) put each update one
+// row low and left stale rows; after a narrower resize the old frame's reflowed rows stayed
+// (source/build/patches/resize.mjs); Ink 7.1 still has #1023, one row shorter at full height.
+import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, test} from 'vitest';
@@ -10,7 +10,7 @@ import xterm from '@xterm/headless';
 import stringWidth from 'string-width';
 import {lineUpdate} from '../source/build/line-diff.mjs';
 import {NARROW} from '../source/build/narrow.mjs';
-import {applyPatches, PATCHES} from '../source/build/patches.mjs';
+import {applyPatches, PATCHES, versionMismatches} from '../source/build/patches.mjs';
 import {KEYS, TerminalSession} from './support/terminal';
 
 const sessions: TerminalSession[] = [];
@@ -120,6 +120,21 @@ describe('incremental rendering in a real terminal', () => {
 		}
 	}, 120_000);
 
+	// Ink #1023 (open in Ink 7): one row fewer while the frame fills the new viewport. The
+	// terminal scrolls the frame's top row away, the frame Ink redraws has the same lines, and
+	// the incremental diff writes none of them: the screen stays a row off.
+	test.each([
+		['Flow', 1],
+		['Table', 3],
+	])('one row shorter (24 -> 23), on the %s panel, redraws what a fresh start shows', async (_, panel) => {
+		const t = start(['--step', '4', '--panel', String(panel)], 80, 24);
+		await t.waitFor('Step 4/9');
+		await settled(t);
+		expect(await resize(t, 80, 23), '80x23').toEqual(await fresh(4, panel, 80, 23));
+		expect(await press(t, ['n'], 'Step 5/9'), 'a key after').toEqual(await fresh(5, panel, 80, 23));
+		expect(await resize(t, 80, 22), '80x22').toEqual(await fresh(5, panel, 80, 22));
+	}, 120_000);
+
 	// The terminal reflows the old, wider rows (each wraps into two or more) before the app hears
 	// of it, and the app's size is React state: the narrower frame was drawn over reflowed debris,
 	// laid out for the old width, and lost the header (source/build/patches/resize.mjs).
@@ -162,6 +177,24 @@ describe('the bundle-time patches of dependencies', () => {
 		const patch = PATCHES[0];
 		expect(() => applyPatches(patch.file, 'nothing to patch here')).toThrow(/not found/);
 		expect(() => applyPatches(patch.file, patch.find + patch.find)).toThrow(/more than once/);
+	});
+
+	test('name the package@version each was written for, and the build fails naming it on another version', async () => {
+		const root = new URL('..', import.meta.url).pathname;
+		for (const p of PATCHES) expect(p.file.startsWith(`${p.for.slice(0, p.for.lastIndexOf('@'))}/`), p.file).toBe(true);
+		expect(versionMismatches(join(root, 'node_modules'))).toEqual([]);
+		const {bundle} = await import('../source/build/bundle.mjs');
+		const older = PATCHES.map(p => (p.for.startsWith('ink@') ? {...p, for: 'ink@7.0.0'} : p));
+		const outdir = mkdtempSync(join(tmpdir(), 'gw-patch-'));
+		const built = bundle({outdir, patches: older}).then(
+			() => 'built',
+			(error: {errors?: {text: string}[]}) => error.errors?.map(e => e.text).join('\n'),
+		);
+		try {
+			expect(await built).toMatch(/patches written for ink@7\.0\.0, but ink@7\.\d+\.\d+ is installed/);
+		} finally {
+			rmSync(outdir, {recursive: true, force: true});
+		}
 	});
 });
 

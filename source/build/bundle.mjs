@@ -9,7 +9,7 @@ import {patchDependencies, inkWithoutDevtools} from './patches.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-export async function bundle({entry = join(root, 'cli.tsx'), outdir = join(root, 'dist'), patch = true, metafile = false} = {}) {
+export async function bundle({entry = join(root, 'cli.tsx'), outdir = join(root, 'dist'), patch = true, patches, metafile = false} = {}) {
 	rmSync(outdir, {recursive: true, force: true});
 	const result = await build({
 		entryPoints: {cli: entry},
@@ -19,7 +19,7 @@ export async function bundle({entry = join(root, 'cli.tsx'), outdir = join(root,
 		splitting: true,
 		format: 'esm',
 		platform: 'node',
-		target: 'node20',
+		target: 'node22',
 		minify: true,
 		// ssh2 tells a Session from a Channel by constructor.name: minified names would break it.
 		keepNames: true,
@@ -28,7 +28,7 @@ export async function bundle({entry = join(root, 'cli.tsx'), outdir = join(root,
 		define: {'process.env.NODE_ENV': '"production"'},
 		// ssh2's native speed-ups are optional (it falls back to JavaScript).
 		external: ['cpu-features', '*.node'],
-		plugins: [patchDependencies({enabled: patch}), inkWithoutDevtools()],
+		plugins: [patchDependencies({enabled: patch, patches}), inkWithoutDevtools()],
 		banner: {
 			// CommonJS dependencies expect require, __filename and __dirname (ssh2's poly1305 reads __dirname).
 			js: "#!/usr/bin/env node\nimport {createRequire as __cr} from 'node:module';import {fileURLToPath as __fu} from 'node:url';const require=__cr(import.meta.url);const __filename=__fu(import.meta.url);const __dirname=__fu(new URL('.',import.meta.url));",

@@ -23,6 +23,8 @@ export const HELP = `
     --panel N|NAME      start on a panel: 1-9 or flow, sample, table, variables,
                         moments, quiz, snapshot, transcript, live
     --plain             print the whole lesson as plain text (also when piped)
+    --screen-reader     interactive, for screen readers: each change said as lines
+                        of text, nothing drawn (also INK_SCREEN_READER=true)
     --reset             forget saved progress and start over
 
   Server (serve, --live, --gunicorn)
@@ -85,7 +87,7 @@ export interface ProjectOptions {
 }
 
 export type Invocation =
-	| {mode: 'walkthrough'; step?: number; panel?: number; plain: boolean; reset: boolean; live?: 'server' | 'gunicorn'; server: ServerOptions; python?: string; project?: ProjectOptions; path?: string}
+	| {mode: 'walkthrough'; step?: number; panel?: number; plain: boolean; screenReader: boolean; reset: boolean; live?: 'server' | 'gunicorn'; server: ServerOptions; python?: string; project?: ProjectOptions; path?: string}
 	| {mode: 'explain'; argv: string[]}
 	| {mode: 'serve'; server: ServerOptions; events: boolean}
 	| {mode: 'workshop'; workshop: WorkshopOptions; step?: number; panel?: number; reset: boolean}
@@ -96,6 +98,7 @@ const FLAGS = {
 	step: {type: 'string'},
 	panel: {type: 'string'},
 	plain: {type: 'boolean'},
+	screenReader: {type: 'boolean'},
 	reset: {type: 'boolean'},
 	live: {type: 'boolean'},
 	gunicorn: {type: 'boolean'},
@@ -127,9 +130,9 @@ const SERVER_FLAGS: FlagName[] = ['workers', 'bind', 'timeout', 'gracefulTimeout
 const WORKSHOP_FLAGS: FlagName[] = ['host', 'port', 'password', 'authorizedKeys', 'open', 'maxSessions', 'idleTimeout'];
 /** Which flags each mode takes; anything else is an error naming the mode it belongs to. */
 const ALLOWED: Record<'walkthrough' | 'live' | 'gunicorn' | 'serve' | 'workshop', FlagName[]> = {
-	walkthrough: ['step', 'panel', 'plain', 'reset'],
-	live: ['step', 'panel', 'reset', 'live', 'path', ...SERVER_FLAGS],
-	gunicorn: ['step', 'panel', 'reset', 'gunicorn', 'python', 'chdir', 'config', 'path', ...SERVER_FLAGS],
+	walkthrough: ['step', 'panel', 'plain', 'screenReader', 'reset'],
+	live: ['step', 'panel', 'screenReader', 'reset', 'live', 'path', ...SERVER_FLAGS],
+	gunicorn: ['step', 'panel', 'screenReader', 'reset', 'gunicorn', 'python', 'chdir', 'config', 'path', ...SERVER_FLAGS],
 	serve: [...SERVER_FLAGS, 'events'],
 	workshop: ['step', 'panel', 'reset', ...WORKSHOP_FLAGS],
 };
@@ -279,6 +282,7 @@ function parse(argv: string[]): Invocation {
 				step,
 				panel,
 				plain: Boolean(flags.plain),
+				screenReader: Boolean(flags.screenReader),
 				reset: Boolean(flags.reset),
 				live: mode === 'live' ? 'server' : mode === 'gunicorn' ? 'gunicorn' : undefined,
 				server,

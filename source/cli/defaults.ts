@@ -7,5 +7,5 @@ export const DEFAULT_SERVER: ServerOptions = {workers: 2, bind: '127.0.0.1:8000'
 /** parseArgs([]) without meow (a test keeps the two equal); meow would also name the process. */
 export function noArguments(): Invocation {
 	process.title = 'gunicorn-walkthrough';
-	return {mode: 'walkthrough', step: undefined, panel: undefined, plain: false, reset: false, live: undefined, server: {...DEFAULT_SERVER}, python: undefined};
+	return {mode: 'walkthrough', step: undefined, panel: undefined, plain: false, screenReader: false, reset: false, live: undefined, server: {...DEFAULT_SERVER}, python: undefined};
 }

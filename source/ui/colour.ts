@@ -1,5 +1,6 @@
-// chalk 5 reads FORCE_COLOR but not NO_COLOR (no-color.org): honour both. An explicit
-// FORCE_COLOR wins over NO_COLOR. Ink colours through the same chalk instance.
+// chalk 6 reads FORCE_COLOR but not NO_COLOR (no-color.org): honour both. An explicit
+// FORCE_COLOR wins over NO_COLOR. Ink colours through the same chalk instance (package.json
+// overrides Ink 7's own chalk 5 with ours: two copies would each keep their own level).
 import process from 'node:process';
 import chalk from 'chalk';
 

@@ -52,9 +52,12 @@ export async function runWalkthrough(inv: Walkthrough): Promise<number> {
 	}
 	applyColourPreference();
 	const initial = {...start.initial, ...(source && !inv.panel ? {panel: 9} : {})};
+	// Screen readers get the same walkthrough said as lines of text (source/ui/screen-reader/).
+	const screenReader = inv.screenReader || process.env.INK_SCREEN_READER === 'true';
+	const Root = screenReader ? (await import('./screen-reader/App')).ScreenReaderApp : App;
 	const app = render(
-		<App initial={initial} notice={source ? undefined : start.notice} live={source} onProgress={p => store.save(p)} />,
-		RENDER_OPTIONS,
+		<Root initial={initial} notice={source ? undefined : start.notice} live={source} onProgress={p => store.save(p)} />,
+		{...RENDER_OPTIONS, isScreenReaderEnabled: screenReader},
 	);
 	let code = 0;
 	let hungUp = false;

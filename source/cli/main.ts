@@ -1,0 +1,55 @@
+// The program, once cli.tsx has checked Node: parse the flags, then load only the mode that
+// runs (each is a lazy chunk).
+import process from 'node:process';
+import {complain, reason} from './complain';
+import {noArguments} from './defaults';
+
+const fail = (message: string, code = 2) => {
+	complain(message);
+	process.exitCode = code;
+};
+
+async function main(): Promise<void> {
+	const argv = process.argv.slice(2);
+	// The usual start has no arguments: nothing to parse, so the flag parser is not even loaded.
+	const invocation = argv.length === 0 ? noArguments() : (await import('./args')).parseArgs(argv);
+	switch (invocation.mode) {
+		case 'error':
+			return fail(invocation.message);
+		case 'explain': {
+			const {runExplain} = await import('../explain/main');
+			process.exitCode = await runExplain(invocation.argv);
+			return;
+		}
+		case 'worker': {
+			const {runWorker} = await import('../server/worker-main');
+			return runWorker();
+		}
+		case 'serve': {
+			const {runServe} = await import('../server/main');
+			process.exitCode = await runServe(invocation.server, {events: invocation.events});
+			return;
+		}
+		case 'workshop': {
+			const {runWorkshop} = await import('../workshop/main');
+			process.exitCode = await runWorkshop(invocation);
+			return;
+		}
+		case 'walkthrough': {
+			if (invocation.plain || (!process.stdout.isTTY && !invocation.live)) {
+				const {plainLesson} = await import('../lesson/plain');
+				process.stdout.write(plainLesson());
+				return;
+			}
+			if (!process.stdin.isTTY || !process.stdout.isTTY) {
+				return fail('--live and --gunicorn need an interactive terminal');
+			}
+			const {runWalkthrough} = await import('../ui/run');
+			process.exitCode = await runWalkthrough(invocation);
+		}
+	}
+}
+
+main().catch((error: unknown) => {
+	fail(reason(error), 1);
+});

@@ -1,0 +1,78 @@
+// What changed between two moments of the app, as the lines a screen reader should read:
+// nothing is redrawn, every change is said once. Pure: the screen-reader App feeds it.
+import type {LifecycleState} from '../../lifecycle/machine';
+import type {Lesson} from '../../lesson/types';
+import type {UiState} from '../model';
+import type {View} from '../view';
+import {eventWords, feedbackWords, KEYS_IN_WORDS, optionWords, panelWords, questionWords, stepWords} from './words';
+
+/** A burst of requests makes hundreds of events: say the first few, then count the rest. */
+export const EVENTS_SAID = 12;
+
+export interface Moment {
+	ui: UiState;
+	view: View;
+	lesson: Lesson;
+	live?: {state: LifecycleState; status?: string; running: boolean};
+}
+
+/** Panels whose words depend on the step: stepping on them says their new content too. */
+const FOLLOWS_STEP = new Set([1, 2, 3, 4, 5]);
+
+/** The live panel's status line ("burst of 200 requests …") as a sentence. */
+const sentence = (text: string) => text.replace(/^./, c => c.toUpperCase()) + (/[.…:!?]$/.test(text) ? '' : '.');
+
+function liveChanges(before: Moment['live'], after: NonNullable<Moment['live']>): string[] {
+	const lines: string[] = [];
+	const last = before?.state.history.at(-1)?.seq ?? 0;
+	const fresh = after.state.history.filter(h => h.seq > last);
+	for (const h of fresh.slice(0, EVENTS_SAID)) lines.push(eventWords(h.seq, h.event));
+	if (fresh.length > EVENTS_SAID) {
+		const served = fresh.filter(h => h.event.type === 'response.sent').length;
+		lines.push(`And ${fresh.length - EVENTS_SAID} more events (${served} responses sent in all).`);
+	}
+	if (after.status && after.status !== before?.status) lines.push(sentence(after.status));
+	if (before && after.running !== before.running && !after.status) lines.push(after.running ? 'The server is running.' : 'The server has stopped.');
+	return lines;
+}
+
+function quizChanges(b: UiState, a: UiState, lesson: Lesson): string[] {
+	const q = lesson.quiz[a.quiz.index];
+	if (b.quiz.index !== a.quiz.index) return questionWords(lesson, a.quiz);
+	const chosen = a.quiz.answers[q.id];
+	if (chosen !== undefined && chosen !== b.quiz.answers[q.id]) return feedbackWords(q, chosen);
+	if (a.quiz.hints[q.id] !== b.quiz.hints[q.id]) return a.quiz.hints[q.id] ? [`Hint: ${q.hint}`] : ['Hint hidden.'];
+	if (a.quiz.cursor !== b.quiz.cursor) return optionWords(q, a.quiz.cursor);
+	return [];
+}
+
+/** The lines to read after a change from `before` (undefined: the app just started) to `after`. */
+export function announce(before: Moment | undefined, after: Moment): string[] {
+	const {ui, view, lesson} = after;
+	const isLive = Boolean(after.live);
+	const panel = () => panelWords(ui.panel, view, lesson, ui.quiz, isLive);
+	if (!before) {
+		const start = [lesson.title, ...(ui.notice ? [ui.notice] : []), ...stepWords(view, lesson), ...panel(), 'Press ? for the keys.'];
+		return after.live ? [...start, ...liveChanges(undefined, after.live)] : start;
+	}
+	const b = before.ui;
+	const lines: string[] = [];
+	if (ui.confirm && ui.confirm !== b.confirm) lines.push(ui.confirm);
+	else if (b.confirm && !ui.confirm) lines.push('Not quitting.');
+	if (ui.overlay === 'help' && b.overlay !== 'help') lines.push(...KEYS_IN_WORDS);
+	else if (b.overlay === 'help' && !ui.overlay) lines.push('Keys closed.');
+	if (ui.playing !== b.playing) lines.push(ui.playing ? 'Autoplay: a step every 2.5 seconds; any key stops it.' : 'Autoplay stopped.');
+	if (view.state !== before.view.state || view.step !== before.view.step) {
+		const variant = ui.variant !== b.variant;
+		if (variant) lines.push(ui.variant === 'preload' ? 'Now with --preload: the master imports the app before it forks.' : 'Now without --preload: each worker imports the app after the fork.');
+		// Live, the view moves with every event while following: those are said as events.
+		const moved = isLive ? ui.cursor !== b.cursor : true;
+		if (moved && ui.cursor === undefined && isLive) lines.push('Following the newest event.');
+		else if (moved) lines.push(...stepWords(view, lesson));
+		if (moved && ui.panel === b.panel && FOLLOWS_STEP.has(ui.panel)) lines.push(...panel().slice(1));
+	}
+	if (ui.panel !== b.panel) lines.push(...panel());
+	else if (ui.panel === 6) lines.push(...quizChanges(b, ui, lesson));
+	if (after.live) lines.push(...liveChanges(before.live, after.live));
+	return lines;
+}
