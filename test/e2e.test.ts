@@ -216,3 +216,39 @@ describe('flags and progress', () => {
 		expect(forced).toContain('\x1b[1m');
 	});
 });
+
+describe('hostile keys', () => {
+	// What xterm and VTE send for Ctrl+F1..F4, Ctrl+Shift+F1, Ctrl+Alt+F2, and two more Ink 6.8 cannot name.
+	const UNNAMED = ['\x1b[1;5P', '\x1b[1;5Q', '\x1b[1;5R', '\x1b[1;5S', '\x1b[1;6P', '\x1b[1;7Q', '\x1b[1;5G', '\x1b[5P'];
+
+	test('Ctrl+F1..F4 and friends do nothing; Ctrl+Q, Alt+q, Ctrl+X are not q and x', async () => {
+		const t = start();
+		await t.waitFor('Step 1/9');
+		let step = 1;
+		for (const sequence of [...UNNAMED, '\x11', '\x1bq', '\x18', '\x1bn']) {
+			t.write(sequence);
+			t.write('n');
+			await t.waitFor(`Step ${Math.min(9, ++step)}/9`);
+			if (step === 9) t.write(KEYS.home), (step = 1), await t.waitFor('Step 1/9');
+		}
+		t.write('q');
+		expect((await t.exited).exitCode).toBe(0);
+	});
+
+	test('a 1 MB paste does not freeze the app', async () => {
+		const t = start();
+		await t.waitFor('Step 1/9');
+		const pasted = Date.now();
+		t.write('j'.repeat(1 << 20));
+		// A key typed during the paste may be dropped with it: press n until the app answers.
+		const pressing = setInterval(() => t.write('n'), 100);
+		try {
+			await t.waitFor(/Step [2-9]\/9/, 3000);
+		} finally {
+			clearInterval(pressing);
+		}
+		expect(Date.now() - pasted).toBeLessThan(3000);
+		t.write('q');
+		expect((await t.exited).exitCode).toBe(0);
+	});
+});

@@ -10,6 +10,7 @@ import {ProgressStore, startingPoint} from '../progress/store';
 import {App} from './App';
 import {applyColourPreference} from './colour';
 import {dieOfHangup, isHangup} from './hangup';
+import {KeyInput} from './keys-in';
 import {RENDER_OPTIONS} from './terminal';
 
 type Walkthrough = Extract<Invocation, {mode: 'walkthrough'}>;
@@ -50,9 +51,11 @@ export async function runWalkthrough(inv: Walkthrough): Promise<number> {
 	}
 	applyColourPreference();
 	const initial = {...start.initial, ...(source && !inv.panel ? {panel: 9} : {})};
+	// The terminal's keys, bounded and only those the app reads (a paste is not thousands of presses).
+	const keys = new KeyInput(process.stdin);
 	const app = render(
 		<App initial={initial} notice={source ? undefined : start.notice} live={source} onProgress={p => store.save(p)} />,
-		RENDER_OPTIONS,
+		{...RENDER_OPTIONS, stdin: keys as unknown as NodeJS.ReadStream},
 	);
 	let code = 0;
 	let hungUp = false;
@@ -77,6 +80,7 @@ export async function runWalkthrough(inv: Walkthrough): Promise<number> {
 		process.off('SIGTERM', stop);
 		process.off('SIGHUP', hangup);
 		process.off('uncaughtException', crash);
+		keys.close();
 		await source?.stop();
 	}
 	if (hungUp) dieOfHangup();

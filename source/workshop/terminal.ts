@@ -2,8 +2,8 @@
 // CRLF, nothing tells Ink the size, and raw mode is the client's business. So the output stream
 // claims to be a TTY with columns and rows (and emits 'resize'), converts line ends and drops
 // colour the attendee's terminal does not want; the input stream accepts setRawMode.
-import {Readable, Writable} from 'node:stream';
-import {StringDecoder} from 'node:string_decoder';
+import {Writable} from 'node:stream';
+import {KeyInput} from '../ui/keys-in';
 import {stripStyle} from '../ui/colour';
 
 export interface Size {
@@ -60,42 +60,12 @@ export class TerminalOutput extends Writable {
 	}
 }
 
-/** One key: a CSI or SS3 sequence, Alt+key, or one character. */
-const KEY = /\x1b\[[0-?]*[ -/]*[@-~]|\x1bO.|\x1b[^]?|[^]/gu;
-
 /**
- * What the attendee types, for Ink's stdin (raw mode is already on at their end). One chunk per
- * key: packets that arrive together while the server is busy would otherwise reach Ink as one
- * string ("nn"), which it reads as pasted text rather than two presses of n.
+ * What the attendee types, for Ink's stdin (raw mode is already on at their end): one chunk per
+ * key, bounded per read and per second (see ../ui/keys-in.ts). Packets that arrive together
+ * while the server is busy would otherwise reach Ink as one string ("nn"), read as pasted text.
  */
-export class TerminalInput extends Readable {
-	readonly isTTY = true;
-	private readonly decoder = new StringDecoder('utf8');
-
-	constructor() {
-		super({objectMode: true, read() {}});
-	}
-
-	type(data: Buffer): void {
-		for (const key of this.decoder.write(data).match(KEY) ?? []) this.push(key);
-	}
-
-	close(): void {
-		this.push(null);
-	}
-
-	setRawMode(): this {
-		return this;
-	}
-
-	ref(): this {
-		return this;
-	}
-
-	unref(): this {
-		return this;
-	}
-}
+export class TerminalInput extends KeyInput {}
 
 /** Ink's option types name Node's TTY streams; these streams have every part of them Ink uses. */
 export const asTty = {
