@@ -195,7 +195,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 				);
 				break;
 			default:
-				panel = room ? <RoomPanel lesson={lesson} summary={room.summary()} attendees={room.attendees()} width={width} height={body} scroll={scroll} /> : null;
+				panel = room ? <RoomPanel lesson={lesson} summary={room.summary()} attendees={room.attendees()} incidents={room.incidents?.()} width={width} height={body} scroll={scroll} /> : null;
 		}
 	}
 

@@ -49,6 +49,8 @@ export class KeyInput extends Readable {
 	readonly isTTY = true;
 	private readonly decoder = new StringDecoder('utf8');
 	private readonly budget = new KeyBudget();
+	private held?: string[];
+	private ended = false;
 	private readonly onData = (data: Buffer | string) => this.type(typeof data === 'string' ? Buffer.from(data) : data);
 
 	constructor(private readonly tty?: NodeJS.ReadStream) {
@@ -59,10 +61,32 @@ export class KeyInput extends Readable {
 	type(data: Buffer): void {
 		let text = this.decoder.write(data.subarray(0, READ_BYTES));
 		if (data.length > READ_BYTES) text += this.decoder.end(); // a cut character is not carried into the next read
-		for (const key of keysOf(text, this.budget)) this.push(key);
+		this.deliver(keysOf(text, this.budget));
+	}
+
+	/**
+	 * Escape alone is a key, but Ink joins it with a key it reads in the same turn (Escape, n
+	 * becomes Alt+n): what follows it waits for the next turn of the event loop, after Ink's own.
+	 */
+	private deliver(keys: string[]): void {
+		if (this.held) return void this.held.push(...keys);
+		for (const [i, key] of keys.entries()) {
+			if (this.ended) return;
+			this.push(key);
+			if (key !== '\x1b') continue;
+			this.held = keys.slice(i + 1);
+			setTimeout(() => {
+				const held = this.held ?? [];
+				this.held = undefined;
+				this.deliver(held);
+			}, 0);
+			return;
+		}
 	}
 
 	close(): void {
+		if (this.ended) return;
+		this.ended = true;
 		if (this.tty) {
 			this.tty.off('data', this.onData);
 			this.tty.pause();

@@ -19,12 +19,16 @@ export interface WorkshopConfig {
 	room: WorkshopRoom;
 	/** Joins and leaves, for a workshop run without a terminal of its own. */
 	log?: (line: string) => void;
+	/** How long a logged-in connection may stay without an attendee session (`ssh -N`) before it is cut. */
+	sessionGraceMs?: number;
 }
 
 /** Variables a client may send that say how its terminal shows colour; others are ignored. */
 const COLOUR_ENV = new Set(['NO_COLOR', 'FORCE_COLOR', 'COLORTERM']);
 /** A connection must have authenticated by then. */
 const LOGIN_GRACE_MS = 30_000;
+/** ...and, logged in, have an attendee session open by then (or again, after its last one ends). */
+const SESSION_GRACE_MS = 30_000;
 /** Session channels one connection may open in its life (each is a little memory until it closes). */
 const SESSIONS_PER_CONNECTION = 64;
 /** On shutdown, how long goodbyes may take to reach the clients before connections are cut. */
@@ -33,14 +37,21 @@ const GOODBYE_MS = 1000;
 export const FAREWELL: Partial<Record<EndReason, string>> = {
 	shutdown: 'The instructor has ended the workshop. Goodbye!',
 	slow: 'Your connection could not keep up; the session was closed.',
+	crashed: 'Sorry: your session hit an error and was closed (the rest of the room carries on). Connect again to continue.',
 };
+
+/** One TCP connection: its socket, its attendee sessions, and the timer that cuts it while it has none. */
+interface Peer {
+	socket: Socket;
+	sessions: number;
+	timer?: NodeJS.Timeout;
+}
 
 export class WorkshopServer {
 	private readonly ssh: ssh2.Server;
 	private readonly net: NetServer;
-	private readonly sockets = new Set<Socket>();
-	/** Sockets not logged in yet, by peer address, with the timer that cuts them. */
-	private readonly logins = new Map<string, NodeJS.Timeout>();
+	/** Every connection by peer address, in the order they came: the oldest without a session goes first when full. */
+	private readonly peers = new Map<string, Peer>();
 	private readonly sessions = new Set<AttendeeSession>();
 	private closing = false;
 
@@ -48,21 +59,37 @@ export class WorkshopServer {
 		this.ssh = new ssh2.Server({hostKeys: [config.hostKey], ident: 'gunicorn-walkthrough'}, (client, info) => this.connection(client, `${info.ip}|${info.port}`));
 		// Our own listener: we can count and cut sockets, even before they speak SSH.
 		this.net = createServer(socket => {
-			if (this.closing || this.sockets.size >= config.maxSessions * 2 + 10) return void socket.destroy();
-			this.sockets.add(socket);
+			if (this.closing || !this.roomFor()) return void socket.destroy();
 			socket.setNoDelay(true); // keys and frames are small and interactive, as OpenSSH treats a tty session
+			const key = `${socket.remoteAddress}|${socket.remotePort}`;
+			const peer: Peer = {socket, sessions: 0};
+			this.peers.set(key, peer);
 			// Whoever has not logged in by then is cut, whether or not they ever spoke SSH.
-			const peer = `${socket.remoteAddress}|${socket.remotePort}`;
-			this.logins.set(peer, setTimeout(() => socket.destroy(), LOGIN_GRACE_MS));
+			this.cutAfter(peer, LOGIN_GRACE_MS);
 			socket.on('close', () => {
-				this.sockets.delete(socket);
-				clearTimeout(this.logins.get(peer));
-				this.logins.delete(peer);
+				clearTimeout(peer.timer);
+				this.peers.delete(key);
 			});
 			socket.on('error', () => {});
 			this.ssh.injectSocket(socket);
 		});
 		this.net.on('error', error => config.log?.(`server error: ${error.message}`));
+	}
+
+	/**
+	 * Whether a new connection may come in. Connections are bounded; when the bound is reached,
+	 * the oldest connection without an attendee session makes room: only sessions hold seats.
+	 */
+	private roomFor(): boolean {
+		if (this.peers.size < this.config.maxSessions * 2 + 10) return true;
+		const idle = [...this.peers.values()].find(peer => peer.sessions === 0);
+		idle?.socket.destroy();
+		return Boolean(idle);
+	}
+
+	private cutAfter(peer: Peer, ms: number): void {
+		clearTimeout(peer.timer);
+		peer.timer = setTimeout(() => peer.socket.destroy(), ms);
 	}
 
 	/** Resolves with the port really bound (the flag may say 0). */
@@ -86,13 +113,17 @@ export class WorkshopServer {
 		const ending = [...this.sessions].map(session => session.closed);
 		for (const session of [...this.sessions]) session.end('shutdown');
 		await Promise.race([Promise.all(ending), delay(GOODBYE_MS)]);
-		for (const socket of this.sockets) socket.end();
+		for (const {socket} of this.peers.values()) socket.end();
 		const closed = new Promise<void>(resolve => this.net.close(() => resolve()));
 		await Promise.race([closed, delay(GOODBYE_MS)]);
-		for (const socket of this.sockets) socket.destroy();
+		for (const {socket, timer} of this.peers.values()) {
+			clearTimeout(timer);
+			socket.destroy();
+		}
 	}
 
-	private connection(client: Connection, peer: string): void {
+	private connection(client: Connection, key: string): void {
+		const peer = this.peers.get(key);
 		let user = '';
 		// A client's protocol error ends that client only.
 		client.on('error', () => {});
@@ -102,13 +133,14 @@ export class WorkshopServer {
 			check(ctx);
 		});
 		client.on('ready', () => {
-			clearTimeout(this.logins.get(peer));
+			const grace = this.config.sessionGraceMs ?? SESSION_GRACE_MS;
+			if (peer) this.cutAfter(peer, grace);
 			let opened = 0;
-			client.on('session', (accept, reject) => (++opened > SESSIONS_PER_CONNECTION ? reject() : this.session(accept(), user)));
+			client.on('session', (accept, reject) => (++opened > SESSIONS_PER_CONNECTION ? reject() : this.session(accept(), user, peer, grace)));
 		});
 	}
 
-	private session(session: Session, user: string): void {
+	private session(session: Session, user: string, peer: Peer | undefined, grace: number): void {
 		const env: Record<string, string> = {};
 		let size: Size | undefined;
 		let attendee: AttendeeSession | undefined;
@@ -140,10 +172,16 @@ export class WorkshopServer {
 				farewell: {...FAREWELL, idle: `Closed after ${duration(this.config.idleMs)} without a key press. Connect again to carry on.`},
 				onEnd: ended => {
 					this.sessions.delete(ended);
+					if (peer && --peer.sessions === 0) this.cutAfter(peer, grace);
 					this.config.log?.(`${ended.attendee.name} left (${this.sessions.size} connected)`);
 				},
+				onCrash: (crashed, error) => this.config.room.incident(`${crashed.attendee.name}'s session ended by an error: ${errorText(error)}`, this.config.log),
 			});
 			this.sessions.add(attendee);
+			if (peer) {
+				peer.sessions++;
+				clearTimeout(peer.timer);
+			}
 			this.config.log?.(`${attendee.attendee.name} joined (${this.sessions.size} connected)`);
 		};
 		session.on('shell', accept => start(accept(), false));
@@ -160,5 +198,6 @@ function finish(channel: ServerChannel, text: string, status = 0): void {
 	channel.end();
 }
 
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0].slice(0, 200);
 const duration = (ms: number) => (ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`);
 const delay = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms).unref());

@@ -17,6 +17,9 @@ export function clampSize(columns: number, rows: number): Size {
 	return {columns: sane(columns, 500, 80), rows: sane(rows, 200, 24)};
 }
 
+/** One frame at the 30 frames a second Ink draws at. */
+const RESIZE_FRAME_MS = 33;
+
 export const crlf = (text: string) => text.replace(/\r?\n/g, '\r\n');
 
 export class TerminalOutput extends Writable {
@@ -24,6 +27,8 @@ export class TerminalOutput extends Writable {
 	columns: number;
 	rows: number;
 	private pending = '';
+	private wanted: Size;
+	private resizing?: NodeJS.Timeout;
 
 	constructor(
 		private readonly sink: (text: string) => void,
@@ -33,13 +38,28 @@ export class TerminalOutput extends Writable {
 		super({decodeStrings: false});
 		this.columns = size.columns;
 		this.rows = size.rows;
+		this.wanted = size;
 	}
 
+	/**
+	 * A new size, applied at most once a frame: of a storm of window changes only the last one
+	 * is laid out (each would be a full redraw).
+	 */
 	resize(size: Size): void {
-		if (size.columns === this.columns && size.rows === this.rows) return;
-		this.columns = size.columns;
-		this.rows = size.rows;
-		this.emit('resize');
+		this.wanted = size;
+		this.resizing ??= setTimeout(() => {
+			this.resizing = undefined;
+			const {columns, rows} = this.wanted;
+			if (columns === this.columns && rows === this.rows) return;
+			this.columns = columns;
+			this.rows = rows;
+			this.emit('resize');
+		}, RESIZE_FRAME_MS);
+	}
+
+	override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
+		clearTimeout(this.resizing);
+		done(error);
 	}
 
 	override _write(chunk: string | Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
