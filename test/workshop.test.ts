@@ -443,6 +443,15 @@ describe('safety', () => {
 		for (let i = 0; i < 2000; i++) expect(loadHostKey(join(parent, String(i))).fingerprint).toMatch(/^SHA256:/);
 	});
 
+	test('a FIFO where the host key should be is refused at once, never opened blocking', () => {
+		const dir = join(tempDir(), 'gunicorn-walkthrough');
+		spawnSync('mkdir', ['-p', dir]);
+		expect(spawnSync('mkfifo', [join(dir, 'workshop_host_ed25519_key')]).status).toBe(0);
+		const r = spawnSync(process.execPath, [CLI, 'workshop', '--port', '0'], {encoding: 'utf8', timeout: 10_000, env: childEnv({XDG_CONFIG_HOME: join(dir, '..')})});
+		expect(r.status).toBe(1);
+		expect(r.stderr.trim().split('\n')).toEqual([`gunicorn-walkthrough: the host key ${join(dir, 'workshop_host_ed25519_key')} is not a regular file; move it aside and a new one is made`]);
+	});
+
 	test('wrong passwords are refused after a delay, at most 3 tries; the right one gets in', async () => {
 		const {port} = await instructor(['--password', 'sesame']);
 		await expect(connectClient(port, 'nopass')).rejects.toThrow(/authentication methods failed/);

@@ -238,6 +238,7 @@ function parse(argv: string[]): Invocation {
 			return {mode, workshop, step, panel, reset: Boolean(flags.reset)};
 		}
 		default:
+			if (str('python') === '') throw new UsageError('--python must name a Python interpreter (got "")');
 			return {
 				mode: 'walkthrough',
 				step,

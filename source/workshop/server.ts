@@ -165,8 +165,8 @@ export class WorkshopServer {
 			if (this.sessions.size >= this.config.maxSessions) {
 				return finish(channel, crlf(`workshop is full (${this.config.maxSessions} attendees); try again later\n`), 1);
 			}
-			// No terminal, or a command (`ssh HOST cmd`, `ssh -T HOST`): the lesson as text; the command never runs.
-			if (!size || exec) return finish(channel, size ? crlf(lessonText()) : lessonText());
+			// No terminal, one that cannot address the cursor, or a command (`ssh HOST cmd`, `ssh -T HOST`): the lesson as text; the command never runs.
+			if (!size || exec || env.TERM === 'dumb') return finish(channel, size ? crlf(lessonText()) : lessonText());
 			attendee = new AttendeeSession(channel, user, size, terminalHasColour(env), this.config.room, {
 				idleMs: this.config.idleMs,
 				farewell: {...FAREWELL, idle: `Closed after ${duration(this.config.idleMs)} without a key press. Connect again to carry on.`},
