@@ -29,16 +29,29 @@ export function nodeOf(e: LifecycleEvent): FlowNode {
 	}
 }
 
+/**
+ * The state each history entry produced, kept from one replay to the next. An entry is never
+ * changed and always follows the same entries, so the state after it never changes either; a
+ * live server's views replay only the events that are new since the last frame (the whole
+ * history, thousands of events, on every frame was what made the TUI slow under load).
+ */
+const after = new WeakMap<HistoryEntry, LifecycleState>();
+
 /** Replays the kept history from its base, calling visit after each entry with the state it produced. */
 export function replay(s: LifecycleState, visit: (state: LifecycleState, entry: HistoryEntry) => void): LifecycleState {
 	let state: LifecycleState = {...(s.base ?? initialState), history: [], base: undefined};
 	for (const entry of s.history) {
 		// Entries in history were accepted once already: apply them without checks or bookkeeping.
-		state = transition(state, entry.event, entry.at);
+		let next = after.get(entry);
+		if (!next) after.set(entry, (next = transition(state, entry.event, entry.at)));
+		state = next;
 		visit(state, entry);
 	}
 	return state;
 }
+
+/** A row of the uncut table, by the entry it describes (as `after`, it never changes). */
+const rowOf = new WeakMap<HistoryEntry, Omit<TableRow, 'n'>>();
 
 export interface TableRow {
 	n: number;
@@ -70,14 +83,12 @@ export function executionTable(s: LifecycleState, cuts?: readonly number[]): Tab
 	replay(s, (state, entry) => {
 		group.push(entry.event);
 		if (closes && !closes.has(entry.seq)) return;
-		rows.push({
-			n: rows.length + 1,
-			action: groupAction(group),
-			gunicorn: describeMaster(state),
-			worker: describeWorkers(state),
-			django: describeApp(state),
-			output: describeOutput(entry.event),
-		});
+		let row = closes ? undefined : rowOf.get(entry);
+		if (!row) {
+			row = {action: groupAction(group), gunicorn: describeMaster(state), worker: describeWorkers(state), django: describeApp(state), output: describeOutput(entry.event)};
+			if (!closes) rowOf.set(entry, row);
+		}
+		rows.push({n: rows.length + 1, ...row});
 		group = [];
 	});
 	return rows;
