@@ -28,7 +28,8 @@ export class TerminalOutput extends Writable {
 	rows: number;
 	private pending = '';
 	private wanted: Size;
-	private resizing?: NodeJS.Timeout;
+	/** Set while a new size waits for the next frame. */
+	resizing?: NodeJS.Timeout;
 
 	constructor(
 		private readonly sink: (text: string) => void,
