@@ -282,6 +282,16 @@ export function reduce(s: LifecycleState, event: LifecycleEvent, at?: number): L
 	return {...next, seq, history: [...history, {seq, event, at}], base};
 }
 
+/**
+ * The state each history entry produced (its history and base left out). An entry never changes
+ * and always follows the same entries, so neither does that state: views look it up instead of
+ * replaying the history (thousands of events) on every frame. Replays fill in what is missing.
+ */
+const after = new WeakMap<HistoryEntry, LifecycleState>();
+export const stateAfter = (entry: HistoryEntry) => after.get(entry);
+export const rememberState = (entry: HistoryEntry, state: LifecycleState) => void after.set(entry, state);
+const NO_HISTORY: HistoryEntry[] = [];
+
 /** An event to fold, when it arrived, and (optionally) whether it still applies to the state reached. */
 export type Arrival = readonly [event: LifecycleEvent, at?: number, applies?: (s: LifecycleState) => boolean];
 
@@ -301,7 +311,9 @@ export function reduceArrivals(s: LifecycleState, arrivals: readonly Arrival[]):
 			continue;
 		}
 		state = {...transition(state, event, at), seq: state.seq + 1};
-		added.push({seq: state.seq, event, at});
+		const entry = {seq: state.seq, event, at};
+		after.set(entry, {...state, history: NO_HISTORY, base: undefined});
+		added.push(entry);
 	}
 	if (!added.length) return state;
 	const all = s.history.concat(added);

@@ -2,7 +2,7 @@
 // the flow's lit node. Nothing here is typed in by hand next to the machine.
 import type {LifecycleEvent} from './events';
 import {describeAction, describeApp, describeMaster, describeOutput, describeRequest, describeWorkers} from './describe';
-import {initialState, liveWorkers, transition, type HistoryEntry, type LifecycleState} from './machine';
+import {initialState, liveWorkers, rememberState, stateAfter, transition, type HistoryEntry, type LifecycleState} from './machine';
 
 export type FlowNode = 'client' | 'master' | 'worker' | 'wsgi' | 'django' | 'response';
 export const FLOW_NODES: readonly FlowNode[] = ['client', 'master', 'worker', 'wsgi', 'django', 'response'];
@@ -29,21 +29,13 @@ export function nodeOf(e: LifecycleEvent): FlowNode {
 	}
 }
 
-/**
- * The state each history entry produced, kept from one replay to the next. An entry is never
- * changed and always follows the same entries, so the state after it never changes either; a
- * live server's views replay only the events that are new since the last frame (the whole
- * history, thousands of events, on every frame was what made the TUI slow under load).
- */
-const after = new WeakMap<HistoryEntry, LifecycleState>();
-
 /** Replays the kept history from its base, calling visit after each entry with the state it produced. */
 export function replay(s: LifecycleState, visit: (state: LifecycleState, entry: HistoryEntry) => void): LifecycleState {
 	let state: LifecycleState = {...(s.base ?? initialState), history: [], base: undefined};
 	for (const entry of s.history) {
 		// Entries in history were accepted once already: apply them without checks or bookkeeping.
-		let next = after.get(entry);
-		if (!next) after.set(entry, (next = transition(state, entry.event, entry.at)));
+		let next = stateAfter(entry); // kept by the reducer, or by an earlier replay
+		if (!next) rememberState(entry, (next = transition(state, entry.event, entry.at)));
 		state = next;
 		visit(state, entry);
 	}
