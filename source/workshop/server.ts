@@ -31,6 +31,13 @@ const LOGIN_GRACE_MS = 30_000;
 const SESSION_GRACE_MS = 30_000;
 /** Session channels one connection may open in its life (each is a little memory until it closes). */
 const SESSIONS_PER_CONNECTION = 64;
+/**
+ * Bytes one connection may send a second. Past it, its socket is paused until the next second:
+ * a flood (a megabyte of keys, thousands of window changes) costs the server what decrypting and
+ * parsing this much costs, and the other attendees' packets are read in between. Typing, even
+ * pasting a paragraph, stays far below it.
+ */
+const BYTES_PER_SECOND = 128 * 1024;
 /** On shutdown, how long goodbyes may take to reach the clients before connections are cut. */
 const GOODBYE_MS = 1000;
 
@@ -71,6 +78,7 @@ export class WorkshopServer {
 				this.peers.delete(key);
 			});
 			socket.on('error', () => {});
+			throttle(socket);
 			this.ssh.injectSocket(socket);
 		});
 		this.net.on('error', error => config.log?.(`server error: ${error.message}`));
@@ -187,6 +195,28 @@ export class WorkshopServer {
 		session.on('shell', accept => start(accept(), false));
 		session.on('exec', accept => start(accept(), true));
 	}
+}
+
+/** Reads at most BYTES_PER_SECOND from the socket each second (see there). */
+function throttle(socket: Socket): void {
+	let second = 0;
+	let bytes = 0;
+	let timer: NodeJS.Timeout | undefined;
+	socket.on('data', (data: Buffer) => {
+		const now = Date.now();
+		if (now - second >= 1000) {
+			second = now;
+			bytes = 0;
+		}
+		bytes += data.length;
+		if (bytes <= BYTES_PER_SECOND || timer) return;
+		socket.pause();
+		timer = setTimeout(() => {
+			timer = undefined;
+			if (!socket.destroyed) socket.resume();
+		}, 1000 - (now - second));
+	});
+	socket.on('close', () => clearTimeout(timer));
 }
 
 let lesson: string | undefined;
