@@ -287,9 +287,12 @@ export function reduce(s: LifecycleState, event: LifecycleEvent, at?: number): L
  * and always follows the same entries, so neither does that state: views look it up instead of
  * replaying the history (thousands of events) on every frame. Replays fill in what is missing.
  */
-const after = new WeakMap<HistoryEntry, LifecycleState>();
-export const stateAfter = (entry: HistoryEntry) => after.get(entry);
-export const rememberState = (entry: HistoryEntry, state: LifecycleState) => void after.set(entry, state);
+// Kept on the entry itself (a hidden property, not a WeakMap): it dies with the entry in the
+// young generation, where a WeakMap's thousands of entries a second waited for a full collection.
+const AFTER = Symbol('state after');
+type Remembered = HistoryEntry & {[AFTER]?: LifecycleState};
+export const stateAfter = (entry: HistoryEntry) => (entry as Remembered)[AFTER];
+export const rememberState = (entry: HistoryEntry, state: LifecycleState) => void Object.defineProperty(entry, AFTER, {value: state});
 const NO_HISTORY: HistoryEntry[] = [];
 
 /** An event to fold, when it arrived, and (optionally) whether it still applies to the state reached. */
@@ -312,7 +315,7 @@ export function reduceArrivals(s: LifecycleState, arrivals: readonly Arrival[]):
 		}
 		state = {...transition(state, event, at), seq: state.seq + 1};
 		const entry = {seq: state.seq, event, at};
-		after.set(entry, {...state, history: NO_HISTORY, base: undefined});
+		rememberState(entry, {...state, history: NO_HISTORY, base: undefined});
 		added.push(entry);
 	}
 	if (!added.length) return state;

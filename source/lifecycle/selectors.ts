@@ -42,8 +42,9 @@ export function replay(s: LifecycleState, visit: (state: LifecycleState, entry: 
 	return state;
 }
 
-/** A row of the uncut table, by the entry it describes (as `after`, it never changes). */
-const rowOf = new WeakMap<HistoryEntry, Omit<TableRow, 'n'>>();
+/** A row of the uncut table, kept on the entry it describes (as its state, it never changes). */
+const ROW = Symbol('table row');
+type WithRow = HistoryEntry & {[ROW]?: Omit<TableRow, 'n'>};
 
 export interface TableRow {
 	n: number;
@@ -75,10 +76,10 @@ export function executionTable(s: LifecycleState, cuts?: readonly number[]): Tab
 	replay(s, (state, entry) => {
 		group.push(entry.event);
 		if (closes && !closes.has(entry.seq)) return;
-		let row = closes ? undefined : rowOf.get(entry);
+		let row = closes ? undefined : (entry as WithRow)[ROW];
 		if (!row) {
 			row = {action: groupAction(group), gunicorn: describeMaster(state), worker: describeWorkers(state), django: describeApp(state), output: describeOutput(entry.event)};
-			if (!closes) rowOf.set(entry, row);
+			if (!closes) Object.defineProperty(entry, ROW, {value: row});
 		}
 		rows.push({n: rows.length + 1, ...row});
 		group = [];
