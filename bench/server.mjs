@@ -3,7 +3,7 @@
 // workers (alternating runs, medians, the ratio), and the app's key latency in `--live` while
 // bursts of requests run. Loopback only; every load is bounded in time.
 import {spawn as spawnChild} from 'node:child_process';
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import net from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -187,12 +187,109 @@ export async function liveKeys(tmp, presses = KEY_PRESSES) {
 	}
 }
 
+const freePort = () =>
+	new Promise(resolve => {
+		const probe = net.createServer().listen(0, '127.0.0.1', () => {
+			const {port} = probe.address();
+			probe.close(() => resolve(port));
+		});
+	});
+const rssMb = pid => {
+	try {
+		return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+	} catch {
+		return 0; // gone
+	}
+};
+
+/** CPU time a process has used, in ms (utime + stime from /proc). */
+const cpuMs = pid => {
+	try {
+		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+		return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+	} catch {
+		return 0;
+	}
+};
+
+/** The screen of a --live session, and a wait for a condition on it (resolving with the time it held). */
+function watch(session) {
+	const term = new xterm.Terminal({cols: 80, rows: 24, allowProposedApi: true});
+	const line = y => term.buffer.active.getLine(term.buffer.active.viewportY + y)?.translateToString(true) ?? '';
+	const screen = () => Array.from({length: term.rows}, (_, y) => line(y)).join('\n');
+	let written = Promise.resolve();
+	const waiters = new Set();
+	session.listeners.add(data => {
+		written = written.then(() => new Promise(resolve => term.write(data, resolve))).then(() => {
+			for (const check of waiters) check();
+		});
+	});
+	const until = (test, timeoutMs = 15_000) =>
+		new Promise((resolve, reject) => {
+			const timer = setTimeout(() => {
+				waiters.delete(check);
+				reject(new Error(`bench: --live did not show the expected screen:\n${screen()}`));
+			}, timeoutMs);
+			const check = () => {
+				if (!test()) return;
+				clearTimeout(timer);
+				waiters.delete(check);
+				resolve(performance.now());
+			};
+			waiters.add(check);
+			check();
+		});
+	return {tabs: () => line(1), screen, until};
+}
+
+/**
+ * Key latency and the TUI's memory in --live while a load runs as fast as the server serves
+ * (LANES connections, each a new request the moment the last is answered), not in bursts.
+ */
+export async function unpacedKeys(tmp, presses = 60) {
+	const port = await freePort();
+	const session = spawn(CLI, ['--live', '--bind', `127.0.0.1:${port}`, '--reset'], tmp);
+	const {tabs, screen, until} = watch(session);
+	let loading = true;
+	let served = 0;
+	let peakRss = 0;
+	const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(session.child.pid))), 100);
+	try {
+		await until(() => (screen().match(/^\s+\d+\s+idle/gm) ?? []).length === 2);
+		const lanes = Array.from({length: LANES}, async () => {
+			while (loading) if (await oneRequest(port)) served++;
+		});
+		await sleep(3000); // the load and the TUI settle in
+		const cpuBefore = cpuMs(session.child.pid);
+		const servedBefore = served;
+		const latencies = [];
+		for (let i = 0; i < presses; i++) {
+			const [key, marker] = i % 2 === 0 ? ['1', '[1 Flow]'] : ['9', '[9 Live]'];
+			const pressed = performance.now();
+			session.child.write(key);
+			latencies.push((await until(() => tabs().includes(marker))) - pressed);
+			await sleep(50 + Math.random() * 100);
+		}
+		const cpuPerThousand = ((cpuMs(session.child.pid) - cpuBefore) / (served - servedBefore)) * 1000;
+		loading = false;
+		await Promise.all(lanes);
+		return {latencies, served, peakRss, cpuPerThousand};
+	} finally {
+		loading = false;
+		clearInterval(sampler);
+		session.child.write('q');
+		const exited = await Promise.race([session.exited, sleep(8000).then(() => undefined)]);
+		if (!exited) session.child.kill('SIGKILL');
+	}
+}
+
 export async function run() {
 	const tmp = mkdtempSync(join(tmpdir(), 'gw-bench-server-'));
 	try {
 		const {ours, plain, failed} = await throughput(tmp);
 		const ratio = ours / plain;
 		const {latencies, served} = await liveKeys(tmp);
+		const unpaced = await unpacedKeys(tmp);
 		const row = (metric, value, unit, goal, ok) => ({section: 'server', metric, value, unit, goal, ok});
 		const ms = x => Math.round(x * 10) / 10;
 		return [
@@ -202,8 +299,19 @@ export async function run() {
 			row('failed requests in those runs', failed, '', '0', failed === 0),
 			row(`--live key to screen during bursts of 200, median (${latencies.length} keys, ${served} requests served)`, ms(median(latencies)), 'ms', '<= 50', median(latencies) <= 50),
 			row('--live key to screen during bursts, p99', ms(quantile(latencies, 0.99)), 'ms', '<= 150', quantile(latencies, 0.99) <= 150),
+			row(`--live key to screen under an unpaced load, median (${unpaced.latencies.length} keys, ${LANES} connections, ${unpaced.served} requests served)`, ms(median(unpaced.latencies)), 'ms', '<= 50', median(unpaced.latencies) <= 50),
+			row('--live key to screen under an unpaced load, p99', ms(quantile(unpaced.latencies, 0.99)), 'ms', '<= 150', quantile(unpaced.latencies, 0.99) <= 150),
+			row('--live TUI peak RSS under that load', ms(unpaced.peakRss), 'MB', '<= 120', unpaced.peakRss <= 120),
+			row('--live TUI CPU time per 1,000 requests served under that load', ms(unpaced.cpuPerThousand), 'ms', '', true),
 		];
 	} finally {
 		rmSync(tmp, {recursive: true, force: true});
 	}
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+	const tmp = mkdtempSync(join(tmpdir(), 'gw-bench-server-'));
+	const {latencies, served, peakRss, cpuPerThousand} = await unpacedKeys(tmp);
+	console.log({median: median(latencies), p99: quantile(latencies, 0.99), served, peakRss, cpuPerThousand});
+	rmSync(tmp, {recursive: true, force: true});
 }

@@ -1,10 +1,11 @@
 // The built CLI in a real pseudo-terminal: what a learner at an 80x24 SSH session sees.
 import {execFileSync, spawnSync} from 'node:child_process';
-import {mkdtempSync, readFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, test} from 'vitest';
-import {childEnv, CLI, KEYS, TerminalSession} from './support/terminal';
+import pty from 'node-pty';
+import {childEnv, CLI, KEYS, Screen, TerminalSession} from './support/terminal';
 
 const sessions: TerminalSession[] = [];
 afterEach(() => {
@@ -214,5 +215,117 @@ describe('flags and progress', () => {
 		}
 		const forced = execFileSync(process.execPath, [CLI, '--plain'], {encoding: 'utf8', env: childEnv({FORCE_COLOR: '1'})});
 		expect(forced).toContain('\x1b[1m');
+	});
+});
+
+describe('hostile keys', () => {
+	// What xterm and VTE send for Ctrl+F1..F4, Ctrl+Shift+F1, Ctrl+Alt+F2, and two more Ink 6.8 cannot name.
+	const UNNAMED = ['\x1b[1;5P', '\x1b[1;5Q', '\x1b[1;5R', '\x1b[1;5S', '\x1b[1;6P', '\x1b[1;7Q', '\x1b[1;5G', '\x1b[5P'];
+
+	test('Ctrl+F1..F4 and friends do nothing; Ctrl+Q, Alt+q, Ctrl+X are not q and x', async () => {
+		const t = start();
+		await t.waitFor('Step 1/9');
+		let step = 1;
+		for (const sequence of [...UNNAMED, '\x11', '\x1bq', '\x18', '\x1bn']) {
+			t.write(sequence);
+			t.write('n');
+			await t.waitFor(`Step ${Math.min(9, ++step)}/9`);
+			if (step === 9) t.write(KEYS.home), (step = 1), await t.waitFor('Step 1/9');
+		}
+		t.write('q');
+		expect((await t.exited).exitCode).toBe(0);
+	});
+
+	test('a 1 MB paste does not freeze the app', async () => {
+		const t = start();
+		await t.waitFor('Step 1/9');
+		const pasted = Date.now();
+		t.write('j'.repeat(1 << 20));
+		// A key typed during the paste may be dropped with it: press n until the app answers.
+		const pressing = setInterval(() => t.write('n'), 100);
+		try {
+			await t.waitFor(/Step [2-9]\/9/, 3000);
+		} finally {
+			clearInterval(pressing);
+		}
+		expect(Date.now() - pasted).toBeLessThan(3000);
+		t.write('q');
+		expect((await t.exited).exitCode).toBe(0);
+	});
+});
+
+describe('hostile terminals and files', () => {
+	const sgrColour = /\x1b\[(?:3\d|9\d|4\d)(?:;\d+)*m/;
+
+	test('stdin not a terminal: the plain lesson, without blaming --live or --gunicorn', async () => {
+		const child = pty.spawn('/bin/sh', ['-c', `exec "${process.execPath}" "${CLI}" </dev/null`], {name: 'xterm-256color', cols: 80, rows: 24, env: childEnv({XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gw-e2e-'))})});
+		let out = '';
+		child.onData(data => (out += data));
+		const code = await new Promise<number>(resolve => child.onExit(({exitCode}) => resolve(exitCode)));
+		expect(out).not.toContain('need');
+		expect(out).toContain('Execution table');
+		expect(code).toBe(0);
+	});
+
+	/** The CLI in a pty with this TERM (node-pty sets TERM to the terminal's name, so env sets it again). */
+	function withTerm(term: string) {
+		const screen = new Screen(80, 24);
+		const child = pty.spawn('/usr/bin/env', [`TERM=${term}`, process.execPath, CLI], {name: 'xterm-256color', cols: 80, rows: 24, env: childEnv({XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gw-e2e-'))})});
+		child.onData(data => screen.feed(data));
+		const exited = new Promise<number>(resolve => child.onExit(({exitCode}) => resolve(exitCode)));
+		sessions.push({kill: () => child.kill('SIGKILL')} as TerminalSession);
+		return {screen, exited, write: (keys: string) => child.write(keys)};
+	}
+
+	test('TERM=dumb gets the plain lesson; vt100 and xterm-mono get no colour', async () => {
+		const dumb = withTerm('dumb');
+		expect(await dumb.exited).toBe(0);
+		expect(dumb.screen.output).toContain('Execution table');
+		expect(dumb.screen.output).not.toContain('\x1b[?25l'); // no cursor addressing, no full screen
+		const live = spawnSync(process.execPath, [CLI, '--live'], {encoding: 'utf8', env: childEnv({TERM: 'dumb'}), timeout: 10_000});
+		expect(live.stderr.trim().split('\n')).toHaveLength(1);
+		for (const term of ['vt100', 'xterm-mono']) {
+			const t = withTerm(term);
+			await t.screen.waitFor('Step 1/9');
+			t.write('3');
+			await t.screen.waitFor('[3 Table]');
+			expect(t.screen.output, term).not.toMatch(sgrColour);
+			t.write('q');
+			expect(await t.exited).toBe(0);
+		}
+	});
+
+	test('a FIFO where progress.json is, or a config dir under /proc: the app starts, answers q, never hangs', async () => {
+		const config = mkdtempSync(join(tmpdir(), 'gw-e2e-'));
+		mkdirSync(join(config, 'gunicorn-walkthrough'));
+		execFileSync('mkfifo', [join(config, 'gunicorn-walkthrough', 'progress.json')]);
+		for (const xdg of [config, '/proc', '/proc/self']) {
+			const t = new TerminalSession([], {env: {XDG_CONFIG_HOME: xdg}});
+			sessions.push(t);
+			await t.waitFor('Step 1/9', 5000);
+			t.write('n');
+			await t.waitFor('Step 2/9', 5000);
+			t.write('q');
+			expect((await t.exited).exitCode, xdg).toBe(0);
+		}
+		const reset = spawnSync(process.execPath, [CLI, '--plain', '--reset'], {encoding: 'utf8', env: childEnv({XDG_CONFIG_HOME: config}), timeout: 5000});
+		expect(reset.status).toBe(0);
+	});
+
+	test('--reset that cannot remove the file is one notice, not a crash', async () => {
+		const config = mkdtempSync(join(tmpdir(), 'gw-e2e-'));
+		mkdirSync(join(config, 'gunicorn-walkthrough', 'progress.json'), {recursive: true}); // a directory: EISDIR
+		const t = new TerminalSession(['--reset'], {env: {XDG_CONFIG_HOME: config}});
+		sessions.push(t);
+		await t.waitFor('Could not forget saved progress', 5000);
+		t.write('q');
+		expect((await t.exited).exitCode).toBe(0);
+		expect(t.output).not.toMatch(/\n\s+at /);
+	});
+
+	test('--python "" is an error line, not Gunicorn from PATH', () => {
+		const r = spawnSync(process.execPath, [CLI, '--gunicorn', '--python', ''], {encoding: 'utf8', env: childEnv(), timeout: 10_000});
+		expect(r.status).toBe(2);
+		expect(r.stderr.trim().split('\n')).toEqual(['gunicorn-walkthrough: --python must name a Python interpreter (got "")']);
 	});
 });

@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import {EVENT_TYPES, formatEvent, parseEvent, type LifecycleEvent} from '../source/lifecycle/events';
-import {check, HISTORY_LIMIT, initialState, reduce, reduceAll, type LifecycleState} from '../source/lifecycle/machine';
+import {check, HISTORY_LIMIT, initialState, reduce, reduceAll, reduceArrivals, type LifecycleState} from '../source/lifecycle/machine';
 import {executionTable, lessonStepOf, nodeOf, variableTracker} from '../source/lifecycle/selectors';
 
 const boot: LifecycleEvent[] = [
@@ -160,5 +160,18 @@ describe('derived views', () => {
 			Request: ['none', 'none', 'GET / in view'],
 			Served: ['0', '0', '0'],
 		});
+	});
+});
+
+describe('folding many events at once', () => {
+	test('reduceArrivals reaches the state reduce reaches one by one, past the history limit, rejections included', () => {
+		const events: LifecycleEvent[] = [...boot];
+		for (let i = 0; i < HISTORY_LIMIT / 2; i++) events.push(...cycle(11, `r${i}`), {type: 'worker.ready', pid: 99});
+		const oneByOne = events.reduce((s, e, i) => reduce(s, e, i), initialState);
+		const cuts = [0, 0, 7, 507, 3507, events.length]; // batches of 0, 7, 500, 3000 and the rest
+		let many = initialState;
+		for (let k = 1; k < cuts.length; k++) many = reduceArrivals(many, events.slice(cuts[k - 1], cuts[k]).map((e, j) => [e, cuts[k - 1] + j] as const));
+		expect(many).toEqual(oneByOne);
+		expect(reduceArrivals(oneByOne, [[{type: 'master.stopped', code: 0}, 1, () => false]])).toBe(oneByOne);
 	});
 });

@@ -117,3 +117,27 @@ describe('keys', () => {
 		expect(words(initialUi(), {...ctx, panels: 10})).toContain('Tab 0-9'); // the instructor's room is 0
 	});
 });
+
+describe('hostile keys', () => {
+	const live = {...ctx, live: true};
+	test('Ctrl or Alt with a letter is not the bare letter; Ctrl+C still quits', () => {
+		const s = initialUi();
+		expect(interpretKey('q', {ctrl: true}, s, ctx)).toEqual({kind: 'none'});
+		expect(interpretKey('q', {meta: true}, s, ctx)).toEqual({kind: 'none'});
+		expect(interpretKey('n', {meta: true}, s, ctx)).toEqual({kind: 'none'});
+		expect(interpretKey('k', {ctrl: true}, {...s, panel: 9}, live)).toEqual({kind: 'none'});
+		expect(interpretKey('x', {ctrl: true}, {...s, panel: 9}, live)).toEqual({kind: 'none'});
+		expect(interpretKey('k', {}, {...s, panel: 9}, live)).toEqual({kind: 'live', command: 'kill'});
+		expect(interpretKey('c', {ctrl: true}, s, ctx)).toEqual({kind: 'quit'});
+		expect(interpretKey('y', {ctrl: true}, {...s, confirm: 'quit?'}, ctx)).toEqual({kind: 'action', action: {type: 'close'}});
+		expect(interpretKey('', {escape: true, meta: true}, {...s, overlay: 'help'}, ctx)).toEqual({kind: 'action', action: {type: 'close'}});
+	});
+
+	test('a key without a name (undefined or empty input) does nothing, on every panel', () => {
+		for (let panel = 1; panel <= 10; panel++) {
+			for (const input of [undefined, '']) {
+				expect(interpretKey(input as unknown as string, {ctrl: true}, initialUi({panel}), {...ctx, panels: 10})).toEqual({kind: 'none'});
+			}
+		}
+	});
+});

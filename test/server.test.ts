@@ -438,6 +438,41 @@ describe('serve', () => {
 		s.expectCleanEvents();
 	});
 
+	test('framing as Gunicorn checks it: duplicate Content-Length, chunked then identity are 400; absolute-form targets are served', async () => {
+		const s = await serve(['--workers', '1'], 1);
+		const [worker] = s.ready();
+		expect(await raw(s.port, 'POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 30\r\n\r\nabc')).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[^]*Invalid HTTP Header: 'CONTENT-LENGTH'/);
+		expect(await raw(s.port, 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n3\r\nabc\r\n0\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 [^]*Invalid HTTP Header: 'TRANSFER-ENCODING'/);
+		expect(await raw(s.port, 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /);
+		expect(await raw(s.port, 'POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /);
+		expect(await raw(s.port, 'POST / HTTP/1.1\r\nTransfer-Encoding: identity\r\nContent-Length: 3\r\n\r\nabc')).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+		const absolute = await raw(s.port, 'GET http://127.0.0.1:8000/?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+		expect(absolute).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+		expect(servedBy(absolute)).toBe(worker);
+		expect(await raw(s.port, 'GET http://127.0.0.1/nowhere HTTP/1.1\r\n\r\n')).toMatch(/^HTTP\/1\.1 404 /);
+	});
+
+	test('Expect: 100-continue is answered 100 Continue before the body is read, as Gunicorn does', async () => {
+		const s = await serve(['--workers', '1'], 1);
+		s.ready();
+		const answer = await new Promise<string>((resolve, reject) => {
+			let got = '';
+			const socket = net.connect(s.port, '127.0.0.1', () => socket.write('POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n'));
+			const timer = setTimeout(() => (socket.destroy(), reject(new Error(`no 100 Continue within 2 s: ${JSON.stringify(got)}`))), 2000);
+			socket.setEncoding('utf8');
+			socket.on('data', chunk => {
+				got += chunk;
+				if (got === 'HTTP/1.1 100 Continue\r\n\r\n') {
+					clearTimeout(timer);
+					socket.end('hello');
+				}
+			});
+			socket.on('close', () => resolve(got));
+			socket.on('error', () => undefined);
+		});
+		expect(answer).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
+	});
+
 	test('/error: Django logs the view\'s exception and answers its own 500 page; Gunicorn logs nothing', async () => {
 		const s = await serve(['--workers', '1'], 1);
 		const [worker] = s.ready();

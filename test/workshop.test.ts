@@ -443,6 +443,15 @@ describe('safety', () => {
 		for (let i = 0; i < 2000; i++) expect(loadHostKey(join(parent, String(i))).fingerprint).toMatch(/^SHA256:/);
 	});
 
+	test('a FIFO where the host key should be is refused at once, never opened blocking', () => {
+		const dir = join(tempDir(), 'gunicorn-walkthrough');
+		spawnSync('mkdir', ['-p', dir]);
+		expect(spawnSync('mkfifo', [join(dir, 'workshop_host_ed25519_key')]).status).toBe(0);
+		const r = spawnSync(process.execPath, [CLI, 'workshop', '--port', '0'], {encoding: 'utf8', timeout: 10_000, env: childEnv({XDG_CONFIG_HOME: join(dir, '..')})});
+		expect(r.status).toBe(1);
+		expect(r.stderr.trim().split('\n')).toEqual([`gunicorn-walkthrough: the host key ${join(dir, 'workshop_host_ed25519_key')} is not a regular file; move it aside and a new one is made`]);
+	});
+
 	test('wrong passwords are refused after a delay, at most 3 tries; the right one gets in', async () => {
 		const {port} = await instructor(['--password', 'sesame']);
 		await expect(connectClient(port, 'nopass')).rejects.toThrow(/authentication methods failed/);
@@ -546,5 +555,118 @@ describe('safety', () => {
 		const result = spawnSync(process.execPath, [CLI, 'workshop', '--port', String(port)], {encoding: 'utf8', timeout: 20_000, env: childEnv({XDG_CONFIG_HOME: tempDir()})});
 		expect(result.status).toBe(1);
 		expect(result.stderr.trim().split('\n')).toEqual([`gunicorn-walkthrough: port ${port} on 127.0.0.1 is in use; pick another with --port`]);
+	});
+});
+
+describe('no attendee can hurt the room', () => {
+	/** An in-process server: what the server does, without the instructor's terminal. */
+	async function inProcess(options: Partial<ConstructorParameters<typeof WorkshopServer>[0]> = {}, room = new WorkshopRoom('SHA256:test')) {
+		const server = new WorkshopServer({hostKey: loadHostKey(tempDir()).key, policy: {kind: 'open'}, maxSessions: 5, idleMs: 600_000, room, ...options});
+		cleanups.push(() => void server.close());
+		return {server, room, port: await server.listen('127.0.0.1', 0)};
+	}
+
+	/** Time from a key to the step it asks for on that attendee's screen. */
+	async function keyToScreen(a: Attendee, step: number): Promise<number> {
+		const sent = Date.now();
+		a.write('n');
+		await a.screen.waitFor(`Step ${step}/9`, 10_000);
+		return Date.now() - sent;
+	}
+
+	test('keys Ink 6.8 cannot name (Ctrl+F1 ... ), Ctrl+Q and Alt+q end nothing: not the room, not the session', async () => {
+		const {t, port} = await instructor();
+		const alice = await attend(port, 'alice');
+		const bob = await attend(port, 'bob');
+		await alice.screen.waitFor('Step 1/9');
+		await bob.screen.waitFor('Step 1/9');
+		for (const sequence of ['\x1b[1;5P', '\x1b[1;5Q', '\x1b[1;5R', '\x1b[1;5S', '\x1b[1;6P', '\x1b[1;7Q', '\x1b[1;5G', '\x1b[5P', '\x11', '\x1bq']) alice.write(sequence);
+		alice.write('n');
+		await alice.screen.waitFor('Step 2/9');
+		bob.write('n');
+		await bob.screen.waitFor('Step 2/9');
+		t.write('n');
+		await t.waitFor('Step 2/9');
+		expect(bob.screen.output).not.toContain('ended the workshop');
+	});
+
+	test('an exception in one session ends that session alone, tells them, and is logged for the instructor', async () => {
+		const room = new (class extends WorkshopRoom {
+			override update(id: string, progress: Parameters<WorkshopRoom['update']>[1]): void {
+				if (this.attendees().find(a => a.id === id)?.name === 'boom' && progress.step === 3) throw new Error('kaboom');
+				super.update(id, progress);
+			}
+		})('SHA256:test');
+		const lines: string[] = [];
+		const {port} = await inProcess({log: line => lines.push(line)}, room);
+		const boom = await attend(port, 'boom');
+		const fine = await attend(port, 'fine');
+		await boom.screen.waitFor('Step 1/9');
+		await fine.screen.waitFor('Step 1/9');
+		boom.write('n');
+		await boom.screen.waitFor('Step 2/9');
+		boom.write('n'); // step 3: the room throws while this session reports it
+		await boom.screen.waitFor('your session hit an error and was closed');
+		expect(await boom.closed).toBe(0);
+		expect(room.incidents().join('\n')).toMatch(/boom's session ended by an error: kaboom/);
+		expect(lines.join('\n')).toMatch(/boom's session ended by an error: kaboom/);
+		expect(await keyToScreen(fine, 2)).toBeLessThan(2000);
+		expect(room.attendees().map(a => a.name)).toEqual(['fine']);
+	});
+
+	test('one attendee flooding 1 MB of input, or 5,000 resizes, does not freeze the others or the instructor', async () => {
+		const {t, port} = await instructor();
+		const flood = await attend(port, 'flood');
+		const other = await attend(port, 'other');
+		await flood.screen.waitFor('Step 1/9');
+		await other.screen.waitFor('Step 1/9');
+		const chunk = 'jk'.repeat(32 * 1024);
+		for (let i = 0; i < 16; i++) flood.write(chunk); // 1 MB of scrolling keys
+		await sleep(200);
+		expect(await keyToScreen(other, 2)).toBeLessThan(1000);
+		const sent = Date.now();
+		t.write('n');
+		await t.waitFor('Step 2/9', 10_000);
+		expect(Date.now() - sent).toBeLessThan(1000);
+		for (let i = 0; i < 5000; i++) flood.resize(70 + (i % 60), 18 + (i % 30));
+		await sleep(200);
+		expect(await keyToScreen(other, 3)).toBeLessThan(1000);
+		// The flooding session itself still works, at its last size.
+		flood.resize(100, 30);
+		await flood.screen.waitFor(s => /Step [1-9]\/9/.test(s) && s.split('\n').length === 30);
+	});
+
+	test('connections that never open a session are cut after a grace, and hold no seat', async () => {
+		const {server, port} = await inProcess({maxSessions: 1, sessionGraceMs: 1500});
+		const gone: Array<Promise<void>> = [];
+		for (let i = 0; i < 14; i++) {
+			const client = await connectClient(port, 'idle'); // `ssh -N`: logged in, no session
+			gone.push(new Promise<void>(resolve => client.on('close', () => resolve())));
+		}
+		const attendee = await attend(port, 'real'); // more connections than the bound: an idle one makes room
+		await attendee.screen.waitFor('Welcome, real');
+		expect(server.attendees).toBe(1);
+		await Promise.all(gone); // every idle connection is cut after the grace
+		attendee.write('n');
+		await attendee.screen.waitFor('Step 2/9'); // the attendee with a session is never cut
+	});
+});
+
+describe('the room panel', () => {
+	test('columns line up whatever the names: wide and combining characters measured by display width', async () => {
+		const {roomLines} = await import('../source/ui/panels/Room');
+		const {buildLesson} = await import('../source/lesson/lesson');
+		const {render} = await import('ink-testing-library');
+		const {default: stringWidth} = await import('string-width');
+		const React = await import('react');
+		const {Box} = await import('ink');
+		const progress = {step: 3, panel: 3, answers: {}, following: false};
+		const names = ['ascii', '漢字の名前', 'e\u0301te\u0301', '漢字漢字漢字漢字漢字漢字', '👩‍💻dev'];
+		const lines = roomLines(buildLesson(), 'summary', names.map((name, i) => ({id: String(i), name, progress})));
+		const app = render(React.createElement(Box, {flexDirection: 'column', width: 100}, ...lines.map((line, i) => React.createElement(Box, {key: i}, line))));
+		cleanups.push(app.unmount);
+		const rows = app.lastFrame()!.split('\n').filter(line => line.includes(' 3/9'));
+		expect(rows).toHaveLength(names.length);
+		for (const row of rows) expect(stringWidth(row.slice(0, row.indexOf(' 3/9')))).toBe(16);
 	});
 });

@@ -272,6 +272,7 @@ function parse(argv: string[]): Invocation {
 			return {mode, workshop, step, panel, reset: Boolean(flags.reset)};
 		}
 		default: {
+			if (str('python') === '') throw new UsageError('--python must name a Python interpreter (got "")');
 			const path = str('path');
 			if (path !== undefined && !/^\/[^\s]*$/.test(path)) throw new UsageError(`--path must start with / and hold no spaces (got "${path}")`);
 			const project = mode === 'gunicorn' ? projectOptions(app, theirs, flags, server) : undefined;

@@ -36,13 +36,16 @@ async function main(): Promise<void> {
 			return;
 		}
 		case 'walkthrough': {
-			if (invocation.plain || (!process.stdout.isTTY && !invocation.live)) {
+			// The full-screen walkthrough needs keys (stdin a terminal) and a screen that addresses the cursor (not TERM=dumb).
+			const dumb = process.env.TERM === 'dumb';
+			const screen = process.stdin.isTTY && process.stdout.isTTY && !dumb;
+			if (invocation.plain || (!screen && !invocation.live)) {
 				const {plainLesson} = await import('../lesson/plain');
 				process.stdout.write(plainLesson());
 				return;
 			}
-			if (!process.stdin.isTTY || !process.stdout.isTTY) {
-				return fail('--live and --gunicorn need an interactive terminal');
+			if (!screen) {
+				return fail(`--${invocation.live === 'server' ? 'live' : 'gunicorn'} needs an interactive terminal${dumb ? ' that can address the cursor (TERM is dumb)' : ''}`);
 			}
 			const {runWalkthrough} = await import('../ui/run');
 			process.exitCode = await runWalkthrough(invocation);

@@ -156,9 +156,21 @@ export function check(s: LifecycleState, e: LifecycleEvent): string | undefined 
 const patchWorker = (s: LifecycleState, pid: number, patch: Partial<Worker>): Worker[] =>
 	s.workers.map(w => (w.pid === pid && alive(w) ? {...w, ...patch} : w));
 
+/**
+ * The requests in flight, changed: copied into a dictionary object by hand. They are few (one
+ * per worker) but every id is new, and an object literal keyed by ids ({...r, [id]: x}) makes
+ * V8 build a new hidden class per id: under load that was most of the time spent per event.
+ */
+function requestsWith(requests: Record<string, Request>, id: string, request?: Request): Record<string, Request> {
+	const next: Record<string, Request> = Object.create(null);
+	for (const key in requests) if (key !== id) next[key] = requests[key];
+	if (request) next[id] = request;
+	return next;
+}
+
 const patchRequest = (s: LifecycleState, id: string, patch: Partial<Request>) => {
 	const request = {...s.requests[id], ...patch};
-	return {requests: {...s.requests, [id]: request}, last: request};
+	return {requests: requestsWith(s.requests, id, request), last: request};
 };
 
 /** The master is back to "running" once no worker of an older generation is alive. */
@@ -201,7 +213,7 @@ export function transition(s: LifecycleState, e: LifecycleEvent, at?: number): L
 			return {...s, workers: patchWorker(s, e.pid, {state: 'idle'})};
 		case 'request.accepted': {
 			const request: Request = {id: e.id, pid: e.pid, method: e.method, path: e.path, query: e.query, client: e.client, phase: 'accepted'};
-			return {...s, workers: patchWorker(s, e.pid, {state: 'busy', request: e.id}), requests: {...s.requests, [e.id]: request}, last: request};
+			return {...s, workers: patchWorker(s, e.pid, {state: 'busy', request: e.id}), requests: requestsWith(s.requests, e.id, request), last: request};
 		}
 		case 'wsgi.called':
 			return {...s, ...patchRequest(s, e.id, {phase: 'wsgi', environ: e.environ})};
@@ -210,7 +222,8 @@ export function transition(s: LifecycleState, e: LifecycleEvent, at?: number): L
 		case 'response.returned':
 			return {...s, ...patchRequest(s, e.id, {phase: 'returned', status: e.status, reason: e.reason, bytes: e.bytes})};
 		case 'response.sent': {
-			const {[e.id]: done, ...requests} = s.requests;
+			const done = s.requests[e.id];
+			const requests = requestsWith(s.requests, e.id);
 			const worker = findWorker(s, e.pid)!;
 			const state = worker.state === 'exiting' ? 'exiting' : 'idle';
 			return {
@@ -230,8 +243,8 @@ export function transition(s: LifecycleState, e: LifecycleEvent, at?: number): L
 			let {requests, last} = s;
 			if (worker.request && requests[worker.request]) {
 				// The connection dies with the worker: the client gets no response.
-				const {[worker.request]: lost, ...rest} = requests;
-				requests = rest;
+				const lost = requests[worker.request];
+				requests = requestsWith(requests, worker.request);
 				last = {...lost, phase: 'aborted'};
 			}
 			const workers = pruneDead(patchWorker(s, e.pid, {state: 'dead', request: undefined, exitReason: e.reason}));
@@ -269,6 +282,48 @@ export function reduce(s: LifecycleState, event: LifecycleEvent, at?: number): L
 	return {...next, seq, history: [...history, {seq, event, at}], base};
 }
 
-/** Folds many events at once (replays, bursts). */
-export const reduceAll = (s: LifecycleState, events: readonly LifecycleEvent[], at?: number) =>
-	events.reduce((state, e) => reduce(state, e, at), s);
+/**
+ * The state each history entry produced (its history and base left out). An entry never changes
+ * and always follows the same entries, so neither does that state: views look it up instead of
+ * replaying the history (thousands of events) on every frame. Replays fill in what is missing.
+ */
+// Kept on the entry itself (a hidden property, not a WeakMap): it dies with the entry in the
+// young generation, where a WeakMap's thousands of entries a second waited for a full collection.
+const AFTER = Symbol('state after');
+type Remembered = HistoryEntry & {[AFTER]?: LifecycleState};
+export const stateAfter = (entry: HistoryEntry) => (entry as Remembered)[AFTER];
+export const rememberState = (entry: HistoryEntry, state: LifecycleState) => void Object.defineProperty(entry, AFTER, {value: state});
+const NO_HISTORY: HistoryEntry[] = [];
+
+/** An event to fold, when it arrived, and (optionally) whether it still applies to the state reached. */
+export type Arrival = readonly [event: LifecycleEvent, at?: number, applies?: (s: LifecycleState) => boolean];
+
+/**
+ * Folds many events at once (replays, bursts of a live server): the same state as `reduce` one
+ * by one, but the history is copied once, not once per event (thousands of events a second
+ * under load would otherwise copy HISTORY_LIMIT entries each, and keep the collector busy).
+ */
+export function reduceArrivals(s: LifecycleState, arrivals: readonly Arrival[]): LifecycleState {
+	const added: HistoryEntry[] = [];
+	let state = s;
+	for (const [event, at, applies] of arrivals) {
+		if (applies && !applies(state)) continue;
+		const reason = check(state, event);
+		if (reason) {
+			state = {...state, rejected: [...state.rejected.slice(1 - REJECTIONS_KEPT), {event, reason}]};
+			continue;
+		}
+		state = {...transition(state, event, at), seq: state.seq + 1};
+		const entry = {seq: state.seq, event, at};
+		rememberState(entry, {...state, history: NO_HISTORY, base: undefined});
+		added.push(entry);
+	}
+	if (!added.length) return state;
+	const all = s.history.concat(added);
+	const drop = Math.max(0, all.length - HISTORY_LIMIT);
+	let {base} = s;
+	for (let i = 0; i < drop; i++) base = transition(base ?? initialState, all[i].event, all[i].at);
+	return {...state, history: drop ? all.slice(drop) : all, base};
+}
+
+export const reduceAll = (s: LifecycleState, events: readonly LifecycleEvent[], at?: number) => reduceArrivals(s, events.map(e => [e, at] as const));

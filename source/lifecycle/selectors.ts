@@ -3,7 +3,7 @@
 import type {LifecycleEvent} from './events';
 import {describeAction, describeApp, describeMaster, describeRequest, describeWorkers, gunicornLog} from './describe';
 import {shortAction, shortApp, shortMaster, shortWorkers} from './short';
-import {initialState, liveWorkers, transition, type HistoryEntry, type LifecycleState} from './machine';
+import {initialState, liveWorkers, rememberState, stateAfter, transition, type HistoryEntry, type LifecycleState} from './machine';
 
 /** The parts of the flow diagram: the request path, the way back, and the master apart. */
 export type FlowNode = 'client' | 'socket' | 'worker' | 'django' | 'response' | 'master';
@@ -36,11 +36,17 @@ export function replay(s: LifecycleState, visit: (state: LifecycleState, entry: 
 	let state: LifecycleState = {...(s.base ?? initialState), history: [], base: undefined};
 	for (const entry of s.history) {
 		// Entries in history were accepted once already: apply them without checks or bookkeeping.
-		state = transition(state, entry.event, entry.at);
+		let next = stateAfter(entry); // kept by the reducer, or by an earlier replay
+		if (!next) rememberState(entry, (next = transition(state, entry.event, entry.at)));
+		state = next;
 		visit(state, entry);
 	}
 	return state;
 }
+
+/** A row of the uncut table, kept on the entry it describes (as its state, it never changes). */
+const ROW = Symbol('table row');
+type WithRow = HistoryEntry & {[ROW]?: Omit<TableRow, 'n'>};
 
 export interface TableRow {
 	n: number;
@@ -99,15 +105,20 @@ export function executionTable(s: LifecycleState, cuts?: readonly number[]): Tab
 		}
 		before = state;
 		if (closes && !closes.has(entry.seq)) return;
-		rows.push({
-			n: rows.length + 1,
-			action: groupAction(group),
-			gunicorn: describeMaster(state),
-			worker: describeWorkers(state),
-			django: appCell(state, urlconf, firstHere),
-			output: log.join(' · '),
-			short: {action: shortAction(group), gunicorn: shortMaster(state), worker: shortWorkers(state), django: shortApp(state, firstHere !== undefined)},
-		});
+		// The uncut table's row is kept on its entry: it depends only on the history up to it.
+		let row = closes ? undefined : (entry as WithRow)[ROW];
+		if (!row) {
+			row = {
+				action: groupAction(group),
+				gunicorn: describeMaster(state),
+				worker: describeWorkers(state),
+				django: appCell(state, urlconf, firstHere),
+				output: log.join(' · '),
+				short: {action: shortAction(group), gunicorn: shortMaster(state), worker: shortWorkers(state), django: shortApp(state, firstHere !== undefined)},
+			};
+			if (!closes) Object.defineProperty(entry, ROW, {value: row});
+		}
+		rows.push({n: rows.length + 1, ...row});
 		group = [];
 		log = [];
 		firstHere = undefined;

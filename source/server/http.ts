@@ -122,27 +122,52 @@ function parseRequestLine(line: string): Request {
 	const [method, uri, version] = parts;
 	if (!TOKEN.test(method) || method !== method.toUpperCase()) throw new HttpError(400, 'Bad Request', `Invalid Method '${method.slice(0, 20)}'`);
 	if (!/^HTTP\/1\.[01]$/.test(version)) throw new HttpError(400, 'Bad Request', `Invalid HTTP Version '${version.slice(0, 20)}'`);
-	if (!uri.startsWith('/') && uri !== '*') throw new HttpError(400, 'Bad Request', `Invalid Request Line '${line.slice(0, 80)}'`);
-	const q = uri.indexOf('?');
-	let path = q < 0 ? uri : uri.slice(0, q);
+	// The absolute form (`GET http://host/path`, RFC 9112 3.2.2) must be accepted; the path is taken from it, as urlsplit does for Gunicorn.
+	const absolute = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(uri);
+	if (!absolute && !uri.startsWith('/') && uri !== '*') throw new HttpError(400, 'Bad Request', `Invalid Request Line '${line.slice(0, 80)}'`);
+	const target = (absolute ? uri.slice(absolute[0].length) : uri).split('#')[0];
+	const q = target.indexOf('?');
+	let path = q < 0 ? target : target.slice(0, q);
 	try {
 		path = decodeURIComponent(path);
 	} catch {
 		throw new HttpError(400, 'Bad Request', `Invalid Request Line '${line.slice(0, 80)}'`);
 	}
-	return {method, uri, path, query: q < 0 ? '' : uri.slice(q + 1), version, headers: []};
+	return {method, uri, path, query: q < 0 ? '' : target.slice(q + 1), version, headers: []};
+}
+
+/**
+ * How the body is framed, refused as Gunicorn's Message.set_body_reader refuses it: Content-Length
+ * twice, chunked twice or followed by identity, chunked in HTTP/1.0, or both headers (RFC 9112 6.1,
+ * 6.3: a message framed two ways is how requests are smuggled past a proxy).
+ */
+function framing(request: Request): {chunked: boolean; length?: string} {
+	const invalid = (name: string) => new HttpError(400, 'Bad Request', `Invalid HTTP Header: '${name}'`);
+	let chunked = false;
+	let length: string | undefined;
+	for (const [name, value] of request.headers) {
+		if (name === 'CONTENT-LENGTH') {
+			if (length !== undefined) throw invalid(name);
+			length = value;
+		} else if (name === 'TRANSFER-ENCODING') {
+			const coding = value.toLowerCase();
+			if (coding === 'chunked' || coding === 'identity') {
+				if (chunked) throw invalid(name);
+				chunked = coding === 'chunked';
+			} else throw new HttpError(501, 'Not Implemented', `Unsupported transfer coding: '${value.slice(0, 20)}'`);
+		}
+	}
+	if (chunked && request.version === 'HTTP/1.0') throw invalid('TRANSFER-ENCODING');
+	if (chunked && length !== undefined) throw invalid('CONTENT-LENGTH');
+	return {chunked, length};
 }
 
 /** Reads the body (Content-Length or chunked) and drops it: the app only serves GET. */
 function readBody(sock: BlockingSocket, request: Request, rest: Buffer): void {
-	const header = (name: string) => request.headers.find(([n]) => n === name)?.[1];
-	const coding = header('TRANSFER-ENCODING');
-	const length = header('CONTENT-LENGTH');
-	if (coding !== undefined && length !== undefined) throw new HttpError(400, 'Bad Request', 'Content-Length with Transfer-Encoding');
-	if (coding !== undefined) {
-		if (coding.toLowerCase() !== 'chunked') throw new HttpError(501, 'Not Implemented', `Unsupported transfer coding: '${coding.slice(0, 20)}'`);
-		return readChunked(sock, rest);
-	}
+	const {chunked, length} = framing(request);
+	// As Gunicorn's wsgi.create does, before anything reads the body: the client may wait for it to send one.
+	if (request.headers.some(([name, value]) => name === 'EXPECT' && value.toLowerCase() === '100-continue')) sock.sendall(Buffer.from('HTTP/1.1 100 Continue\r\n\r\n'));
+	if (chunked) return readChunked(sock, rest);
 	if (length === undefined) return;
 	if (!/^\d+$/.test(length)) throw new HttpError(400, 'Bad Request', `Invalid Content-Length '${length.slice(0, 20)}'`);
 	if (Number(length) > LIMIT_BODY) throw new HttpError(413, 'Payload Too Large', `body of ${length} bytes is over ${LIMIT_BODY}`);

@@ -108,7 +108,8 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	}, [ui.step, ui.panel, ui.quiz.answers, ui.following]);
 
 	const body = size.rows - 1 - CHROME;
-	useInput((input, key) => {
+	useInput((text, key) => {
+		const input = typeof text === 'string' ? text : ''; // a key without a name, on some Ink versions
 		// Keys typed quickly, pasted or batched by SSH arrive as one string ("nn"): each is a press.
 		const presses = input.length > 1 && !key.ctrl && !key.meta && !/[\x00-\x1f\x7f]/.test(input) ? [...input] : [input];
 		let current = latest.current; // keys can arrive faster than redraws: act on the newest state
@@ -207,7 +208,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 				);
 				break;
 			default:
-				panel = room ? <RoomPanel lesson={lesson} summary={room.summary()} attendees={room.attendees()} width={width} height={body} scroll={scroll} /> : null;
+				panel = room ? <RoomPanel lesson={lesson} summary={room.summary()} attendees={room.attendees()} incidents={room.incidents?.()} width={width} height={body} scroll={scroll} /> : null;
 		}
 	}
 

@@ -4,8 +4,11 @@
 import process from 'node:process';
 import chalk from 'chalk';
 
+/** Terminals that show no colour, whatever chalk guesses from their names: vt100, vt220, xterm-mono, dumb. */
+export const monochrome = (term: string | undefined) => term !== undefined && /^(dumb|vt\d+)$|-mono$/.test(term);
+
 export function wantsNoColour(env: NodeJS.ProcessEnv = process.env): boolean {
-	return Boolean(env.NO_COLOR) && env.FORCE_COLOR === undefined;
+	return (Boolean(env.NO_COLOR) || monochrome(env.TERM)) && env.FORCE_COLOR === undefined;
 }
 
 export function applyColourPreference(env: NodeJS.ProcessEnv = process.env): void {
@@ -20,7 +23,7 @@ export function terminalHasColour(env: Record<string, string | undefined>): bool
 	const force = env.FORCE_COLOR;
 	if (force !== undefined) return force !== '0' && force !== 'false';
 	if (env.NO_COLOR) return false;
-	return Boolean(env.TERM) && env.TERM !== 'dumb';
+	return Boolean(env.TERM) && !monochrome(env.TERM);
 }
 
 /** Removes every SGR sequence (colours and styles): what a terminal without colour gets, as chalk level 0 would. */

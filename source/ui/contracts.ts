@@ -27,6 +27,8 @@ export interface Room {
 	/** One line: address, host key fingerprint, attendees connected. */
 	summary(): string;
 	attendees(): Attendee[];
+	/** Sessions closed by an error, newest last, for the instructor. */
+	incidents?(): string[];
 	subscribe(listener: () => void): () => void;
 }
 

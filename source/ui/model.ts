@@ -178,6 +178,13 @@ export interface Key {
 	tab?: boolean;
 	shift?: boolean;
 	ctrl?: boolean;
+	meta?: boolean;
+}
+
+/** What a key types: its character, or nothing for a key without one and for Ctrl / Alt + a character (Ctrl+Q is not q). */
+function typed(input: unknown, key: Key): string {
+	if (typeof input !== 'string') return ''; // some Ink versions hand on a Ctrl key without a name
+	return (key.ctrl || (key.meta && !key.escape)) && !/[\x00-\x1f\x7f]/.test(input) ? '' : input;
 }
 
 /** Typing the path r requests: Enter sends it, Esc cancels, Backspace deletes. */
@@ -190,9 +197,10 @@ function askingKey(input: string, key: Key, text: string): Intent {
 }
 
 /** The meaning of one key press in the current state. `page` is the height of a page for PgUp / PgDn. */
-export function interpretKey(input: string, key: Key, s: UiState, ctx: Context, page = 10): Intent {
+export function interpretKey(pressed: string, key: Key, s: UiState, ctx: Context, page = 10): Intent {
 	const act = (action: Action): Intent => ({kind: 'action', action});
-	if (key.ctrl && input === 'c') return {kind: 'quit'};
+	if (key.ctrl && pressed === 'c') return {kind: 'quit'};
+	const input = typed(pressed, key);
 	if (s.confirm) {
 		if (input === 'y' || input === 'Y') return {kind: 'quit'};
 		return act({type: 'close'});

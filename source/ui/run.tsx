@@ -10,6 +10,7 @@ import {ProgressStore, startingPoint} from '../progress/store';
 import {App} from './App';
 import {applyColourPreference} from './colour';
 import {dieOfHangup, isHangup} from './hangup';
+import {KeyInput} from './keys-in';
 import {RENDER_OPTIONS} from './terminal';
 
 type Walkthrough = Extract<Invocation, {mode: 'walkthrough'}>;
@@ -55,9 +56,11 @@ export async function runWalkthrough(inv: Walkthrough): Promise<number> {
 	// Screen readers get the same walkthrough said as lines of text (source/ui/screen-reader/).
 	const screenReader = inv.screenReader || process.env.INK_SCREEN_READER === 'true';
 	const Root = screenReader ? (await import('./screen-reader/App')).ScreenReaderApp : App;
+	// The terminal's keys, bounded and only those the app reads (a paste is not thousands of presses).
+	const keys = new KeyInput(process.stdin);
 	const app = render(
 		<Root initial={initial} notice={source ? undefined : start.notice} live={source} onProgress={p => store.save(p)} />,
-		{...RENDER_OPTIONS, isScreenReaderEnabled: screenReader},
+		{...RENDER_OPTIONS, isScreenReaderEnabled: screenReader, stdin: keys as unknown as NodeJS.ReadStream},
 	);
 	let code = 0;
 	let hungUp = false;
@@ -82,6 +85,7 @@ export async function runWalkthrough(inv: Walkthrough): Promise<number> {
 		process.off('SIGTERM', stop);
 		process.off('SIGHUP', hangup);
 		process.off('uncaughtException', crash);
+		keys.close();
 		await source?.stop();
 	}
 	if (hungUp) dieOfHangup();

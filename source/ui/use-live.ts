@@ -2,7 +2,7 @@
 // requests renders at a bounded rate, and runs the Live panel's commands.
 import {useCallback, useEffect, useRef, useState} from 'react';
 import type {LifecycleEvent} from '../lifecycle/events';
-import {initialState, reduce, type LifecycleState} from '../lifecycle/machine';
+import {initialState, reduceArrivals, type Arrival, type LifecycleState} from '../lifecycle/machine';
 import type {LiveSource} from '../live/source';
 import type {LiveCommand} from './model';
 
@@ -25,8 +25,8 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 	const [logs, setLogs] = useState<string[]>([]);
 	const [status, setStatus] = useState<string>();
 	const [running, setRunning] = useState(() => source?.running() ?? false);
-	// [event, when, synthetic]: a synthetic master.stopped only counts if the server did not say so itself.
-	const pending = useRef<Array<[LifecycleEvent, number, boolean?]>>([]);
+	// [event, when, applies]: a synthetic master.stopped only counts if the server did not say so itself.
+	const pending = useRef<Arrival[]>([]);
 	const pendingLogs = useRef<string[]>([]);
 	const timer = useRef<NodeJS.Timeout | undefined>(undefined);
 	const switching = useRef(false); // a stop or start in progress
@@ -41,7 +41,7 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 			const lines = pendingLogs.current;
 			pending.current = [];
 			pendingLogs.current = [];
-			if (events.length) setState(s => events.reduce((acc, [e, at, synthetic]) => (synthetic && !masterUp(acc) ? acc : reduce(acc, e, at)), s));
+			if (events.length) setState(s => reduceArrivals(s, events));
 			if (lines.length) setLogs(l => [...l, ...lines].slice(-LOG_LINES));
 			setRunning(source.running());
 		};
@@ -59,7 +59,7 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 			}),
 			source.onExit((code, signal) => {
 				// The process is gone: whatever the machine still thinks is running is not.
-				pending.current.push([{type: 'master.stopped', code: code ?? (signal ? 128 : 0)}, Date.now(), true]);
+				pending.current.push([{type: 'master.stopped', code: code ?? (signal ? 128 : 0)}, Date.now(), masterUp]);
 				setStatus(`server exited (${signal ?? `code ${code}`}); x starts it again`);
 				schedule();
 			}),

@@ -1,10 +1,10 @@
 // The workshop's SSH host key: ed25519, made on first run, kept in the config dir readable only
 // by its owner, and reused, so attendees can check the same fingerprint every time.
 import {createHash} from 'node:crypto';
-import {chmodSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import {chmodSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import ssh2 from 'ssh2';
-import {configDir} from '../progress/store';
+import {configDir, makeDir, readRegular, writeRegular} from '../progress/store';
 
 export interface HostKey {
 	/** The private key, OpenSSH format, as ssh2's Server takes it. */
@@ -42,21 +42,22 @@ export function loadHostKey(dir = configDir()): HostKey {
 	let text: string | undefined;
 	let created = false;
 	try {
-		text = readFileSync(file, 'utf8');
+		text = readRegular(file);
 	} catch (error) {
+		if (code(error) === 'ENOTREG') throw new Error(`the host key ${file} is not a regular file; move it aside and a new one is made`);
 		if (code(error) !== 'ENOENT') throw new Error(`cannot read the host key ${file} (${code(error)})`);
 	}
 	if (text === undefined) {
 		const key = newKey();
 		try {
-			mkdirSync(dir, {recursive: true, mode: 0o700});
-			// 'wx': never overwrite a key another workshop just wrote.
-			writeFileSync(file, key, {mode: 0o600, flag: 'wx'});
+			makeDir(dir, 0o700);
+			// Exclusive: never overwrite a key another workshop just wrote.
+			writeRegular(file, key, {mode: 0o600, exclusive: true});
 			text = key;
 			created = true;
 		} catch (error) {
 			if (code(error) !== 'EEXIST') throw new Error(`cannot write the host key ${file} (${code(error)})`);
-			text = readFileSync(file, 'utf8');
+			text = readRegular(file);
 		}
 	}
 	// A key others can read is a key others can impersonate: tighten it, as ssh-keygen would have made it.

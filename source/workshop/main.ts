@@ -13,6 +13,7 @@ import {policyFor} from './auth';
 import {loadHostKey, type HostKey} from './host-key';
 import {attendeeCount, WorkshopRoom} from './room';
 import {WorkshopServer} from './server';
+import {crashedSession} from './session';
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
@@ -91,6 +92,7 @@ export async function runWorkshop(inv: Extract<Invocation, {mode: 'workshop'}>):
 	process.on('SIGHUP', gone);
 	const crash = (error: unknown) => {
 		if (isHangup(error)) return gone();
+		if (crashedSession(error)) return; // one attendee's session ended; the room carries on
 		complain(error);
 		exitCode = 1;
 		stop();

@@ -5,6 +5,8 @@ import type {Attendee, Leader, Progress, Room} from '../ui/contracts';
 /** Attendees step often; the instructor's room view redraws at most this often. */
 const ROOM_REDRAW_MS = 100;
 const NAME_MAX = 16;
+/** The latest incidents the Room panel lists. */
+const INCIDENTS_KEPT = 5;
 
 /** "1 attendee", "3 attendees". */
 export const attendeeCount = (n: number) => `${n} attendee${n === 1 ? '' : 's'}`;
@@ -22,6 +24,7 @@ export class WorkshopRoom implements Room {
 	private redraw?: NodeJS.Timeout;
 	private lead = {step: 1, panel: 1};
 	private nextId = 1;
+	private readonly errors: string[] = [];
 	/** "ssh -p 2222 HOST", set once the server listens. */
 	address = '';
 
@@ -62,6 +65,19 @@ export class WorkshopRoom implements Room {
 
 	leave(id: string): void {
 		if (this.members.delete(id)) this.changed();
+	}
+
+	/** Something went wrong in one session (it was closed): kept for the Room panel, and logged. */
+	incident(line: string, log?: (line: string) => void): void {
+		const stamped = `${new Date().toTimeString().slice(0, 8)} ${line}`;
+		this.errors.push(stamped);
+		this.errors.splice(0, this.errors.length - INCIDENTS_KEPT);
+		log?.(stamped);
+		this.changed();
+	}
+
+	incidents(): string[] {
+		return [...this.errors];
 	}
 
 	get size(): number {

@@ -1,9 +1,10 @@
 // One attendee's walkthrough over one SSH channel: its own App, state, size and colour. It ends
 // alone (q, Ctrl+C, a dropped connection, idleness) and takes nothing else with it.
+import {AsyncLocalStorage} from 'node:async_hooks';
 import React, {useEffect} from 'react';
 import {render, type Instance} from 'ink';
 import type {ServerChannel} from 'ssh2';
-import type {Attendee} from '../ui/contracts';
+import type {Attendee, Leader} from '../ui/contracts';
 import {App} from '../ui/App';
 import {RENDER_OPTIONS} from '../ui/terminal';
 import type {WorkshopRoom} from './room';
@@ -12,13 +13,43 @@ import {asTty, clampSize, crlf, TerminalInput, TerminalOutput, type Size} from '
 /** A client that stops reading is dropped before its unread frames pile up in the server. */
 const MAX_UNSENT_BYTES = 1 << 20;
 
-export type EndReason = 'quit' | 'dropped' | 'idle' | 'slow' | 'shutdown';
+export type EndReason = 'quit' | 'dropped' | 'idle' | 'slow' | 'shutdown' | 'crashed';
+
+/** The session whose work is running: timers, ticks and promises a session starts carry it along. */
+const scope = new AsyncLocalStorage<AttendeeSession>();
+
+/**
+ * An exception nothing caught: when it was thrown by one attendee's session, that session alone
+ * ends (true); anything else is the workshop's own (false).
+ */
+export function crashedSession(error: unknown): boolean {
+	const session = scope.getStore();
+	if (!session) return false;
+	session.crash(error);
+	return true;
+}
 
 export interface SessionOptions {
 	idleMs: number;
 	/** What the attendee reads when the session ends for this reason (nothing for q or a drop). */
 	farewell: Partial<Record<EndReason, string>>;
 	onEnd: (session: AttendeeSession) => void;
+	/** An exception ended this session (for the instructor's log). */
+	onCrash?: (session: AttendeeSession, error: unknown) => void;
+}
+
+/** A render or effect that throws ends this session, not the process (and shows no stack trace). */
+class Guard extends React.Component<{onError: (error: unknown) => void; children: React.ReactNode}, {failed: boolean}> {
+	override state = {failed: false};
+	static getDerivedStateFromError() {
+		return {failed: true};
+	}
+	override componentDidCatch(error: unknown) {
+		this.props.onError(error);
+	}
+	override render() {
+		return this.state.failed ? null : this.props.children;
+	}
 }
 
 /** Tells the host when the App has unmounted itself (q, Ctrl+C, or a render error Ink caught). */
@@ -50,25 +81,54 @@ export class AttendeeSession {
 		this.closed = new Promise(resolve => channel.once('close', resolve));
 		channel.on('data', (data: Buffer) => {
 			this.touch();
-			if (!this.ended) this.input.type(data);
+			if (!this.ended) this.within(() => this.input.type(data));
 		});
 		channel.on('error', () => this.end('dropped'));
 		channel.on('close', () => this.end('dropped'));
 		this.touch();
 		const app = (
 			<Lifetime onGone={() => this.end('quit')}>
-				<App
-					leader={room.leader}
-					onProgress={progress => room.update(this.attendee.id, progress)}
-					notice={`Welcome, ${this.attendee.name}. Press f to follow the instructor, ? for every key.`}
-				/>
+				<Guard onError={error => setImmediate(() => this.crash(error))}>
+					<App
+						leader={this.leader(room.leader)}
+						onProgress={progress => room.update(this.attendee.id, progress)}
+						notice={`Welcome, ${this.attendee.name}. Press f to follow the instructor, ? for every key.`}
+					/>
+				</Guard>
 			</Lifetime>
 		);
-		this.ink = render(app, {stdout: asTty.output(this.output), stdin: asTty.input(this.input), stderr: asTty.output(this.output), patchConsole: false, ...RENDER_OPTIONS});
+		const inkOptions = {stdout: asTty.output(this.output), stdin: asTty.input(this.input), stderr: asTty.output(this.output), patchConsole: false, ...RENDER_OPTIONS};
+		this.ink = scope.run(this, () => render(app, inkOptions));
 	}
 
 	resize(columns: number, rows: number): void {
-		if (!this.ended) this.output.resize(clampSize(columns, rows));
+		if (this.ended) return;
+		// A storm of window changes: only the first of a frame starts work (in this session's scope); the rest just note the size.
+		if (this.output.resizing) this.output.resize(clampSize(columns, rows));
+		else this.within(() => this.output.resize(clampSize(columns, rows)));
+	}
+
+	/** Ends this session because of an exception in it, with a line saying so. */
+	crash(error: unknown): void {
+		if (this.ended) return;
+		this.options.onCrash?.(this, error);
+		this.end('crashed');
+	}
+
+	/** Runs work for this session: whatever it throws, now or later, ends this session only. */
+	private within(work: () => void): void {
+		scope.run(this, () => {
+			try {
+				work();
+			} catch (error) {
+				this.crash(error);
+			}
+		});
+	}
+
+	/** The instructor's moves reach this session's App as this session's own work. */
+	private leader(leader: Leader): Leader {
+		return {current: () => leader.current(), subscribe: listener => leader.subscribe(() => this.within(listener))};
 	}
 
 	/** Idempotent; the final frame and the farewell reach the attendee if their channel is still open. */
@@ -77,7 +137,9 @@ export class AttendeeSession {
 		this.ended = true;
 		clearTimeout(this.idle);
 		this.room.leave(this.attendee.id);
-		if (reason !== 'quit') this.ink.unmount(); // on quit Ink is already unmounting
+		try {
+			if (reason !== 'quit') this.ink.unmount(); // on quit Ink is already unmounting
+		} catch {} // a session that crashed may fail to unmount cleanly; it is gone either way
 		this.input.close();
 		this.output.flush(); // the final frame, before any farewell
 		if (this.open) {

@@ -2,8 +2,8 @@
 // CRLF, nothing tells Ink the size, and raw mode is the client's business. So the output stream
 // claims to be a TTY with columns and rows (and emits 'resize'), converts line ends and drops
 // colour the attendee's terminal does not want; the input stream accepts setRawMode.
-import {Readable, Writable} from 'node:stream';
-import {StringDecoder} from 'node:string_decoder';
+import {Writable} from 'node:stream';
+import {KeyInput} from '../ui/keys-in';
 import {stripStyle} from '../ui/colour';
 
 export interface Size {
@@ -17,6 +17,9 @@ export function clampSize(columns: number, rows: number): Size {
 	return {columns: sane(columns, 500, 80), rows: sane(rows, 200, 24)};
 }
 
+/** One frame at the 30 frames a second Ink draws at. */
+const RESIZE_FRAME_MS = 33;
+
 export const crlf = (text: string) => text.replace(/\r?\n/g, '\r\n');
 
 export class TerminalOutput extends Writable {
@@ -24,6 +27,9 @@ export class TerminalOutput extends Writable {
 	columns: number;
 	rows: number;
 	private pending = '';
+	private wanted: Size;
+	/** Set while a new size waits for the next frame. */
+	resizing?: NodeJS.Timeout;
 
 	constructor(
 		private readonly sink: (text: string) => void,
@@ -33,13 +39,28 @@ export class TerminalOutput extends Writable {
 		super({decodeStrings: false});
 		this.columns = size.columns;
 		this.rows = size.rows;
+		this.wanted = size;
 	}
 
+	/**
+	 * A new size, applied at most once a frame: of a storm of window changes only the last one
+	 * is laid out (each would be a full redraw).
+	 */
 	resize(size: Size): void {
-		if (size.columns === this.columns && size.rows === this.rows) return;
-		this.columns = size.columns;
-		this.rows = size.rows;
-		this.emit('resize');
+		this.wanted = size;
+		this.resizing ??= setTimeout(() => {
+			this.resizing = undefined;
+			const {columns, rows} = this.wanted;
+			if (columns === this.columns && rows === this.rows) return;
+			this.columns = columns;
+			this.rows = rows;
+			this.emit('resize');
+		}, RESIZE_FRAME_MS);
+	}
+
+	override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
+		clearTimeout(this.resizing);
+		done(error);
 	}
 
 	override _write(chunk: string | Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
@@ -60,42 +81,12 @@ export class TerminalOutput extends Writable {
 	}
 }
 
-/** One key: a CSI or SS3 sequence, Alt+key, or one character. */
-const KEY = /\x1b\[[0-?]*[ -/]*[@-~]|\x1bO.|\x1b[^]?|[^]/gu;
-
 /**
- * What the attendee types, for Ink's stdin (raw mode is already on at their end). One chunk per
- * key: packets that arrive together while the server is busy would otherwise reach Ink as one
- * string ("nn"), which it reads as pasted text rather than two presses of n.
+ * What the attendee types, for Ink's stdin (raw mode is already on at their end): one chunk per
+ * key, bounded per read and per second (see ../ui/keys-in.ts). Packets that arrive together
+ * while the server is busy would otherwise reach Ink as one string ("nn"), read as pasted text.
  */
-export class TerminalInput extends Readable {
-	readonly isTTY = true;
-	private readonly decoder = new StringDecoder('utf8');
-
-	constructor() {
-		super({objectMode: true, read() {}});
-	}
-
-	type(data: Buffer): void {
-		for (const key of this.decoder.write(data).match(KEY) ?? []) this.push(key);
-	}
-
-	close(): void {
-		this.push(null);
-	}
-
-	setRawMode(): this {
-		return this;
-	}
-
-	ref(): this {
-		return this;
-	}
-
-	unref(): this {
-		return this;
-	}
-}
+export class TerminalInput extends KeyInput {}
 
 /** Ink's option types name Node's TTY streams; these streams have every part of them Ink uses. */
 export const asTty = {

@@ -5,9 +5,22 @@ import type {Lesson} from '../../lesson/types';
 import type {Attendee} from '../contracts';
 import {PANEL_TITLES} from '../model';
 import {Lines, type Line} from '../parts/Lines';
-import {truncate} from './Table';
+import stringWidth from 'string-width';
 
-export function roomLines(lesson: Lesson, summary: string, attendees: Attendee[]): Line[] {
+const graphemes = new Intl.Segmenter();
+
+/** Exactly `width` terminal columns: wide characters count two, combining marks none; cut with … if longer. */
+export function fitColumns(text: string, width: number): string {
+	if (stringWidth(text) <= width) return text + ' '.repeat(width - stringWidth(text));
+	let out = '';
+	for (const {segment} of graphemes.segment(text)) {
+		if (stringWidth(out + segment) > width - 1) break;
+		out += segment;
+	}
+	return out + '…' + ' '.repeat(width - 1 - stringWidth(out));
+}
+
+export function roomLines(lesson: Lesson, summary: string, attendees: Attendee[], incidents: string[] = []): Line[] {
 	const lines: Line[] = [<Text wrap="truncate-end">{summary}</Text>, ''];
 	lines.push(<Text bold wrap="truncate-end">{'Attendee        Step  Panel        Follow  Quiz'}</Text>);
 	if (attendees.length === 0) lines.push(<Text dimColor>No attendees yet.</Text>);
@@ -17,7 +30,7 @@ export function roomLines(lesson: Lesson, summary: string, attendees: Attendee[]
 		const answered = lesson.quiz.filter(q => p.answers[q.id] !== undefined).length;
 		lines.push(
 			<Text wrap="truncate-end">
-				{`${truncate(a.name, 15).padEnd(16)}${String(p.step).padStart(2)}/9  ${(PANEL_TITLES[p.panel - 1] ?? '?').padEnd(12)} ${(p.following ? 'yes' : 'no').padEnd(7)} ${right}/${answered} right`}
+				{`${fitColumns(a.name, 15)} ${String(p.step).padStart(2)}/9  ${(PANEL_TITLES[p.panel - 1] ?? '?').padEnd(12)} ${(p.following ? 'yes' : 'no').padEnd(7)} ${right}/${answered} right`}
 			</Text>,
 		);
 	}
@@ -27,9 +40,10 @@ export function roomLines(lesson: Lesson, summary: string, attendees: Attendee[]
 		const right = attendees.filter(a => a.progress.answers[q.id] === q.answer).length;
 		lines.push(<Text wrap="truncate-end">{`${i + 1}. ${String(answered).padStart(3)} / ${String(right).padEnd(3)} ${q.question}`}</Text>);
 	});
+	if (incidents.length) lines.push('', <Text bold wrap="truncate-end">Sessions closed by an error</Text>, ...incidents.map(line => <Text wrap="truncate-end">{line}</Text>));
 	return lines;
 }
 
-export function RoomPanel({lesson, summary, attendees, width, height, scroll}: {lesson: Lesson; summary: string; attendees: Attendee[]; width: number; height: number; scroll: number}) {
-	return <Lines lines={roomLines(lesson, summary, attendees)} height={height} offset={scroll} width={width} />;
+export function RoomPanel({lesson, summary, attendees, incidents, width, height, scroll}: {lesson: Lesson; summary: string; attendees: Attendee[]; incidents?: string[]; width: number; height: number; scroll: number}) {
+	return <Lines lines={roomLines(lesson, summary, attendees, incidents)} height={height} offset={scroll} width={width} />;
 }
