@@ -2,7 +2,7 @@
 // a marker, so it never depends on colour), then what is happening in words.
 import React from 'react';
 import {Box, Text} from 'ink';
-import {describeApp, describeMaster, describeRequest, describeWorkers} from '../../lifecycle/describe';
+import {describeApp, describeMaster, describeRequest, describeWorkers, workerLoad} from '../../lifecycle/describe';
 import {liveWorkers, type LifecycleState} from '../../lifecycle/machine';
 import type {FlowNode} from '../../lifecycle/selectors';
 import {wrap} from '../../lesson/plain';
@@ -23,7 +23,7 @@ function under(node: FlowNode, s: LifecycleState): string {
 			return s.master.state === 'down' ? '' : s.master.state === 'stopped' ? 'stopped' : `pid ${s.master.pid}`;
 		case 'worker': {
 			const busy = live.find(w => w.state === 'busy');
-			return busy ? `${busy.pid} busy` : live.length ? `${live.length}× ${live[0].state === 'booting' ? 'boot' : 'idle'}` : '';
+			return busy ? `${busy.pid} ${workerLoad(busy)}` : live.length ? `${live.length}× ${live[0].state === 'booting' ? 'boot' : 'idle'}` : '';
 		}
 		case 'wsgi':
 			return s.master.appLoaded ? 'in master' : live.some(w => w.appLoaded) ? `in ${live.filter(w => w.appLoaded).length} wkrs` : '';
