@@ -2,7 +2,7 @@
 // run with our hooks (python/walkthrough_conf.py) that write protocol events to fd 3.
 import {existsSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
-import {formatBind, type ServerOptions} from '../cli/args';
+import {formatBind, workerClassArgs, type ServerOptions} from '../cli/args';
 import {createProcessSource} from '../live/process-source';
 import type {LiveSource} from '../live/source';
 import {findGunicorn} from './find';
@@ -31,6 +31,7 @@ export function gunicornArgs(server: ServerOptions): string[] {
 	if (server.maxRequests) args.push('--max-requests', String(server.maxRequests));
 	if (server.maxRequestsJitter) args.push('--max-requests-jitter', String(server.maxRequestsJitter));
 	if (server.preload) args.push('--preload');
+	args.push(...workerClassArgs(server));
 	return [...args, APP];
 }
 
