@@ -11,7 +11,7 @@ class ViewDispatched:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        current = events.current
+        current = events.here.current
         if current is not None and current.phase == "wsgi":
             match = request.resolver_match
             emit("django.dispatched", pid=current.pid, id=current.id, route=str(match.route),

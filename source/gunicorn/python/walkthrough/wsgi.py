@@ -8,7 +8,7 @@ ENVIRON_KEYS = ("REQUEST_METHOD", "PATH_INFO", "QUERY_STRING", "SERVER_NAME", "S
 
 def observed(application):
     def call(environ, start_response):
-        request = events.current
+        request = events.here.current
         if request is None:  # not served through the walkthrough's hooks
             return application(environ, start_response)
         emit("wsgi.called", pid=request.pid, id=request.id,
