@@ -93,9 +93,16 @@ export class ThreadWorker {
 			log.warning('No keepalived connections can be handled. Check the number of worker connections and threads.');
 		}
 		for (let i = 1; i <= this.threads; i++) this.pool.push(this.startThread(i, origin));
-		this.run();
-		this.booted = true;
-		this.emit({type: 'worker.ready', pid: this.pid, threads: this.threads});
+		// Python starts a thread in microseconds; a worker_thread takes a while: accept once all run.
+		let online = 0;
+		for (const {thread} of this.pool) {
+			thread.once('online', () => {
+				if (++online < this.threads || this.leaving) return;
+				this.run();
+				this.booted = true;
+				this.emit({type: 'worker.ready', pid: this.pid, threads: this.threads});
+			});
+		}
 	}
 
 	private startThread(index: number, origin: AppOrigin): PoolThread {
@@ -181,6 +188,8 @@ export class ThreadWorker {
 		const fd = (socket as unknown as {_handle?: {fd?: number}})._handle?.fd;
 		if (fd === undefined || fd < 0) return void socket.destroy();
 		this.nrConns += 1;
+		// Straight to the pool, as Gunicorn's accept does: the thread reads the request, and a client
+		// that sends nothing holds it (up to 5 s here, as current Gunicorn's wait_for_data; 20.1: no limit).
 		this.enqueue({id: ++this.nextConn, socket, fd, requests: 0});
 	}
 
@@ -191,7 +200,7 @@ export class ThreadWorker {
 		free.conn = conn;
 		const job: Job = {conn: conn.id, fd: conn.fd, prefix: conn.prefix, onConnection: conn.requests + 1, remote: {address: conn.socket.remoteAddress, port: conn.socket.remotePort}};
 		conn.prefix = undefined;
-		free.thread.postMessage(job);
+		free.thread.postMessage(job, job.prefix ? [job.prefix.buffer as ArrayBuffer] : []);
 	}
 
 	private fromThread(entry: PoolThread, message: ThreadMessage): void {
@@ -211,8 +220,13 @@ export class ThreadWorker {
 		if (!keepalive || !this.alive) return this.close(conn, linger);
 		this.keep.add(conn);
 		Atomics.store(this.state, SHARED.kept, this.keep.size);
+		this.awaitRequest(conn, (this.cfg.keepAlive ?? 2) * 1000); // murder_keepalived past --keep-alive
+	}
+
+	/** Wait in the main loop until the kept connection is readable, then submit it to the pool again. */
+	private awaitRequest(conn: Conn, timeoutMs: number): void {
 		const {socket} = conn;
-		conn.timer = setTimeout(() => this.close(conn), (this.cfg.keepAlive ?? 2) * 1000); // murder_keepalived
+		conn.timer = setTimeout(() => this.close(conn), timeoutMs);
 		const gone = () => this.close(conn);
 		const onData = (chunk: Buffer) => {
 			// Readable again: stop reading here at once, so the thread gets every byte from the fd.
@@ -222,7 +236,7 @@ export class ThreadWorker {
 			socket.pause();
 			socket.off('data', onData).off('end', gone).off('close', gone);
 			this.unkeep(conn);
-			conn.prefix = chunk;
+			conn.prefix = new Uint8Array(chunk); // its own buffer: a socket chunk views a much larger one, which a message would copy whole
 			this.enqueue(conn); // reuse_connection
 		};
 		socket.on('data', onData).once('end', gone).once('close', gone);
