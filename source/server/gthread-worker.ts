@@ -9,7 +9,7 @@ import process from 'node:process';
 import {Worker as Thread} from 'node:worker_threads';
 import type {LifecycleEvent} from '../lifecycle/events';
 import {loadApp, type AppOrigin} from './app';
-import {SHARED, type Job, type ThreadData, type ThreadMessage} from './gthread-thread';
+import {JobSlot, SHARED, type Job, type ThreadData, type ThreadMessage} from './gthread-thread';
 import {log} from './log';
 import {WORKER_BOOT_ERROR, type BootMessage} from './messages';
 import {BACKLOG, type ServerHandle} from './sock';
@@ -30,6 +30,7 @@ interface Conn {
 
 interface PoolThread {
 	thread: Thread;
+	slot: JobSlot;
 	conn?: Conn; // the connection it is serving
 }
 
@@ -106,9 +107,10 @@ export class ThreadWorker {
 	}
 
 	private startThread(index: number, origin: AppOrigin): PoolThread {
-		const data: ThreadData = {cfg: this.cfg, thread: index, shared: this.shared, origin};
+		const slot = new JobSlot();
+		const data: ThreadData = {cfg: this.cfg, thread: index, shared: this.shared, slot: slot.buffer, origin};
 		const thread = new Thread(process.argv[1], {argv: ['__thread'], workerData: data, stdout: false, stderr: false});
-		const entry: PoolThread = {thread};
+		const entry: PoolThread = {thread, slot};
 		thread.on('message', (message: ThreadMessage) => this.fromThread(entry, message));
 		thread.on('error', error => {
 			log.error(`Exception in worker thread ${index}: ${error.message}`);
@@ -200,7 +202,7 @@ export class ThreadWorker {
 		free.conn = conn;
 		const job: Job = {conn: conn.id, fd: conn.fd, prefix: conn.prefix, onConnection: conn.requests + 1, remote: {address: conn.socket.remoteAddress, port: conn.socket.remotePort}};
 		conn.prefix = undefined;
-		free.thread.postMessage(job, job.prefix ? [job.prefix.buffer as ArrayBuffer] : []);
+		free.slot.put(job);
 	}
 
 	private fromThread(entry: PoolThread, message: ThreadMessage): void {
@@ -236,7 +238,7 @@ export class ThreadWorker {
 			socket.pause();
 			socket.off('data', onData).off('end', gone).off('close', gone);
 			this.unkeep(conn);
-			conn.prefix = new Uint8Array(chunk); // its own buffer: a socket chunk views a much larger one, which a message would copy whole
+			conn.prefix = chunk;
 			this.enqueue(conn); // reuse_connection
 		};
 		socket.on('data', onData).once('end', gone).once('close', gone);
