@@ -1,6 +1,6 @@
 // `serve --worker-class gthread` with real processes: threads, the main loop's heartbeat,
 // keep-alive and the connection bound, against the sync worker where they differ.
-import {spawn, type ChildProcess} from 'node:child_process';
+import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import readline from 'node:readline';
@@ -231,6 +231,20 @@ describe('serve --worker-class gthread', () => {
 		expect(s.stderr).toContain('gunicorn-walkthrough: --threads 4 with the sync worker: using gthread, as Gunicorn does');
 		expect(s.stderr).toContain('Using worker: gthread');
 		expect(s.of('worker.ready')[0].threads).toBe(4);
+	});
+
+	test('bad worker settings: one line on stderr, exit 2, nothing started', () => {
+		const cases: Array<[string[], string]> = [
+			[['--threads', '0'], 'gunicorn-walkthrough: --threads must be a whole number from 1 to 64 (got "0")'],
+			[['--worker-class', 'gevent'], 'gunicorn-walkthrough: --worker-class must be sync or gthread (got "gevent")'],
+			[['--worker-connections', '0'], 'gunicorn-walkthrough: --worker-connections must be a whole number from 1 to 100000 (got "0")'],
+		];
+		for (const [args, line] of cases) {
+			const r = spawnSync(process.execPath, [CLI, 'serve', ...args], {encoding: 'utf8', env: childEnv(), timeout: 10_000});
+			expect(r.status, args.join(' ')).toBe(2);
+			expect(r.stderr).toBe(`${line}\n`);
+			expect(r.stdout).toBe('');
+		}
 	});
 
 	test('TERM lets the requests in every thread finish, then the worker and master exit', async () => {
