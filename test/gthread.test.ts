@@ -233,6 +233,18 @@ describe('serve --worker-class gthread', () => {
 		expect(s.of('worker.ready')[0].threads).toBe(4);
 	});
 
+	test('--max-requests: the thread serving the last one says the worker leaves; a fresh worker takes over', async () => {
+		const s = await serve(['--worker-class', 'gthread', '--threads', '2', '--workers', '1', '--max-requests', '3'], 1);
+		const [first] = s.ready();
+		for (let i = 0; i < 3; i++) expect((await get(s.port)).status).toBe(200);
+		await until('recycled', () => s.of('worker.exited').length === 1);
+		expect(s.of('worker.exited')[0]).toMatchObject({pid: first, reason: 'max-requests', code: 0});
+		expect(s.stderr).toContain(`[${first}] [INFO] Autorestarting worker after current request.`);
+		await until('a fresh worker', () => s.ready().length === 1 && s.ready()[0] !== first);
+		expect((await get(s.port)).status).toBe(200);
+		s.expectCleanEvents();
+	});
+
 	test('bad worker settings: one line on stderr, exit 2, nothing started', () => {
 		const cases: Array<[string[], string]> = [
 			[['--threads', '0'], 'gunicorn-walkthrough: --threads must be a whole number from 1 to 64 (got "0")'],
