@@ -1,9 +1,10 @@
 // Our pre-fork server's figures, measured side by side in this run (the machine is shared):
-// requests per second of `serve --workers 2` against a plain node:cluster hello server with 2
-// workers (alternating runs, medians, the ratio), and the app's key latency in `--live` while
+// requests per second of `serve --workers 2`, sync and gthread (4 threads), against a plain
+// node:cluster hello server with 2 workers (alternating runs, medians, the ratios), eight
+// concurrent slow views on gthread against sync, and the app's key latency in `--live` while
 // bursts of requests run. Loopback only; every load is bounded in time.
-import {spawn as spawnChild} from 'node:child_process';
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {spawn as spawnChild, spawnSync} from 'node:child_process';
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import net from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -38,8 +39,8 @@ if (cluster.isPrimary) {
 `;
 
 /** Starts a server in its own process group; resolves with its port once it prints it. */
-function startServer(command, args, portFrom) {
-	const child = spawnChild(process.execPath, [command, ...args], {stdio: ['ignore', 'pipe', 'pipe'], detached: true});
+function startServer(command, args, portFrom, {program = process.execPath, cwd} = {}) {
+	const child = spawnChild(program, [command, ...args], {stdio: ['ignore', 'pipe', 'pipe'], detached: true, cwd});
 	let text = '';
 	return new Promise((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error(`bench: ${command} did not start: ${text}`)), 15_000);
@@ -101,28 +102,86 @@ async function load(port) {
 	return {rps: ok / ((performance.now() - started) / 1000), failed};
 }
 
+const listening = t => Number(/Listening at: http:\/\/[^\s]*:(\d+) /.exec(t)?.[1]);
+const GTHREAD = ['--worker-class', 'gthread', '--threads', '4'];
+
 async function throughput(tmp) {
 	const clusterFile = join(tmp, 'cluster.mjs');
 	writeFileSync(clusterFile, CLUSTER);
-	const ours = await startServer(CLI, ['serve', '--workers', '2', '--bind', '127.0.0.1:0'], t => Number(/Listening at: http:\/\/[^\s]*:(\d+) /.exec(t)?.[1]));
-	const plain = await startServer(clusterFile, [], t => Number(/^(\d+)$/m.exec(t)?.[1]));
+	const servers = [
+		await startServer(CLI, ['serve', '--workers', '2', '--bind', '127.0.0.1:0'], listening),
+		await startServer(CLI, ['serve', ...GTHREAD, '--workers', '2', '--bind', '127.0.0.1:0'], listening),
+		await startServer(clusterFile, [], t => Number(/^(\d+)$/m.exec(t)?.[1])),
+	];
 	try {
-		await load(ours.port); // warm both up
-		await load(plain.port);
-		const a = [];
-		const b = [];
+		for (const server of servers) await load(server.port); // warm each up
+		const rps = servers.map(() => []);
 		let failed = 0;
 		for (let i = 0; i < ROUNDS; i++) {
-			const x = await load(ours.port);
-			const y = await load(plain.port);
-			a.push(x.rps);
-			b.push(y.rps);
-			failed += x.failed + y.failed;
+			for (const [n, server] of servers.entries()) {
+				const x = await load(server.port);
+				rps[n].push(x.rps);
+				failed += x.failed;
+			}
 		}
-		return {ours: median(a), plain: median(b), failed};
+		const [ours, gthread, plain] = rps.map(median);
+		return {ours, gthread, plain, failed};
 	} finally {
-		await Promise.all([ours.stop(), plain.stop()]);
+		await Promise.all(servers.map(server => server.stop()));
 	}
+}
+
+const SLOW_ROUNDS = 5;
+
+/**
+ * Eight concurrent /slow?s=1, SLOW_ROUNDS times: seconds until the last answer (median, best).
+ * Sync queues them; gthread's threads run them, in about 1 s when the kernel spreads the eight
+ * connections four and four over the two workers, 2 s when one worker accepts five or more.
+ */
+async function slowViews(server) {
+	try {
+		for (let pids = new Set(), until = Date.now() + 10_000; pids.size < 2 && Date.now() < until; ) pids.add(await pidOf(server.port)); // both workers up
+		const rounds = [];
+		let failed = 0;
+		for (let i = 0; i < SLOW_ROUNDS; i++) {
+			const started = performance.now();
+			const answers = await Promise.all(Array.from({length: 8}, () => slowRequest(server.port)));
+			rounds.push((performance.now() - started) / 1000);
+			failed += answers.filter(ok => !ok).length;
+		}
+		return {median: median(rounds), best: Math.min(...rounds), failed};
+	} finally {
+		await server.stop();
+	}
+}
+
+/** Real Gunicorn's gthread worker on the walkthrough's Django project, when it is installed. */
+function startGunicorn() {
+	if (!existsSync('/usr/bin/python3')) return undefined;
+	const check = spawnSync('/usr/bin/python3', ['-c', 'import gunicorn, django'], {stdio: 'ignore'});
+	if (check.status !== 0) return undefined;
+	const args = ['gunicorn', ...GTHREAD, '--workers', '2', '--bind', '127.0.0.1:0', 'myproject.wsgi:application'];
+	return startServer('-m', args, listening, {program: '/usr/bin/python3', cwd: join(root, 'source/gunicorn/python')});
+}
+
+function pidOf(port) {
+	return new Promise(resolve => {
+		const socket = net.connect(port, '127.0.0.1', () => socket.write(REQUEST));
+		let text = '';
+		socket.on('data', data => (text += data.toString('latin1')));
+		socket.on('error', () => undefined);
+		socket.on('close', () => resolve(/worker (\d+)/i.exec(text)?.[1]));
+	});
+}
+
+function slowRequest(port) {
+	return new Promise(resolve => {
+		const socket = net.connect(port, '127.0.0.1', () => socket.write('GET /slow?s=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'));
+		let head = '';
+		socket.on('data', data => (head += data.toString('latin1')));
+		socket.on('error', () => undefined);
+		socket.on('close', () => resolve(head.startsWith('HTTP/1.1 200')));
+	});
 }
 
 /** Key latency in --live while bursts of 200 run: 1 and 9 switch panels, timed until the screen shows it. */
@@ -286,17 +345,30 @@ export async function unpacedKeys(tmp, presses = 60) {
 export async function run() {
 	const tmp = mkdtempSync(join(tmpdir(), 'gw-bench-server-'));
 	try {
-		const {ours, plain, failed} = await throughput(tmp);
+		const {ours, gthread, plain, failed} = await throughput(tmp);
 		const ratio = ours / plain;
+		const gthreadRatio = gthread / plain;
+		const serveSlow = args => startServer(CLI, ['serve', ...args, '--bind', '127.0.0.1:0'], listening);
+		const threaded = await slowViews(await serveSlow([...GTHREAD, '--workers', '2']));
+		const sync = await slowViews(await serveSlow(['--workers', '2']));
+		const gunicorn = startGunicorn();
+		const real = gunicorn && (await slowViews(await gunicorn));
 		const {latencies, served} = await liveKeys(tmp);
 		const unpaced = await unpacedKeys(tmp);
 		const row = (metric, value, unit, goal, ok) => ({section: 'server', metric, value, unit, goal, ok});
 		const ms = x => Math.round(x * 10) / 10;
+		const s = x => Math.round(x * 100) / 100;
 		return [
 			row(`serve --workers 2, requests/s (median of ${ROUNDS} x ${RUN_MS / 1000} s, ${LANES} connections)`, Math.round(ours), 'req/s', '', true),
 			row('node:cluster hello server, 2 workers, requests/s (same runs, alternating)', Math.round(plain), 'req/s', '', true),
 			row('serve vs node:cluster', Math.round(ratio * 100) / 100, 'x', '>= 0.8', ratio >= 0.8),
+			row('serve --worker-class gthread --threads 4 --workers 2, requests/s (same runs)', Math.round(gthread), 'req/s', '', true),
+			row('serve gthread vs node:cluster', Math.round(gthreadRatio * 100) / 100, 'x', '>= 0.8', gthreadRatio >= 0.8),
 			row('failed requests in those runs', failed, '', '0', failed === 0),
+			row(`8 concurrent /slow?s=1, gthread 4 threads x 2 workers: until the last answer, median of ${SLOW_ROUNDS}`, s(threaded.median), 's', '<= 1.5', threaded.median <= 1.5 && !threaded.failed),
+			row('8 concurrent /slow?s=1, gthread 4 threads x 2 workers: best round', s(threaded.best), 's', '', !threaded.failed),
+			row(`8 concurrent /slow?s=1, sync, 2 workers: median of ${SLOW_ROUNDS}`, s(sync.median), 's', '', !sync.failed),
+			...(real ? [row(`8 concurrent /slow?s=1, real Gunicorn gthread 4 x 2 (Django): median / best of ${SLOW_ROUNDS}`, `${s(real.median)} / ${s(real.best)}`, 's', '', !real.failed)] : []),
 			row(`--live key to screen during bursts of 200, median (${latencies.length} keys, ${served} requests served)`, ms(median(latencies)), 'ms', '<= 50', median(latencies) <= 50),
 			row('--live key to screen during bursts, p99', ms(quantile(latencies, 0.99)), 'ms', '<= 150', quantile(latencies, 0.99) <= 150),
 			row(`--live key to screen under an unpaced load, median (${unpaced.latencies.length} keys, ${LANES} connections, ${unpaced.served} requests served)`, ms(median(unpaced.latencies)), 'ms', '<= 50', median(unpaced.latencies) <= 50),

@@ -351,6 +351,18 @@ describe('attached to a live server', () => {
 		expect(app.frame()).toContain('Master  pid 500');
 	});
 
+	test('a gthread worker with three of its four threads busy: "busy 3/4" on panel 9, the flow and the table', async () => {
+		const source = new FakeSource();
+		const app = mount(<App live={source} initial={{panel: 9}} />);
+		const accepted = (n: number): LifecycleEvent => ({type: 'request.accepted', pid: 501, id: `501-${n}`, method: 'GET', path: '/slow', thread: n, ...(n === 3 ? {onConnection: 2} : {})});
+		source.emit({...boot[0], workerClass: 'gthread', threads: 4} as LifecycleEvent, ...boot.slice(1, 4), {type: 'worker.ready', pid: 501, threads: 4}, accepted(1), accepted(2), accepted(3));
+		await tick(200);
+		expect(app.frame()).toMatch(/501\s+busy 3\/4/);
+		await app.press('1');
+		expect(app.frame()).toContain('501 busy 3/4');
+		expect(app.frame()).toContain('GET /slow accepted by 501 thread 3 (keep-alive, request 2 on its connection)');
+	});
+
 	test('the narration names the real processes, not the lesson\'s scripted pids', async () => {
 		const source = new FakeSource();
 		const app = mount(<App live={source} initial={{panel: 1}} />);

@@ -41,7 +41,7 @@ describe('the lifecycle machine', () => {
 		expect(phases).toEqual(['accepted', 'wsgi', 'django', 'returned', 'sent']);
 		expect(s.requests).toEqual({});
 		expect(s.served).toBe(1);
-		expect(s.workers[0]).toMatchObject({state: 'idle', served: 1, request: undefined});
+		expect(s.workers[0]).toMatchObject({state: 'idle', served: 1, requests: []});
 		expect(s.last).toMatchObject({status: 200, bytes: 5, view: 'pages.views.home'});
 	});
 
@@ -173,5 +173,72 @@ describe('folding many events at once', () => {
 		for (let k = 1; k < cuts.length; k++) many = reduceArrivals(many, events.slice(cuts[k - 1], cuts[k]).map((e, j) => [e, cuts[k - 1] + j] as const));
 		expect(many).toEqual(oneByOne);
 		expect(reduceArrivals(oneByOne, [[{type: 'master.stopped', code: 0}, 1, () => false]])).toBe(oneByOne);
+	});
+});
+
+describe('a gthread worker: several requests in flight, one per thread', () => {
+	const gthread: LifecycleEvent[] = [
+		{type: 'master.starting', pid: 10, command: 'gunicorn --threads 4', workers: 1, preload: false, timeout: 30, workerClass: 'gthread', threads: 4},
+		{type: 'socket.bound', address: '127.0.0.1:8000'},
+		{type: 'worker.forked', pid: 11},
+		{type: 'app.loaded', pid: 11, where: 'worker', app: 'app:app'},
+		{type: 'worker.ready', pid: 11, threads: 4},
+	];
+	const accept = (id: string, thread: number, onConnection?: number): LifecycleEvent => ({type: 'request.accepted', pid: 11, id, method: 'GET', path: '/slow', thread, onConnection});
+	const threeBusy = () => run([...gthread, accept('11-1', 1), accept('11-2', 2), accept('11-3', 3)]);
+
+	test('a worker with four threads holds three requests at once and says so', () => {
+		const s = threeBusy();
+		expect(s.rejected).toEqual([]);
+		expect(s.workers[0]).toMatchObject({state: 'busy', threads: 4, requests: ['11-1', '11-2', '11-3']});
+		expect(Object.keys(s.requests)).toEqual(['11-1', '11-2', '11-3']);
+		expect(executionTable(s).at(-1)?.worker).toBe('11 busy 3/4');
+		expect(variableTracker(s, [{label: 'now', seq: s.seq}])[1].values).toEqual(['3/4 thr busy']);
+	});
+
+	test('a thread runs one request; a fifth request waits for a free thread', () => {
+		let s = threeBusy();
+		s = reduce(s, accept('11-4', 2));
+		expect(lastRejection(s)).toBe('thread 2 of worker 11 is running 11-2');
+		s = reduceAll(s, [accept('11-4', 4), accept('11-5', 1)]);
+		expect(lastRejection(s)).toBe('worker 11 has all 4 threads busy');
+		expect(s.workers[0].requests).toHaveLength(4);
+	});
+
+	test('requests finish in any order; the worker is idle when the last one is sent', () => {
+		let s = threeBusy();
+		const finish = (id: string, keepalive = false): LifecycleEvent[] => cycle(11, id).slice(1, 4).concat({type: 'response.sent', pid: 11, id, status: 200, bytes: 5, ms: 1, keepalive});
+		s = reduceAll(s, finish('11-2', true));
+		expect(s.rejected).toEqual([]);
+		expect(s.workers[0]).toMatchObject({state: 'busy', requests: ['11-1', '11-3'], served: 1});
+		expect(s.last).toMatchObject({id: '11-2', phase: 'sent', keepalive: true, thread: 2});
+		s = reduceAll(s, [...finish('11-3'), ...finish('11-1')]);
+		expect(s.workers[0]).toMatchObject({state: 'idle', requests: [], served: 3});
+	});
+
+	test('a second request over a kept-alive connection is shown as such', () => {
+		const s = run([...gthread, accept('11-1', 1, 2)]);
+		expect(s.last).toMatchObject({onConnection: 2, thread: 1});
+		expect(executionTable(s).at(-1)?.action).toBe('GET /slow again over keep-alive by 11/t1');
+	});
+
+	test('a worker that dies loses every request it held', () => {
+		const s = reduce(threeBusy(), {type: 'worker.exited', pid: 11, reason: 'killed'});
+		expect(s.requests).toEqual({});
+		expect(s.last).toMatchObject({phase: 'aborted'});
+		expect(s.workers[0]).toMatchObject({state: 'dead', requests: []});
+	});
+
+	test('a leaving gthread worker still runs what its pool had queued; a sync worker takes nothing more', () => {
+		const leaving: LifecycleEvent = {type: 'worker.exiting', pid: 11, reason: 'max-requests'};
+		expect(run([...gthread, accept('11-1', 1), leaving, accept('11-2', 2)]).rejected).toEqual([]);
+		const sync = run([...boot, leaving, {type: 'request.accepted', pid: 11, id: 'x', method: 'GET', path: '/'}]);
+		expect(lastRejection(sync)).toBe('worker 11 is exiting; a sync worker takes one request at a time');
+	});
+
+	test('the wire format checks the new optional fields', () => {
+		expect(parseEvent('{"type":"worker.ready","pid":1,"threads":0}')).toEqual({error: 'worker.ready: bad or missing "threads"'});
+		expect(parseEvent('{"type":"master.starting","pid":1,"command":"x","workers":1,"preload":false,"timeout":30,"workerClass":"gevent"}')).toEqual({error: 'master.starting: bad or missing "workerClass"'});
+		expect(parseEvent('{"type":"request.accepted","pid":1,"id":"a","method":"GET","path":"/","thread":2,"onConnection":3}')).toHaveProperty('event');
 	});
 });

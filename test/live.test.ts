@@ -12,7 +12,7 @@ import type {LiveSource} from '../source/live/source';
 import {childEnv, CLI, TerminalSession, until} from './support/terminal';
 
 
-const OPTIONS: ServerOptions = {workers: 2, bind: '127.0.0.1:0', timeout: 30, gracefulTimeout: 5, maxRequests: 0, maxRequestsJitter: 0, preload: false};
+const OPTIONS: ServerOptions = {workers: 2, bind: '127.0.0.1:0', timeout: 30, gracefulTimeout: 5, maxRequests: 0, maxRequestsJitter: 0, preload: false, workerClass: 'sync', threads: 1, keepAlive: 2, workerConnections: 1000};
 
 const sources: LiveSource[] = [];
 const sessions: TerminalSession[] = [];

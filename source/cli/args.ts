@@ -4,6 +4,7 @@ import {isAbsolute, resolve} from 'node:path';
 import process from 'node:process';
 import meow from 'meow';
 import {readCommandLine} from '../explain/options';
+import {WORKER_CLASSES, type WorkerClass} from '../lifecycle/events';
 import {DEFAULT_SERVER} from './defaults';
 
 export const HELP = `
@@ -36,6 +37,12 @@ export const HELP = `
     --max-requests N    recycle a worker after N requests (0 = off)
     --max-requests-jitter N  random extra requests per worker (0 = off)
     --preload           load the app in the master before forking
+    --worker-class sync|gthread  one request at a time, or a pool of threads
+    --threads N         (gthread) threads per worker (default 1; above 1
+                        with sync, Gunicorn switches to gthread, and so do we)
+    --keep-alive S      (gthread) seconds a connection may idle between
+                        requests (default 2; 0 = close after each response)
+    --worker-connections N  (gthread) connections one worker holds (default 1000)
     --events json       (serve) one JSON lifecycle event per line on stdout
     --python PATH       (--gunicorn) the Python that has gunicorn and Django
     --chdir DIR         (--gunicorn) your project: Gunicorn starts there
@@ -65,6 +72,10 @@ export interface ServerOptions {
 	maxRequests: number;
 	maxRequestsJitter: number;
 	preload: boolean;
+	workerClass: WorkerClass;
+	threads: number;
+	keepAlive: number; // seconds; 0 = no keep-alive
+	workerConnections: number;
 }
 
 export interface WorkshopOptions {
@@ -87,11 +98,12 @@ export interface ProjectOptions {
 }
 
 export type Invocation =
-	| {mode: 'walkthrough'; step?: number; panel?: number; plain: boolean; screenReader: boolean; reset: boolean; live?: 'server' | 'gunicorn'; server: ServerOptions; python?: string; project?: ProjectOptions; path?: string}
+	| {mode: 'walkthrough'; step?: number; panel?: number; plain: boolean; screenReader: boolean; reset: boolean; live?: 'server' | 'gunicorn'; server: ServerOptions; python?: string; project?: ProjectOptions; path?: string; notice?: string}
 	| {mode: 'explain'; argv: string[]}
-	| {mode: 'serve'; server: ServerOptions; events: boolean}
+	| {mode: 'serve'; server: ServerOptions; events: boolean; notice?: string}
 	| {mode: 'workshop'; workshop: WorkshopOptions; step?: number; panel?: number; reset: boolean}
 	| {mode: 'worker'} // internal: a forked worker of `serve`
+	| {mode: 'thread'} // internal: one thread of a gthread worker
 	| {mode: 'error'; message: string};
 
 const FLAGS = {
@@ -109,6 +121,10 @@ const FLAGS = {
 	maxRequests: {type: 'string'},
 	maxRequestsJitter: {type: 'string'},
 	preload: {type: 'boolean'},
+	workerClass: {type: 'string'},
+	threads: {type: 'string'},
+	keepAlive: {type: 'string'},
+	workerConnections: {type: 'string'},
 	events: {type: 'string'},
 	python: {type: 'string'},
 	chdir: {type: 'string'},
@@ -126,7 +142,7 @@ const FLAGS = {
 type FlagName = keyof typeof FLAGS;
 const kebab = (name: string) => name.replace(/[A-Z]/g, c => '-' + c.toLowerCase());
 
-const SERVER_FLAGS: FlagName[] = ['workers', 'bind', 'timeout', 'gracefulTimeout', 'maxRequests', 'maxRequestsJitter', 'preload'];
+const SERVER_FLAGS: FlagName[] = ['workers', 'bind', 'timeout', 'gracefulTimeout', 'maxRequests', 'maxRequestsJitter', 'preload', 'workerClass', 'threads', 'keepAlive', 'workerConnections'];
 const WORKSHOP_FLAGS: FlagName[] = ['host', 'port', 'password', 'authorizedKeys', 'open', 'maxSessions', 'idleTimeout'];
 /** Which flags each mode takes; anything else is an error naming the mode it belongs to. */
 const ALLOWED: Record<'walkthrough' | 'live' | 'gunicorn' | 'serve' | 'workshop', FlagName[]> = {
@@ -162,6 +178,22 @@ export function formatBind(bind: string): string {
 	return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
+/** Gunicorn's worker_class property: a sync worker with more than one thread is run as gthread. */
+function workerClass(name: string | undefined, threadsFlag: string | undefined): {workerClass: WorkerClass; threads: number} {
+	const given = (name ?? DEFAULT_SERVER.workerClass) as WorkerClass;
+	if (!WORKER_CLASSES.includes(given)) {
+		throw new UsageError(`--worker-class must be ${WORKER_CLASSES.join(' or ')} (got "${name}")`);
+	}
+	const threads = integer(threadsFlag, 'threads', 1, 64, DEFAULT_SERVER.threads);
+	return {workerClass: given === 'sync' && threads > 1 ? 'gthread' : given, threads};
+}
+
+/** --worker-class and its settings, only when not the sync default (Gunicorn's flag names). */
+export function workerClassArgs(server: ServerOptions): string[] {
+	if (server.workerClass === 'sync') return [];
+	return ['--worker-class', server.workerClass, '--threads', String(server.threads), '--keep-alive', String(server.keepAlive), '--worker-connections', String(server.workerConnections)];
+}
+
 function panelNumber(value: string | undefined): number | undefined {
 	if (value === undefined) return undefined;
 	const byName = PANELS.indexOf(value.toLowerCase() as PanelName);
@@ -182,6 +214,7 @@ export function parseArgs(argv: string[]): Invocation {
 function parse(argv: string[]): Invocation {
 	if (argv[0] === '__worker') return {mode: 'worker'};
 	if (argv[0] === 'explain') return {mode: 'explain', argv: argv.slice(1)};
+	if (argv[0] === '__thread') return {mode: 'thread'};
 	// After `--` come Gunicorn's own options (for --gunicorn with a project); -c is --config.
 	const dash = argv.indexOf('--');
 	const theirs = dash < 0 ? undefined : argv.slice(dash + 1);
@@ -244,13 +277,19 @@ function parse(argv: string[]): Invocation {
 		maxRequests: integer(str('maxRequests'), 'max-requests', 0, 10_000_000, DEFAULT_SERVER.maxRequests),
 		maxRequestsJitter: integer(str('maxRequestsJitter'), 'max-requests-jitter', 0, 10_000_000, DEFAULT_SERVER.maxRequestsJitter),
 		preload: Boolean(flags.preload),
+		...workerClass(str('workerClass'), str('threads')),
+		keepAlive: integer(str('keepAlive'), 'keep-alive', 0, 3600, DEFAULT_SERVER.keepAlive),
+		workerConnections: integer(str('workerConnections'), 'worker-connections', 1, 100_000, DEFAULT_SERVER.workerConnections),
 	};
+	const notice = server.workerClass === 'gthread' && (str('workerClass') ?? 'sync') === 'sync'
+		? `--threads ${server.threads} with the sync worker: using gthread, as Gunicorn does (it runs gthread when threads > 1)`
+		: undefined;
 
 	switch (mode) {
 		case 'serve': {
 			const events = str('events');
 			if (events !== undefined && events !== 'json') throw new UsageError(`--events takes only "json" (got "${events}")`);
-			return {mode, server, events: events === 'json'};
+			return {mode, server, events: events === 'json', ...(notice ? {notice} : {})};
 		}
 		case 'workshop': {
 			const host = str('host') ?? '127.0.0.1';
@@ -290,6 +329,7 @@ function parse(argv: string[]): Invocation {
 				python: str('python'),
 				...(project ? {project: project.options} : {}),
 				...(path ? {path} : {}),
+				...(notice ? {notice} : {}),
 			};
 		}
 	}

@@ -13,6 +13,7 @@ async function main(): Promise<void> {
 	const argv = process.argv.slice(2);
 	// The usual start has no arguments: nothing to parse, so the flag parser is not even loaded.
 	const invocation = argv.length === 0 ? noArguments() : (await import('./args')).parseArgs(argv);
+	if ('notice' in invocation && invocation.notice) complain(invocation.notice);
 	switch (invocation.mode) {
 		case 'error':
 			return fail(invocation.message);
@@ -24,6 +25,10 @@ async function main(): Promise<void> {
 		case 'worker': {
 			const {runWorker} = await import('../server/worker-main');
 			return runWorker();
+		}
+		case 'thread': {
+			const {runThread} = await import('../server/gthread-thread');
+			return runThread();
 		}
 		case 'serve': {
 			const {runServe} = await import('../server/main');

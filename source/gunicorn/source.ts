@@ -3,7 +3,7 @@
 import {existsSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {formatBind, type ProjectOptions, type ServerOptions} from '../cli/args';
+import {formatBind, workerClassArgs, type ProjectOptions, type ServerOptions} from '../cli/args';
 import {createProcessSource} from '../live/process-source';
 import type {LiveSource} from '../live/source';
 import {findGunicorn} from './find';
@@ -34,6 +34,7 @@ export function gunicornArgs(server: ServerOptions): string[] {
 	if (server.maxRequests) args.push('--max-requests', String(server.maxRequests));
 	if (server.maxRequestsJitter) args.push('--max-requests-jitter', String(server.maxRequestsJitter));
 	if (server.preload) args.push('--preload');
+	args.push(...workerClassArgs(server));
 	return [...args, APP];
 }
 

@@ -1,6 +1,6 @@
 // Words for states and events: what the table, tracker and flow print. Pure.
 import type {LifecycleEvent} from './events';
-import {liveWorkers, type LifecycleState, type Request} from './machine';
+import {liveWorkers, type LifecycleState, type Request, type Worker} from './machine';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -29,7 +29,14 @@ export function describeWorkers(s: LifecycleState): string {
 		const counts = ['booting', 'idle', 'busy', 'exiting'].map(state => [state, live.filter(w => w.state === state).length] as const);
 		return counts.filter(([, n]) => n > 0).map(([state, n]) => `${n} ${state}`).join(', ');
 	}
-	return live.map(w => `${w.pid} ${w.state === 'idle' ? 'listening' : w.state}`).join(', ');
+	return live.map(w => `${w.pid} ${workerLoad(w)}`).join(', ');
+}
+
+/** A worker's state in a word or two; a threaded one says how many threads are busy ("busy 3/4"). */
+export function workerLoad(w: Worker): string {
+	if (w.state === 'idle') return 'listening';
+	if (w.threads > 1 && (w.state === 'busy' || (w.state === 'exiting' && w.requests.length))) return `${w.state} ${w.requests.length}/${w.threads}`;
+	return w.state;
 }
 
 /** The Django WSGI application: where it is imported, and what it is doing. */
@@ -50,7 +57,7 @@ export function describeRequest(r: Request | undefined): string {
 	const target = `${r.method} ${r.path}${r.query ? '?' + r.query : ''}`;
 	switch (r.phase) {
 		case 'accepted':
-			return `${target} accepted by ${r.pid}`;
+			return `${target} accepted by ${r.pid}${r.thread ? ` thread ${r.thread}` : ''}${(r.onConnection ?? 1) > 1 ? ` (keep-alive, request ${r.onConnection} on its connection)` : ''}`;
 		case 'wsgi':
 			return `${target} in the WSGI app`;
 		case 'django':
@@ -58,7 +65,7 @@ export function describeRequest(r: Request | undefined): string {
 		case 'returned':
 			return `${target} -> ${r.status}, not yet sent`;
 		case 'sent':
-			return `${target} -> ${r.status}, ${r.bytes} B in ${r.ms} ms`;
+			return `${target} -> ${r.status}, ${r.bytes} B in ${r.ms} ms${r.keepalive ? ', connection kept open' : ''}`;
 		case 'aborted':
 			return `${target} lost: worker died`;
 	}
@@ -78,7 +85,7 @@ export function describeAction(e: LifecycleEvent): string {
 		case 'worker.ready':
 			return `Worker ${e.pid} waits for connections`;
 		case 'request.accepted':
-			return `${e.method} ${e.path} accepted by ${e.pid}`;
+			return `${e.method} ${e.path} ${(e.onConnection ?? 1) > 1 ? 'again over keep-alive' : 'accepted'} by ${e.pid}${e.thread ? `/t${e.thread}` : ''}`;
 		case 'wsgi.called':
 			return `${e.pid} calls application(environ, ...)`;
 		case 'django.dispatched':
@@ -86,7 +93,7 @@ export function describeAction(e: LifecycleEvent): string {
 		case 'response.returned':
 			return `App returns ${e.status} ${e.reason}`;
 		case 'response.sent':
-			return `${e.pid} sends ${e.status}, closes socket`;
+			return `${e.pid} sends ${e.status}, ${e.keepalive ? 'keeps it open' : 'closes socket'}`;
 		case 'worker.timeout':
 			return `Worker ${e.pid} silent past timeout`;
 		case 'worker.exiting':

@@ -15,6 +15,10 @@ export type ExitReason =
 
 export type WorkerState = 'booting' | 'idle' | 'busy' | 'exiting' | 'dead';
 
+/** Gunicorn's worker classes that the walkthrough runs: one request at a time, or a pool of threads. */
+export type WorkerClass = 'sync' | 'gthread';
+export const WORKER_CLASSES: readonly WorkerClass[] = ['sync', 'gthread'];
+
 /** What the WSGI server puts in `environ` for the app; the fields a learner recognises. */
 export interface EnvironSummary {
 	REQUEST_METHOD: string;
@@ -29,7 +33,8 @@ export interface EnvironSummary {
 
 export type LifecycleEvent =
 	// The command is run: the master (arbiter) process starts. Gunicorn: on_starting.
-	| {type: 'master.starting'; pid: number; command: string; workers: number; preload: boolean; timeout: number}
+	// workerClass / threads: Gunicorn's --worker-class and --threads (absent: sync, one thread).
+	| {type: 'master.starting'; pid: number; command: string; workers: number; preload: boolean; timeout: number; workerClass?: WorkerClass; threads?: number}
 	// The master binds the listening socket, before any fork, so every worker shares it.
 	| {type: 'socket.bound'; address: string}
 	// The WSGI application was imported. In the master with --preload, else in each worker after fork.
@@ -38,9 +43,12 @@ export type LifecycleEvent =
 	// The master forked a worker. Gunicorn: post_fork (pid of the child).
 	| {type: 'worker.forked'; pid: number}
 	// The worker entered its accept loop. Gunicorn: post_worker_init, then the sync loop.
-	| {type: 'worker.ready'; pid: number}
+	// threads: how many requests it runs at once (a gthread worker's pool); absent: 1.
+	| {type: 'worker.ready'; pid: number; threads?: number}
 	// A worker accepted a connection and parsed the request. Gunicorn: pre_request.
-	| {type: 'request.accepted'; pid: number; id: string; method: string; path: string; query?: string; client?: string}
+	// thread: which of the worker's threads runs it (1-based; absent for a sync worker).
+	// onConnection: its number on its connection, 2 and up over a kept-alive one (absent: 1).
+	| {type: 'request.accepted'; pid: number; id: string; method: string; path: string; query?: string; client?: string; thread?: number; onConnection?: number}
 	// The worker built environ and called application(environ, start_response).
 	| {type: 'wsgi.called'; pid: number; id: string; environ: EnvironSummary}
 	// Django resolved the URL to a view and called it.
@@ -48,7 +56,8 @@ export type LifecycleEvent =
 	// The app returned: start_response was called with this status, the body is ready.
 	| {type: 'response.returned'; pid: number; id: string; status: number; reason: string; bytes: number}
 	// The worker wrote the response to the client and closed the connection. Gunicorn: post_request.
-	| {type: 'response.sent'; pid: number; id: string; status: number; bytes: number; ms: number}
+	// keepalive: the connection stays open for the client's next request (gthread only).
+	| {type: 'response.sent'; pid: number; id: string; status: number; bytes: number; ms: number; keepalive?: boolean}
 	// The master saw no heartbeat for longer than --timeout. Gunicorn logs WORKER TIMEOUT.
 	| {type: 'worker.timeout'; pid: number}
 	// A worker begins to leave (graceful: finishes its request first). Gunicorn: worker_int / worker_abort.
@@ -92,20 +101,22 @@ const EXIT_REASONS: readonly ExitReason[] = [
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+const count = (v: unknown) => Number.isInteger(v) && (v as number) >= 1;
+const optional = (ok: (v: unknown) => boolean) => (v: unknown) => v === undefined || ok(v);
 const str = (v: unknown) => typeof v === 'string';
 
 /** The fields each event must carry, checked when events arrive from outside (JSON lines). */
 const REQUIRED: Record<EventType, Record<string, (v: unknown) => boolean>> = {
-	'master.starting': {pid: num, command: str, workers: num, preload: v => typeof v === 'boolean', timeout: num},
+	'master.starting': {pid: num, command: str, workers: num, preload: v => typeof v === 'boolean', timeout: num, workerClass: optional(v => WORKER_CLASSES.includes(v as WorkerClass)), threads: optional(count)},
 	'socket.bound': {address: str},
 	'app.loaded': {pid: num, where: v => v === 'master' || v === 'worker', app: str},
 	'worker.forked': {pid: num},
-	'worker.ready': {pid: num},
-	'request.accepted': {pid: num, id: str, method: str, path: str},
+	'worker.ready': {pid: num, threads: optional(count)},
+	'request.accepted': {pid: num, id: str, method: str, path: str, thread: optional(count), onConnection: optional(count)},
 	'wsgi.called': {pid: num, id: str, environ: isObject},
 	'django.dispatched': {pid: num, id: str, route: str, view: str},
 	'response.returned': {pid: num, id: str, status: num, reason: str, bytes: num},
-	'response.sent': {pid: num, id: str, status: num, bytes: num, ms: num},
+	'response.sent': {pid: num, id: str, status: num, bytes: num, ms: num, keepalive: optional(v => typeof v === 'boolean')},
 	'worker.timeout': {pid: num},
 	'worker.exiting': {pid: num, reason: v => EXIT_REASONS.includes(v as ExitReason)},
 	'worker.exited': {pid: num, reason: v => EXIT_REASONS.includes(v as ExitReason)},

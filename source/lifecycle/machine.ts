@@ -1,6 +1,6 @@
 // The lifecycle state machine: a pure reducer over the event protocol. The lesson, our
 // server and real Gunicorn all feed it; every panel is a view of its state or history.
-import type {EnvironSummary, ExitReason, LifecycleEvent, WorkerState} from './events';
+import type {EnvironSummary, ExitReason, LifecycleEvent, WorkerClass, WorkerState} from './events';
 
 export type MasterState = 'down' | 'starting' | 'running' | 'reloading' | 'stopping' | 'stopped';
 
@@ -13,6 +13,8 @@ export interface Master {
 	appLoaded: boolean; // the app imported in the master (--preload)
 	wanted: number; // workers the master keeps alive
 	timeout: number;
+	workerClass: WorkerClass;
+	threads: number; // per worker: requests one worker runs at once
 	generation: number; // bumped on each reload; workers born before it are old
 	exitCode?: number;
 }
@@ -24,7 +26,8 @@ export interface Worker {
 	served: number;
 	generation: number;
 	bornAt?: number;
-	request?: string; // id of the request it is handling
+	threads: number; // requests it can run at once: 1 for a sync worker, its pool for gthread
+	requests: string[]; // ids of the requests it is handling, oldest first (one per thread)
 	exitReason?: ExitReason;
 	timedOut?: boolean;
 }
@@ -38,6 +41,9 @@ export interface Request {
 	path: string;
 	query?: string;
 	client?: string;
+	thread?: number; // the worker thread running it (gthread)
+	onConnection?: number; // 2 and up: it came over a kept-alive connection
+	keepalive?: boolean; // sent, and the connection stays open for the next request
 	phase: RequestPhase;
 	environ?: EnvironSummary;
 	route?: string;
@@ -77,7 +83,7 @@ const DEAD_KEPT = 6;
 const REJECTIONS_KEPT = 20;
 
 export const initialState: LifecycleState = {
-	master: {pid: 0, state: 'down', command: '', preload: false, appLoaded: false, wanted: 0, timeout: 30, generation: 0},
+	master: {pid: 0, state: 'down', command: '', preload: false, appLoaded: false, wanted: 0, timeout: 30, workerClass: 'sync', threads: 1, generation: 0},
 	workers: [],
 	requests: {},
 	served: 0,
@@ -128,7 +134,7 @@ export function check(s: LifecycleState, e: LifecycleEvent): string | undefined 
 		case 'request.accepted':
 			if (!worker) return needWorker();
 			if (s.requests[e.id]) return `request ${e.id} is already in flight`;
-			return worker.state === 'idle' ? undefined : `worker ${e.pid} is ${worker.state}; a sync worker takes one request at a time`;
+			return canTake(s, worker, e.thread);
 		case 'wsgi.called':
 			return needRequest('accepted');
 		case 'django.dispatched':
@@ -151,6 +157,31 @@ export function check(s: LifecycleState, e: LifecycleEvent): string | undefined 
 		case 'master.stopped':
 			return masterUp(s) ? undefined : 'no master is running';
 	}
+}
+
+/** A sync worker takes one request at a time; a gthread worker one per thread, each thread one. */
+function canTake(s: LifecycleState, worker: Worker, thread?: number): string | undefined {
+	// A gthread worker that is leaving still runs the connections already queued for its pool.
+	const serving = worker.state === 'idle' || worker.state === 'busy' || (worker.state === 'exiting' && s.master.workerClass === 'gthread');
+	if (!serving) return `worker ${worker.pid} is ${worker.state}; a sync worker takes one request at a time`;
+	if (worker.threads === 1) return worker.requests.length ? `worker ${worker.pid} is busy; a sync worker takes one request at a time` : undefined;
+	if (worker.requests.length >= worker.threads) return `worker ${worker.pid} has all ${worker.threads} threads busy`;
+	if (thread === undefined) return undefined;
+	if (thread > worker.threads) return `worker ${worker.pid} has no thread ${thread} (it runs ${worker.threads})`;
+	const holder = worker.requests.find(id => s.requests[id]?.thread === thread);
+	return holder ? `thread ${thread} of worker ${worker.pid} is running ${holder}` : undefined;
+}
+
+/** The requests a dying worker held: their connections die with it, the clients get no response. */
+function lose(s: LifecycleState, worker: Worker): Pick<LifecycleState, 'requests' | 'last'> {
+	let {requests, last} = s;
+	for (const id of worker.requests) {
+		const lost = requests[id];
+		if (!lost) continue;
+		requests = requestsWith(requests, id);
+		last = {...lost, phase: 'aborted'};
+	}
+	return {requests, last};
 }
 
 const patchWorker = (s: LifecycleState, pid: number, patch: Partial<Worker>): Worker[] =>
@@ -192,7 +223,7 @@ export function transition(s: LifecycleState, e: LifecycleEvent, at?: number): L
 		case 'master.starting':
 			return {
 				...s,
-				master: {...initialState.master, pid: e.pid, state: 'starting', command: e.command, preload: e.preload, wanted: e.workers, timeout: e.timeout},
+				master: {...initialState.master, pid: e.pid, state: 'starting', command: e.command, preload: e.preload, wanted: e.workers, timeout: e.timeout, workerClass: e.workerClass ?? 'sync', threads: e.threads ?? 1},
 				workers: [],
 				requests: {},
 				last: undefined,
@@ -205,15 +236,16 @@ export function transition(s: LifecycleState, e: LifecycleEvent, at?: number): L
 				: {...s, workers: patchWorker(s, e.pid, {appLoaded: true})};
 		case 'worker.forked': {
 			// A fork copies the master's memory: with --preload the app comes along already imported.
-			const worker: Worker = {pid: e.pid, state: 'booting', appLoaded: s.master.appLoaded, served: 0, generation: s.master.generation, bornAt: at};
+			const worker: Worker = {pid: e.pid, state: 'booting', appLoaded: s.master.appLoaded, served: 0, generation: s.master.generation, bornAt: at, threads: s.master.threads, requests: []};
 			const live = s.workers.filter(alive);
 			return {...s, workers: [...live, worker, ...s.workers.filter(w => !alive(w))]};
 		}
 		case 'worker.ready':
-			return {...s, workers: patchWorker(s, e.pid, {state: 'idle'})};
+			return {...s, workers: patchWorker(s, e.pid, {state: 'idle', ...(e.threads ? {threads: e.threads} : {})})};
 		case 'request.accepted': {
-			const request: Request = {id: e.id, pid: e.pid, method: e.method, path: e.path, query: e.query, client: e.client, phase: 'accepted'};
-			return {...s, workers: patchWorker(s, e.pid, {state: 'busy', request: e.id}), requests: requestsWith(s.requests, e.id, request), last: request};
+			const request: Request = {id: e.id, pid: e.pid, method: e.method, path: e.path, query: e.query, client: e.client, thread: e.thread, onConnection: e.onConnection, phase: 'accepted'};
+			const worker = findWorker(s, e.pid)!;
+			return {...s, workers: patchWorker(s, e.pid, {state: 'busy', requests: [...worker.requests, e.id]}), requests: requestsWith(s.requests, e.id, request), last: request};
 		}
 		case 'wsgi.called':
 			return {...s, ...patchRequest(s, e.id, {phase: 'wsgi', environ: e.environ})};
@@ -225,13 +257,14 @@ export function transition(s: LifecycleState, e: LifecycleEvent, at?: number): L
 			const done = s.requests[e.id];
 			const requests = requestsWith(s.requests, e.id);
 			const worker = findWorker(s, e.pid)!;
-			const state = worker.state === 'exiting' ? 'exiting' : 'idle';
+			const left = worker.requests.filter(id => id !== e.id);
+			const state = worker.state === 'exiting' ? 'exiting' : left.length ? 'busy' : 'idle';
 			return {
 				...s,
 				requests,
-				last: {...done, phase: 'sent', status: e.status, bytes: e.bytes, ms: e.ms},
+				last: {...done, phase: 'sent', status: e.status, bytes: e.bytes, ms: e.ms, keepalive: e.keepalive},
 				served: s.served + 1,
-				workers: patchWorker(s, e.pid, {state, request: undefined, served: worker.served + 1}),
+				workers: patchWorker(s, e.pid, {state, requests: left, served: worker.served + 1}),
 			};
 		}
 		case 'worker.timeout':
@@ -239,15 +272,8 @@ export function transition(s: LifecycleState, e: LifecycleEvent, at?: number): L
 		case 'worker.exiting':
 			return {...s, workers: patchWorker(s, e.pid, {state: 'exiting', exitReason: e.reason})};
 		case 'worker.exited': {
-			const worker = findWorker(s, e.pid)!;
-			let {requests, last} = s;
-			if (worker.request && requests[worker.request]) {
-				// The connection dies with the worker: the client gets no response.
-				const lost = requests[worker.request];
-				requests = requestsWith(requests, worker.request);
-				last = {...lost, phase: 'aborted'};
-			}
-			const workers = pruneDead(patchWorker(s, e.pid, {state: 'dead', request: undefined, exitReason: e.reason}));
+			const {requests, last} = lose(s, findWorker(s, e.pid)!);
+			const workers = pruneDead(patchWorker(s, e.pid, {state: 'dead', requests: [], exitReason: e.reason}));
 			return settle({...s, requests, last, workers});
 		}
 		case 'workers.changed':
@@ -260,7 +286,7 @@ export function transition(s: LifecycleState, e: LifecycleEvent, at?: number): L
 			return {
 				...s,
 				master: {...s.master, state: 'stopped', appLoaded: false, exitCode: e.code},
-				workers: pruneDead(s.workers.map(w => (alive(w) ? {...w, state: 'dead' as const, request: undefined, exitReason: w.exitReason ?? 'shutdown'} : w))),
+				workers: pruneDead(s.workers.map(w => (alive(w) ? {...w, state: 'dead' as const, requests: [], exitReason: w.exitReason ?? 'shutdown'} : w))),
 				requests: {},
 			};
 	}

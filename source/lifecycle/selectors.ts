@@ -144,6 +144,8 @@ const TRACKED: Array<[string, (s: LifecycleState) => string]> = [
 		if (live.length === 0) return s.workers.length ? 'terminated' : 'none';
 		const busy = live.filter(w => w.state === 'busy').length;
 		const booting = live.filter(w => w.state === 'booting').length;
+		const threads = live.reduce((n, w) => n + w.threads, 0);
+		if (busy && threads > live.length) return `${live.reduce((n, w) => n + w.requests.length, 0)}/${threads} thr busy`;
 		return busy ? `${busy} busy/${live.length}` : booting ? `${booting} booting` : `${live.length} listening`;
 	}],
 	['Django app', s => {

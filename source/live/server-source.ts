@@ -1,7 +1,7 @@
 // `--live`: our own pre-fork server (`serve --events json`) as a child of the app, through the
 // generic process source (own process group, lifeline, events on stdout, logs on stderr).
 import process from 'node:process';
-import {formatBind, type ServerOptions} from '../cli/args';
+import {formatBind, workerClassArgs, type ServerOptions} from '../cli/args';
 import {createProcessSource} from './process-source';
 import type {LiveSource} from './source';
 
@@ -16,6 +16,7 @@ export function serveArgs(server: ServerOptions): string[] {
 		'--max-requests', String(server.maxRequests),
 		'--max-requests-jitter', String(server.maxRequestsJitter),
 		...(server.preload ? ['--preload'] : []),
+		...workerClassArgs(server),
 	];
 }
 

@@ -17,6 +17,8 @@ export interface Environ {
 	REMOTE_ADDR?: string;
 	REMOTE_PORT?: string;
 	'wsgi.url_scheme': 'http';
+	/** True in a gthread worker, as Gunicorn sets it: the app may run in several threads at once. */
+	'wsgi.multithread'?: boolean;
 	'wsgi.errors': (line: string) => void;
 	/** The server's hook for "Django resolved the URL and calls this view" (an event). */
 	'walkthrough.dispatched'?: (route: string, view: string) => void;
@@ -57,7 +59,7 @@ export function betweenBlockingSlices(check: () => void): void {
 	betweenSlices = check;
 }
 
-/** Blocks the whole process, as time.sleep() blocks a sync worker: no heartbeat either. */
+/** Blocks the thread, as time.sleep() does: in a sync worker the whole worker, heartbeat included. */
 export function blockFor(ms: number, checks = true): void {
 	const until = performance.now() + ms;
 	for (let left = ms; left > 0; left = until - performance.now()) {
@@ -104,11 +106,13 @@ function application(origin: AppOrigin): WsgiApp {
 		],
 		'/slow': [
 			'views.slow',
-			(_environ, params) => {
+			(environ, params) => {
 				const seconds = Number(params.get('s') ?? '5');
 				if (!Number.isFinite(seconds) || seconds < 0 || seconds > 3600) return {status: '400 Bad Request', body: 's must be a number of seconds from 0 to 3600\n'};
 				blockFor(seconds * 1000);
-				return {status: '200 OK', body: `Worker ${process.pid} slept ${seconds}s without a heartbeat.\n`};
+				// A sync worker sleeps in its only thread; a gthread worker in one of its pool's, while its main loop heartbeats.
+				const how = environ['wsgi.multithread'] ? 'in one of its threads, its main loop heartbeating' : 'without a heartbeat';
+				return {status: '200 OK', body: `Worker ${process.pid} slept ${seconds}s ${how}.\n`};
 			},
 		],
 		'/error': [

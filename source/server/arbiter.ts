@@ -12,7 +12,7 @@ import type {ServerOptions} from '../cli/args';
 import {formatEvent, type ExitReason, type LifecycleEvent} from '../lifecycle/events';
 import {loadApp, type AppOrigin} from './app';
 import {log, writeAll} from './log';
-import {APP_LOAD_ERROR, WORKER_BOOT_ERROR, WORKER_TMP_ENV, WORKER_TMP_FD, isEventMessage, isLeavingMessage, type BootMessage} from './messages';
+import {APP_LOAD_ERROR, WORKER_BOOT_ERROR, WORKER_TMP_ENV, WORKER_TMP_FD, isEventMessage, isLeavingMessage, isListenerMessage, type BootMessage} from './messages';
 import {BindError, createSocket, type Listener} from './sock';
 import {WorkerTmp, type Mark} from './worker-tmp';
 
@@ -117,7 +117,7 @@ export class Arbiter {
 	/** Initialize the arbiter: load the app (--preload), bind, say where it listens. */
 	private async start(): Promise<void> {
 		const {cfg} = this;
-		this.emit({type: 'master.starting', pid: this.pid, command: commandLine(cfg), workers: cfg.workers, preload: cfg.preload, timeout: cfg.timeout});
+		this.emit({type: 'master.starting', pid: this.pid, command: commandLine(cfg), workers: cfg.workers, preload: cfg.preload, timeout: cfg.timeout, ...(cfg.workerClass === 'sync' ? {} : {workerClass: cfg.workerClass, threads: cfg.threads})});
 		if (cfg.preload) {
 			try {
 				this.app = loadApp('master').origin;
@@ -132,7 +132,7 @@ export class Arbiter {
 		this.listener = await createSocket(cfg.bind);
 		log.info(`Starting gunicorn-walkthrough ${version}`);
 		log.info(`Listening at: http://${this.listener.address} (${this.pid})`);
-		log.info('Using worker: sync');
+		log.info(`Using worker: ${cfg.workerClass}`);
 		this.emit({type: 'socket.bound', address: this.listener.address});
 		this.watchLifeline();
 	}
@@ -356,6 +356,8 @@ export class Arbiter {
 				if (worker.leaving) return;
 				worker.leaving = true;
 				this.emit({type: 'worker.exiting', pid: worker.pid, reason: worker.reason ?? this.unaskedReason(message.code, null)});
+			} else if (isListenerMessage(message)) {
+				if (this.listener && !worker.leaving) child.send({type: 'listener'}, this.listener.handle as never); // gthread below its bound again
 			} else if (isEventMessage(message)) {
 				if (message.event.type === 'worker.ready') worker.booted = true;
 				if (message.event.type === 'worker.exiting') {
@@ -381,6 +383,7 @@ export class Arbiter {
 			events: this.eventsOpen,
 			address: {host: this.listener.host, port: this.listener.port},
 			preloaded: this.app,
+			...threading(cfg),
 		};
 		child.send(boot, this.listener.handle as never);
 	}
@@ -416,11 +419,19 @@ function kill(pid: number, sig: NodeJS.Signals): void {
 	}
 }
 
+/** The worker class and the settings a gthread worker needs (nothing for sync). */
+function threading(cfg: ServerOptions) {
+	if (cfg.workerClass === 'sync') return {};
+	const {workerClass, threads, keepAlive, workerConnections, gracefulTimeout} = cfg;
+	return {workerClass, threads, keepAlive, workerConnections, gracefulTimeout};
+}
+
 /** The command line a learner would type for these settings. */
 function commandLine(cfg: ServerOptions): string {
 	const flags = [`--workers ${cfg.workers}`, `--bind ${cfg.bind}`];
 	if (cfg.timeout !== 30) flags.push(`--timeout ${cfg.timeout}`);
 	if (cfg.maxRequests) flags.push(`--max-requests ${cfg.maxRequests}`);
 	if (cfg.preload) flags.push('--preload');
+	if (cfg.workerClass !== 'sync') flags.push(`--worker-class ${cfg.workerClass} --threads ${cfg.threads}`);
 	return `gunicorn-walkthrough serve ${flags.join(' ')}`;
 }

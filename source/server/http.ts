@@ -216,9 +216,9 @@ function readChunked(sock: BlockingSocket, rest: Buffer): void {
 
 const HTTP_DATE = () => new Date().toUTCString();
 
-/** The whole response in one buffer: the sync worker always closes the connection. */
-export function responseBytes(status: string, headers: Array<[string, string]>, body: Buffer, head = false): Buffer {
-	const lines = [`HTTP/1.1 ${status}`, 'Server: gunicorn-walkthrough', `Date: ${HTTP_DATE()}`, 'Connection: close'];
+/** The whole response in one buffer: the sync worker always closes the connection; gthread may keep it open. */
+export function responseBytes(status: string, headers: Array<[string, string]>, body: Buffer, head = false, keepAlive = false): Buffer {
+	const lines = [`HTTP/1.1 ${status}`, 'Server: gunicorn-walkthrough', `Date: ${HTTP_DATE()}`, `Connection: ${keepAlive ? 'keep-alive' : 'close'}`];
 	for (const [name, value] of headers) {
 		if (!['connection', 'content-length'].includes(name.toLowerCase())) lines.push(`${name}: ${value}`);
 	}

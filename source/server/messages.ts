@@ -1,5 +1,5 @@
 // What the master and a worker say to each other over the fork's IPC channel.
-import type {LifecycleEvent} from '../lifecycle/events';
+import type {LifecycleEvent, WorkerClass} from '../lifecycle/events';
 import type {AppOrigin} from './app';
 
 /** Gunicorn's exit codes that make the arbiter halt instead of respawning forever. */
@@ -21,6 +21,11 @@ export interface BootMessage {
 	events: boolean; // report every lifecycle event (--events json)
 	address: {host: string; port: number};
 	preloaded?: AppOrigin; // --preload: the app the master imported before the fork
+	workerClass?: WorkerClass; // absent: sync
+	threads?: number; // gthread: the pool, keep-alive seconds, connections one worker holds
+	keepAlive?: number;
+	workerConnections?: number;
+	gracefulTimeout?: number; // seconds a leaving gthread worker gives its pool
 }
 
 /** Worker -> master: one lifecycle event, printed by the master so lines never interleave. */
@@ -31,6 +36,18 @@ export interface EventMessage {
 
 export const isEventMessage = (m: unknown): m is EventMessage =>
 	typeof m === 'object' && m !== null && (m as EventMessage).type === 'event' && typeof (m as EventMessage).event?.type === 'string';
+
+/**
+ * Worker -> master, and the master's answer with the listening socket: a gthread worker at
+ * --worker-connections closes its copy (the kernel leaves new connections to the other
+ * workers, as Gunicorn's loop stops selecting on it) and asks for a fresh one below the bound.
+ */
+export interface ListenerMessage {
+	type: 'listener';
+}
+
+export const isListenerMessage = (m: unknown): m is ListenerMessage =>
+	typeof m === 'object' && m !== null && (m as ListenerMessage).type === 'listener';
 
 /** Worker -> master: it stops accepting and leaves (its last message; the exit code it will use). */
 export interface LeavingMessage {

@@ -1,11 +1,12 @@
 // The worker process: `cli.js __worker`, forked by the master. It waits for the master's boot
-// message (with the listening socket), then becomes a SyncWorker (Gunicorn's spawn_worker,
+// message (with the listening socket), then becomes a SyncWorker or a ThreadWorker (Gunicorn's spawn_worker,
 // the child's side of the fork).
 import process from 'node:process';
 import {reason} from '../cli/complain';
 import {log} from './log';
 import {WORKER_BOOT_ERROR, WORKER_TMP_ENV, type BootMessage} from './messages';
 import {listenOnce, type ListenMessage, type ServerHandle} from './sock';
+import {ThreadWorker} from './gthread-worker';
 import {SyncWorker} from './worker';
 import {WorkerTmp} from './worker-tmp';
 
@@ -33,7 +34,7 @@ export async function runWorker(): Promise<void> {
 	if (!tmp) throw new Error('a worker needs its heartbeat file');
 	process.title = 'gunicorn-walkthrough: worker';
 	log.info(`Booting worker with pid: ${process.pid}`);
-	const worker = new SyncWorker(message, handle, tmp);
+	const worker = message.workerClass === 'gthread' ? new ThreadWorker(message, handle, tmp) : new SyncWorker(message, handle, tmp);
 	try {
 		worker.initProcess();
 	} catch (error) {

@@ -3,7 +3,7 @@
 // on colour), then what is happening in words.
 import React from 'react';
 import {Box, Text} from 'ink';
-import {describeApp, describeMaster, describeRequest, describeWorkers} from '../../lifecycle/describe';
+import {describeApp, describeMaster, describeRequest, describeWorkers, workerLoad} from '../../lifecycle/describe';
 import {liveWorkers, type LifecycleState} from '../../lifecycle/machine';
 import type {FlowNode} from '../../lifecycle/selectors';
 import {wrap} from '../../lesson/plain';
@@ -58,7 +58,7 @@ function diagram(s: LifecycleState, lit: FlowNode | undefined, hinted: FlowNode 
 	const live = liveWorkers(s);
 	const r = s.last;
 	const busy = live.find(w => w.state === 'busy');
-	const worker = busy ? `${busy.pid} busy` : live.length ? `${live.length}× ${live[0].state === 'booting' ? 'boot' : 'idle'}` : '';
+	const worker = busy ? `${busy.pid} ${workerLoad(busy)}` : live.length ? `${live.length}× ${live[0].state === 'booting' ? 'boot' : 'idle'}` : '';
 	const master = s.master.state === 'down' ? '' : s.master.state === 'stopped' ? 'stopped' : `pid ${s.master.pid}`;
 	c.box('master', AT.master, 0, 24, [`Master  ${master}`], on('master'), mark('master'));
 	c.put(AT.master - 6, 2, 'binds', 'master', 'text');

@@ -1,6 +1,7 @@
 // Panel 9: the real server. Without one attached, how to attach one.
 import React from 'react';
 import {Text} from 'ink';
+import {workerLoad} from '../../lifecycle/describe';
 import {liveWorkers, type LifecycleState} from '../../lifecycle/machine';
 import {wrap} from '../../lesson/plain';
 import {Lines, type Line} from '../parts/Lines';
@@ -53,7 +54,7 @@ export function liveLines(info: LiveInfo | undefined, width: number, height: num
 		const why = w.state === 'dead' ? ` (${w.exitReason ?? '?'})` : w.timedOut ? ' TIMEOUT' : '';
 		lines.push(
 			<Text wrap="truncate-end" dimColor={w.state === 'dead'} bold={w.state === 'busy'}>
-				{`${w.state === 'busy' ? '●' : w.state === 'dead' ? '✗' : ' '} ${String(w.pid).padEnd(8)} ${w.state.padEnd(9)} ${String(w.served).padStart(6)}  ${age.padEnd(6)}${why}`}
+				{`${w.state === 'busy' ? '●' : w.state === 'dead' ? '✗' : ' '} ${String(w.pid).padEnd(8)} ${(w.state === 'idle' ? 'idle' : workerLoad(w)).padEnd(9)} ${String(w.served).padStart(6)}  ${age.padEnd(6)}${why}`}
 			</Text>,
 		);
 	}

@@ -10,7 +10,7 @@ def view_name(view_func):
 
 
 def dispatched(match):
-    current = events.current
+    current = events.here.current
     if current is not None and current.phase == "wsgi":
         emit("django.dispatched", pid=current.pid, id=current.id, route=str(match.route), view=view_name(match.func))
         current.phase = "django"

@@ -118,8 +118,10 @@ def on_starting(server):
     # the master first, then the app it already holds.
     _master["started"] = True
     preload = bool(server.cfg.preload_app)
+    threads = "ThreadWorker" in server.worker_class.__name__
     emit("master.starting", pid=server.pid, command=clip(" ".join(["gunicorn"] + sys.argv[1:])),
-         workers=server.num_workers, preload=preload, timeout=server.timeout)
+         workers=server.num_workers, preload=preload, timeout=server.timeout,
+         **({"workerClass": "gthread", "threads": server.cfg.threads} if threads else {}))
     if preload:
         emit("app.loaded", pid=server.pid, where="master", app=_app(server))
     _wrap_arbiter(server)
@@ -160,7 +162,7 @@ def on_exit(server):
 # --- worker -------------------------------------------------------------------------------
 
 def post_fork(server, worker):
-    events.current, events.served, events.leaving = None, 0, False
+    events.reset()
     emit("worker.forked", pid=os.getpid())
 
 
@@ -170,22 +172,31 @@ def post_worker_init(worker):
     watch_resolver()
     if not worker.cfg.preload_app:
         emit("app.loaded", pid=worker.pid, where="worker", app=_app(worker))
-    emit("worker.ready", pid=worker.pid)
+    emit("worker.ready", pid=worker.pid, **({"threads": worker.cfg.threads} if _threaded(worker) else {}))
+
+
+def _threaded(worker):
+    # Gunicorn's ThreadWorker (gthread, or sync with threads > 1) runs requests in its pool.
+    return hasattr(worker, "tpool")
 
 
 def pre_request(worker, req):
-    events.served += 1
-    request = events.current = events.Request(worker.pid, events.served, time.monotonic())
+    # In a gthread worker this runs in the pool thread that serves the request.
+    request = events.here.current = events.Request(worker.pid, events.next_request(), time.monotonic())
     fields = dict(pid=worker.pid, id=request.id, method=req.method, path=clip(req.path))
     if req.query:
         fields["query"] = clip(req.query)
     if isinstance(req.peer_addr, tuple):
         fields["client"] = "%s:%s" % req.peer_addr[:2]
+    if _threaded(worker):
+        fields["thread"] = events.thread_number()
+        if getattr(req, "req_number", 1) > 1:  # the parser counts requests per connection
+            fields["onConnection"] = req.req_number
     emit("request.accepted", **fields)
 
 
 def post_request(worker, req, environ, resp):
-    request, events.current = events.current, None
+    request, events.here.current = events.here.current, None
     if request is None or events.leaving:
         return  # the worker is being killed mid-request: the request dies with it
     status = getattr(resp, "status_code", None) or 500
@@ -193,8 +204,11 @@ def post_request(worker, req, environ, resp):
         # The app raised past Django, or the request never reached it: Gunicorn answers itself.
         emit("response.returned", pid=request.pid, id=request.id, status=status,
              reason=clip((getattr(resp, "status", None) or "500 Internal Server Error").partition(" ")[2]), bytes=0)
-    emit("response.sent", pid=request.pid, id=request.id, status=status,
-         bytes=getattr(resp, "sent", 0) or 0, ms=round((time.monotonic() - request.started) * 1000, 1))
+    fields = dict(pid=request.pid, id=request.id, status=status,
+                  bytes=getattr(resp, "sent", 0) or 0, ms=round((time.monotonic() - request.started) * 1000, 1))
+    if _threaded(worker) and resp is not None:
+        fields["keepalive"] = not resp.should_close()  # handle_request decided already: it keeps the connection
+    emit("response.sent", **fields)
 
 
 def worker_int(worker):

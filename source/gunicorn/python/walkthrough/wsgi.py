@@ -33,7 +33,7 @@ def observed(application):
         return application
 
     def call(environ, start_response):
-        request = events.current
+        request = events.here.current
         if request is None:  # not served through the walkthrough's hooks
             return application(environ, start_response)
         emit("wsgi.called", pid=request.pid, id=request.id,
@@ -46,7 +46,7 @@ def observed(application):
             return start_response(status, headers, exc_info)
 
         def returned(length):
-            if request.phase == "returned" or events.current is not request:
+            if request.phase == "returned" or events.here.current is not request:
                 return
             code, _, reason = started.get("status", "500 Internal Server Error").partition(" ")
             emit("response.returned", pid=request.pid, id=request.id, status=int(code), reason=clip(reason), bytes=int(length))
