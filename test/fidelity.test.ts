@@ -62,6 +62,10 @@ const options = (extra: Partial<ServerOptions> = {}): ServerOptions => ({
 	maxRequests: 0,
 	maxRequestsJitter: 0,
 	preload: false,
+	workerClass: 'sync',
+	threads: 1,
+	keepAlive: 2,
+	workerConnections: 1000,
 	...extra,
 });
 

@@ -73,7 +73,7 @@ export type ThreadMessage = {type: 'event'; event: LifecycleEvent} | {type: 'don
 /** A blocking socket that first hands out what was already read from it. */
 class PrefixedSocket extends BlockingSocket {
 	constructor(fd: number, private prefix: Buffer | undefined) {
-		super(fd, () => undefined); // the main loop heartbeats, not the threads
+		super(fd); // the main loop heartbeats, not the threads
 	}
 
 	override recv(buffer: Buffer): number {
@@ -214,7 +214,7 @@ class PoolThread {
 			logRequestError(req, error);
 		}
 		try {
-			new BlockingSocket(fd, () => undefined, 1000).sendall(errorBytes(status, reason, mesg));
+			new BlockingSocket(fd, 1000).sendall(errorBytes(status, reason, mesg));
 		} catch {
 			log.debug('Failed to send error message.');
 		}

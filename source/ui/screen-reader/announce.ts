@@ -4,6 +4,7 @@ import type {LifecycleState} from '../../lifecycle/machine';
 import type {Lesson} from '../../lesson/types';
 import type {UiState} from '../model';
 import type {View} from '../view';
+import {stateAfter} from '../../lifecycle/machine';
 import {eventWords, feedbackWords, KEYS_IN_WORDS, optionWords, panelWords, questionWords, stepWords} from './words';
 
 /** A burst of requests makes hundreds of events: say the first few, then count the rest. */
@@ -26,7 +27,7 @@ function liveChanges(before: Moment['live'], after: NonNullable<Moment['live']>)
 	const lines: string[] = [];
 	const last = before?.state.history.at(-1)?.seq ?? 0;
 	const fresh = after.state.history.filter(h => h.seq > last);
-	for (const h of fresh.slice(0, EVENTS_SAID)) lines.push(eventWords(h.seq, h.event));
+	for (const h of fresh.slice(0, EVENTS_SAID)) lines.push(eventWords(h.seq, h.event, stateAfter(h) ?? after.state));
 	if (fresh.length > EVENTS_SAID) {
 		const served = fresh.filter(h => h.event.type === 'response.sent').length;
 		lines.push(`And ${fresh.length - EVENTS_SAID} more events (${served} responses sent in all).`);

@@ -1,6 +1,7 @@
 // What each panel and step says, as sentences for a screen reader: no box drawing, no
 // diagrams, no columns to line up. The same sources as the panels (view.ts, the lesson).
-import {describeAction, describeApp, describeMaster, describeOutput, describeWorkers} from '../../lifecycle/describe';
+import type {LifecycleState} from '../../lifecycle/machine';
+import {describeAction, describeApp, describeMaster, describeWorkers, gunicornLog} from '../../lifecycle/describe';
 import type {LifecycleEvent} from '../../lifecycle/events';
 import type {Lesson, QuizQuestion} from '../../lesson/types';
 import {PANEL_TITLES, type QuizState} from '../model';
@@ -111,6 +112,7 @@ export function panelWords(panel: number, view: View, lesson: Lesson, quiz: Quiz
 }
 
 /** One live event in words: what happened, and what a watcher of the server sees. */
-export function eventWords(seq: number, event: LifecycleEvent): string {
-	return `Event ${seq}: ${describeAction(event)}. ${describeOutput(event)}.`;
+export function eventWords(seq: number, event: LifecycleEvent, state: LifecycleState): string {
+	const log = gunicornLog(event, state);
+	return `Event ${seq}: ${describeAction(event)}.${log.length ? ` Gunicorn logs: ${log.join('; ')}.` : ''}`;
 }
