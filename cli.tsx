@@ -11,7 +11,7 @@ if (Number(process.versions.node.split('.')[0]) < MINIMUM) {
 	// Node keeps the compiled code of the bundle on disk (its compile cache, in the temp folder):
 	// later starts skip parsing and compiling the ~1 MB it loads before the first frame.
 	nodeModule.enableCompileCache();
-	import('./source/cli/main').catch(function (error: unknown) {
+	import('./source/cli/main').catch((error: unknown) => {
 		process.stderr.write('gunicorn-walkthrough: ' + (error instanceof Error ? error.message : String(error)) + '\n');
 		process.exitCode = 1;
 	});

@@ -1,6 +1,5 @@
 // The floor: the least an Ink app does to show our header at 80x24, bundled the same way as
 // the walkthrough. The bench times both from spawn to `Step 1/9` on screen.
-import React from 'react';
 import {Box, render, Text, useApp, useInput} from 'ink';
 
 function Floor() {

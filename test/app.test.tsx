@@ -1,6 +1,6 @@
 // The App rendered by ink-testing-library: panels show the machine's state, keys route,
 // a live source's events reach the table and panel 9, a workshop's room and leader work.
-import React from 'react';
+import type React from 'react';
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, test} from 'vitest';
 import type {LifecycleEvent} from '../source/lifecycle/events';

@@ -33,7 +33,7 @@ interface Allowed {
 	becomes?: string; // undefined: the line may be absent
 }
 
-export function allowedDifferences(markdown = readFileSync(new URL('../docs/fidelity.md', import.meta.url), 'utf8')): Allowed[] {
+function allowedDifferences(markdown = readFileSync(new URL('../docs/fidelity.md', import.meta.url), 'utf8')): Allowed[] {
 	const section = markdown.split(/^## /m).find(s => s.startsWith('Allowed differences'));
 	if (!section) throw new Error('docs/fidelity.md has no "Allowed differences" section');
 	const code = (cell: string) => /^`(.*)`$/.exec(cell)?.[1];

@@ -230,7 +230,7 @@ function parse(argv: string[]): Invocation {
 			throw new UsageError(`unknown option ${arg.split('=')[0]}; see --help`);
 		}
 	}
-	let cli;
+	let cli: ReturnType<typeof meow>;
 	try {
 		cli = meow(HELP, {
 			importMeta: import.meta,

@@ -189,7 +189,7 @@ function readChunked(sock: BlockingSocket, rest: Buffer): void {
 		buffer = Buffer.concat([buffer, chunk.subarray(0, n)]);
 	};
 	const line = (): string => {
-		let nl;
+		let nl: number;
 		while ((nl = buffer.indexOf('\r\n')) < 0) {
 			if (buffer.length > LIMIT_REQUEST_FIELD_SIZE) throw new HttpError(400, 'Bad Request', 'Invalid chunk: line too long');
 			more();

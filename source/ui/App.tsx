@@ -1,6 +1,7 @@
 // The walkthrough: routes keys to the model, feeds live events to the machine, and lays
 // out the current panel. Everything it shows is derived in view.ts and the panels.
-import React, {useCallback, useEffect, useMemo, useRef, useState} from 'react';
+import type React from 'react';
+import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {Box, Text, useApp, useInput} from 'ink';
 import type {LifecycleState} from '../lifecycle/machine';
 import type {AppProps, Progress} from './contracts';
@@ -56,6 +57,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	);
 	const [, setRoomTick] = useState(0);
 
+	// biome-ignore lint/correctness/useExhaustiveDependencies: keyed on live.state: the view reads only the state, not the live handle
 	const view = useMemo(
 		() => (live ? liveView(live.state, ui.cursor, lesson.liveNotes) : lessonView(variant, ui.step)),
 		[live?.state, ui.cursor, variant, ui.step, lesson],
@@ -77,6 +79,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	latest.current = ui;
 
 	// Autoplay: one timer, only while playing.
+	// biome-ignore lint/correctness/useExhaustiveDependencies: ui.step restarts the timer after each tick; dispatch is stable
 	useEffect(() => {
 		if (!ui.playing) return;
 		const timer = setTimeout(() => dispatch({type: 'tick'}), AUTOPLAY_MS);
@@ -84,6 +87,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	}, [ui.playing, ui.step]);
 
 	// Workshop: follow the instructor; redraw the room when it changes.
+	// biome-ignore lint/correctness/useExhaustiveDependencies: ui.following re-follows the instructor when following is switched back on; dispatch is stable
 	useEffect(() => {
 		if (!leader) return;
 		const follow = () => {
@@ -96,12 +100,14 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	useEffect(() => room?.subscribe(() => setRoomTick(t => t + 1)), [room]);
 	// The Live panel's ages and rate move with the clock: tick only while it is on screen.
 	const [now, setNow] = useState(Date.now);
+	// biome-ignore lint/correctness/useExhaustiveDependencies: only whether a server is attached matters, not each new live snapshot
 	useEffect(() => {
 		if (!live || ui.panel !== 9) return;
 		const timer = setInterval(() => setNow(Date.now()), 1000);
 		return () => clearInterval(timer);
 	}, [Boolean(live), ui.panel]);
 
+	// biome-ignore lint/correctness/useExhaustiveDependencies: report when progress changes, not when the caller passes a new callback
 	useEffect(() => {
 		const progress: Progress = {step: ui.step, panel: ui.panel, answers: ui.quiz.answers, following: ui.following};
 		onProgress?.(progress);

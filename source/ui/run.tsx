@@ -1,7 +1,6 @@
 // The local host of the App: the user's terminal, saved progress, an optional live server,
 // and an exit that always restores the terminal and stops whatever was started.
 import process from 'node:process';
-import React from 'react';
 import {render} from 'ink';
 import type {Invocation} from '../cli/args';
 import {complain, reason} from '../cli/complain';

@@ -1,7 +1,6 @@
 // Feeds a running server's events into the lifecycle machine, coalesced so a burst of
 // requests renders at a bounded rate, and runs the Live panel's commands.
 import {useCallback, useEffect, useRef, useState} from 'react';
-import type {LifecycleEvent} from '../lifecycle/events';
 import {initialState, reduceArrivals, type Arrival, type LifecycleState} from '../lifecycle/machine';
 import type {LiveSource} from '../live/source';
 import type {LiveCommand} from './model';

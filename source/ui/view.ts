@@ -46,8 +46,8 @@ function realNames(latest: LifecycleState, inspected: LifecycleState, pid: numbe
 		[String(MASTER), String(master.pid || MASTER)],
 	]);
 	WORKERS.forEach((scripted, i) => names.set(String(scripted), workers[i] ? String(workers[i]) : 'another worker'));
-	const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-	const pattern = new RegExp(`\\b(${[...names.keys()].map(escape).join('|')})\\b`, 'g');
+	const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	const pattern = new RegExp(`\\b(${[...names.keys()].map(escapeRegExp).join('|')})\\b`, 'g');
 	return text => text.replace(pattern, scripted => names.get(scripted)!);
 }
 

@@ -1,7 +1,6 @@
 // The instructor's terminal: their own walkthrough (saved progress, like the local one) that the
 // room follows, with the Room panel (key 0), and a question before quitting on a full room.
 import process from 'node:process';
-import React from 'react';
 import {render} from 'ink';
 import type {Invocation} from '../cli/args';
 import {ProgressStore, startingPoint} from '../progress/store';

@@ -54,6 +54,7 @@ class Guard extends React.Component<{onError: (error: unknown) => void; children
 
 /** Tells the host when the App has unmounted itself (q, Ctrl+C, or a render error Ink caught). */
 function Lifetime({onGone, children}: {onGone: () => void; children: React.ReactNode}) {
+	// biome-ignore lint/correctness/useExhaustiveDependencies: onGone runs once, at unmount
 	useEffect(() => onGone, []);
 	return <>{children}</>;
 }

@@ -1,7 +1,7 @@
 // Panel 1: where a request goes (client, listening socket, worker, Django and back) and the
 // master beside it, the current part lit (double rule, bold and a marker, so it never depends
 // on colour), then what is happening in words.
-import React from 'react';
+import type React from 'react';
 import {Box, Text} from 'ink';
 import {describeApp, describeMaster, describeRequest, describeWorkers, workerLoad} from '../../lifecycle/describe';
 import {liveWorkers, type LifecycleState} from '../../lifecycle/machine';

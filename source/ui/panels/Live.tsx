@@ -1,5 +1,4 @@
 // Panel 9: the real server. Without one attached, how to attach one.
-import React from 'react';
 import {Text} from 'ink';
 import {workerLoad} from '../../lifecycle/describe';
 import {liveWorkers, type LifecycleState} from '../../lifecycle/machine';

@@ -1,6 +1,5 @@
 // Panel 6: one question at a time; answers explain themselves; h shows the hint and lights
 // the cell or node it points at (here in a preview, and on the panel it names).
-import React from 'react';
 import {Text} from 'ink';
 import {wrap} from '../../lesson/plain';
 import type {HintTarget, Lesson} from '../../lesson/types';

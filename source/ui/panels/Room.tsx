@@ -1,5 +1,4 @@
 // Panel 0 (workshop instructor): where every attendee is, and how the room does on the quiz.
-import React from 'react';
 import {Text} from 'ink';
 import type {Lesson} from '../../lesson/types';
 import type {Attendee} from '../contracts';

@@ -1,7 +1,7 @@
 // Panel 3: the execution table, derived from the machine's history. Rows appear as steps are
 // reached; the current row is marked ▶ and a hinted cell ». Under 120 columns the cells are
 // short texts and fewer columns, so nothing is cut; the current row is spelled out below.
-import React from 'react';
+import type React from 'react';
 import {Box, Text} from 'ink';
 import {Table} from 'ink-table';
 import type {TableRow} from '../../lifecycle/selectors';

@@ -1,5 +1,4 @@
 // Panels 2, 5, 7 and 8: the sample code, key moments, snapshot and transcript, as lines.
-import React from 'react';
 import {Text} from 'ink';
 import {wrap} from '../../lesson/plain';
 import type {Lesson} from '../../lesson/types';

@@ -1,5 +1,4 @@
 // Panel 4: the variable tracker: each variable's value at checkpoints, derived from history.
-import React from 'react';
 import {Text} from 'ink';
 import type {TrackerColumn, TrackerRow} from '../../lifecycle/selectors';
 import {Lines, type Line} from '../parts/Lines';

@@ -1,6 +1,7 @@
 // A window of pre-laid-out lines: the one way panels render text, so nothing ever wraps and
 // the frame height is exact. Shows where the window is when there is more than fits.
-import React, {createContext, useContext, useEffect} from 'react';
+import type React from 'react';
+import {createContext, useContext, useEffect} from 'react';
 import {Box, Text} from 'ink';
 
 export type Line = React.ReactNode;

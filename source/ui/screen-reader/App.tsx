@@ -1,7 +1,7 @@
 // The walkthrough for screen readers (--screen-reader, INK_SCREEN_READER=true): the same keys and
 // the same model as App.tsx, but nothing is drawn or redrawn. Each change is appended as lines of
 // text (Ink's <Static>, written once), so a screen reader reads exactly what is new.
-import React, {useEffect, useMemo, useRef, useState} from 'react';
+import {useEffect, useMemo, useRef, useState} from 'react';
 import {Static, Text, useApp, useInput} from 'ink';
 import type {AppProps, Progress} from '../contracts';
 import {initialUi, interpretKey, update, type Action, type Context, type UiState} from '../model';
@@ -19,6 +19,7 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source}: App
 	const live = useLive(source);
 	const variant = live ? (live.state.master.preload ? 'preload' : 'default') : ui.variant;
 	const {lesson} = lessonFor(variant);
+	// biome-ignore lint/correctness/useExhaustiveDependencies: keyed on live.state: the view reads only the state, not the live handle
 	const view = useMemo(() => (live ? liveView(live.state, ui.cursor, lesson.liveNotes) : lessonView(variant, ui.step)), [live?.state, ui.cursor, variant, ui.step, lesson]);
 	const history = live?.state.history;
 	const ctx: Context = {
@@ -35,6 +36,7 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source}: App
 	// What has been said: each change adds lines, none is ever rewritten.
 	const [said, setSaid] = useState<Array<{id: number; text: string}>>([]);
 	const before = useRef<Moment | undefined>(undefined);
+	// biome-ignore lint/correctness/useExhaustiveDependencies: announce on these changes only; live.state and lesson reach the announcement through view
 	useEffect(() => {
 		const now: Moment = {ui, view, lesson, live: live && {state: live.state, status: live.status, running: live.running}};
 		const lines = announce(before.current, now);
@@ -42,12 +44,14 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source}: App
 		if (lines.length > 0) setSaid(s => [...s, ...lines.map((text, i) => ({id: s.length + i, text}))]);
 	}, [ui, view, live?.status, live?.running]);
 
+	// biome-ignore lint/correctness/useExhaustiveDependencies: ui.step restarts the timer after each tick, which also takes the current ctx
 	useEffect(() => {
 		if (!ui.playing) return;
 		const timer = setTimeout(() => setUi(s => update(s, {type: 'tick'}, ctx)), AUTOPLAY_MS);
 		return () => clearTimeout(timer);
 	}, [ui.playing, ui.step]);
 
+	// biome-ignore lint/correctness/useExhaustiveDependencies: report when progress changes, not when the caller passes a new callback
 	useEffect(() => {
 		const progress: Progress = {step: ui.step, panel: ui.panel, answers: ui.quiz.answers, following: false};
 		onProgress?.(progress);
