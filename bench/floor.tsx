@@ -10,9 +10,13 @@ function Floor() {
 	return (
 		<Box flexDirection="column">
 			<Text>
-				<Text bold color="green">Gunicorn walkthrough</Text>
+				<Text bold color="green">
+					Gunicorn walkthrough
+				</Text>
 				{'  '}
-				<Text bold inverse>{' Step 1/9 '}</Text>
+				<Text bold inverse>
+					{' Step 1/9 '}
+				</Text>
 			</Text>
 			<Text dimColor>[1 Flow] 2 Sample 3 Table 4 Variables 5 Moments 6 Quiz 7 Snapshot 8 Text 9 Live</Text>
 		</Box>

@@ -22,12 +22,23 @@ const machine = {
 	memory: `${Math.round(Number(/MemTotal:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0) / 1024 / 1024)} GB`,
 };
 
-const cells = rows.map(r => [r.section, r.metric, `${typeof r.value === 'number' ? r.value.toLocaleString('en-US') : r.value} ${r.unit}`.trim(), r.goal || '', r.goal ? (r.ok ? 'yes' : 'NO') : '']);
+const cells = rows.map(r => [
+	r.section,
+	r.metric,
+	`${typeof r.value === 'number' ? r.value.toLocaleString('en-US') : r.value} ${r.unit}`.trim(),
+	r.goal || '',
+	r.goal ? (r.ok ? 'yes' : 'NO') : '',
+]);
 const head = ['section', 'metric', 'value', 'goal', 'met'];
 const table = [head, head.map(() => '---'), ...cells].map(c => `| ${c.join(' | ')} |`).join('\n');
-process.stdout.write(`${table}\n\nMachine: ${machine.nproc} CPUs (${machine.cpu}), ${machine.memory}, Node ${machine.node}, ${machine.os}\n`);
+process.stdout.write(
+	`${table}\n\nMachine: ${machine.nproc} CPUs (${machine.cpu}), ${machine.memory}, Node ${machine.node}, ${machine.os}\n`,
+);
 
 // Written whole, then renamed: an interrupted run never leaves half a file.
-writeFileSync(`${here}results.json.tmp`, JSON.stringify({date: new Date().toISOString(), machine, rows}, null, '\t') + '\n');
+writeFileSync(
+	`${here}results.json.tmp`,
+	JSON.stringify({date: new Date().toISOString(), machine, rows}, null, '\t') + '\n',
+);
 renameSync(`${here}results.json.tmp`, `${here}results.json`);
 if (rows.some(r => r.goal && !r.ok)) process.stderr.write('bench: some goals are not met (see the table)\n');

@@ -140,7 +140,8 @@ const SLOW_ROUNDS = 5;
  */
 async function slowViews(server) {
 	try {
-		for (let pids = new Set(), until = Date.now() + 10_000; pids.size < 2 && Date.now() < until; ) pids.add(await pidOf(server.port)); // both workers up
+		for (let pids = new Set(), until = Date.now() + 10_000; pids.size < 2 && Date.now() < until; )
+			pids.add(await pidOf(server.port)); // both workers up
 		const rounds = [];
 		let failed = 0;
 		for (let i = 0; i < SLOW_ROUNDS; i++) {
@@ -176,7 +177,9 @@ function pidOf(port) {
 
 function slowRequest(port) {
 	return new Promise(resolve => {
-		const socket = net.connect(port, '127.0.0.1', () => socket.write('GET /slow?s=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'));
+		const socket = net.connect(port, '127.0.0.1', () =>
+			socket.write('GET /slow?s=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'),
+		);
 		let head = '';
 		socket.on('data', data => (head += data.toString('latin1')));
 		socket.on('error', () => undefined);
@@ -191,15 +194,18 @@ export async function liveKeys(tmp, presses = KEY_PRESSES) {
 	const tabs = () => term.buffer.active.getLine(term.buffer.active.viewportY + 1)?.translateToString(true) ?? '';
 	const screen = () => {
 		const lines = [];
-		for (let y = 0; y < term.rows; y++) lines.push(term.buffer.active.getLine(term.buffer.active.viewportY + y)?.translateToString(true) ?? '');
+		for (let y = 0; y < term.rows; y++)
+			lines.push(term.buffer.active.getLine(term.buffer.active.viewportY + y)?.translateToString(true) ?? '');
 		return lines.join('\n');
 	};
 	let written = Promise.resolve();
 	const waiters = new Set();
 	session.listeners.add(data => {
-		written = written.then(() => new Promise(resolve => term.write(data, resolve))).then(() => {
-			for (const check of waiters) check();
-		});
+		written = written
+			.then(() => new Promise(resolve => term.write(data, resolve)))
+			.then(() => {
+				for (const check of waiters) check();
+			});
 	});
 	const until = (test, timeoutMs = 15_000) =>
 		new Promise((resolve, reject) => {
@@ -279,9 +285,11 @@ function watch(session) {
 	let written = Promise.resolve();
 	const waiters = new Set();
 	session.listeners.add(data => {
-		written = written.then(() => new Promise(resolve => term.write(data, resolve))).then(() => {
-			for (const check of waiters) check();
-		});
+		written = written
+			.then(() => new Promise(resolve => term.write(data, resolve)))
+			.then(() => {
+				for (const check of waiters) check();
+			});
 	});
 	const until = (test, timeoutMs = 15_000) =>
 		new Promise((resolve, reject) => {
@@ -359,22 +367,104 @@ export async function run() {
 		const ms = x => Math.round(x * 10) / 10;
 		const s = x => Math.round(x * 100) / 100;
 		return [
-			row(`serve --workers 2, requests/s (median of ${ROUNDS} x ${RUN_MS / 1000} s, ${LANES} connections)`, Math.round(ours), 'req/s', '', true),
-			row('node:cluster hello server, 2 workers, requests/s (same runs, alternating)', Math.round(plain), 'req/s', '', true),
+			row(
+				`serve --workers 2, requests/s (median of ${ROUNDS} x ${RUN_MS / 1000} s, ${LANES} connections)`,
+				Math.round(ours),
+				'req/s',
+				'',
+				true,
+			),
+			row(
+				'node:cluster hello server, 2 workers, requests/s (same runs, alternating)',
+				Math.round(plain),
+				'req/s',
+				'',
+				true,
+			),
 			row('serve vs node:cluster', Math.round(ratio * 100) / 100, 'x', '>= 0.8', ratio >= 0.8),
-			row('serve --worker-class gthread --threads 4 --workers 2, requests/s (same runs)', Math.round(gthread), 'req/s', '', true),
-			row('serve gthread vs node:cluster', Math.round(gthreadRatio * 100) / 100, 'x', '>= 0.8', gthreadRatio >= 0.8),
+			row(
+				'serve --worker-class gthread --threads 4 --workers 2, requests/s (same runs)',
+				Math.round(gthread),
+				'req/s',
+				'',
+				true,
+			),
+			row(
+				'serve gthread vs node:cluster',
+				Math.round(gthreadRatio * 100) / 100,
+				'x',
+				'>= 0.8',
+				gthreadRatio >= 0.8,
+			),
 			row('failed requests in those runs', failed, '', '0', failed === 0),
-			row(`8 concurrent /slow?s=1, gthread 4 threads x 2 workers: until the last answer, median of ${SLOW_ROUNDS}`, s(threaded.median), 's', '<= 1.5', threaded.median <= 1.5 && !threaded.failed),
-			row('8 concurrent /slow?s=1, gthread 4 threads x 2 workers: best round', s(threaded.best), 's', '', !threaded.failed),
-			row(`8 concurrent /slow?s=1, sync, 2 workers: median of ${SLOW_ROUNDS}`, s(sync.median), 's', '', !sync.failed),
-			...(real ? [row(`8 concurrent /slow?s=1, real Gunicorn gthread 4 x 2 (Django): median / best of ${SLOW_ROUNDS}`, `${s(real.median)} / ${s(real.best)}`, 's', '', !real.failed)] : []),
-			row(`--live key to screen during bursts of 200, median (${latencies.length} keys, ${served} requests served)`, ms(median(latencies)), 'ms', '<= 50', median(latencies) <= 50),
-			row('--live key to screen during bursts, p99', ms(quantile(latencies, 0.99)), 'ms', '<= 150', quantile(latencies, 0.99) <= 150),
-			row(`--live key to screen under an unpaced load, median (${unpaced.latencies.length} keys, ${LANES} connections, ${unpaced.served} requests served)`, ms(median(unpaced.latencies)), 'ms', '<= 50', median(unpaced.latencies) <= 50),
-			row('--live key to screen under an unpaced load, p99', ms(quantile(unpaced.latencies, 0.99)), 'ms', '<= 150', quantile(unpaced.latencies, 0.99) <= 150),
+			row(
+				`8 concurrent /slow?s=1, gthread 4 threads x 2 workers: until the last answer, median of ${SLOW_ROUNDS}`,
+				s(threaded.median),
+				's',
+				'<= 1.5',
+				threaded.median <= 1.5 && !threaded.failed,
+			),
+			row(
+				'8 concurrent /slow?s=1, gthread 4 threads x 2 workers: best round',
+				s(threaded.best),
+				's',
+				'',
+				!threaded.failed,
+			),
+			row(
+				`8 concurrent /slow?s=1, sync, 2 workers: median of ${SLOW_ROUNDS}`,
+				s(sync.median),
+				's',
+				'',
+				!sync.failed,
+			),
+			...(real
+				? [
+						row(
+							`8 concurrent /slow?s=1, real Gunicorn gthread 4 x 2 (Django): median / best of ${SLOW_ROUNDS}`,
+							`${s(real.median)} / ${s(real.best)}`,
+							's',
+							'',
+							!real.failed,
+						),
+					]
+				: []),
+			row(
+				`--live key to screen during bursts of 200, median (${latencies.length} keys, ${served} requests served)`,
+				ms(median(latencies)),
+				'ms',
+				'<= 50',
+				median(latencies) <= 50,
+			),
+			row(
+				'--live key to screen during bursts, p99',
+				ms(quantile(latencies, 0.99)),
+				'ms',
+				'<= 150',
+				quantile(latencies, 0.99) <= 150,
+			),
+			row(
+				`--live key to screen under an unpaced load, median (${unpaced.latencies.length} keys, ${LANES} connections, ${unpaced.served} requests served)`,
+				ms(median(unpaced.latencies)),
+				'ms',
+				'<= 50',
+				median(unpaced.latencies) <= 50,
+			),
+			row(
+				'--live key to screen under an unpaced load, p99',
+				ms(quantile(unpaced.latencies, 0.99)),
+				'ms',
+				'<= 150',
+				quantile(unpaced.latencies, 0.99) <= 150,
+			),
 			row('--live TUI peak RSS under that load', ms(unpaced.peakRss), 'MB', '<= 120', unpaced.peakRss <= 120),
-			row('--live TUI CPU time per 1,000 requests served under that load', ms(unpaced.cpuPerThousand), 'ms', '', true),
+			row(
+				'--live TUI CPU time per 1,000 requests served under that load',
+				ms(unpaced.cpuPerThousand),
+				'ms',
+				'',
+				true,
+			),
 		];
 	} finally {
 		rmSync(tmp, {recursive: true, force: true});

@@ -24,13 +24,18 @@ const rssMb = pid => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/sta
 /** The workshop without a terminal of its own (it then logs joins and leaves), on a free port. */
 async function startWorkshop(config) {
 	const env = {...process.env, XDG_CONFIG_HOME: config};
-	for (const key of Object.keys(env)) if (key === 'CI' || key.startsWith('CI_') || key === 'GITHUB_ACTIONS') delete env[key];
-	const child = spawn(process.execPath, [CLI, 'workshop', '--port', '0', '--max-sessions', String(SESSIONS + 5)], {env, stdio: ['ignore', 'ignore', 'pipe']});
+	for (const key of Object.keys(env))
+		if (key === 'CI' || key.startsWith('CI_') || key === 'GITHUB_ACTIONS') delete env[key];
+	const child = spawn(process.execPath, [CLI, 'workshop', '--port', '0', '--max-sessions', String(SESSIONS + 5)], {
+		env,
+		stdio: ['ignore', 'ignore', 'pipe'],
+	});
 	let err = '';
 	child.stderr.on('data', data => (err += data));
 	const deadline = Date.now() + 20_000;
 	while (!/ssh -p (\d+)/.test(err)) {
-		if (Date.now() > deadline || child.exitCode !== null) throw new Error(`bench: the workshop did not start: ${err}`);
+		if (Date.now() > deadline || child.exitCode !== null)
+			throw new Error(`bench: the workshop did not start: ${err}`);
 		await sleep(50);
 	}
 	return {child, port: Number(/ssh -p (\d+)/.exec(err)[1])};
@@ -94,8 +99,14 @@ async function stepThrough(attendee) {
 /** The instructor: the workshop in a pty at 80x24, its screen through a terminal emulator. */
 async function instructorInPty(config) {
 	const env = {...process.env, TERM: 'xterm-256color', XDG_CONFIG_HOME: config};
-	for (const key of Object.keys(env)) if (key === 'CI' || key.startsWith('CI_') || key === 'GITHUB_ACTIONS') delete env[key];
-	const child = pty.spawn(process.execPath, [CLI, 'workshop', '--port', '0'], {name: 'xterm-256color', cols: 80, rows: 24, env});
+	for (const key of Object.keys(env))
+		if (key === 'CI' || key.startsWith('CI_') || key === 'GITHUB_ACTIONS') delete env[key];
+	const child = pty.spawn(process.execPath, [CLI, 'workshop', '--port', '0'], {
+		name: 'xterm-256color',
+		cols: 80,
+		rows: 24,
+		env,
+	});
 	const term = new xterm.Terminal({cols: 80, rows: 24, allowProposedApi: true});
 	const instructor = {child, term, waiters: new Set(), output: '', write: keys => child.write(keys)};
 	instructor.header = () => term.buffer.active.getLine(term.buffer.active.viewportY)?.translateToString(true) ?? '';
@@ -134,7 +145,10 @@ async function hostileRoom(config, samples = 20) {
 		};
 		const results = {};
 		for (const [name, flood] of Object.entries(floods)) {
-			for (const [who, target] of [['attendee', other], ['instructor', instructor]]) {
+			for (const [who, target] of [
+				['attendee', other],
+				['instructor', instructor],
+			]) {
 				const latencies = [];
 				for (let i = 0; i < samples; i++) {
 					flood();
@@ -164,7 +178,10 @@ export async function run() {
 		// lesson caches), so the baseline holds only what all sessions share and latency is steady state.
 		const warm = await attend(port, 'warmup');
 		await waitFor(warm, 'Step 1/9');
-		for (const [key, step] of [...Array.from({length: 8}, (_, i) => ['n', i + 2]), ...Array.from({length: 8}, (_, i) => ['p', 8 - i])]) {
+		for (const [key, step] of [
+			...Array.from({length: 8}, (_, i) => ['n', i + 2]),
+			...Array.from({length: 8}, (_, i) => ['p', 8 - i]),
+		]) {
 			warm.channel.write(key);
 			await waitFor(warm, `Step ${step}/9`);
 		}
@@ -174,7 +191,11 @@ export async function run() {
 		const before = rssMb(child.pid);
 
 		for (let i = 0; i < SESSIONS; i += CONNECT_BATCH) {
-			const batch = await Promise.all(Array.from({length: Math.min(CONNECT_BATCH, SESSIONS - i)}, (_, j) => attend(port, `attendee${i + j + 1}`)));
+			const batch = await Promise.all(
+				Array.from({length: Math.min(CONNECT_BATCH, SESSIONS - i)}, (_, j) =>
+					attend(port, `attendee${i + j + 1}`),
+				),
+			);
 			attendees.push(...batch);
 		}
 		await Promise.all(attendees.map(a => waitFor(a, 'Step 1/9')));
@@ -192,14 +213,44 @@ export async function run() {
 		const hostileRows = Object.entries(hostile).map(([name, xs]) => {
 			const [flood, who] = name.split(' ');
 			const q = quantile(xs, 0.99);
-			return row(`${who === 'instructor' ? 'the instructor' : 'another attendee'}: key to screen p99 while one attendee sends ${flood === 'input' ? '1 MB of input' : '5,000 resizes'} before each key (${xs.length} keys)`, ms(q), 'ms', '<= 100', q <= 100);
+			return row(
+				`${who === 'instructor' ? 'the instructor' : 'another attendee'}: key to screen p99 while one attendee sends ${flood === 'input' ? '1 MB of input' : '5,000 resizes'} before each key (${xs.length} keys)`,
+				ms(q),
+				'ms',
+				'<= 100',
+				q <= 100,
+			);
 		});
 		return [
 			...hostileRows,
-			row('concurrent attendee sessions (ssh2 clients, 80x24 pty)', attendees.length, '', `${SESSIONS}`, attendees.length === SESSIONS),
-			row(`memory per session (server RSS ${Math.round(before)} -> ${Math.round(after)} MB, / ${SESSIONS})`, ms(perSession), 'MB', '< 10', perSession < 10),
-			row(`key to new step on screen, median (${latencies.length} keys; all ${SESSIONS} step, each every ${PAUSE_MS.join('-')} ms)`, ms(median(latencies)), 'ms', '', true),
-			row('key to new step on screen, p99, all stepping (after one warm-up walk through the steps)', ms(p99), 'ms', '< 100', p99 < 100),
+			row(
+				'concurrent attendee sessions (ssh2 clients, 80x24 pty)',
+				attendees.length,
+				'',
+				`${SESSIONS}`,
+				attendees.length === SESSIONS,
+			),
+			row(
+				`memory per session (server RSS ${Math.round(before)} -> ${Math.round(after)} MB, / ${SESSIONS})`,
+				ms(perSession),
+				'MB',
+				'< 10',
+				perSession < 10,
+			),
+			row(
+				`key to new step on screen, median (${latencies.length} keys; all ${SESSIONS} step, each every ${PAUSE_MS.join('-')} ms)`,
+				ms(median(latencies)),
+				'ms',
+				'',
+				true,
+			),
+			row(
+				'key to new step on screen, p99, all stepping (after one warm-up walk through the steps)',
+				ms(p99),
+				'ms',
+				'< 100',
+				p99 < 100,
+			),
 			row('server peak RSS', ms(peak), 'MB', '', true),
 		];
 	} finally {
@@ -213,7 +264,8 @@ export async function run() {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
 	if (process.argv[2] === 'hostile') {
 		const results = await hostileRoom(mkdtempSync(join(tmpdir(), 'gw-bench-hostile-')));
-		for (const [name, xs] of Object.entries(results)) console.log(name, 'median', median(xs).toFixed(1), 'p99', quantile(xs, 0.99).toFixed(1));
+		for (const [name, xs] of Object.entries(results))
+			console.log(name, 'median', median(xs).toFixed(1), 'p99', quantile(xs, 0.99).toFixed(1));
 		process.exit(0);
 	} else console.log(await run());
 }

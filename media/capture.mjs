@@ -12,12 +12,34 @@ import xterm from '@xterm/headless';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const PALETTE = ['#1e1e1e', '#f14c4c', '#23d18b', '#f5f543', '#3b8eea', '#d670d6', '#29b8db', '#e5e5e5', '#666666', '#f14c4c', '#23d18b', '#f5f543', '#3b8eea', '#d670d6', '#29b8db', '#ffffff'];
+const PALETTE = [
+	'#1e1e1e',
+	'#f14c4c',
+	'#23d18b',
+	'#f5f543',
+	'#3b8eea',
+	'#d670d6',
+	'#29b8db',
+	'#e5e5e5',
+	'#666666',
+	'#f14c4c',
+	'#23d18b',
+	'#f5f543',
+	'#3b8eea',
+	'#d670d6',
+	'#29b8db',
+	'#ffffff',
+];
 const FG = '#d4d4d4';
 const BG = '#1e1e1e';
 
 async function shoot(name, keys, cols = 80, rows = 24) {
-	const env = {...process.env, TERM: 'xterm-256color', FORCE_COLOR: '1', XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gw-media-'))};
+	const env = {
+		...process.env,
+		TERM: 'xterm-256color',
+		FORCE_COLOR: '1',
+		XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gw-media-')),
+	};
 	delete env.CI;
 	const term = new xterm.Terminal({cols, rows, allowProposedApi: true});
 	const child = pty.spawn(process.execPath, [cli], {name: 'xterm-256color', cols, rows, env});
@@ -36,7 +58,8 @@ async function shoot(name, keys, cols = 80, rows = 24) {
 	console.log(`wrote media/${name}`);
 }
 
-const colour = (mode, value, fallback) => (mode === 'P' ? PALETTE[value] ?? fallback : mode === 'RGB' ? `#${value.toString(16).padStart(6, '0')}` : fallback);
+const colour = (mode, value, fallback) =>
+	mode === 'P' ? (PALETTE[value] ?? fallback) : mode === 'RGB' ? `#${value.toString(16).padStart(6, '0')}` : fallback;
 const esc = s => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function styleAt(line, x, cell) {
@@ -64,7 +87,12 @@ function svg(term, cols, rows) {
 			const style = styleAt(line, x, cell);
 			let text = '';
 			const start = x;
-			const same = s => s.fg === style.fg && s.bg === style.bg && s.bold === style.bold && s.dim === style.dim && s.inverse === style.inverse;
+			const same = s =>
+				s.fg === style.fg &&
+				s.bg === style.bg &&
+				s.bold === style.bold &&
+				s.dim === style.dim &&
+				s.inverse === style.inverse;
 			while (x < cols) {
 				if (!same(styleAt(line, x, cell))) break;
 				text += cell.getChars() || ' ';
@@ -72,9 +100,14 @@ function svg(term, cols, rows) {
 			}
 			let {fg, bg} = style;
 			if (style.inverse) [fg, bg] = [bg ?? BG, fg];
-			if (bg) spans.push(`<rect x="${(start * cw).toFixed(1)}" y="${y * ch}" width="${((x - start) * cw).toFixed(1)}" height="${ch}" fill="${bg}"/>`);
+			if (bg)
+				spans.push(
+					`<rect x="${(start * cw).toFixed(1)}" y="${y * ch}" width="${((x - start) * cw).toFixed(1)}" height="${ch}" fill="${bg}"/>`,
+				);
 			if (text.trim()) {
-				spans.push(`<text x="${(start * cw).toFixed(1)}" y="${y * ch + 13}" fill="${fg}"${style.bold ? ' font-weight="bold"' : ''}${style.dim ? ' opacity="0.6"' : ''} xml:space="preserve">${esc(text)}</text>`);
+				spans.push(
+					`<text x="${(start * cw).toFixed(1)}" y="${y * ch + 13}" fill="${fg}"${style.bold ? ' font-weight="bold"' : ''}${style.dim ? ' opacity="0.6"' : ''} xml:space="preserve">${esc(text)}</text>`,
+				);
 			}
 		}
 	}

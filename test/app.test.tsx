@@ -106,33 +106,58 @@ async function resize(app: ReturnType<typeof mount>, columns: number) {
 }
 
 /** The table's cells on screen: the text between its vertical rules. */
-const cellsOf = (frame: string) => frame.split('\n').filter(l => l.startsWith('│')).flatMap(l => l.split('│').slice(1, -1).map(c => c.trim()));
+const cellsOf = (frame: string) =>
+	frame
+		.split('\n')
+		.filter(l => l.startsWith('│'))
+		.flatMap(l =>
+			l
+				.split('│')
+				.slice(1, -1)
+				.map(c => c.trim()),
+		);
 
 describe('the execution table at 80x24', () => {
-	test.each(['default', 'preload'] as const)('no cell is cut off at any step (%s), and the current row is spelled out in full', async variant => {
-		const app = mount(<App initial={{step: 1, panel: 3}} />);
-		await resize(app, 80);
-		if (variant === 'preload') await app.press('v');
-		for (let step = 1; step <= 9; step++) {
-			const frame = app.frame();
-			expect(frame, `step ${step}`).toContain(`Step ${step}/9`);
-			const cells = cellsOf(frame);
-			expect(cells.length, `step ${step}`).toBeGreaterThan(4);
-			expect(cells.filter(c => c.endsWith('…')), `step ${step}`).toEqual([]);
-			expect(frame.split('\n').every(l => l.length <= 80)).toBe(true);
-			// The full detail: every field of the current row, the Output as Gunicorn logs it.
-			expect(frame, `step ${step}`).toMatch(new RegExp(`^▶${step} +Action `, 'm'));
-			for (const field of ['Gunicorn', 'Worker', 'Django', 'Output']) expect(frame, `step ${step}`).toMatch(new RegExp(`^ {3}${field} +\\S`, 'm'));
-			await app.press(RIGHT);
-		}
-		expect(app.frame()).toContain('Handling signal: term · Worker exiting (pid: 4121)');
-	});
+	test.each(['default', 'preload'] as const)(
+		'no cell is cut off at any step (%s), and the current row is spelled out in full',
+		async variant => {
+			const app = mount(<App initial={{step: 1, panel: 3}} />);
+			await resize(app, 80);
+			if (variant === 'preload') await app.press('v');
+			for (let step = 1; step <= 9; step++) {
+				const frame = app.frame();
+				expect(frame, `step ${step}`).toContain(`Step ${step}/9`);
+				const cells = cellsOf(frame);
+				expect(cells.length, `step ${step}`).toBeGreaterThan(4);
+				expect(
+					cells.filter(c => c.endsWith('…')),
+					`step ${step}`,
+				).toEqual([]);
+				expect(frame.split('\n').every(l => l.length <= 80)).toBe(true);
+				// The full detail: every field of the current row, the Output as Gunicorn logs it.
+				expect(frame, `step ${step}`).toMatch(new RegExp(`^▶${step} +Action `, 'm'));
+				for (const field of ['Gunicorn', 'Worker', 'Django', 'Output'])
+					expect(frame, `step ${step}`).toMatch(new RegExp(`^ {3}${field} +\\S`, 'm'));
+				await app.press(RIGHT);
+			}
+			expect(app.frame()).toContain('Handling signal: term · Worker exiting (pid: 4121)');
+		},
+	);
 
 	test('a hint on a column the narrow layout leaves out lights its line in the detail', async () => {
 		const {TablePanel} = await import('../source/ui/panels/Table');
 		const {lessonView} = await import('../source/ui/view');
 		const view = lessonView('default', 2);
-		const app = mount(<TablePanel rows={view.rows} current={view.current} width={80} height={19} hint={{row: 2, column: 'output'}} total={9} />);
+		const app = mount(
+			<TablePanel
+				rows={view.rows}
+				current={view.current}
+				width={80}
+				height={19}
+				hint={{row: 2, column: 'output'}}
+				total={9}
+			/>,
+		);
 		expect(app.frame()).toMatch(/▶ current {2}» hint: Output below$/m);
 		expect(app.frame()).toMatch(/^» +Output +Listening at: http:\/\/127\.0\.0\.1:8000 \(4120\)$/m);
 	});
@@ -142,7 +167,10 @@ describe('the execution table at 80x24', () => {
 function boxAround(frame: string, label: string): {top: string; rows: string[]} {
 	const lines = frame.split('\n');
 	const y = lines.findIndex(l => l.includes(`║ ${label}`) || l.includes(`│ ${label}`));
-	const x = Math.max(lines[y].lastIndexOf('║', lines[y].indexOf(label)), lines[y].lastIndexOf('│', lines[y].indexOf(label)));
+	const x = Math.max(
+		lines[y].lastIndexOf('║', lines[y].indexOf(label)),
+		lines[y].lastIndexOf('│', lines[y].indexOf(label)),
+	);
 	const end = lines[y - 1].slice(x + 1).search(/[╗┐]/) + x + 1;
 	return {top: lines[y - 1].slice(x, end + 1), rows: lines.slice(y - 1, y + 5).map(l => l.slice(x, end + 1))};
 }
@@ -193,7 +221,7 @@ describe('the flow diagram', () => {
 		expect(app.frame().match(/▲ now/g)).toHaveLength(1);
 	});
 
-	test('at step 4 the worker\'s accept is lit, not the client; at step 7 the way back to the client', async () => {
+	test("at step 4 the worker's accept is lit, not the client; at step 7 the way back to the client", async () => {
 		const app = mount(<App initial={{step: 4, panel: 1}} />);
 		await resize(app, 80);
 		expect(boxAround(app.frame(), 'Client').top).toMatch(/^┌─+┐$/);
@@ -201,21 +229,25 @@ describe('the flow diagram', () => {
 		expect(app.frame()).toMatch(/╚═+ response ▲ now ═+╝/);
 	});
 
-	test.each(['default', 'preload'] as const)('at 80x24 the diagram and the whole narration are on screen at every step (%s)', async variant => {
-		const {buildLesson} = await import('../source/lesson/lesson');
-		const {wrap} = await import('../source/lesson/plain');
-		const lesson = buildLesson(variant);
-		const app = mount(<App initial={{step: 1, panel: 1}} />);
-		await resize(app, 80);
-		if (variant === 'preload') await app.press('v');
-		for (let step = 1; step <= 9; step++) {
-			const frame = app.frame();
-			expect(frame, `step ${step}`).toMatch(/└───────┘ {2}[└╚]/);
-			expect(frame, `step ${step}`).toMatch(/response/);
-			for (const line of lesson.steps[step - 1].narration.flatMap(p => wrap(p, 79))) expect(frame, `step ${step}`).toContain(line);
-			await app.press(RIGHT);
-		}
-	});
+	test.each(['default', 'preload'] as const)(
+		'at 80x24 the diagram and the whole narration are on screen at every step (%s)',
+		async variant => {
+			const {buildLesson} = await import('../source/lesson/lesson');
+			const {wrap} = await import('../source/lesson/plain');
+			const lesson = buildLesson(variant);
+			const app = mount(<App initial={{step: 1, panel: 1}} />);
+			await resize(app, 80);
+			if (variant === 'preload') await app.press('v');
+			for (let step = 1; step <= 9; step++) {
+				const frame = app.frame();
+				expect(frame, `step ${step}`).toMatch(/└───────┘ {2}[└╚]/);
+				expect(frame, `step ${step}`).toMatch(/response/);
+				for (const line of lesson.steps[step - 1].narration.flatMap(p => wrap(p, 79)))
+					expect(frame, `step ${step}`).toContain(line);
+				await app.press(RIGHT);
+			}
+		},
+	);
 
 	test('from 120 columns the facts stand beside the diagram and the table fills the room under it', async () => {
 		const app = mount(<App initial={{step: 5, panel: 1}} />);
@@ -260,7 +292,7 @@ describe('the walkthrough', () => {
 		expect(app.frame()).toContain('✓ Correct.');
 	});
 
-	test('a saved Room panel (the instructor\'s) opens as Flow outside a workshop', () => {
+	test("a saved Room panel (the instructor's) opens as Flow outside a workshop", () => {
 		const app = mount(<App initial={{panel: 10, step: 2}} />);
 		expect(app.frame()).toContain('[1 Flow]');
 		expect(app.frame()).toContain('Step 2/9');
@@ -344,7 +376,16 @@ describe('attached to a live server', () => {
 		expect(nine).toContain('Booting worker with pid: 501');
 		expect(nine).toContain('LIVE server');
 		await app.press('r', 'b', 's', 'k', '+', '-', 'g', 'x');
-		expect(source.calls).toEqual(['request /', 'burst 200', 'request /slow?s=8', 'kill', 'ttin', 'ttou', 'hup', 'stop']);
+		expect(source.calls).toEqual([
+			'request /',
+			'burst 200',
+			'request /slow?s=8',
+			'kill',
+			'ttin',
+			'ttou',
+			'hup',
+			'stop',
+		]);
 		await app.press('1');
 		expect(app.frame()).toContain('Event 5/5 live');
 		expect(app.frame()).toMatch(/║ 1× idle +║/);
@@ -354,8 +395,23 @@ describe('attached to a live server', () => {
 	test('a gthread worker with three of its four threads busy: "busy 3/4" on panel 9, the flow and the table', async () => {
 		const source = new FakeSource();
 		const app = mount(<App live={source} initial={{panel: 9}} />);
-		const accepted = (n: number): LifecycleEvent => ({type: 'request.accepted', pid: 501, id: `501-${n}`, method: 'GET', path: '/slow', thread: n, ...(n === 3 ? {onConnection: 2} : {})});
-		source.emit({...boot[0], workerClass: 'gthread', threads: 4} as LifecycleEvent, ...boot.slice(1, 4), {type: 'worker.ready', pid: 501, threads: 4}, accepted(1), accepted(2), accepted(3));
+		const accepted = (n: number): LifecycleEvent => ({
+			type: 'request.accepted',
+			pid: 501,
+			id: `501-${n}`,
+			method: 'GET',
+			path: '/slow',
+			thread: n,
+			...(n === 3 ? {onConnection: 2} : {}),
+		});
+		source.emit(
+			{...boot[0], workerClass: 'gthread', threads: 4} as LifecycleEvent,
+			...boot.slice(1, 4),
+			{type: 'worker.ready', pid: 501, threads: 4},
+			accepted(1),
+			accepted(2),
+			accepted(3),
+		);
 		await tick(200);
 		expect(app.frame()).toMatch(/501\s+busy 3\/4/);
 		await app.press('1');
@@ -363,11 +419,33 @@ describe('attached to a live server', () => {
 		expect(app.frame()).toContain('GET /slow accepted by 501 thread 3 (keep-alive, request 2 on its connection)');
 	});
 
-	test('the narration names the real processes, not the lesson\'s scripted pids', async () => {
+	test("the narration names the real processes, not the lesson's scripted pids", async () => {
 		const source = new FakeSource();
 		const app = mount(<App live={source} initial={{panel: 1}} />);
-		source.emit(...boot, {type: 'worker.forked', pid: 502}, {type: 'app.loaded', pid: 502, where: 'worker', app: 'app'}, {type: 'worker.ready', pid: 502});
-		source.emit({type: 'request.accepted', pid: 502, id: 'a', method: 'GET', path: '/'}, {type: 'wsgi.called', pid: 502, id: 'a', environ: {REQUEST_METHOD: 'GET', PATH_INFO: '/', QUERY_STRING: '', SERVER_NAME: '127.0.0.1', SERVER_PORT: '9999', 'wsgi.url_scheme': 'http'}}, {type: 'response.returned', pid: 502, id: 'a', status: 200, reason: 'OK', bytes: 9}, {type: 'response.sent', pid: 502, id: 'a', status: 200, bytes: 9, ms: 2});
+		source.emit(
+			...boot,
+			{type: 'worker.forked', pid: 502},
+			{type: 'app.loaded', pid: 502, where: 'worker', app: 'app'},
+			{type: 'worker.ready', pid: 502},
+		);
+		source.emit(
+			{type: 'request.accepted', pid: 502, id: 'a', method: 'GET', path: '/'},
+			{
+				type: 'wsgi.called',
+				pid: 502,
+				id: 'a',
+				environ: {
+					REQUEST_METHOD: 'GET',
+					PATH_INFO: '/',
+					QUERY_STRING: '',
+					SERVER_NAME: '127.0.0.1',
+					SERVER_PORT: '9999',
+					'wsgi.url_scheme': 'http',
+				},
+			},
+			{type: 'response.returned', pid: 502, id: 'a', status: 200, reason: 'OK', bytes: 9},
+			{type: 'response.sent', pid: 502, id: 'a', status: 200, bytes: 9, ms: 2},
+		);
 		await tick(200);
 		const frame = app.frame();
 		expect(frame).toContain('7. Worker 502 sends the response and closes');
@@ -379,7 +457,9 @@ describe('attached to a live server', () => {
 		await app.press(LEFT);
 		expect(app.frame()).toContain('pid 500 here');
 		// The settings are the server's: its address (bound after this event) and its timeout.
-		expect(app.frame().replace(/\s+/g, ' ')).toContain('two workers, the address 127.0.0.1:9999, a 3 second timeout');
+		expect(app.frame().replace(/\s+/g, ' ')).toContain(
+			'two workers, the address 127.0.0.1:9999, a 3 second timeout',
+		);
 		expect(app.frame()).not.toMatch(/\b412[012]\b/);
 	});
 
@@ -401,7 +481,24 @@ describe('attached to a live server', () => {
 		source.emit(...boot);
 		for (let i = 0; i < 60; i++) {
 			const id = `r${i}`;
-			source.emit({type: 'request.accepted', pid: 501, id, method: 'GET', path: '/'}, {type: 'wsgi.called', pid: 501, id, environ: {REQUEST_METHOD: 'GET', PATH_INFO: '/', QUERY_STRING: '', SERVER_NAME: '127.0.0.1', SERVER_PORT: '9999', 'wsgi.url_scheme': 'http'}}, {type: 'response.returned', pid: 501, id, status: 200, reason: 'OK', bytes: 9}, {type: 'response.sent', pid: 501, id, status: 200, bytes: 9, ms: 2});
+			source.emit(
+				{type: 'request.accepted', pid: 501, id, method: 'GET', path: '/'},
+				{
+					type: 'wsgi.called',
+					pid: 501,
+					id,
+					environ: {
+						REQUEST_METHOD: 'GET',
+						PATH_INFO: '/',
+						QUERY_STRING: '',
+						SERVER_NAME: '127.0.0.1',
+						SERVER_PORT: '9999',
+						'wsgi.url_scheme': 'http',
+					},
+				},
+				{type: 'response.returned', pid: 501, id, status: 200, reason: 'OK', bytes: 9},
+				{type: 'response.sent', pid: 501, id, status: 200, bytes: 9, ms: 2},
+			);
 		}
 		await app.showing('Event 245/245 live');
 		await app.settle();
@@ -416,7 +513,12 @@ describe('attached to a live server', () => {
 		const source = new FakeSource();
 		const app = mount(<App live={source} initial={{panel: 9}} />);
 		source.emit(...boot);
-		for (let pid = 502; pid < 516; pid++) source.emit({type: 'worker.forked', pid}, {type: 'app.loaded', pid, where: 'worker', app: 'app'}, {type: 'worker.ready', pid});
+		for (let pid = 502; pid < 516; pid++)
+			source.emit(
+				{type: 'worker.forked', pid},
+				{type: 'app.loaded', pid, where: 'worker', app: 'app'},
+				{type: 'worker.ready', pid},
+			);
 		for (let i = 0; i < 5; i++) source.log(`[2026-11-25 00:00:0${i} +0000] [500] [INFO] log line ${i}`);
 		await tick(200);
 		const frame = app.frame();
@@ -429,7 +531,12 @@ describe('attached to a live server', () => {
 	test('arrows inspect earlier events; a timeout is explained', async () => {
 		const source = new FakeSource();
 		const app = mount(<App live={source} initial={{panel: 1}} />);
-		source.emit(...boot, {type: 'request.accepted', pid: 501, id: 'a', method: 'GET', path: '/slow'}, {type: 'worker.timeout', pid: 501}, {type: 'worker.exited', pid: 501, reason: 'timeout', signal: 'SIGABRT'});
+		source.emit(
+			...boot,
+			{type: 'request.accepted', pid: 501, id: 'a', method: 'GET', path: '/slow'},
+			{type: 'worker.timeout', pid: 501},
+			{type: 'worker.exited', pid: 501, reason: 'timeout', signal: 'SIGABRT'},
+		);
 		await tick(200);
 		expect(app.frame()).toContain('Event 8/8 live');
 		expect(app.frame()).toContain('silent past --timeout');
@@ -463,10 +570,22 @@ describe('in a workshop', () => {
 
 	test('the instructor sees the room and is asked before quitting', async () => {
 		const attendees: Attendee[] = [
-			{id: '1', name: 'ada', progress: {step: 5, panel: 6, answers: {'workers-after-fork': 0, 'view-runs': 1}, following: true}},
-			{id: '2', name: 'linus', progress: {step: 2, panel: 1, answers: {'workers-after-fork': 0}, following: false}},
+			{
+				id: '1',
+				name: 'ada',
+				progress: {step: 5, panel: 6, answers: {'workers-after-fork': 0, 'view-runs': 1}, following: true},
+			},
+			{
+				id: '2',
+				name: 'linus',
+				progress: {step: 2, panel: 1, answers: {'workers-after-fork': 0}, following: false},
+			},
 		];
-		const room: Room = {summary: () => 'ssh -p 2222 127.0.0.1  SHA256:abc  2 attendees', attendees: () => attendees, subscribe: () => () => {}};
+		const room: Room = {
+			summary: () => 'ssh -p 2222 127.0.0.1  SHA256:abc  2 attendees',
+			attendees: () => attendees,
+			subscribe: () => () => {},
+		};
 		const app = mount(<App room={room} confirmQuit={() => '2 attendees connected. Quit? y/n'} />);
 		await app.press('0');
 		const frame = app.frame();

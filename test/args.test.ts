@@ -14,14 +14,55 @@ describe('flags', () => {
 	});
 
 	test('modes and their server flags, named as Gunicorn names them', () => {
-		expect(parseArgs(['serve', '--workers', '3', '--bind', '127.0.0.1:0', '--timeout', '5', '--graceful-timeout', '2', '--max-requests', '10', '--max-requests-jitter', '3', '--preload', '--events', 'json'])).toEqual({
+		expect(
+			parseArgs([
+				'serve',
+				'--workers',
+				'3',
+				'--bind',
+				'127.0.0.1:0',
+				'--timeout',
+				'5',
+				'--graceful-timeout',
+				'2',
+				'--max-requests',
+				'10',
+				'--max-requests-jitter',
+				'3',
+				'--preload',
+				'--events',
+				'json',
+			]),
+		).toEqual({
 			mode: 'serve',
 			events: true,
-			server: {workers: 3, bind: '127.0.0.1:0', timeout: 5, gracefulTimeout: 2, maxRequests: 10, maxRequestsJitter: 3, preload: true, workerClass: 'sync', threads: 1, keepAlive: 2, workerConnections: 1000},
+			server: {
+				workers: 3,
+				bind: '127.0.0.1:0',
+				timeout: 5,
+				gracefulTimeout: 2,
+				maxRequests: 10,
+				maxRequestsJitter: 3,
+				preload: true,
+				workerClass: 'sync',
+				threads: 1,
+				keepAlive: 2,
+				workerConnections: 1000,
+			},
 		});
-		expect(parseArgs(['--live', '--workers', '4'])).toMatchObject({mode: 'walkthrough', live: 'server', server: {workers: 4, bind: '127.0.0.1:8000', timeout: 30}});
-		expect(parseArgs(['--gunicorn', '--python', '/usr/bin/python3'])).toMatchObject({live: 'gunicorn', python: '/usr/bin/python3'});
-		expect(parseArgs(['workshop', '--port', '2300', '--password', 'pw'])).toMatchObject({mode: 'workshop', workshop: {host: '127.0.0.1', port: 2300, password: 'pw', maxSessions: 50, idleTimeout: 60}});
+		expect(parseArgs(['--live', '--workers', '4'])).toMatchObject({
+			mode: 'walkthrough',
+			live: 'server',
+			server: {workers: 4, bind: '127.0.0.1:8000', timeout: 30},
+		});
+		expect(parseArgs(['--gunicorn', '--python', '/usr/bin/python3'])).toMatchObject({
+			live: 'gunicorn',
+			python: '/usr/bin/python3',
+		});
+		expect(parseArgs(['workshop', '--port', '2300', '--password', 'pw'])).toMatchObject({
+			mode: 'workshop',
+			workshop: {host: '127.0.0.1', port: 2300, password: 'pw', maxSessions: 50, idleTimeout: 60},
+		});
 		expect(parseArgs(['__worker'])).toEqual({mode: 'worker'});
 	});
 
@@ -34,33 +75,67 @@ describe('flags', () => {
 		expect(error(['serve', '--workers', '0'])).toMatch(/--workers must be a whole number from 1 to 64/);
 		expect(error(['serve', '--bind', 'localhost'])).toMatch(/--bind must be HOST:PORT/);
 		expect(error(['serve', '--events', 'xml'])).toBe('--events takes only "json" (got "xml")');
-		expect(error(['serve', '--step', '2'])).toBe('--step is only for the walkthrough, --live, --gunicorn, workshop');
+		expect(error(['serve', '--step', '2'])).toBe(
+			'--step is only for the walkthrough, --live, --gunicorn, workshop',
+		);
 		expect(error(['--port', '22'])).toBe('--port is only for workshop');
 		expect(error(['--workers', '2'])).toMatch(/--workers is only for --live, --gunicorn, serve/);
 		expect(error(['--live', '--gunicorn'])).toMatch(/cannot be used together/);
 		expect(error(['dance'])).toMatch(/unknown command "dance"/);
-		expect(error(['workshop', '--host', '0.0.0.0'])).toBe('--host 0.0.0.0 is not loopback: add --password, --authorized-keys or --open');
+		expect(error(['workshop', '--host', '0.0.0.0'])).toBe(
+			'--host 0.0.0.0 is not loopback: add --password, --authorized-keys or --open',
+		);
 		expect(parseArgs(['workshop', '--host', '0.0.0.0', '--open'])).toMatchObject({mode: 'workshop'});
 	});
 
 	test('worker classes: sync by default, gthread with its threads, keep-alive and connections', () => {
-		expect(parseArgs(['serve', '--worker-class', 'gthread', '--threads', '4', '--keep-alive', '5', '--worker-connections', '50'])).toMatchObject({
+		expect(
+			parseArgs([
+				'serve',
+				'--worker-class',
+				'gthread',
+				'--threads',
+				'4',
+				'--keep-alive',
+				'5',
+				'--worker-connections',
+				'50',
+			]),
+		).toMatchObject({
 			mode: 'serve',
 			server: {workerClass: 'gthread', threads: 4, keepAlive: 5, workerConnections: 50},
 		});
-		expect(parseArgs(['serve', '--worker-class', 'gthread'])).toMatchObject({server: {workerClass: 'gthread', threads: 1}});
+		expect(parseArgs(['serve', '--worker-class', 'gthread'])).toMatchObject({
+			server: {workerClass: 'gthread', threads: 1},
+		});
 		expect(parseArgs(['serve', '--worker-class', 'gthread'])).not.toHaveProperty('notice');
-		expect(parseArgs(['--live', '--worker-class', 'gthread', '--threads', '2'])).toMatchObject({live: 'server', server: {workerClass: 'gthread', threads: 2}});
-		expect(parseArgs(['--gunicorn', '--threads', '3'])).toMatchObject({live: 'gunicorn', server: {workerClass: 'gthread', threads: 3}});
+		expect(parseArgs(['--live', '--worker-class', 'gthread', '--threads', '2'])).toMatchObject({
+			live: 'server',
+			server: {workerClass: 'gthread', threads: 2},
+		});
+		expect(parseArgs(['--gunicorn', '--threads', '3'])).toMatchObject({
+			live: 'gunicorn',
+			server: {workerClass: 'gthread', threads: 3},
+		});
 		// Gunicorn's worker_class: sync with more than one thread runs gthread; we do the same and say so.
-		for (const argv of [['serve', '--threads', '4'], ['serve', '--worker-class', 'sync', '--threads', '4']]) {
-			expect(parseArgs(argv)).toMatchObject({server: {workerClass: 'gthread', threads: 4}, notice: '--threads 4 with the sync worker: using gthread, as Gunicorn does (it runs gthread when threads > 1)'});
+		for (const argv of [
+			['serve', '--threads', '4'],
+			['serve', '--worker-class', 'sync', '--threads', '4'],
+		]) {
+			expect(parseArgs(argv)).toMatchObject({
+				server: {workerClass: 'gthread', threads: 4},
+				notice: '--threads 4 with the sync worker: using gthread, as Gunicorn does (it runs gthread when threads > 1)',
+			});
 		}
 		expect(parseArgs(['serve', '--threads', '1'])).toMatchObject({server: {workerClass: 'sync', threads: 1}});
 		expect(parseArgs(['serve', '--keep-alive', '0'])).toMatchObject({server: {keepAlive: 0}});
 		expect(error(['serve', '--threads', '0'])).toBe('--threads must be a whole number from 1 to 64 (got "0")');
-		expect(error(['serve', '--worker-class', 'gevent'])).toBe('--worker-class must be sync or gthread (got "gevent")');
-		expect(error(['serve', '--worker-connections', '0'])).toBe('--worker-connections must be a whole number from 1 to 100000 (got "0")');
+		expect(error(['serve', '--worker-class', 'gevent'])).toBe(
+			'--worker-class must be sync or gthread (got "gevent")',
+		);
+		expect(error(['serve', '--worker-connections', '0'])).toBe(
+			'--worker-connections must be a whole number from 1 to 100000 (got "0")',
+		);
 		expect(error(['serve', '--keep-alive', '-1'])).toMatch(/^--keep-alive must be a whole number from 0 to 3600/);
 		expect(error(['--threads', '2'])).toMatch(/--threads is only for --live, --gunicorn, serve/);
 		expect(parseArgs(['__thread'])).toEqual({mode: 'thread'});

@@ -12,7 +12,11 @@ afterEach(() => {
 	for (const s of sessions.splice(0)) s.kill();
 });
 
-function start(args: string[] = [], size: {cols?: number; rows?: number} = {}, config = mkdtempSync(join(tmpdir(), 'gw-e2e-'))) {
+function start(
+	args: string[] = [],
+	size: {cols?: number; rows?: number} = {},
+	config = mkdtempSync(join(tmpdir(), 'gw-e2e-')),
+) {
 	const session = new TerminalSession(args, {...size, env: {XDG_CONFIG_HOME: config}});
 	sessions.push(session);
 	return session;
@@ -87,7 +91,11 @@ describe('at 80x24', () => {
 		session.kill();
 		// Run the app and then stty in the same pseudo-terminal.
 		const {default: pty} = await import('node-pty');
-		const child = pty.spawn('/bin/sh', ['-c', `"${process.execPath}" "${CLI}"; stty -a`], {cols: 80, rows: 24, env: childEnv({XDG_CONFIG_HOME: config})});
+		const child = pty.spawn('/bin/sh', ['-c', `"${process.execPath}" "${CLI}"; stty -a`], {
+			cols: 80,
+			rows: 24,
+			env: childEnv({XDG_CONFIG_HOME: config}),
+		});
 		let out = '';
 		child.onData(d => {
 			out += d;
@@ -153,7 +161,10 @@ describe('flags and progress', () => {
 		await a.waitFor('Step 5/9');
 		a.write('q');
 		await a.exited;
-		expect(JSON.parse(readFileSync(join(config, 'gunicorn-walkthrough', 'progress.json'), 'utf8'))).toMatchObject({step: 5, panel: 3});
+		expect(JSON.parse(readFileSync(join(config, 'gunicorn-walkthrough', 'progress.json'), 'utf8'))).toMatchObject({
+			step: 5,
+			panel: 3,
+		});
 		const b = start([], {}, config);
 		await b.waitFor(s => s.includes('Step 5/9') && s.includes('Resumed at step 5'));
 		b.write('q');
@@ -165,7 +176,14 @@ describe('flags and progress', () => {
 	});
 
 	test('bad input: one line on stderr, exit 2, no stack trace', () => {
-		for (const args of [['--step', '12'], ['--bogus'], ['--panel', 'nope'], ['--port', '22'], ['frobnicate'], ['--step=3', '--step=4']]) {
+		for (const args of [
+			['--step', '12'],
+			['--bogus'],
+			['--panel', 'nope'],
+			['--port', '22'],
+			['frobnicate'],
+			['--step=3', '--step=4'],
+		]) {
 			const r = spawnSync(process.execPath, [CLI, ...args], {encoding: 'utf8', env: childEnv()});
 			expect(r.status, args.join(' ')).toBe(2);
 			expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
@@ -175,7 +193,13 @@ describe('flags and progress', () => {
 	});
 
 	test('--help and --version answer wherever they stand, and start nothing', () => {
-		for (const args of [['--help'], ['serve', '--help'], ['workshop', '-h'], ['--live', '--workers', '3', '--help'], ['--plain', '--help']]) {
+		for (const args of [
+			['--help'],
+			['serve', '--help'],
+			['workshop', '-h'],
+			['--live', '--workers', '3', '--help'],
+			['--plain', '--help'],
+		]) {
 			const r = spawnSync(process.execPath, [CLI, ...args], {encoding: 'utf8', env: childEnv(), timeout: 10_000});
 			expect(r.status, args.join(' ')).toBe(0);
 			expect(r.stdout, args.join(' ')).toContain('Usage');
@@ -191,14 +215,18 @@ describe('flags and progress', () => {
 
 	test('NO_COLOR turns colour off; FORCE_COLOR wins over it', async () => {
 		const sgrColour = /\x1b\[(?:3\d|9\d|4\d)(?:;\d+)*m/;
-		const plain = new TerminalSession([], {env: {NO_COLOR: '1', XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gw-e2e-'))}});
+		const plain = new TerminalSession([], {
+			env: {NO_COLOR: '1', XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gw-e2e-'))},
+		});
 		sessions.push(plain);
 		await plain.waitFor('Step 1/9');
 		plain.write('3');
 		await plain.waitFor('[3 Table]');
 		expect(plain.output).not.toMatch(sgrColour);
 		expect(await plain.text()).toContain('[3 Table]'); // the current tab is marked by brackets, not only colour
-		const coloured = new TerminalSession([], {env: {NO_COLOR: '1', FORCE_COLOR: '1', XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gw-e2e-'))}});
+		const coloured = new TerminalSession([], {
+			env: {NO_COLOR: '1', FORCE_COLOR: '1', XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gw-e2e-'))},
+		});
 		sessions.push(coloured);
 		await coloured.waitFor('Step 1/9');
 		expect(coloured.output).toMatch(sgrColour);
@@ -210,17 +238,38 @@ describe('flags and progress', () => {
 	test('piped output is the plain lesson, with no escape codes', () => {
 		const out = execFileSync(process.execPath, [CLI], {encoding: 'utf8', env: childEnv()});
 		expect(out).not.toContain('\x1b');
-		for (const section of ['Concept flow', 'Execution sample', 'Execution table', 'Variable tracker', 'Key moments', 'Quiz', 'Concept snapshot', 'Transcript']) {
+		for (const section of [
+			'Concept flow',
+			'Execution sample',
+			'Execution table',
+			'Variable tracker',
+			'Key moments',
+			'Quiz',
+			'Concept snapshot',
+			'Transcript',
+		]) {
 			expect(out).toContain(section);
 		}
-		const forced = execFileSync(process.execPath, [CLI, '--plain'], {encoding: 'utf8', env: childEnv({FORCE_COLOR: '1'})});
+		const forced = execFileSync(process.execPath, [CLI, '--plain'], {
+			encoding: 'utf8',
+			env: childEnv({FORCE_COLOR: '1'}),
+		});
 		expect(forced).toContain('\x1b[1m');
 	});
 });
 
 describe('hostile keys', () => {
 	// What xterm and VTE send for Ctrl+F1..F4, Ctrl+Shift+F1, Ctrl+Alt+F2, and two more Ink 6.8 cannot name.
-	const UNNAMED = ['\x1b[1;5P', '\x1b[1;5Q', '\x1b[1;5R', '\x1b[1;5S', '\x1b[1;6P', '\x1b[1;7Q', '\x1b[1;5G', '\x1b[5P'];
+	const UNNAMED = [
+		'\x1b[1;5P',
+		'\x1b[1;5Q',
+		'\x1b[1;5R',
+		'\x1b[1;5S',
+		'\x1b[1;6P',
+		'\x1b[1;7Q',
+		'\x1b[1;5G',
+		'\x1b[5P',
+	];
 
 	test('Ctrl+F1..F4 and friends do nothing; Ctrl+Q, Alt+q, Ctrl+X are not q and x', async () => {
 		const t = start();
@@ -258,7 +307,12 @@ describe('hostile terminals and files', () => {
 	const sgrColour = /\x1b\[(?:3\d|9\d|4\d)(?:;\d+)*m/;
 
 	test('stdin not a terminal: the plain lesson, without blaming --live or --gunicorn', async () => {
-		const child = pty.spawn('/bin/sh', ['-c', `exec "${process.execPath}" "${CLI}" </dev/null`], {name: 'xterm-256color', cols: 80, rows: 24, env: childEnv({XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gw-e2e-'))})});
+		const child = pty.spawn('/bin/sh', ['-c', `exec "${process.execPath}" "${CLI}" </dev/null`], {
+			name: 'xterm-256color',
+			cols: 80,
+			rows: 24,
+			env: childEnv({XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gw-e2e-'))}),
+		});
 		let out = '';
 		child.onData(data => (out += data));
 		const code = await new Promise<number>(resolve => child.onExit(({exitCode}) => resolve(exitCode)));
@@ -270,7 +324,12 @@ describe('hostile terminals and files', () => {
 	/** The CLI in a pty with this TERM (node-pty sets TERM to the terminal's name, so env sets it again). */
 	function withTerm(term: string) {
 		const screen = new Screen(80, 24);
-		const child = pty.spawn('/usr/bin/env', [`TERM=${term}`, process.execPath, CLI], {name: 'xterm-256color', cols: 80, rows: 24, env: childEnv({XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gw-e2e-'))})});
+		const child = pty.spawn('/usr/bin/env', [`TERM=${term}`, process.execPath, CLI], {
+			name: 'xterm-256color',
+			cols: 80,
+			rows: 24,
+			env: childEnv({XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gw-e2e-'))}),
+		});
 		child.onData(data => screen.feed(data));
 		const exited = new Promise<number>(resolve => child.onExit(({exitCode}) => resolve(exitCode)));
 		sessions.push({kill: () => child.kill('SIGKILL')} as TerminalSession);
@@ -282,7 +341,11 @@ describe('hostile terminals and files', () => {
 		expect(await dumb.exited).toBe(0);
 		expect(dumb.screen.output).toContain('Execution table');
 		expect(dumb.screen.output).not.toContain('\x1b[?25l'); // no cursor addressing, no full screen
-		const live = spawnSync(process.execPath, [CLI, '--live'], {encoding: 'utf8', env: childEnv({TERM: 'dumb'}), timeout: 10_000});
+		const live = spawnSync(process.execPath, [CLI, '--live'], {
+			encoding: 'utf8',
+			env: childEnv({TERM: 'dumb'}),
+			timeout: 10_000,
+		});
 		expect(live.stderr.trim().split('\n')).toHaveLength(1);
 		for (const term of ['vt100', 'xterm-mono']) {
 			const t = withTerm(term);
@@ -308,7 +371,11 @@ describe('hostile terminals and files', () => {
 			t.write('q');
 			expect((await t.exited).exitCode, xdg).toBe(0);
 		}
-		const reset = spawnSync(process.execPath, [CLI, '--plain', '--reset'], {encoding: 'utf8', env: childEnv({XDG_CONFIG_HOME: config}), timeout: 5000});
+		const reset = spawnSync(process.execPath, [CLI, '--plain', '--reset'], {
+			encoding: 'utf8',
+			env: childEnv({XDG_CONFIG_HOME: config}),
+			timeout: 5000,
+		});
 		expect(reset.status).toBe(0);
 	});
 
@@ -324,8 +391,14 @@ describe('hostile terminals and files', () => {
 	});
 
 	test('--python "" is an error line, not Gunicorn from PATH', () => {
-		const r = spawnSync(process.execPath, [CLI, '--gunicorn', '--python', ''], {encoding: 'utf8', env: childEnv(), timeout: 10_000});
+		const r = spawnSync(process.execPath, [CLI, '--gunicorn', '--python', ''], {
+			encoding: 'utf8',
+			env: childEnv(),
+			timeout: 10_000,
+		});
 		expect(r.status).toBe(2);
-		expect(r.stderr.trim().split('\n')).toEqual(['gunicorn-walkthrough: --python must name a Python interpreter (got "")']);
+		expect(r.stderr.trim().split('\n')).toEqual([
+			'gunicorn-walkthrough: --python must name a Python interpreter (got "")',
+		]);
 	});
 });

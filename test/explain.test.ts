@@ -34,18 +34,60 @@ const block = (out: string, heading: string) => {
 const fits = (out: string) => expect(out.split('\n').filter(line => line.length > 80)).toEqual([]);
 
 const REAL_WORLD: Array<{argv: string; headings: string[]; says?: RegExp[]}> = [
-	{argv: 'gunicorn myproject.wsgi', headings: ['myproject.wsgi'], says: [/imports the module myproject.wsgi and calls its object application/]},
-	{argv: 'gunicorn --bind 0.0.0.0:8000 --workers 3 mysite.wsgi:application', headings: ['--bind 0.0.0.0:8000', '--workers 3'], says: [/reachable from other machines/, /container's CPU quota/]},
+	{
+		argv: 'gunicorn myproject.wsgi',
+		headings: ['myproject.wsgi'],
+		says: [/imports the module myproject.wsgi and calls its object application/],
+	},
+	{
+		argv: 'gunicorn --bind 0.0.0.0:8000 --workers 3 mysite.wsgi:application',
+		headings: ['--bind 0.0.0.0:8000', '--workers 3'],
+		says: [/reachable from other machines/, /container's CPU quota/],
+	},
 	{argv: 'gunicorn -w 4 -b 127.0.0.1:8000 app:app', headings: ['-w 4', '-b 127.0.0.1:8000', 'app:app']},
-	{argv: 'gunicorn --workers=2 --threads=4 --worker-class=gthread --timeout 120 config.wsgi', headings: ['--workers 2', '--threads 4', '--worker-class gthread', '--timeout 120'], says: [/With gthread, gevent or eventlet the heartbeat comes from the worker's loop/]},
-	{argv: 'gunicorn -k uvicorn.workers.UvicornWorker -w 4 main:app', headings: ['-k uvicorn.workers.UvicornWorker', '-w 4']},
-	{argv: 'gunicorn --access-logfile - --error-logfile - --log-level info mysite.wsgi', headings: ['--access-logfile -', '--error-logfile -', '--log-level info'], says: [/The default is no access log at all/]},
-	{argv: 'gunicorn --access-logfile - --workers 3 --bind unix:/run/gunicorn.sock myproject.wsgi:application', headings: ['--bind unix:/run/gunicorn.sock']},
-	{argv: 'gunicorn --reload --bind :8000 mysite.wsgi', headings: ['--reload', '--bind :8000'], says: [/meant for development/, /incompatible with --preload/]},
-	{argv: 'gunicorn --preload --max-requests 1000 --max-requests-jitter 50 mysite.wsgi', headings: ['--preload', '--max-requests 1000', '--max-requests-jitter 50'], says: [/HUP then does not load new code/, /all workers reach the limit together/]},
-	{argv: 'python -m gunicorn --worker-tmp-dir /dev/shm --workers=2 --threads=4 --worker-class=gthread --log-file=- --bind 0.0.0.0:8080 app.wsgi', headings: ['--worker-tmp-dir /dev/shm', '--log-file -'], says: [/overlayfs/]},
-	{argv: 'gunicorn --forwarded-allow-ips=* --graceful-timeout 60 -t 90 shop.wsgi', headings: ['--forwarded-allow-ips *', '--graceful-timeout 60', '-t 90'], says: [/docker stop: 10 s/]},
-	{argv: 'gunicorn -D -p /var/run/app.pid --user www-data --group www-data -e DJANGO_SETTINGS_MODULE=site.prod site.wsgi', headings: ['-D', '-p /var/run/app.pid', '--user www-data', '-e DJANGO_SETTINGS_MODULE=site.prod'], says: [/do not daemonize/]},
+	{
+		argv: 'gunicorn --workers=2 --threads=4 --worker-class=gthread --timeout 120 config.wsgi',
+		headings: ['--workers 2', '--threads 4', '--worker-class gthread', '--timeout 120'],
+		says: [/With gthread, gevent or eventlet the heartbeat comes from the worker's loop/],
+	},
+	{
+		argv: 'gunicorn -k uvicorn.workers.UvicornWorker -w 4 main:app',
+		headings: ['-k uvicorn.workers.UvicornWorker', '-w 4'],
+	},
+	{
+		argv: 'gunicorn --access-logfile - --error-logfile - --log-level info mysite.wsgi',
+		headings: ['--access-logfile -', '--error-logfile -', '--log-level info'],
+		says: [/The default is no access log at all/],
+	},
+	{
+		argv: 'gunicorn --access-logfile - --workers 3 --bind unix:/run/gunicorn.sock myproject.wsgi:application',
+		headings: ['--bind unix:/run/gunicorn.sock'],
+	},
+	{
+		argv: 'gunicorn --reload --bind :8000 mysite.wsgi',
+		headings: ['--reload', '--bind :8000'],
+		says: [/meant for development/, /incompatible with --preload/],
+	},
+	{
+		argv: 'gunicorn --preload --max-requests 1000 --max-requests-jitter 50 mysite.wsgi',
+		headings: ['--preload', '--max-requests 1000', '--max-requests-jitter 50'],
+		says: [/HUP then does not load new code/, /all workers reach the limit together/],
+	},
+	{
+		argv: 'python -m gunicorn --worker-tmp-dir /dev/shm --workers=2 --threads=4 --worker-class=gthread --log-file=- --bind 0.0.0.0:8080 app.wsgi',
+		headings: ['--worker-tmp-dir /dev/shm', '--log-file -'],
+		says: [/overlayfs/],
+	},
+	{
+		argv: 'gunicorn --forwarded-allow-ips=* --graceful-timeout 60 -t 90 shop.wsgi',
+		headings: ['--forwarded-allow-ips *', '--graceful-timeout 60', '-t 90'],
+		says: [/docker stop: 10 s/],
+	},
+	{
+		argv: 'gunicorn -D -p /var/run/app.pid --user www-data --group www-data -e DJANGO_SETTINGS_MODULE=site.prod site.wsgi',
+		headings: ['-D', '-p /var/run/app.pid', '--user www-data', '-e DJANGO_SETTINGS_MODULE=site.prod'],
+		says: [/do not daemonize/],
+	},
 ];
 
 describe('explain on real-world command lines', () => {
@@ -67,18 +109,29 @@ describe('explain on real-world command lines', () => {
 
 	it('says where each option acts in the lesson, by step', () => {
 		const out = text(['gunicorn', '--bind', '127.0.0.1:9000', '--timeout', '5', 'a.wsgi']);
-		expect(block(out, '--bind 127.0.0.1:9000')).toContain('Lifecycle: step 2, "The master binds the listening socket"');
+		expect(block(out, '--bind 127.0.0.1:9000')).toContain(
+			'Lifecycle: step 2, "The master binds the listening socket"',
+		);
 		expect(block(out, '--timeout 5')).toContain('Lifecycle: step 5');
 	});
 
 	it('resolves an abbreviation as argparse does, and says so', () => {
-		expect(block(text(['--time', '10', 'a.wsgi']), '--time 10')).toMatch(/Setting: timeout .*Gunicorn reads --time as --timeout/);
+		expect(block(text(['--time', '10', 'a.wsgi']), '--time 10')).toMatch(
+			/Setting: timeout .*Gunicorn reads --time as --timeout/,
+		);
 	});
 });
 
 describe('every option of the table', () => {
 	it('holds every setting of the Gunicorn installed here, and of the newest release', () => {
-		const installed = spawnSync('/usr/bin/python3', ['-c', 'import gunicorn, gunicorn.config as c; print(gunicorn.__version__); print(" ".join(sorted(c.KNOWN_SETTINGS and [s.name for s in c.KNOWN_SETTINGS])))'], {encoding: 'utf8'});
+		const installed = spawnSync(
+			'/usr/bin/python3',
+			[
+				'-c',
+				'import gunicorn, gunicorn.config as c; print(gunicorn.__version__); print(" ".join(sorted(c.KNOWN_SETTINGS and [s.name for s in c.KNOWN_SETTINGS])))',
+			],
+			{encoding: 'utf8'},
+		);
 		if (installed.status === 0) {
 			const [version, names] = installed.stdout.trim().split('\n');
 			const known = new Set(OPTIONS.filter(o => !o.since || o.since <= version).map(o => o.name));
@@ -98,19 +151,33 @@ describe('every option of the table', () => {
 	});
 
 	it('says which versions have an option that not all have', () => {
-		expect(block(text(['--no-control-socket', 'a.wsgi']), '--no-control-socket')).toContain('Versions: Gunicorn 25.1.0 and later (not 20.1.0)');
-		expect(block(text(['--tolerate-dangerous-framing', 'a.wsgi']), '--tolerate-dangerous-framing')).toContain('Versions: Gunicorn 20.1.0 to before 23.0.0 (removed in 23.0.0)');
-		expect(block(text(['--log-config-json', 'log.json', 'a.wsgi']), '--log-config-json log.json')).toContain('Gunicorn 21.0.0 and later');
+		expect(block(text(['--no-control-socket', 'a.wsgi']), '--no-control-socket')).toContain(
+			'Versions: Gunicorn 25.1.0 and later (not 20.1.0)',
+		);
+		expect(block(text(['--tolerate-dangerous-framing', 'a.wsgi']), '--tolerate-dangerous-framing')).toContain(
+			'Versions: Gunicorn 20.1.0 to before 23.0.0 (removed in 23.0.0)',
+		);
+		expect(block(text(['--log-config-json', 'log.json', 'a.wsgi']), '--log-config-json log.json')).toContain(
+			'Gunicorn 21.0.0 and later',
+		);
 		expect(block(text(['--workers', '2', 'a.wsgi']), '--workers 2')).not.toContain('Versions:');
 	});
 });
 
 describe('mistakes on the command line', () => {
 	it('names the nearest valid option', () => {
-		expect(error(['gunicorn', '--wrokers', '3', 'a.wsgi'])).toBe('unknown Gunicorn option --wrokers; did you mean --workers?');
-		expect(error(['gunicorn', '--keepalive', '5', 'a.wsgi'])).toBe('unknown Gunicorn option --keepalive; did you mean --keep-alive?');
-		expect(error(['gunicorn', '--preload_app', 'a.wsgi'])).toBe('unknown Gunicorn option --preload_app; did you mean --preload?');
-		expect(error(['gunicorn', '--worker', '3'])).toMatch(/^ambiguous Gunicorn option --worker: it could be --workers, --worker-class/);
+		expect(error(['gunicorn', '--wrokers', '3', 'a.wsgi'])).toBe(
+			'unknown Gunicorn option --wrokers; did you mean --workers?',
+		);
+		expect(error(['gunicorn', '--keepalive', '5', 'a.wsgi'])).toBe(
+			'unknown Gunicorn option --keepalive; did you mean --keep-alive?',
+		);
+		expect(error(['gunicorn', '--preload_app', 'a.wsgi'])).toBe(
+			'unknown Gunicorn option --preload_app; did you mean --preload?',
+		);
+		expect(error(['gunicorn', '--worker', '3'])).toMatch(
+			/^ambiguous Gunicorn option --worker: it could be --workers, --worker-class/,
+		);
 		expect(error(['--timeout'])).toBe('Gunicorn option --timeout needs a value (INT)');
 		expect(error(['--preload=yes'])).toMatch(/takes no value/);
 		expect(error(['a.wsgi', 'b.wsgi'])).toMatch(/one APP_MODULE/);
@@ -120,12 +187,17 @@ describe('mistakes on the command line', () => {
 
 	it('reads a -c config file, and names a setting Gunicorn would silently ignore', () => {
 		const file = join(tmp, 'gunicorn.conf.py');
-		writeFileSync(file, 'import multiprocessing\n\nwrokers = multiprocessing.cpu_count() * 2 + 1\nbind = "0.0.0.0:8000"\npreload_app = True\n\ndef post_fork(server, worker):\n    pass\n');
+		writeFileSync(
+			file,
+			'import multiprocessing\n\nwrokers = multiprocessing.cpu_count() * 2 + 1\nbind = "0.0.0.0:8000"\npreload_app = True\n\ndef post_fork(server, worker):\n    pass\n',
+		);
 		const out = text(['-c', file]);
 		expect(block(out, `bind = "0.0.0.0:8000"  (in ${file})`.slice(0, 80))).toMatch(/Setting: bind/);
 		expect(out).toContain('preload_app = True');
 		expect(out).toContain('def post_fork(...)');
-		expect(out.replace(/\n\s*/g, ' ')).toContain('wrokers: not a Gunicorn setting, so Gunicorn ignores it; did you mean workers?');
+		expect(out.replace(/\n\s*/g, ' ')).toContain(
+			'wrokers: not a Gunicorn setting, so Gunicorn ignores it; did you mean workers?',
+		);
 		expect(out).not.toMatch(/multiprocessing: not/);
 		expect(error(['-c', join(tmp, 'missing.py')])).toMatch(/cannot read the config file .*missing\.py \(ENOENT\)/);
 	});
@@ -133,7 +205,10 @@ describe('mistakes on the command line', () => {
 
 describe('the explain command (dist/cli.js)', () => {
 	it('prints plain text when piped, and exits 2 with one line for a misspelling', () => {
-		const ok = spawnSync(process.execPath, [CLI, 'explain', '--', 'gunicorn', '-w', '3', 'mysite.wsgi'], {encoding: 'utf8', env: {...process.env, FORCE_COLOR: '1'}});
+		const ok = spawnSync(process.execPath, [CLI, 'explain', '--', 'gunicorn', '-w', '3', 'mysite.wsgi'], {
+			encoding: 'utf8',
+			env: {...process.env, FORCE_COLOR: '1'},
+		});
 		expect(ok.status).toBe(0);
 		expect(ok.stdout).toContain('Setting: workers (-w, --workers)');
 		expect(ok.stdout).not.toMatch(/\x1b/);
@@ -154,16 +229,35 @@ describe.skipIf(Boolean(missing))('explain --run (a pty)', () => {
 	it('explains, then attaches the walkthrough to Gunicorn with those options', async () => {
 		const dir = join(tmp, 'run');
 		cpSync(new URL('./fixtures/bookshelf/', import.meta.url).pathname, dir, {recursive: true});
-		execFileSync((found as {python: string}).python, ['manage.py', 'migrate', '-v0'], {cwd: dir, env: {...process.env, PYTHONDONTWRITEBYTECODE: '1'}});
+		execFileSync((found as {python: string}).python, ['manage.py', 'migrate', '-v0'], {
+			cwd: dir,
+			env: {...process.env, PYTHONDONTWRITEBYTECODE: '1'},
+		});
 		const port = await new Promise<number>(resolve => {
 			const server = net.createServer().listen(0, '127.0.0.1', () => {
 				const {port: free} = server.address() as net.AddressInfo;
 				server.close(() => resolve(free));
 			});
 		});
-		const session = new TerminalSession(['explain', '--run', '--', 'gunicorn', '-w', '1', '--bind', `127.0.0.1:${port}`, 'bookshelf.wsgi:application'], {cwd: dir, env: {XDG_CONFIG_HOME: tmp}});
+		const session = new TerminalSession(
+			[
+				'explain',
+				'--run',
+				'--',
+				'gunicorn',
+				'-w',
+				'1',
+				'--bind',
+				`127.0.0.1:${port}`,
+				'bookshelf.wsgi:application',
+			],
+			{cwd: dir, env: {XDG_CONFIG_HOME: tmp}},
+		);
 		sessions.push(session);
-		const screen = await session.waitFor(s => /master pid \d+/.test(s) && (s.match(/^ {2}\d+ +idle/gm) ?? []).length === 1, 30_000);
+		const screen = await session.waitFor(
+			s => /master pid \d+/.test(s) && (s.match(/^ {2}\d+ +idle/gm) ?? []).length === 1,
+			30_000,
+		);
 		expect(screen).toContain(`http://127.0.0.1:${port}`);
 		expect(session.output).toContain('Setting: workers (-w, --workers)');
 		session.write('q');

@@ -33,7 +33,9 @@ interface Allowed {
 	becomes?: string; // undefined: the line may be absent
 }
 
-function allowedDifferences(markdown = readFileSync(new URL('../docs/fidelity.md', import.meta.url), 'utf8')): Allowed[] {
+function allowedDifferences(
+	markdown = readFileSync(new URL('../docs/fidelity.md', import.meta.url), 'utf8'),
+): Allowed[] {
 	const section = markdown.split(/^## /m).find(s => s.startsWith('Allowed differences'));
 	if (!section) throw new Error('docs/fidelity.md has no "Allowed differences" section');
 	const code = (cell: string) => /^`(.*)`$/.exec(cell)?.[1];
@@ -41,10 +43,14 @@ function allowedDifferences(markdown = readFileSync(new URL('../docs/fidelity.md
 		.split('\n')
 		.filter(line => line.startsWith('|') && !/^\|\s*(scenarios|---)/.test(line))
 		.map(line => {
-			const cells = line.slice(1, -1).split(/(?<!\\)\|/).map(cell => cell.trim().replace(/\\\|/g, '|'));
+			const cells = line
+				.slice(1, -1)
+				.split(/(?<!\\)\|/)
+				.map(cell => cell.trim().replace(/\\\|/g, '|'));
 			const [scenarios, side, pattern, replacement] = cells;
 			const becomes = code(replacement) ?? replacement;
-			if (!code(pattern) || !['ours', 'gunicorn', 'both'].includes(side)) throw new Error(`bad row in docs/fidelity.md: ${line}`);
+			if (!code(pattern) || !['ours', 'gunicorn', 'both'].includes(side))
+				throw new Error(`bad row in docs/fidelity.md: ${line}`);
 			return {
 				scenarios: scenarios === '*' ? '*' : scenarios.split(',').map(s => s.trim()),
 				side: side as Allowed['side'],
@@ -71,7 +77,19 @@ const options = (extra: Partial<ServerOptions> = {}): ServerOptions => ({
 
 /** Our `serve` command line for the same options as gunicornArgs gives Gunicorn. */
 function ourArgs(o: ServerOptions): string[] {
-	const args = ['serve', '--workers', String(o.workers), '--bind', o.bind, '--timeout', String(o.timeout), '--graceful-timeout', String(o.gracefulTimeout), '--events', 'json'];
+	const args = [
+		'serve',
+		'--workers',
+		String(o.workers),
+		'--bind',
+		o.bind,
+		'--timeout',
+		String(o.timeout),
+		'--graceful-timeout',
+		String(o.gracefulTimeout),
+		'--events',
+		'json',
+	];
 	if (o.maxRequests) args.push('--max-requests', String(o.maxRequests));
 	return args;
 }
@@ -89,15 +107,35 @@ class Run {
 	exit?: {code: number | null; signal: NodeJS.Signals | null};
 	readonly exited: Promise<void>;
 
-	constructor(readonly side: Side, o: ServerOptions, env: Record<string, string>) {
+	constructor(
+		readonly side: Side,
+		o: ServerOptions,
+		env: Record<string, string>,
+	) {
 		if (side === 'ours') {
-			this.child = spawn(process.execPath, [CLI, ...ourArgs(o)], {env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'], detached: true});
+			this.child = spawn(process.execPath, [CLI, ...ourArgs(o)], {
+				env: childEnv(env),
+				stdio: ['ignore', 'pipe', 'pipe'],
+				detached: true,
+			});
 		} else {
 			const python = (found as {python: string}).python;
-			const gunicornEnv = {...env, GW_EVENTS_FD: '3', DJANGO_SETTINGS_MODULE: 'myproject.settings', GUNICORN_CMD_ARGS: '', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1'};
+			const gunicornEnv = {
+				...env,
+				GW_EVENTS_FD: '3',
+				DJANGO_SETTINGS_MODULE: 'myproject.settings',
+				GUNICORN_CMD_ARGS: '',
+				PYTHONUNBUFFERED: '1',
+				PYTHONDONTWRITEBYTECODE: '1',
+			};
 			const args = ['-m', 'gunicorn', ...gunicornArgs(o)];
 			// gunicornArgs leaves Gunicorn's defaults out; ours always names them: the same settings.
-			this.child = spawn(python, args, {env: childEnv(gunicornEnv), cwd: projectDir(), stdio: ['ignore', 'ignore', 'pipe', 'pipe'], detached: true});
+			this.child = spawn(python, args, {
+				env: childEnv(gunicornEnv),
+				cwd: projectDir(),
+				stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+				detached: true,
+			});
 		}
 		const eventStream = (side === 'ours' ? this.child.stdout : this.child.stdio[3]) as Readable;
 		readline.createInterface({input: eventStream}).on('line', line => {
@@ -109,14 +147,18 @@ class Run {
 			if (/^\[(\d{4}-|django\])/.test(line) || this.records.length === 0) this.records.push(line);
 			else this.records[this.records.length - 1] += `\n${line}`;
 		});
-		this.exited = new Promise(resolve => this.child.on('close', (code, signal) => {
-			this.exit = {code, signal};
-			resolve();
-		}));
+		this.exited = new Promise(resolve =>
+			this.child.on('close', (code, signal) => {
+				this.exit = {code, signal};
+				resolve();
+			}),
+		);
 	}
 
 	get master(): number {
-		return (this.events.find(e => e.type === 'master.starting') as {pid: number} | undefined)?.pid ?? this.child.pid!;
+		return (
+			(this.events.find(e => e.type === 'master.starting') as {pid: number} | undefined)?.pid ?? this.child.pid!
+		);
 	}
 	get port(): number {
 		const bound = this.events.find(e => e.type === 'socket.bound') as {address: string} | undefined;
@@ -126,10 +168,14 @@ class Run {
 		return reduceAll(initialState, this.events);
 	}
 	ready(): number[] {
-		return liveWorkers(this.state()).filter(w => w.state === 'idle' || w.state === 'busy').map(w => w.pid);
+		return liveWorkers(this.state())
+			.filter(w => w.state === 'idle' || w.state === 'busy')
+			.map(w => w.pid);
 	}
 	busy(): number[] {
-		return liveWorkers(this.state()).filter(w => w.state === 'busy').map(w => w.pid);
+		return liveWorkers(this.state())
+			.filter(w => w.state === 'busy')
+			.map(w => w.pid);
 	}
 	/** A request is inside its view (Django called it): the worker is well and truly busy. */
 	inView(): boolean {
@@ -145,11 +191,16 @@ class Run {
 		process.kill(pid, sig);
 	}
 	async wait(what: string, probe: () => boolean, ms = 30_000): Promise<void> {
-		await until(`${this.side}: ${what}`, () => {
-			if (probe()) return true;
-			if (this.exit) throw new Error(`${this.side} exited while waiting for ${what}:\n${this.records.join('\n')}`);
-			return false;
-		}, ms);
+		await until(
+			`${this.side}: ${what}`,
+			() => {
+				if (probe()) return true;
+				if (this.exit)
+					throw new Error(`${this.side} exited while waiting for ${what}:\n${this.records.join('\n')}`);
+				return false;
+			},
+			ms,
+		);
 	}
 	async started(workers: number): Promise<void> {
 		await this.wait(`${workers} ready workers`, () => this.ready().length === workers);
@@ -176,7 +227,9 @@ class Run {
 	/** The log, normalised: no times, M / W for pids, PORT, a traceback as its exception. */
 	normalisedLog(scenario: string, allowed: Allowed[]): string[] {
 		const workers = new Set(this.events.flatMap(e => (e.type === 'worker.forked' ? [e.pid] : [])));
-		const rules = allowed.filter(a => (a.side === 'both' || a.side === this.side) && (a.scenarios === '*' || a.scenarios.includes(scenario)));
+		const rules = allowed.filter(
+			a => (a.side === 'both' || a.side === this.side) && (a.scenarios === '*' || a.scenarios.includes(scenario)),
+		);
 		const lines: string[] = [];
 		for (const record of this.records) {
 			const [first, ...rest] = record.split('\n');
@@ -297,7 +350,10 @@ const SCENARIOS: Scenario[] = [
 		act: async run => {
 			const old = run.ready();
 			run.signal('SIGHUP');
-			await run.wait('old workers replaced', () => old.every(pid => run.exitedWorker(pid)) && run.ready().length === 2);
+			await run.wait(
+				'old workers replaced',
+				() => old.every(pid => run.exitedWorker(pid)) && run.ready().length === 2,
+			);
 			await term(run);
 		},
 	},
@@ -306,7 +362,10 @@ const SCENARIOS: Scenario[] = [
 		options: {timeout: 2},
 		act: async run => {
 			const answer = await run.get('/slow?s=30');
-			await run.wait('the replacement', () => run.has(e => e.type === 'worker.exited' && e.reason === 'timeout') && run.ready().length === 2);
+			await run.wait(
+				'the replacement',
+				() => run.has(e => e.type === 'worker.exited' && e.reason === 'timeout') && run.ready().length === 2,
+			);
 			await term(run);
 			return answer.status;
 		},
@@ -371,40 +430,46 @@ test('docs/fidelity.md lists the allowed differences in a table this test can re
 	expect(allowed.some(a => a.becomes === undefined)).toBe(true);
 });
 
-describe.skipIf(Boolean(missing))(`our server against ${'error' in found ? 'Gunicorn (missing)' : `Gunicorn ${found.gunicorn}`}`, () => {
-	const runs: Run[] = [];
-	afterEach(() => {
-		for (const run of runs.splice(0)) run.kill();
-	});
-	const allowed = allowedDifferences();
+describe.skipIf(Boolean(missing))(
+	`our server against ${'error' in found ? 'Gunicorn (missing)' : `Gunicorn ${found.gunicorn}`}`,
+	() => {
+		const runs: Run[] = [];
+		afterEach(() => {
+			for (const run of runs.splice(0)) run.kill();
+		});
+		const allowed = allowedDifferences();
 
-	for (const scenario of SCENARIOS) {
-		test(scenario.name, async () => {
-			const o = options(scenario.options);
-			const sides: Side[] = ['ours', 'gunicorn'];
-			const results = await Promise.all(sides.map(async side => {
-				const run = new Run(side, o, scenario.env ?? {});
-				runs.push(run);
-				const workers = scenario.workers ?? o.workers;
-				if (workers) await run.started(workers);
-				const got = await scenario.act(run);
-				await run.exited;
-				return {run, got};
-			}));
-			const [ours, gunicorn] = results;
-			const log = (r: Run) => r.normalisedLog(scenario.name, allowed);
-			const context = `\nours:\n${log(ours.run).join('\n')}\ngunicorn:\n${log(gunicorn.run).join('\n')}`;
-			expect(ours.got, `what the clients got${context}`).toEqual(gunicorn.got);
-			expect(ours.run.exit, `exit${context}`).toEqual(gunicorn.run.exit);
-			const [a, b] = [shape(log(ours.run)), shape(log(gunicorn.run))];
-			expect(a.master, `master lines${context}`).toEqual(b.master);
-			expect(a.workers, `worker lines${context}`).toEqual(b.workers);
-			const events = (r: Run) => r.events.map(eventKey).sort();
-			expect(events(ours.run), 'events').toEqual(events(gunicorn.run));
-			for (const {run} of results) expect(run.state().rejected, `${run.side} events the machine rejected`).toEqual([]);
-		}, 90_000);
-	}
-});
+		for (const scenario of SCENARIOS) {
+			test(scenario.name, async () => {
+				const o = options(scenario.options);
+				const sides: Side[] = ['ours', 'gunicorn'];
+				const results = await Promise.all(
+					sides.map(async side => {
+						const run = new Run(side, o, scenario.env ?? {});
+						runs.push(run);
+						const workers = scenario.workers ?? o.workers;
+						if (workers) await run.started(workers);
+						const got = await scenario.act(run);
+						await run.exited;
+						return {run, got};
+					}),
+				);
+				const [ours, gunicorn] = results;
+				const log = (r: Run) => r.normalisedLog(scenario.name, allowed);
+				const context = `\nours:\n${log(ours.run).join('\n')}\ngunicorn:\n${log(gunicorn.run).join('\n')}`;
+				expect(ours.got, `what the clients got${context}`).toEqual(gunicorn.got);
+				expect(ours.run.exit, `exit${context}`).toEqual(gunicorn.run.exit);
+				const [a, b] = [shape(log(ours.run)), shape(log(gunicorn.run))];
+				expect(a.master, `master lines${context}`).toEqual(b.master);
+				expect(a.workers, `worker lines${context}`).toEqual(b.workers);
+				const events = (r: Run) => r.events.map(eventKey).sort();
+				expect(events(ours.run), 'events').toEqual(events(gunicorn.run));
+				for (const {run} of results)
+					expect(run.state().rejected, `${run.side} events the machine rejected`).toEqual([]);
+			}, 90_000);
+		}
+	},
+);
 
 describe('the live narration names both wordings where 20.1 and current Gunicorn differ', () => {
 	test('a worker killed by a signal', () => {
@@ -414,7 +479,12 @@ describe('the live narration names both wordings where 20.1 and current Gunicorn
 	});
 	test('a worker that exits 1 after its timeout (our server, and Gunicorn whose hooks see no code)', () => {
 		for (const code of [1, undefined]) {
-			const note = versionNote({type: 'worker.exited', pid: 42, reason: 'timeout', ...(code === undefined ? {} : {code, signal: null})});
+			const note = versionNote({
+				type: 'worker.exited',
+				pid: 42,
+				reason: 'timeout',
+				...(code === undefined ? {} : {code, signal: null}),
+			});
 			expect(note).toMatch(/20\.1 logs nothing .* "Worker \(pid:42\) exited with code 1\."/);
 		}
 	});
@@ -430,6 +500,8 @@ describe('the live narration names both wordings where 20.1 and current Gunicorn
 			{type: 'worker.forked', pid: 42},
 			{type: 'worker.exited', pid: 42, reason: 'killed', code: null, signal: 'SIGKILL'},
 		]);
-		expect(liveView(live, undefined, {'worker.exited.killed': 'Live: killed.'}).liveNote).toMatch(/^Live: killed\. Gunicorn 20\.1 logs "Worker with pid 42 was terminated due to signal 9"/);
+		expect(liveView(live, undefined, {'worker.exited.killed': 'Live: killed.'}).liveNote).toMatch(
+			/^Live: killed\. Gunicorn 20\.1 logs "Worker with pid 42 was terminated due to signal 9"/,
+		);
 	});
 });

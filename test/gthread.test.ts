@@ -17,7 +17,11 @@ class Server {
 	address = '';
 
 	constructor(args: string[]) {
-		this.child = spawn(process.execPath, [CLI, 'serve', '--bind', '127.0.0.1:0', '--events', 'json', ...args], {env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true});
+		this.child = spawn(process.execPath, [CLI, 'serve', '--bind', '127.0.0.1:0', '--events', 'json', ...args], {
+			env: childEnv(),
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		});
 		readline.createInterface({input: this.child.stdout!}).on('line', line => {
 			const parsed = parseEvent(line);
 			if ('error' in parsed) this.badLines.push(line);
@@ -33,7 +37,9 @@ class Server {
 		return reduceAll(initialState, this.events);
 	}
 	ready(): number[] {
-		return liveWorkers(this.state()).filter(w => w.state === 'idle' || w.state === 'busy').map(w => w.pid);
+		return liveWorkers(this.state())
+			.filter(w => w.state === 'idle' || w.state === 'busy')
+			.map(w => w.pid);
 	}
 	of<T extends LifecycleEvent['type']>(type: T): Array<Extract<LifecycleEvent, {type: T}>> {
 		return this.events.filter((e): e is Extract<LifecycleEvent, {type: T}> => e.type === type);
@@ -158,7 +164,10 @@ describe('serve --worker-class gthread', () => {
 	});
 
 	test('keep-alive: a second request on the same connection, then the idle connection is closed after --keep-alive', async () => {
-		const s = await serve(['--worker-class', 'gthread', '--threads', '2', '--workers', '1', '--keep-alive', '1'], 1);
+		const s = await serve(
+			['--worker-class', 'gthread', '--threads', '2', '--workers', '1', '--keep-alive', '1'],
+			1,
+		);
 		const client = new Client(s.port);
 		const first = await client.request('/');
 		expect(first).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
@@ -178,7 +187,10 @@ describe('serve --worker-class gthread', () => {
 	});
 
 	test('Connection: close from the client, and the sync worker, close after one response', async () => {
-		const [threaded, sync] = await Promise.all([serve(['--worker-class', 'gthread', '--workers', '1'], 1), serve(['--workers', '1'], 1)]);
+		const [threaded, sync] = await Promise.all([
+			serve(['--worker-class', 'gthread', '--workers', '1'], 1),
+			serve(['--workers', '1'], 1),
+		]);
 		const a = new Client(threaded.port);
 		expect(await a.request('/', 'Connection: close\r\n')).toContain('Connection: close\r\n');
 		await until('closed', () => a.closedAt);
@@ -189,7 +201,21 @@ describe('serve --worker-class gthread', () => {
 	});
 
 	test('--worker-connections bounds the kept-alive connections: worker_connections - threads', async () => {
-		const s = await serve(['--worker-class', 'gthread', '--threads', '1', '--workers', '1', '--worker-connections', '2', '--keep-alive', '5'], 1);
+		const s = await serve(
+			[
+				'--worker-class',
+				'gthread',
+				'--threads',
+				'1',
+				'--workers',
+				'1',
+				'--worker-connections',
+				'2',
+				'--keep-alive',
+				'5',
+			],
+			1,
+		);
 		const a = new Client(s.port);
 		expect(await a.request('/')).toContain('Connection: keep-alive\r\n');
 		// One kept already: max_keepalived is 2 - 1 = 1, so the next answer closes its connection.
@@ -201,7 +227,10 @@ describe('serve --worker-class gthread', () => {
 	});
 
 	test('a worker at --worker-connections stops accepting: new connections go to the other worker', async () => {
-		const s = await serve(['--worker-class', 'gthread', '--threads', '1', '--workers', '2', '--worker-connections', '1'], 2);
+		const s = await serve(
+			['--worker-class', 'gthread', '--threads', '1', '--workers', '2', '--worker-connections', '1'],
+			2,
+		);
 		const slow = get(s.port, '/slow?s=3');
 		const held = await until('the slow request accepted', () => s.of('request.accepted')[0]);
 		const others: number[] = [];
@@ -214,27 +243,38 @@ describe('serve --worker-class gthread', () => {
 		expect((await slow).status).toBe(200);
 		// Below its bound again, the first worker takes connections again.
 		const pids = new Set<number>();
-		for (let i = 0; i < 40 && pids.size < 2; i++) pids.add(Number(/worker (\d+)/.exec((await get(s.port, '/')).body)?.[1]));
+		for (let i = 0; i < 40 && pids.size < 2; i++)
+			pids.add(Number(/worker (\d+)/.exec((await get(s.port, '/')).body)?.[1]));
 		expect(pids.size).toBe(2);
 		s.expectCleanEvents();
 	});
 
 	test('--threads 1 with --worker-connections 1 can keep nothing alive, and says so as Gunicorn does', async () => {
-		const s = await serve(['--worker-class', 'gthread', '--threads', '1', '--workers', '1', '--worker-connections', '1'], 1);
-		expect(s.stderr).toContain('No keepalived connections can be handled. Check the number of worker connections and threads.');
+		const s = await serve(
+			['--worker-class', 'gthread', '--threads', '1', '--workers', '1', '--worker-connections', '1'],
+			1,
+		);
+		expect(s.stderr).toContain(
+			'No keepalived connections can be handled. Check the number of worker connections and threads.',
+		);
 		const a = new Client(s.port);
 		expect(await a.request('/')).toContain('Connection: close\r\n');
 	});
 
 	test('sync with --threads 4 runs gthread, as Gunicorn does, and says so on stderr', async () => {
 		const s = await serve(['--threads', '4', '--workers', '1'], 1);
-		expect(s.stderr).toContain('gunicorn-walkthrough: --threads 4 with the sync worker: using gthread, as Gunicorn does');
+		expect(s.stderr).toContain(
+			'gunicorn-walkthrough: --threads 4 with the sync worker: using gthread, as Gunicorn does',
+		);
 		expect(s.stderr).toContain('Using worker: gthread');
 		expect(s.of('worker.ready')[0].threads).toBe(4);
 	});
 
 	test('--max-requests: the thread serving the last one says the worker leaves; a fresh worker takes over', async () => {
-		const s = await serve(['--worker-class', 'gthread', '--threads', '2', '--workers', '1', '--max-requests', '3'], 1);
+		const s = await serve(
+			['--worker-class', 'gthread', '--threads', '2', '--workers', '1', '--max-requests', '3'],
+			1,
+		);
 		const [first] = s.ready();
 		for (let i = 0; i < 3; i++) expect((await get(s.port)).status).toBe(200);
 		await until('recycled', () => s.of('worker.exited').length === 1);
@@ -248,11 +288,21 @@ describe('serve --worker-class gthread', () => {
 	test('bad worker settings: one line on stderr, exit 2, nothing started', () => {
 		const cases: Array<[string[], string]> = [
 			[['--threads', '0'], 'gunicorn-walkthrough: --threads must be a whole number from 1 to 64 (got "0")'],
-			[['--worker-class', 'gevent'], 'gunicorn-walkthrough: --worker-class must be sync or gthread (got "gevent")'],
-			[['--worker-connections', '0'], 'gunicorn-walkthrough: --worker-connections must be a whole number from 1 to 100000 (got "0")'],
+			[
+				['--worker-class', 'gevent'],
+				'gunicorn-walkthrough: --worker-class must be sync or gthread (got "gevent")',
+			],
+			[
+				['--worker-connections', '0'],
+				'gunicorn-walkthrough: --worker-connections must be a whole number from 1 to 100000 (got "0")',
+			],
 		];
 		for (const [args, line] of cases) {
-			const r = spawnSync(process.execPath, [CLI, 'serve', ...args], {encoding: 'utf8', env: childEnv(), timeout: 10_000});
+			const r = spawnSync(process.execPath, [CLI, 'serve', ...args], {
+				encoding: 'utf8',
+				env: childEnv(),
+				timeout: 10_000,
+			});
 			expect(r.status, args.join(' ')).toBe(2);
 			expect(r.stderr).toBe(`${line}\n`);
 			expect(r.stdout).toBe('');

@@ -53,7 +53,8 @@ function proc(pid: number): {running: boolean; ppid?: number; cmdline?: string} 
 async function gone(pids: number[], ms = 20_000): Promise<number[]> {
 	const deadline = Date.now() + ms;
 	let left = pids;
-	while ((left = pids.filter(pid => proc(pid).running)).length && Date.now() < deadline) await new Promise(r => setTimeout(r, 100));
+	while ((left = pids.filter(pid => proc(pid).running)).length && Date.now() < deadline)
+		await new Promise(r => setTimeout(r, 100));
 	return left;
 }
 
@@ -61,7 +62,10 @@ async function gone(pids: number[], ms = 20_000): Promise<number[]> {
 async function attached() {
 	const port = await freePort();
 	const session = open(['--gunicorn', '--bind', `127.0.0.1:${port}`, '--reset']);
-	const screen = await session.waitFor(s => /master pid \d+/.test(s) && (s.match(/^ {2}\d+ +idle/gm) ?? []).length === 2, 30_000);
+	const screen = await session.waitFor(
+		s => /master pid \d+/.test(s) && (s.match(/^ {2}\d+ +idle/gm) ?? []).length === 2,
+		30_000,
+	);
 	const master = Number(/master pid (\d+)/.exec(screen)![1]);
 	const workers = [...screen.matchAll(/^ {2}(\d+) +idle/gm)].map(m => Number(m[1]));
 	return {session, port, master, workers, screen};
@@ -82,7 +86,10 @@ describe('--gunicorn cannot start without Gunicorn and Django', () => {
 		mkdirSync(join(shadow, 'django'), {recursive: true});
 		writeFileSync(join(shadow, 'django', '__init__.py'), 'raise ImportError("hidden by the test")\n');
 		const wrapper = join(home, 'python-without-django');
-		writeFileSync(wrapper, `#!/bin/sh\nPYTHONPATH=${shadow} exec ${onPath('python3') ?? '/usr/bin/python3'} "$@"\n`);
+		writeFileSync(
+			wrapper,
+			`#!/bin/sh\nPYTHONPATH=${shadow} exec ${onPath('python3') ?? '/usr/bin/python3'} "$@"\n`,
+		);
 		chmodSync(wrapper, 0o755);
 		const session = open(['--gunicorn', '--python', wrapper]);
 		const {exitCode} = await session.exited;

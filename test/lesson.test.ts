@@ -33,9 +33,14 @@ describe.each(variants)('the %s lesson', variant => {
 		} else {
 			expect(afterBind.master.appLoaded).toBe(false);
 			expect(table[1].django).toBe('Not loaded');
-			expect(afterFork.history.filter(h => h.event.type === 'app.loaded').map(h => (h.event as {pid: number}).pid)).toEqual([4121, 4122]);
+			expect(
+				afterFork.history.filter(h => h.event.type === 'app.loaded').map(h => (h.event as {pid: number}).pid),
+			).toEqual([4121, 4122]);
 		}
-		expect(afterFork.workers.map(w => [w.state, w.appLoaded])).toEqual([['idle', true], ['idle', true]]);
+		expect(afterFork.workers.map(w => [w.state, w.appLoaded])).toEqual([
+			['idle', true],
+			['idle', true],
+		]);
 	});
 
 	test('quiz answers, hints and sample references all point at things that exist', () => {
@@ -59,7 +64,8 @@ describe.each(variants)('the %s lesson', variant => {
 			}
 		}
 		for (const step of lesson.steps) {
-			if (step.sample) expect(lesson.samples[step.sample.file]?.lines[step.sample.line - 1], step.title).toBeTruthy();
+			if (step.sample)
+				expect(lesson.samples[step.sample.file]?.lines[step.sample.line - 1], step.title).toBeTruthy();
 		}
 		expect(lesson.keyMoments.length).toBeGreaterThanOrEqual(3);
 		expect(lesson.keyMoments.every(m => m.step >= 1 && m.step <= 9)).toBe(true);
@@ -77,7 +83,17 @@ describe.each(variants)('the %s lesson', variant => {
 describe('the plain lesson', () => {
 	const text = plainLesson(false);
 	test('has every section in order, no escape codes and no line over 78 columns', () => {
-		const sections = ['Concept flow', 'Execution sample', 'Execution table', 'Variable tracker', 'With --preload', 'Key moments', 'Quiz', 'Concept snapshot', 'Transcript'];
+		const sections = [
+			'Concept flow',
+			'Execution sample',
+			'Execution table',
+			'Variable tracker',
+			'With --preload',
+			'Key moments',
+			'Quiz',
+			'Concept snapshot',
+			'Transcript',
+		];
 		const at = sections.map(s => text.indexOf(`\n${s}\n`));
 		expect(at.every(i => i > 0)).toBe(true);
 		expect([...at].sort((a, b) => a - b)).toEqual(at);
@@ -102,7 +118,9 @@ describe('the lesson is true to Gunicorn and Django', () => {
 		expect(three).toMatch(/django\.setup\(\)/);
 		expect(three).toMatch(/apps\.populate\(\)/);
 		expect(three).toMatch(/loads the middleware/);
-		expect(three).toMatch(/urls\.py and the views wait: Django's URL resolver imports them on the worker's first request/);
+		expect(three).toMatch(
+			/urls\.py and the views wait: Django's URL resolver imports them on the worker's first request/,
+		);
 		expect(all()).not.toMatch(/settings, apps and the URLconf/);
 		// Shown where it happens: each worker's first dispatch, and --preload does not share it.
 		expect(said(lesson, 5)).toMatch(/first request, so the resolver imports myproject\.urls/);
@@ -156,8 +174,13 @@ describe('the lesson is true to Gunicorn and Django', () => {
 
 	test('environ carries the client address and port separately', () => {
 		const called = lesson.steps[4].events.find(e => e.type === 'wsgi.called')!;
-		expect(called.type === 'wsgi.called' && called.environ).toMatchObject({REMOTE_ADDR: '127.0.0.1', REMOTE_PORT: '52144'});
-		expect(said(lesson, 5)).toMatch(/REMOTE_ADDR \(the client's address, 127\.0\.0\.1\), REMOTE_PORT \(its port, 52144\)/);
+		expect(called.type === 'wsgi.called' && called.environ).toMatchObject({
+			REMOTE_ADDR: '127.0.0.1',
+			REMOTE_PORT: '52144',
+		});
+		expect(said(lesson, 5)).toMatch(
+			/REMOTE_ADDR \(the client's address, 127\.0\.0\.1\), REMOTE_PORT \(its port, 52144\)/,
+		);
 	});
 
 	test("two workers on purpose: Gunicorn's default is one, or WEB_CONCURRENCY; PORT moves the default bind", async () => {
@@ -195,8 +218,13 @@ describe("the execution table's Output and Django columns", () => {
 	const arbiter = '/usr/lib/python3/dist-packages/gunicorn/arbiter.py';
 	test.skipIf(!existsSync(arbiter))('each log line matches a format string in gunicorn/arbiter.py', () => {
 		const formats = [...readFileSync(arbiter, 'utf8').matchAll(/log\.\w+\("([^"]+)"/g)].map(m => m[1]);
-		const matches = (line: string) => formats.some(f => new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%s/g, '.+')}$`).test(line));
-		const lines = table.flatMap(r => (r.output ? r.output.split(' · ') : [])).filter(l => !l.startsWith('HTTP/1.1 '));
+		const matches = (line: string) =>
+			formats.some(f =>
+				new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%s/g, '.+')}$`).test(line),
+			);
+		const lines = table
+			.flatMap(r => (r.output ? r.output.split(' · ') : []))
+			.filter(l => !l.startsWith('HTTP/1.1 '));
 		expect(lines.filter(l => !matches(l))).toEqual([]);
 	});
 

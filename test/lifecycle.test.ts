@@ -1,6 +1,14 @@
 import {describe, expect, test} from 'vitest';
 import {EVENT_TYPES, formatEvent, parseEvent, type LifecycleEvent} from '../source/lifecycle/events';
-import {check, HISTORY_LIMIT, initialState, reduce, reduceAll, reduceArrivals, type LifecycleState} from '../source/lifecycle/machine';
+import {
+	check,
+	HISTORY_LIMIT,
+	initialState,
+	reduce,
+	reduceAll,
+	reduceArrivals,
+	type LifecycleState,
+} from '../source/lifecycle/machine';
 import {executionTable, lessonStepOf, nodeOf, variableTracker} from '../source/lifecycle/selectors';
 
 const boot: LifecycleEvent[] = [
@@ -10,7 +18,14 @@ const boot: LifecycleEvent[] = [
 	{type: 'app.loaded', pid: 11, where: 'worker', app: 'app:app'},
 	{type: 'worker.ready', pid: 11},
 ];
-const environ = {REQUEST_METHOD: 'GET', PATH_INFO: '/', QUERY_STRING: '', SERVER_NAME: 'x', SERVER_PORT: '8000', 'wsgi.url_scheme': 'http' as const};
+const environ = {
+	REQUEST_METHOD: 'GET',
+	PATH_INFO: '/',
+	QUERY_STRING: '',
+	SERVER_NAME: 'x',
+	SERVER_PORT: '8000',
+	'wsgi.url_scheme': 'http' as const,
+};
 const cycle = (pid: number, id: string): LifecycleEvent[] => [
 	{type: 'request.accepted', pid, id, method: 'GET', path: '/'},
 	{type: 'wsgi.called', pid, id, environ},
@@ -25,7 +40,13 @@ describe('the lifecycle machine', () => {
 	test('boots a master and a worker', () => {
 		const s = run(boot);
 		expect(s.rejected).toEqual([]);
-		expect(s.master).toMatchObject({pid: 10, state: 'running', address: '127.0.0.1:8000', wanted: 2, appLoaded: false});
+		expect(s.master).toMatchObject({
+			pid: 10,
+			state: 'running',
+			address: '127.0.0.1:8000',
+			wanted: 2,
+			appLoaded: false,
+		});
 		expect(s.workers).toEqual([expect.objectContaining({pid: 11, state: 'idle', appLoaded: true, served: 0})]);
 		expect(s.history.map(h => h.seq)).toEqual([1, 2, 3, 4, 5]);
 	});
@@ -60,20 +81,53 @@ describe('the lifecycle machine', () => {
 
 	test('timeouts, exits, TTIN/TTOU, reload and shutdown', () => {
 		let s = run([...boot, cycle(11, 'r1')[0]]);
-		s = run([{type: 'worker.timeout', pid: 11}, {type: 'worker.exited', pid: 11, reason: 'timeout', signal: 'SIGABRT'}], s);
+		s = run(
+			[
+				{type: 'worker.timeout', pid: 11},
+				{type: 'worker.exited', pid: 11, reason: 'timeout', signal: 'SIGABRT'},
+			],
+			s,
+		);
 		expect(s.rejected).toEqual([]);
 		expect(s.workers[0]).toMatchObject({state: 'dead', exitReason: 'timeout', timedOut: true});
 		expect(s.last?.phase).toBe('aborted');
 		expect(s.requests).toEqual({});
-		s = run([{type: 'worker.forked', pid: 12}, {type: 'app.loaded', pid: 12, where: 'worker', app: 'a'}, {type: 'worker.ready', pid: 12}, {type: 'workers.changed', from: 2, to: 3}], s);
+		s = run(
+			[
+				{type: 'worker.forked', pid: 12},
+				{type: 'app.loaded', pid: 12, where: 'worker', app: 'a'},
+				{type: 'worker.ready', pid: 12},
+				{type: 'workers.changed', from: 2, to: 3},
+			],
+			s,
+		);
 		expect(s.master.wanted).toBe(3);
 		s = run([{type: 'master.reloading'}], s);
 		expect(s.master.state).toBe('reloading');
-		s = run([{type: 'worker.forked', pid: 13}, {type: 'app.loaded', pid: 13, where: 'worker', app: 'a'}, {type: 'worker.ready', pid: 13}], s);
+		s = run(
+			[
+				{type: 'worker.forked', pid: 13},
+				{type: 'app.loaded', pid: 13, where: 'worker', app: 'a'},
+				{type: 'worker.ready', pid: 13},
+			],
+			s,
+		);
 		expect(s.master.state).toBe('reloading'); // worker 12 is from before the HUP
-		s = run([{type: 'worker.exiting', pid: 12, reason: 'reload'}, {type: 'worker.exited', pid: 12, reason: 'reload', code: 0}], s);
+		s = run(
+			[
+				{type: 'worker.exiting', pid: 12, reason: 'reload'},
+				{type: 'worker.exited', pid: 12, reason: 'reload', code: 0},
+			],
+			s,
+		);
 		expect(s.master.state).toBe('running');
-		s = run([{type: 'master.stopping', graceful: true}, {type: 'master.stopped', code: 0}], s);
+		s = run(
+			[
+				{type: 'master.stopping', graceful: true},
+				{type: 'master.stopped', code: 0},
+			],
+			s,
+		);
 		expect(s.rejected).toEqual([]);
 		expect(s.master).toMatchObject({state: 'stopped', exitCode: 0});
 		expect(s.workers.every(w => w.state === 'dead')).toBe(true);
@@ -95,11 +149,19 @@ describe('the lifecycle machine', () => {
 			[[...boot, cycle(11, 'r')[0]], cycle(11, 'r2')[0], /one request at a time/],
 			[[...boot, cycle(11, 'r')[0]], cycle(11, 'r')[3], /at "accepted", not wsgi or django/],
 			[[...boot, cycle(11, 'r')[0]], cycle(11, 'r')[4], /not returned/],
-			[boot, {type: 'request.accepted', pid: 99, id: 'x', method: 'GET', path: '/'}, /no live worker with pid 99/],
+			[
+				boot,
+				{type: 'request.accepted', pid: 99, id: 'x', method: 'GET', path: '/'},
+				/no live worker with pid 99/,
+			],
 			[boot, {type: 'workers.changed', from: 1, to: 0}, /at least one worker/],
 			[[], {type: 'master.stopping', graceful: true}, /no master/],
 			[[], {type: 'master.reloading'}, /not running/],
-			[[...boot, {type: 'worker.exited', pid: 11, reason: 'killed'}], {type: 'worker.exited', pid: 11, reason: 'killed'}, /no live worker/],
+			[
+				[...boot, {type: 'worker.exited', pid: 11, reason: 'killed'}],
+				{type: 'worker.exited', pid: 11, reason: 'killed'},
+				/no live worker/,
+			],
 		];
 		for (const [before, event, reason] of cases) {
 			const s0 = run(before);
@@ -125,12 +187,22 @@ describe('the lifecycle machine', () => {
 
 describe('the wire format', () => {
 	test('round-trips every event type and rejects bad lines', () => {
-		const events = [...boot, ...cycle(11, 'r1'), {type: 'worker.exited', pid: 11, reason: 'killed', signal: 'SIGKILL'}] as LifecycleEvent[];
+		const events = [
+			...boot,
+			...cycle(11, 'r1'),
+			{type: 'worker.exited', pid: 11, reason: 'killed', signal: 'SIGKILL'},
+		] as LifecycleEvent[];
 		for (const e of events) expect(parseEvent(formatEvent(e))).toEqual({event: e});
 		expect(parseEvent('nope')).toEqual({error: 'not JSON'});
-		expect(parseEvent('{"type":"worker.lunch"}')).toMatchObject({error: expect.stringMatching(/unknown event type/)});
-		expect(parseEvent('{"type":"worker.forked","pid":"12"}')).toMatchObject({error: 'worker.forked: bad or missing "pid"'});
-		expect(parseEvent('{"type":"worker.exited","pid":1,"reason":"bored"}')).toMatchObject({error: expect.stringMatching(/reason/)});
+		expect(parseEvent('{"type":"worker.lunch"}')).toMatchObject({
+			error: expect.stringMatching(/unknown event type/),
+		});
+		expect(parseEvent('{"type":"worker.forked","pid":"12"}')).toMatchObject({
+			error: 'worker.forked: bad or missing "pid"',
+		});
+		expect(parseEvent('{"type":"worker.exited","pid":1,"reason":"bored"}')).toMatchObject({
+			error: expect.stringMatching(/reason/),
+		});
 	});
 
 	test('every event type has a flow node and a lesson step', () => {
@@ -145,14 +217,30 @@ describe('derived views', () => {
 	test('the table has one row per cut, with state columns from the machine', () => {
 		const s = run([...boot, ...cycle(11, 'r1')]);
 		const rows = executionTable(s, [2, 5, 10]);
-		expect(rows.map(r => r.action)).toEqual(['Run gunicorn app:app', 'Master forks worker 11', 'GET / served by 11']);
-		expect(rows[0]).toMatchObject({gunicorn: 'Running (pid 10)', worker: 'No workers yet', output: 'Starting gunicorn 20.1.0 · Listening at: http://127.0.0.1:8000 (10)'});
-		expect(rows[2]).toMatchObject({worker: '11 listening', django: 'Loaded in 1 worker, idle; urls.py in 11', output: 'HTTP/1.1 200 OK'});
+		expect(rows.map(r => r.action)).toEqual([
+			'Run gunicorn app:app',
+			'Master forks worker 11',
+			'GET / served by 11',
+		]);
+		expect(rows[0]).toMatchObject({
+			gunicorn: 'Running (pid 10)',
+			worker: 'No workers yet',
+			output: 'Starting gunicorn 20.1.0 · Listening at: http://127.0.0.1:8000 (10)',
+		});
+		expect(rows[2]).toMatchObject({
+			worker: '11 listening',
+			django: 'Loaded in 1 worker, idle; urls.py in 11',
+			output: 'HTTP/1.1 200 OK',
+		});
 	});
 
 	test('the tracker reads each variable at each column', () => {
 		const s = run([...boot, ...cycle(11, 'r1').slice(0, 3)]);
-		const rows = variableTracker(s, [{label: 'Start', seq: 0}, {label: 'Booted', seq: 5}, {label: 'Now', seq: 8}]);
+		const rows = variableTracker(s, [
+			{label: 'Start', seq: 0},
+			{label: 'Booted', seq: 5},
+			{label: 'Now', seq: 8},
+		]);
 		expect(Object.fromEntries(rows.map(r => [r.variable, r.values]))).toEqual({
 			Master: ['not running', 'running', 'running'],
 			Workers: ['none', '1 listening', '1 busy/1'],
@@ -170,7 +258,11 @@ describe('folding many events at once', () => {
 		const oneByOne = events.reduce((s, e, i) => reduce(s, e, i), initialState);
 		const cuts = [0, 0, 7, 507, 3507, events.length]; // batches of 0, 7, 500, 3000 and the rest
 		let many = initialState;
-		for (let k = 1; k < cuts.length; k++) many = reduceArrivals(many, events.slice(cuts[k - 1], cuts[k]).map((e, j) => [e, cuts[k - 1] + j] as const));
+		for (let k = 1; k < cuts.length; k++)
+			many = reduceArrivals(
+				many,
+				events.slice(cuts[k - 1], cuts[k]).map((e, j) => [e, cuts[k - 1] + j] as const),
+			);
 		expect(many).toEqual(oneByOne);
 		expect(reduceArrivals(oneByOne, [[{type: 'master.stopped', code: 0}, 1, () => false]])).toBe(oneByOne);
 	});
@@ -178,13 +270,30 @@ describe('folding many events at once', () => {
 
 describe('a gthread worker: several requests in flight, one per thread', () => {
 	const gthread: LifecycleEvent[] = [
-		{type: 'master.starting', pid: 10, command: 'gunicorn --threads 4', workers: 1, preload: false, timeout: 30, workerClass: 'gthread', threads: 4},
+		{
+			type: 'master.starting',
+			pid: 10,
+			command: 'gunicorn --threads 4',
+			workers: 1,
+			preload: false,
+			timeout: 30,
+			workerClass: 'gthread',
+			threads: 4,
+		},
 		{type: 'socket.bound', address: '127.0.0.1:8000'},
 		{type: 'worker.forked', pid: 11},
 		{type: 'app.loaded', pid: 11, where: 'worker', app: 'app:app'},
 		{type: 'worker.ready', pid: 11, threads: 4},
 	];
-	const accept = (id: string, thread: number, onConnection?: number): LifecycleEvent => ({type: 'request.accepted', pid: 11, id, method: 'GET', path: '/slow', thread, onConnection});
+	const accept = (id: string, thread: number, onConnection?: number): LifecycleEvent => ({
+		type: 'request.accepted',
+		pid: 11,
+		id,
+		method: 'GET',
+		path: '/slow',
+		thread,
+		onConnection,
+	});
 	const threeBusy = () => run([...gthread, accept('11-1', 1), accept('11-2', 2), accept('11-3', 3)]);
 
 	test('a worker with four threads holds three requests at once and says so', () => {
@@ -207,7 +316,10 @@ describe('a gthread worker: several requests in flight, one per thread', () => {
 
 	test('requests finish in any order; the worker is idle when the last one is sent', () => {
 		let s = threeBusy();
-		const finish = (id: string, keepalive = false): LifecycleEvent[] => cycle(11, id).slice(1, 4).concat({type: 'response.sent', pid: 11, id, status: 200, bytes: 5, ms: 1, keepalive});
+		const finish = (id: string, keepalive = false): LifecycleEvent[] =>
+			cycle(11, id)
+				.slice(1, 4)
+				.concat({type: 'response.sent', pid: 11, id, status: 200, bytes: 5, ms: 1, keepalive});
 		s = reduceAll(s, finish('11-2', true));
 		expect(s.rejected).toEqual([]);
 		expect(s.workers[0]).toMatchObject({state: 'busy', requests: ['11-1', '11-3'], served: 1});
@@ -237,8 +349,18 @@ describe('a gthread worker: several requests in flight, one per thread', () => {
 	});
 
 	test('the wire format checks the new optional fields', () => {
-		expect(parseEvent('{"type":"worker.ready","pid":1,"threads":0}')).toEqual({error: 'worker.ready: bad or missing "threads"'});
-		expect(parseEvent('{"type":"master.starting","pid":1,"command":"x","workers":1,"preload":false,"timeout":30,"workerClass":"gevent"}')).toEqual({error: 'master.starting: bad or missing "workerClass"'});
-		expect(parseEvent('{"type":"request.accepted","pid":1,"id":"a","method":"GET","path":"/","thread":2,"onConnection":3}')).toHaveProperty('event');
+		expect(parseEvent('{"type":"worker.ready","pid":1,"threads":0}')).toEqual({
+			error: 'worker.ready: bad or missing "threads"',
+		});
+		expect(
+			parseEvent(
+				'{"type":"master.starting","pid":1,"command":"x","workers":1,"preload":false,"timeout":30,"workerClass":"gevent"}',
+			),
+		).toEqual({error: 'master.starting: bad or missing "workerClass"'});
+		expect(
+			parseEvent(
+				'{"type":"request.accepted","pid":1,"id":"a","method":"GET","path":"/","thread":2,"onConnection":3}',
+			),
+		).toHaveProperty('event');
 	});
 });

@@ -11,8 +11,19 @@ import {serveArgs} from '../source/live/server-source';
 import type {LiveSource} from '../source/live/source';
 import {childEnv, CLI, TerminalSession, until} from './support/terminal';
 
-
-const OPTIONS: ServerOptions = {workers: 2, bind: '127.0.0.1:0', timeout: 30, gracefulTimeout: 5, maxRequests: 0, maxRequestsJitter: 0, preload: false, workerClass: 'sync', threads: 1, keepAlive: 2, workerConnections: 1000};
+const OPTIONS: ServerOptions = {
+	workers: 2,
+	bind: '127.0.0.1:0',
+	timeout: 30,
+	gracefulTimeout: 5,
+	maxRequests: 0,
+	maxRequestsJitter: 0,
+	preload: false,
+	workerClass: 'sync',
+	threads: 1,
+	keepAlive: 2,
+	workerConnections: 1000,
+};
 
 const sources: LiveSource[] = [];
 const sessions: TerminalSession[] = [];
@@ -42,7 +53,8 @@ function record(source: LiveSource) {
 	const logs: string[] = [];
 	source.onEvent(e => events.push(e));
 	source.onLog(l => logs.push(l));
-	const pids = (type: LifecycleEvent['type']) => events.filter(e => e.type === type).map(e => (e as {pid: number}).pid);
+	const pids = (type: LifecycleEvent['type']) =>
+		events.filter(e => e.type === type).map(e => (e as {pid: number}).pid);
 	const live = () => pids('worker.ready').filter(pid => !pids('worker.exited').includes(pid));
 	return {events, logs, pids, live};
 }
@@ -64,7 +76,10 @@ describe('the process source with our server', () => {
 		// killWorker() takes the oldest: the first forked, which is not always the first ready.
 		const victim = seen.pids('worker.forked').find(pid => seen.live().includes(pid))!;
 		source.killWorker();
-		await until('the oldest killed and replaced', () => seen.pids('worker.exited').includes(victim) && seen.live().length === 2);
+		await until(
+			'the oldest killed and replaced',
+			() => seen.pids('worker.exited').includes(victim) && seen.live().length === 2,
+		);
 		expect(seen.events.find(e => e.type === 'worker.exited')).toMatchObject({pid: victim, reason: 'killed'});
 
 		source.addWorker();
@@ -105,7 +120,7 @@ describe('the process source with our server', () => {
 		for (const pid of group) expect(processAlive(pid)).toBe(false);
 	}, 60_000);
 
-	test('a port in use: start() rejects with the server\'s one line', async () => {
+	test("a port in use: start() rejects with the server's one line", async () => {
 		const blocker = net.createServer();
 		await new Promise<void>(resolve => blocker.listen(0, '127.0.0.1', resolve));
 		try {
@@ -118,14 +133,23 @@ describe('the process source with our server', () => {
 	});
 
 	test('a command that does not exist: start() rejects, nothing runs', async () => {
-		const source = createProcessSource({kind: 'server', address: '127.0.0.1:1', command: '/nonexistent/server', args: [], events: 'stdout', gracefulTimeout: 1});
+		const source = createProcessSource({
+			kind: 'server',
+			address: '127.0.0.1:1',
+			command: '/nonexistent/server',
+			args: [],
+			events: 'stdout',
+			gracefulTimeout: 1,
+		});
 		await expect(source.start()).rejects.toThrow(/cannot start \/nonexistent\/server/);
 		expect(source.running()).toBe(false);
 		await source.stop();
 	});
 
 	test('the lifeline: when the app is SIGKILLed, the server and its workers go too', async () => {
-		const app = new TerminalSession(['--live', '--bind', '127.0.0.1:0', '--reset'], {env: {XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gw-live-'))}});
+		const app = new TerminalSession(['--live', '--bind', '127.0.0.1:0', '--reset'], {
+			env: {XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gw-live-'))},
+		});
 		sessions.push(app);
 		const screen = await app.waitFor(/master pid \d+[\s\S]*\n\s+\d+\s+idle[\s\S]*\n\s+\d+\s+idle/, 20_000);
 		const pids = serverPids(screen);
@@ -144,7 +168,9 @@ function serverPids(screen: string): number[] {
 
 describe('--live in a terminal', () => {
 	test('real pids in panel 9; r, k and q do what they say, and quitting leaves nothing', async () => {
-		const t = new TerminalSession(['--live', '--bind', '127.0.0.1:0', '--reset'], {env: {XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gw-live-'))}});
+		const t = new TerminalSession(['--live', '--bind', '127.0.0.1:0', '--reset'], {
+			env: {XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gw-live-'))},
+		});
 		sessions.push(t);
 		const screen = await t.waitFor(/master pid \d+[\s\S]*\n\s+\d+\s+idle[\s\S]*\n\s+\d+\s+idle/, 20_000);
 		expect(screen).toContain('[9 Live]');
@@ -161,7 +187,9 @@ describe('--live in a terminal', () => {
 		t.write('k');
 		await t.waitFor(new RegExp(`✗ ${oldest}\\s+dead.*\\(killed\\)`));
 		const after = await t.waitFor(s => serverPids(s).length === 3);
-		const replacement = serverPids(after).slice(1).find(pid => !pids.includes(pid));
+		const replacement = serverPids(after)
+			.slice(1)
+			.find(pid => !pids.includes(pid));
 		expect(replacement).toBeDefined();
 		expect(processAlive(replacement!)).toBe(true);
 
@@ -172,7 +200,9 @@ describe('--live in a terminal', () => {
 	});
 
 	test('s, +, -, g and x: a timeout and its respawn, TTIN, TTOU, HUP, stop and start', async () => {
-		const t = new TerminalSession(['--live', '--bind', '127.0.0.1:0', '--timeout', '2', '--reset'], {env: {XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gw-live-'))}});
+		const t = new TerminalSession(['--live', '--bind', '127.0.0.1:0', '--timeout', '2', '--reset'], {
+			env: {XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gw-live-'))},
+		});
 		sessions.push(t);
 		const first = serverPids(await t.waitFor(/master pid \d+[\s\S]*\n\s+\d+\s+idle[\s\S]*\n\s+\d+\s+idle/, 20_000));
 		const seen = new Set(first);
@@ -191,7 +221,16 @@ describe('--live in a terminal', () => {
 
 		const before = serverPids(await t.waitFor(s => serverPids(s).length === 3)).slice(1);
 		t.write('g');
-		note(await t.waitFor(s => serverPids(s).length === 3 && serverPids(s).slice(1).every(pid => !before.includes(pid)), 15_000));
+		note(
+			await t.waitFor(
+				s =>
+					serverPids(s).length === 3 &&
+					serverPids(s)
+						.slice(1)
+						.every(pid => !before.includes(pid)),
+				15_000,
+			),
+		);
 
 		t.write('x');
 		await t.waitFor('Server stopped (x starts it)', 15_000);

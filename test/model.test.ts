@@ -8,7 +8,8 @@ const press = (s: UiState, input: string, key: Key = {}, c = ctx): UiState => {
 	const intent = interpretKey(input, key, s, c);
 	return intent.kind === 'action' ? update(s, intent.action, c) : s;
 };
-const keys = (s: UiState, ...inputs: Array<string | Key>) => inputs.reduce<UiState>((acc, k) => (typeof k === 'string' ? press(acc, k) : press(acc, '', k)), s);
+const keys = (s: UiState, ...inputs: Array<string | Key>) =>
+	inputs.reduce<UiState>((acc, k) => (typeof k === 'string' ? press(acc, k) : press(acc, '', k)), s);
 
 describe('keys', () => {
 	test('step with arrows and n / p, clamped to 1..9, Home / End', () => {
@@ -71,7 +72,9 @@ describe('keys', () => {
 
 	test('v switches to the --preload variant (not when live)', () => {
 		expect(keys(initialUi(), 'v').variant).toBe('preload');
-		expect(press(initialUi(), 'v', {}, {...ctx, live: true, timeline: {first: 1, last: 5}}).variant).toBe('default');
+		expect(press(initialUi(), 'v', {}, {...ctx, live: true, timeline: {first: 1, last: 5}}).variant).toBe(
+			'default',
+		);
 	});
 
 	test('live: arrows inspect events, End follows the newest again; panel 9 keys are commands', () => {
@@ -83,7 +86,16 @@ describe('keys', () => {
 		expect(press(s, '', {end: true}, live).cursor).toBeUndefined();
 		expect(press(initialUi({cursor: 9}), 'n', {}, live).cursor).toBeUndefined();
 		const nine = initialUi({panel: 9});
-		for (const [key, command] of [['r', 'request'], ['b', 'burst'], ['s', 'slow'], ['k', 'kill'], ['+', 'add'], ['-', 'remove'], ['g', 'reload'], ['x', 'toggle']]) {
+		for (const [key, command] of [
+			['r', 'request'],
+			['b', 'burst'],
+			['s', 'slow'],
+			['k', 'kill'],
+			['+', 'add'],
+			['-', 'remove'],
+			['g', 'reload'],
+			['x', 'toggle'],
+		]) {
 			expect(interpretKey(key, {}, nine, live)).toEqual({kind: 'live', command});
 		}
 		expect(interpretKey('r', {}, nine, ctx)).toEqual({kind: 'none'});
@@ -111,7 +123,9 @@ describe('keys', () => {
 		const words = (s: UiState, c = ctx) => footerKeys(s, c).map(([k]) => k);
 		expect(words(initialUi())).toEqual(expect.arrayContaining(['←→', 'space', '?', 'q']));
 		expect(words(initialUi({panel: 6}))).toEqual(expect.arrayContaining(['a-d ↑↓ ⏎', 'h']));
-		expect(words(initialUi({panel: 9}), {...ctx, live: true})).toEqual(expect.arrayContaining(['r', 'b', 's', 'k', '+ -', 'g', 'x']));
+		expect(words(initialUi({panel: 9}), {...ctx, live: true})).toEqual(
+			expect.arrayContaining(['r', 'b', 's', 'k', '+ -', 'g', 'x']),
+		);
 		expect(words(initialUi({playing: true}))).toEqual(['any key']);
 		expect(words(initialUi())).toContain('Tab 1-9');
 		expect(words(initialUi(), {...ctx, panels: 10})).toContain('Tab 0-9'); // the instructor's room is 0
@@ -129,14 +143,22 @@ describe('hostile keys', () => {
 		expect(interpretKey('x', {ctrl: true}, {...s, panel: 9}, live)).toEqual({kind: 'none'});
 		expect(interpretKey('k', {}, {...s, panel: 9}, live)).toEqual({kind: 'live', command: 'kill'});
 		expect(interpretKey('c', {ctrl: true}, s, ctx)).toEqual({kind: 'quit'});
-		expect(interpretKey('y', {ctrl: true}, {...s, confirm: 'quit?'}, ctx)).toEqual({kind: 'action', action: {type: 'close'}});
-		expect(interpretKey('', {escape: true, meta: true}, {...s, overlay: 'help'}, ctx)).toEqual({kind: 'action', action: {type: 'close'}});
+		expect(interpretKey('y', {ctrl: true}, {...s, confirm: 'quit?'}, ctx)).toEqual({
+			kind: 'action',
+			action: {type: 'close'},
+		});
+		expect(interpretKey('', {escape: true, meta: true}, {...s, overlay: 'help'}, ctx)).toEqual({
+			kind: 'action',
+			action: {type: 'close'},
+		});
 	});
 
 	test('a key without a name (undefined or empty input) does nothing, on every panel', () => {
 		for (let panel = 1; panel <= 10; panel++) {
 			for (const input of [undefined, '']) {
-				expect(interpretKey(input as unknown as string, {ctrl: true}, initialUi({panel}), {...ctx, panels: 10})).toEqual({kind: 'none'});
+				expect(
+					interpretKey(input as unknown as string, {ctrl: true}, initialUi({panel}), {...ctx, panels: 10}),
+				).toEqual({kind: 'none'});
 			}
 		}
 	});

@@ -2,7 +2,17 @@
 // template, a streaming view, its own middleware, its own gunicorn.conf.py with a post_fork
 // hook) served by real Gunicorn through the walkthrough, and compared with plain Gunicorn.
 import {execFileSync, spawn, type ChildProcess} from 'node:child_process';
-import {cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {
+	cpSync,
+	existsSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	readlinkSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -33,7 +43,10 @@ afterAll(() => rmSync(tmp, {recursive: true, force: true}));
 function project(name: string): string {
 	const dir = join(tmp, name);
 	cpSync(FIXTURE, dir, {recursive: true});
-	execFileSync(python, ['manage.py', 'migrate', '-v0'], {cwd: dir, env: {...process.env, PYTHONDONTWRITEBYTECODE: '1'}});
+	execFileSync(python, ['manage.py', 'migrate', '-v0'], {
+		cwd: dir,
+		env: {...process.env, PYTHONDONTWRITEBYTECODE: '1'},
+	});
 	return dir;
 }
 
@@ -51,29 +64,49 @@ function snapshot(dir: string, under = ''): Record<string, string> {
 
 /** Running processes whose working directory is the project: Gunicorn's master and workers. */
 function processesIn(dir: string): number[] {
-	return readdirSync('/proc').filter(name => /^\d+$/.test(name)).flatMap(pid => {
-		try {
-			const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-			return readlinkSync(`/proc/${pid}/cwd`) === dir && !/\) [ZX] /.test(stat) ? [Number(pid)] : [];
-		} catch {
-			return []; // gone, or not ours to read
-		}
-	});
+	return readdirSync('/proc')
+		.filter(name => /^\d+$/.test(name))
+		.flatMap(pid => {
+			try {
+				const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+				return readlinkSync(`/proc/${pid}/cwd`) === dir && !/\) [ZX] /.test(stat) ? [Number(pid)] : [];
+			} catch {
+				return []; // gone, or not ours to read
+			}
+		});
 }
 
 function invocation(dir: string, extra: string[] = []): {server: ServerOptions; project: ProjectOptions} {
-	const inv = parseArgs(['--gunicorn', '--chdir', dir, APP, '--', '--bind', '127.0.0.1:0', '--graceful-timeout', '3', ...extra]);
+	const inv = parseArgs([
+		'--gunicorn',
+		'--chdir',
+		dir,
+		APP,
+		'--',
+		'--bind',
+		'127.0.0.1:0',
+		'--graceful-timeout',
+		'3',
+		...extra,
+	]);
 	if (inv.mode !== 'walkthrough' || !inv.project) throw new Error(JSON.stringify(inv));
 	return {server: inv.server, project: inv.project};
 }
 
 /** One raw HTTP/1.1 exchange: the bytes as they arrive, with when each chunk came. */
-function exchange(address: string, path: string, host = '127.0.0.1', method = 'GET'): Promise<{bytes: Buffer; chunks: number[]}> {
+function exchange(
+	address: string,
+	path: string,
+	host = '127.0.0.1',
+	method = 'GET',
+): Promise<{bytes: Buffer; chunks: number[]}> {
 	const [h, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
 	return new Promise((resolve, reject) => {
 		const parts: Buffer[] = [];
 		const chunks: number[] = [];
-		const socket = net.connect(port, h, () => socket.write(`${method} ${path} HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: own-project-test\r\n\r\n`));
+		const socket = net.connect(port, h, () =>
+			socket.write(`${method} ${path} HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: own-project-test\r\n\r\n`),
+		);
 		socket.on('data', data => {
 			parts.push(data);
 			chunks.push(Date.now());
@@ -86,7 +119,15 @@ function exchange(address: string, path: string, host = '127.0.0.1', method = 'G
 /** The response without its Date header, the one part that changes every second. */
 const undated = (bytes: Buffer) => bytes.toString('latin1').replace(/^Date: .*\r\n/m, 'Date: (now)\r\n');
 
-const REQUESTS: Array<[string, string?, string?]> = [['/'], ['/books/2/'], ['/books/9/'], ['/countdown/'], ['/nowhere'], ['/', 'evil.example'], ['/books/1/', '127.0.0.1', 'HEAD']];
+const REQUESTS: Array<[string, string?, string?]> = [
+	['/'],
+	['/books/2/'],
+	['/books/9/'],
+	['/countdown/'],
+	['/nowhere'],
+	['/', 'evil.example'],
+	['/books/1/', '127.0.0.1', 'HEAD'],
+];
 
 async function until(test: () => boolean, what: string, ms = 20_000): Promise<void> {
 	const deadline = Date.now() + ms;
@@ -102,12 +143,50 @@ if (required) {
 
 describe('the project on the command line', () => {
 	it('takes --chdir, APP_MODULE, -c and Gunicorn options after --, and binds loopback unless told', () => {
-		const inv = parseArgs(['--gunicorn', '--chdir', '/srv/site', 'site.wsgi:application', '-c', 'conf/g.py', '--workers', '3', '--path', '/books/', '--', '--timeout', '10', '--preload']);
-		expect(inv).toMatchObject({mode: 'walkthrough', live: 'gunicorn', path: '/books/', project: {dir: '/srv/site', app: 'site.wsgi:application', config: join(process.cwd(), 'conf/g.py'), warnings: []}});
-		expect((inv as {project: ProjectOptions}).project.gunicorn).toEqual(['--bind', '127.0.0.1:8000', '--workers', '3', '--timeout', '10', '--preload']);
-		const open = parseArgs(['--gunicorn', 'site.wsgi', '--', '-b', '0.0.0.0:9000']) as {project: ProjectOptions; server: ServerOptions};
+		const inv = parseArgs([
+			'--gunicorn',
+			'--chdir',
+			'/srv/site',
+			'site.wsgi:application',
+			'-c',
+			'conf/g.py',
+			'--workers',
+			'3',
+			'--path',
+			'/books/',
+			'--',
+			'--timeout',
+			'10',
+			'--preload',
+		]);
+		expect(inv).toMatchObject({
+			mode: 'walkthrough',
+			live: 'gunicorn',
+			path: '/books/',
+			project: {
+				dir: '/srv/site',
+				app: 'site.wsgi:application',
+				config: join(process.cwd(), 'conf/g.py'),
+				warnings: [],
+			},
+		});
+		expect((inv as {project: ProjectOptions}).project.gunicorn).toEqual([
+			'--bind',
+			'127.0.0.1:8000',
+			'--workers',
+			'3',
+			'--timeout',
+			'10',
+			'--preload',
+		]);
+		const open = parseArgs(['--gunicorn', 'site.wsgi', '--', '-b', '0.0.0.0:9000']) as {
+			project: ProjectOptions;
+			server: ServerOptions;
+		};
 		expect(open.project.gunicorn).toEqual(['-b', '0.0.0.0:9000']);
-		expect(open.project.warnings).toEqual(['--bind 0.0.0.0:9000 is not loopback: your app is then reachable from other machines']);
+		expect(open.project.warnings).toEqual([
+			'--bind 0.0.0.0:9000 is not loopback: your app is then reachable from other machines',
+		]);
 		expect(open.server.bind).toBe('0.0.0.0:9000');
 	});
 
@@ -117,7 +196,9 @@ describe('the project on the command line', () => {
 			return r.mode === 'error' ? r.message : undefined;
 		};
 		expect(error(['--gunicorn', '--chdir', '/srv/site'])).toMatch(/needs its APP_MODULE/);
-		expect(error(['--gunicorn', 'a.wsgi', '--', '--wrokers', '3'])).toBe('unknown Gunicorn option --wrokers; did you mean --workers?');
+		expect(error(['--gunicorn', 'a.wsgi', '--', '--wrokers', '3'])).toBe(
+			'unknown Gunicorn option --wrokers; did you mean --workers?',
+		);
 		expect(error(['--gunicorn', 'a.wsgi', '--', '--daemon'])).toMatch(/--daemon cannot be watched/);
 		expect(error(['--live', '--', '--workers', '3'])).toMatch(/options after -- are for Gunicorn/);
 		expect(error(['--gunicorn', 'a.wsgi', '--path', 'books'])).toMatch(/--path must start with \//);
@@ -149,10 +230,23 @@ describe.skipIf(Boolean(missing))('their project under real Gunicorn', () => {
 
 	/** Plain `gunicorn APP` in the project, as its developer runs it. */
 	async function plainGunicorn(dir: string): Promise<string> {
-		plain = spawn(python, ['-m', 'gunicorn', '--bind', '127.0.0.1:0', APP], {cwd: dir, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: {...process.env, GUNICORN_CMD_ARGS: '', BOOKSHELF_MARKS: `${dir}-plain-marks`, PYTHONDONTWRITEBYTECODE: '1'}});
+		plain = spawn(python, ['-m', 'gunicorn', '--bind', '127.0.0.1:0', APP], {
+			cwd: dir,
+			detached: true,
+			stdio: ['ignore', 'ignore', 'pipe'],
+			env: {
+				...process.env,
+				GUNICORN_CMD_ARGS: '',
+				BOOKSHELF_MARKS: `${dir}-plain-marks`,
+				PYTHONDONTWRITEBYTECODE: '1',
+			},
+		});
 		let log = '';
 		plain.stderr!.on('data', data => (log += data));
-		await until(() => /Listening at: http:\/\/[\d.]+:\d+/.test(log) && (log.match(/Booting worker/g) ?? []).length === 2, 'plain Gunicorn listening');
+		await until(
+			() => /Listening at: http:\/\/[\d.]+:\d+/.test(log) && (log.match(/Booting worker/g) ?? []).length === 2,
+			'plain Gunicorn listening',
+		);
 		return /Listening at: http:\/\/([\d.]+:\d+)/.exec(log)![1];
 	}
 
@@ -166,7 +260,9 @@ describe.skipIf(Boolean(missing))('their project under real Gunicorn', () => {
 		for (const [path, host, method] of REQUESTS) {
 			const ours = await exchange(run.source.address, path, host, method);
 			const theirs = await exchange(address, path, host, method);
-			expect(undated(ours.bytes), `${method ?? 'GET'} ${path} Host ${host ?? '127.0.0.1'}`).toBe(undated(theirs.bytes));
+			expect(undated(ours.bytes), `${method ?? 'GET'} ${path} Host ${host ?? '127.0.0.1'}`).toBe(
+				undated(theirs.bytes),
+			);
 			if (path === '/countdown/') {
 				// The first line arrives while the view still sleeps: nothing of ours buffered it.
 				expect(ours.chunks.at(-1)! - ours.chunks[0]).toBeGreaterThan(600);
@@ -175,17 +271,34 @@ describe.skipIf(Boolean(missing))('their project under real Gunicorn', () => {
 		const shelf = (await exchange(run.source.address, '/')).bytes.toString();
 		expect(shelf).toContain('<li>Middlemarch (shelf 2)</li>');
 		expect(shelf).toContain('X-Shelf: catalog');
-		expect((await exchange(run.source.address, '/', 'evil.example')).bytes.toString()).toMatch(/^HTTP\/1\.1 400 Bad Request/);
+		expect((await exchange(run.source.address, '/', 'evil.example')).bytes.toString()).toMatch(
+			/^HTTP\/1\.1 400 Bad Request/,
+		);
 
-		await until(() => run.events.filter(e => e.type === 'response.sent').length >= REQUESTS.length + 2, 'every response reported');
+		await until(
+			() => run.events.filter(e => e.type === 'response.sent').length >= REQUESTS.length + 2,
+			'every response reported',
+		);
 		const views = run.events.filter(e => e.type === 'django.dispatched').map(e => (e as {view: string}).view);
-		expect(new Set(views)).toEqual(new Set(['catalog.views.shelf_index', 'catalog.views.BookDetail', 'catalog.views.countdown']));
-		const streamed = run.events.find(e => e.type === 'response.sent' && run.events.some(d => d.type === 'django.dispatched' && (d as {id: string}).id === (e as {id: string}).id && (d as {view: string}).view === 'catalog.views.countdown'));
+		expect(new Set(views)).toEqual(
+			new Set(['catalog.views.shelf_index', 'catalog.views.BookDetail', 'catalog.views.countdown']),
+		);
+		const streamed = run.events.find(
+			e =>
+				e.type === 'response.sent' &&
+				run.events.some(
+					d =>
+						d.type === 'django.dispatched' &&
+						(d as {id: string}).id === (e as {id: string}).id &&
+						(d as {view: string}).view === 'catalog.views.countdown',
+				),
+		);
 		expect(streamed).toMatchObject({status: 200});
 		expect(run.events[0]).toMatchObject({type: 'master.starting', workers: 2, timeout: 20}); // their gunicorn.conf.py's settings
 		// Their post_fork ran in each worker, after ours reported the fork.
 		const workers = run.events.filter(e => e.type === 'worker.forked').map(e => (e as {pid: number}).pid);
-		for (const pid of workers) expect(readFileSync(join(dir, 'marks', `post_fork-${pid}`), 'utf8')).toMatch(/^forked by \d+\n$/);
+		for (const pid of workers)
+			expect(readFileSync(join(dir, 'marks', `post_fork-${pid}`), 'utf8')).toMatch(/^forked by \d+\n$/);
 		expect(reduceAll(initialState, run.events).rejected).toEqual([]);
 		expect(snapshot(dir)).toEqual(before); // no file changed, no __pycache__ written
 		expect(existsSync(join(dir, 'catalog', '__pycache__'))).toBe(false);
@@ -194,7 +307,10 @@ describe.skipIf(Boolean(missing))('their project under real Gunicorn', () => {
 
 	it('a broken copy (ImportError) shows the boot failure, with the traceback in the log, and leaves no process', async () => {
 		const dir = project('broken');
-		writeFileSync(join(dir, 'bookshelf', 'wsgi.py'), 'import bookshelf.missing_module\n' + readFileSync(join(dir, 'bookshelf', 'wsgi.py'), 'utf8'));
+		writeFileSync(
+			join(dir, 'bookshelf', 'wsgi.py'),
+			'import bookshelf.missing_module\n' + readFileSync(join(dir, 'bookshelf', 'wsgi.py'), 'utf8'),
+		);
 		const run = await watched(dir);
 		await run.source.start().catch(() => undefined); // it may bind, then halt
 		const code = await run.exited;
@@ -208,7 +324,14 @@ describe.skipIf(Boolean(missing))('their project under real Gunicorn', () => {
 		await until(() => processesIn(dir).length === 0, 'no Gunicorn process left', 10_000);
 		expect(run.events.some(e => e.type === 'worker.exiting' && e.reason === 'boot-error')).toBe(true);
 		const pids = run.events.filter(e => 'pid' in e).map(e => (e as {pid: number}).pid);
-		await until(() => pids.every(pid => !existsSync(`/proc/${pid}`) || /\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))), 'every process gone', 10_000);
+		await until(
+			() =>
+				pids.every(
+					pid => !existsSync(`/proc/${pid}`) || /\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')),
+				),
+			'every process gone',
+			10_000,
+		);
 	}, 60_000);
 });
 
@@ -226,12 +349,18 @@ describe.skipIf(Boolean(missing))('their project on screen (a pty, dist/cli.js)'
 	const sessions: TerminalSession[] = [];
 	afterEach(() => sessions.splice(0).forEach(session => session.kill()));
 
-	it('names their module, paths and views, never the demo\'s; r asks for a path; q leaves no process', async () => {
+	it("names their module, paths and views, never the demo's; r asks for a path; q leaves no process", async () => {
 		const dir = project('on-screen');
 		const port = await freePort();
-		const session = new TerminalSession(['--gunicorn', '--chdir', dir, APP, '--path', '/books/2/', '--reset', '--', '--bind', `127.0.0.1:${port}`], {cols: 80, rows: 24, env: {XDG_CONFIG_HOME: tmp}});
+		const session = new TerminalSession(
+			['--gunicorn', '--chdir', dir, APP, '--path', '/books/2/', '--reset', '--', '--bind', `127.0.0.1:${port}`],
+			{cols: 80, rows: 24, env: {XDG_CONFIG_HOME: tmp}},
+		);
 		sessions.push(session);
-		const first = await session.waitFor(s => /master pid \d+/.test(s) && (s.match(/^ {2}\d+ +idle/gm) ?? []).length === 2, 30_000);
+		const first = await session.waitFor(
+			s => /master pid \d+/.test(s) && (s.match(/^ {2}\d+ +idle/gm) ?? []).length === 2,
+			30_000,
+		);
 		const master = Number(/master pid (\d+)/.exec(first)![1]);
 		const workers = [...first.matchAll(/^ {2}(\d+) +idle/gm)].map(m => Number(m[1]));
 
@@ -270,23 +399,35 @@ describe.skipIf(Boolean(missing))('their project on screen (a pty, dist/cli.js)'
 			await session.waitFor(`Event ${event}/`);
 		}
 		const picked = await session.waitFor('catalog.views.countdown');
-		expect(picked.replace(/\s+/g, ' ')).toMatch(/resolves the path 'countdown\/' against urls.py, finds catalog.views.countdown/);
+		expect(picked.replace(/\s+/g, ' ')).toMatch(
+			/resolves the path 'countdown\/' against urls.py, finds catalog.views.countdown/,
+		);
 		expect(picked).not.toMatch(/myproject|pages\.views/);
 
 		session.write('q');
 		expect((await session.exited).exitCode).toBe(0);
 		for (const pid of [master, ...workers]) {
-			await until(() => !existsSync(`/proc/${pid}`) || /\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')), `pid ${pid} gone`, 10_000);
+			await until(
+				() => !existsSync(`/proc/${pid}`) || /\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')),
+				`pid ${pid} gone`,
+				10_000,
+			);
 		}
 	}, 90_000);
 
-	it('a broken copy on screen: Gunicorn\'s traceback in the log panel, the exit said, nothing left running', async () => {
+	it("a broken copy on screen: Gunicorn's traceback in the log panel, the exit said, nothing left running", async () => {
 		const dir = project('broken-on-screen');
 		writeFileSync(join(dir, 'bookshelf', 'wsgi.py'), 'import bookshelf.missing_module\n');
 		const port = await freePort();
-		const session = new TerminalSession(['--gunicorn', '--chdir', dir, APP, '--reset', '--', '--bind', `127.0.0.1:${port}`], {cols: 80, rows: 24, env: {XDG_CONFIG_HOME: tmp}});
+		const session = new TerminalSession(
+			['--gunicorn', '--chdir', dir, APP, '--reset', '--', '--bind', `127.0.0.1:${port}`],
+			{cols: 80, rows: 24, env: {XDG_CONFIG_HOME: tmp}},
+		);
 		sessions.push(session);
-		const screen = await session.waitFor(s => /server exited \(code [13]\)/.test(s) && /Worker failed to boot/.test(s), 30_000);
+		const screen = await session.waitFor(
+			s => /server exited \(code [13]\)/.test(s) && /Worker failed to boot/.test(s),
+			30_000,
+		);
 		expect(screen).toMatch(/No module named 'bookshelf\.missing_module'/);
 		expect(screen).toMatch(/Worker failed to boot/);
 		expect(screen).toMatch(/boot-error/); // the worker's row says why it died

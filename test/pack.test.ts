@@ -28,18 +28,37 @@ describe('npm pack', () => {
 
 	beforeAll(() => {
 		// --ignore-scripts: prepack would rebuild dist/ under the other tests' feet; `npm test` built it.
-		const packed = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], {cwd: root, encoding: 'utf8', env: childEnv()}));
+		const packed = JSON.parse(
+			execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], {
+				cwd: root,
+				encoding: 'utf8',
+				env: childEnv(),
+			}),
+		);
 		files = packed[0].files.map((f: {path: string}) => f.path);
-		execFileSync('npm', ['install', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', join(work, packed[0].filename)], {cwd: work, env: childEnv(), stdio: 'pipe'});
+		execFileSync(
+			'npm',
+			['install', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', join(work, packed[0].filename)],
+			{cwd: work, env: childEnv(), stdio: 'pipe'},
+		);
 		execFileSync('mkdir', ['-p', empty]);
 	}, 120_000);
 
 	test('holds what runs and nothing else', () => {
-		for (const needed of ['package.json', 'README.md', 'LICENSE', 'dist/cli.js', 'source/gunicorn/python/walkthrough_conf.py']) expect(files).toContain(needed);
+		for (const needed of [
+			'package.json',
+			'README.md',
+			'LICENSE',
+			'dist/cli.js',
+			'source/gunicorn/python/walkthrough_conf.py',
+		])
+			expect(files).toContain(needed);
 		const allowed = /^(package\.json|README\.md|LICENSE|dist\/[\w-]+\.js|source\/gunicorn\/python\/.+\.py)$/;
 		expect(files.filter(f => !allowed.test(f))).toEqual([]);
 		// Everything is in the bundle: installing it pulls in no other package.
-		expect(readdirSync(join(prefix, 'node_modules')).filter(n => !n.startsWith('.'))).toEqual(['gunicorn-walkthrough']);
+		expect(readdirSync(join(prefix, 'node_modules')).filter(n => !n.startsWith('.'))).toEqual([
+			'gunicorn-walkthrough',
+		]);
 	});
 
 	test('the installed bin runs from an empty folder: --version, --plain, the walkthrough', async () => {
@@ -52,7 +71,11 @@ describe('npm pack', () => {
 		expect(plain.stdout).not.toContain('\x1b');
 		expect(run(['--step', '12']).status).toBe(2);
 
-		const t = new TerminalSession([], {cli: bin, cwd: empty, env: {XDG_CONFIG_HOME: mkdtempSync(join(work, 'config-'))}});
+		const t = new TerminalSession([], {
+			cli: bin,
+			cwd: empty,
+			env: {XDG_CONFIG_HOME: mkdtempSync(join(work, 'config-'))},
+		});
 		sessions.push(t);
 		await t.waitFor('Step 1/9');
 		t.write('q');
@@ -67,10 +90,14 @@ describe('lazy chunks', () => {
 	beforeAll(async () => {
 		// The same build as dist/, with esbuild's map of which sources went into which chunk.
 		const {metafile} = await bundle({outdir, metafile: true});
-		inputsOf = file => Object.keys(metafile!.outputs[Object.keys(metafile!.outputs).find(out => join(root, out) === file)!]?.inputs ?? {});
+		inputsOf = file =>
+			Object.keys(
+				metafile!.outputs[Object.keys(metafile!.outputs).find(out => join(root, out) === file)!]?.inputs ?? {},
+			);
 	}, 60_000);
 
-	const loaded = (list: string) => [...new Set(readFileSync(list, 'utf8').trim().split('\n'))].filter(f => f.startsWith(outdir));
+	const loaded = (list: string) =>
+		[...new Set(readFileSync(list, 'utf8').trim().split('\n'))].filter(f => f.startsWith(outdir));
 	const OTHER_MODES = /^(source\/(server|workshop|gunicorn)\/|source\/live\/server-source|node_modules\/ssh2\/)/;
 
 	test('the other modes are built, into chunks of their own', () => {
@@ -81,17 +108,31 @@ describe('lazy chunks', () => {
 
 	test('--plain loads neither Ink nor React nor any other mode', () => {
 		const list = join(work, 'plain-loads');
-		const r = spawnSync(process.execPath, ['--import', RECORD, join(outdir, 'cli.js'), '--plain'], {encoding: 'utf8', env: childEnv({GW_RECORD_LOADS: list})});
+		const r = spawnSync(process.execPath, ['--import', RECORD, join(outdir, 'cli.js'), '--plain'], {
+			encoding: 'utf8',
+			env: childEnv({GW_RECORD_LOADS: list}),
+		});
 		expect(r.status).toBe(0);
 		const inputs = loaded(list).flatMap(inputsOf);
 		expect(inputs).toContain('source/lesson/plain.ts');
-		expect(inputs.some(i => i.startsWith('node_modules/meow/')), 'flags are parsed by meow').toBe(true);
-		expect(inputs.filter(i => OTHER_MODES.test(i) || /node_modules\/(ink|react|react-reconciler|yoga-layout)\//.test(i))).toEqual([]);
+		expect(
+			inputs.some(i => i.startsWith('node_modules/meow/')),
+			'flags are parsed by meow',
+		).toBe(true);
+		expect(
+			inputs.filter(
+				i => OTHER_MODES.test(i) || /node_modules\/(ink|react|react-reconciler|yoga-layout)\//.test(i),
+			),
+		).toEqual([]);
 	});
 
 	test('the walkthrough in a terminal loads no other mode', async () => {
 		const list = join(work, 'walkthrough-loads');
-		const t = new TerminalSession([], {cli: join(outdir, 'cli.js'), node: ['--import', RECORD], env: {GW_RECORD_LOADS: list, XDG_CONFIG_HOME: mkdtempSync(join(work, 'config-'))}});
+		const t = new TerminalSession([], {
+			cli: join(outdir, 'cli.js'),
+			node: ['--import', RECORD],
+			env: {GW_RECORD_LOADS: list, XDG_CONFIG_HOME: mkdtempSync(join(work, 'config-'))},
+		});
 		sessions.push(t);
 		await t.waitFor('Step 1/9');
 		t.write('q');

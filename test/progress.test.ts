@@ -14,7 +14,10 @@ describe('saved progress', () => {
 		store.save(progress);
 		expect(JSON.parse(readFileSync(store.file, 'utf8'))).toEqual({step: 4, panel: 6, answers: {'view-runs': 2}});
 		expect(readdirSync(join(store.file, '..'))).toEqual(['progress.json']); // no temp file left
-		expect(new ProgressStore(join(store.file, '..')).load()).toEqual({progress: {step: 4, panel: 6, answers: {'view-runs': 2}}, notice: 'Resumed at step 4 (--reset starts over).'});
+		expect(new ProgressStore(join(store.file, '..')).load()).toEqual({
+			progress: {step: 4, panel: 6, answers: {'view-runs': 2}},
+			notice: 'Resumed at step 4 (--reset starts over).',
+		});
 	});
 
 	test('a corrupt or invalid file is moved aside with a notice', () => {

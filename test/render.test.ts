@@ -19,7 +19,11 @@ afterEach(() => {
 });
 
 function start(args: string[] = [], cols = 80, rows = 24) {
-	const session = new TerminalSession(args, {cols, rows, env: {XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gw-render-'))}});
+	const session = new TerminalSession(args, {
+		cols,
+		rows,
+		env: {XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gw-render-'))},
+	});
 	sessions.push(session);
 	return session;
 }
@@ -102,7 +106,10 @@ describe('incremental rendering in a real terminal', () => {
 
 		expect(await press(t, [KEYS.esc], s => !s.includes('Keys (the same')), 'overlay closed').toEqual(base);
 		expect(await press(t, [KEYS.end], 'Step 9/9'), 'last step').toEqual(await fresh(9, 3));
-		expect(await press(t, ['1', KEYS.home], s => s.includes('Step 1/9') && s.includes('[1 Flow]')), 'first step').toEqual(await fresh(1, 1));
+		expect(
+			await press(t, ['1', KEYS.home], s => s.includes('Step 1/9') && s.includes('[1 Flow]')),
+			'first step',
+		).toEqual(await fresh(1, 1));
 	}, 120_000); // a dozen apps started one after another, on a shared machine
 
 	test('resizes, taller, shorter, wider and narrower, redraw what a fresh start shows', async () => {
@@ -126,14 +133,18 @@ describe('incremental rendering in a real terminal', () => {
 	test.each([
 		['Flow', 1],
 		['Table', 3],
-	])('one row shorter (24 -> 23), on the %s panel, redraws what a fresh start shows', async (_, panel) => {
-		const t = start(['--step', '4', '--panel', String(panel)], 80, 24);
-		await t.waitFor('Step 4/9');
-		await settled(t);
-		expect(await resize(t, 80, 23), '80x23').toEqual(await fresh(4, panel, 80, 23));
-		expect(await press(t, ['n'], 'Step 5/9'), 'a key after').toEqual(await fresh(5, panel, 80, 23));
-		expect(await resize(t, 80, 22), '80x22').toEqual(await fresh(5, panel, 80, 22));
-	}, 120_000);
+	])(
+		'one row shorter (24 -> 23), on the %s panel, redraws what a fresh start shows',
+		async (_, panel) => {
+			const t = start(['--step', '4', '--panel', String(panel)], 80, 24);
+			await t.waitFor('Step 4/9');
+			await settled(t);
+			expect(await resize(t, 80, 23), '80x23').toEqual(await fresh(4, panel, 80, 23));
+			expect(await press(t, ['n'], 'Step 5/9'), 'a key after').toEqual(await fresh(5, panel, 80, 23));
+			expect(await resize(t, 80, 22), '80x22').toEqual(await fresh(5, panel, 80, 22));
+		},
+		120_000,
+	);
 
 	// The terminal reflows the old, wider rows (each wraps into two or more) before the app hears
 	// of it, and the app's size is React state: the narrower frame was drawn over reflowed debris,
@@ -141,15 +152,19 @@ describe('incremental rendering in a real terminal', () => {
 	test.each([
 		['Flow', 1],
 		['Table', 3],
-	])('narrower at the same height, on the %s panel, redraws what a fresh start shows', async (_, panel) => {
-		const t = start(['--step', '4', '--panel', String(panel)], 120, 30);
-		await t.waitFor('Step 4/9');
-		await settled(t);
-		expect(await resize(t, 100, 30), '100x30').toEqual(await fresh(4, panel, 100, 30));
-		expect(await resize(t, 80, 30), '80x30').toEqual(await fresh(4, panel, 80, 30));
-		expect(await press(t, ['n'], 'Step 5/9'), 'a key after').toEqual(await fresh(5, panel, 80, 30));
-		expect(await resize(t, 120, 30), 'wider again, 120x30').toEqual(await fresh(5, panel, 120, 30));
-	}, 120_000);
+	])(
+		'narrower at the same height, on the %s panel, redraws what a fresh start shows',
+		async (_, panel) => {
+			const t = start(['--step', '4', '--panel', String(panel)], 120, 30);
+			await t.waitFor('Step 4/9');
+			await settled(t);
+			expect(await resize(t, 100, 30), '100x30').toEqual(await fresh(4, panel, 100, 30));
+			expect(await resize(t, 80, 30), '80x30').toEqual(await fresh(4, panel, 80, 30));
+			expect(await press(t, ['n'], 'Step 5/9'), 'a key after').toEqual(await fresh(5, panel, 80, 30));
+			expect(await resize(t, 120, 30), 'wider again, 120x30').toEqual(await fresh(5, panel, 120, 30));
+		},
+		120_000,
+	);
 });
 
 describe('the execution table in a real 80x24 terminal', () => {
@@ -158,10 +173,24 @@ describe('the execution table in a real 80x24 terminal', () => {
 		await t.waitFor('Step 1/9');
 		for (let step = 1; step <= 9; step++) {
 			const screen = step === 1 ? await settled(t) : await press(t, ['n'], `Step ${step}/9`);
-			const cells = screen.slice(0, 24).filter(l => l.startsWith('│')).flatMap(l => l.split('│').slice(1, -1).map(c => c.trim()));
+			const cells = screen
+				.slice(0, 24)
+				.filter(l => l.startsWith('│'))
+				.flatMap(l =>
+					l
+						.split('│')
+						.slice(1, -1)
+						.map(c => c.trim()),
+				);
 			expect(cells.length, `step ${step}`).toBeGreaterThan(4);
-			expect(cells.filter(c => c.endsWith('…')), `step ${step}`).toEqual([]);
-			expect(screen.some(l => l.startsWith(`▶${step} Action`)), `step ${step}`).toBe(true);
+			expect(
+				cells.filter(c => c.endsWith('…')),
+				`step ${step}`,
+			).toEqual([]);
+			expect(
+				screen.some(l => l.startsWith(`▶${step} Action`)),
+				`step ${step}`,
+			).toBe(true);
 		}
 	}, 60_000);
 });
@@ -181,7 +210,8 @@ describe('the bundle-time patches of dependencies', () => {
 
 	test('name the package@version each was written for, and the build fails naming it on another version', async () => {
 		const root = new URL('..', import.meta.url).pathname;
-		for (const p of PATCHES) expect(p.file.startsWith(`${p.for.slice(0, p.for.lastIndexOf('@'))}/`), p.file).toBe(true);
+		for (const p of PATCHES)
+			expect(p.file.startsWith(`${p.for.slice(0, p.for.lastIndexOf('@'))}/`), p.file).toBe(true);
 		expect(versionMismatches(join(root, 'node_modules'))).toEqual([]);
 		const {bundle} = await import('../source/build/bundle.mjs');
 		const older = PATCHES.map(p => (p.for.startsWith('ink@') ? {...p, for: 'ink@7.0.0'} : p));
@@ -203,7 +233,9 @@ describe('line-diff: rewriting only the changed cells of a line', () => {
 		expect(lineUpdate('abcXdef', 'abcYdef')).toBe('\x1b[4GY');
 		expect(lineUpdate('abcdef', 'abc')).toBe('\x1b[4G\x1b[K');
 		expect(lineUpdate('\x1b[1mab\x1b[22m', '\x1b[1ma\x1b[22m\x1b[1mb\x1b[22m')).toBe(''); // same cells
-		expect(lineUpdate('\x1b[2m────────x\x1b[22m', '\x1b[2m────────\x1b[22m\x1b[1;33mx\x1b[0m')).toBe('\x1b[9G\x1b[1;33mx\x1b[0m');
+		expect(lineUpdate('\x1b[2m────────x\x1b[22m', '\x1b[2m────────\x1b[22m\x1b[1;33mx\x1b[0m')).toBe(
+			'\x1b[9G\x1b[1;33mx\x1b[0m',
+		);
 		expect(lineUpdate('ab', '漢字')).toBe('\x1b[1G漢字\x1b[K');
 		expect(lineUpdate(undefined, 'new')).toBe('\x1b[1Gnew\x1b[K');
 	});
@@ -223,14 +255,17 @@ describe('line-diff: rewriting only the changed cells of a line', () => {
 			}
 			return text;
 		};
-		const write = (term: InstanceType<typeof xterm.Terminal>, data: string) => new Promise<void>(resolve => term.write(data, resolve));
+		const write = (term: InstanceType<typeof xterm.Terminal>, data: string) =>
+			new Promise<void>(resolve => term.write(data, resolve));
 		const cellsOf = (term: InstanceType<typeof xterm.Terminal>) => {
 			const row = term.buffer.active.getLine(0)!;
 			const cell = term.buffer.active.getNullCell();
 			const out: string[] = [];
 			for (let x = 0; x < term.cols; x++) {
 				row.getCell(x, cell);
-				out.push(`${cell.getChars() || ' '}${cell.getFgColorMode()}:${cell.getFgColor()}/${cell.getBgColorMode()}:${cell.getBgColor()}/${cell.isBold()}${cell.isDim()}${cell.isInverse()}`);
+				out.push(
+					`${cell.getChars() || ' '}${cell.getFgColorMode()}:${cell.getFgColor()}/${cell.getBgColorMode()}:${cell.getBgColor()}/${cell.isBold()}${cell.isDim()}${cell.isInverse()}`,
+				);
 			}
 			return out;
 		};
@@ -248,7 +283,10 @@ describe('line-diff: rewriting only the changed cells of a line', () => {
 
 describe('narrow characters', () => {
 	test('every character the fast paths count as one column, string-width (unpatched) measures as one', () => {
-		const ranges = [...NARROW.source.matchAll(/\\u([0-9A-F]{4})-\\u([0-9A-F]{4})/g)].map(m => [parseInt(m[1], 16), parseInt(m[2], 16)]);
+		const ranges = [...NARROW.source.matchAll(/\\u([0-9A-F]{4})-\\u([0-9A-F]{4})/g)].map(m => [
+			parseInt(m[1], 16),
+			parseInt(m[2], 16),
+		]);
 		expect(ranges.length).toBeGreaterThan(5);
 		const wrong: string[] = [];
 		for (const [from, to] of ranges) {
@@ -259,6 +297,7 @@ describe('narrow characters', () => {
 			}
 		}
 		expect(wrong).toEqual([]);
-		for (const char of ['\u00AD', '\u0301', '\u25FD', '\u2705', '漢', '\u{1F600}']) expect(NARROW.test(char), char).toBe(false);
+		for (const char of ['\u00AD', '\u0301', '\u25FD', '\u2705', '漢', '\u{1F600}'])
+			expect(NARROW.test(char), char).toBe(false);
 	});
 });

@@ -60,7 +60,10 @@ describe('--screen-reader', () => {
 		expect(back[0]).toMatch(/^Step 1 of 9: /);
 
 		const table = await press(t, '3', /^Row 1 of 1\./);
-		expect(table).toEqual(['Panel 3, Table.', expect.stringMatching(/^Row 1 of 1\. Action: Run gunicorn .*Output: Starting gunicorn\.$/)]);
+		expect(table).toEqual([
+			'Panel 3, Table.',
+			expect.stringMatching(/^Row 1 of 1\. Action: Run gunicorn .*Output: Starting gunicorn\.$/),
+		]);
 		const row2 = await press(t, 'n', /^Row 2 of 2\./);
 		expect(row2[0]).toMatch(/^Step 2 of 9: /);
 
@@ -104,18 +107,29 @@ describe('--screen-reader', () => {
 
 	test('attached to our server, each live event is said in words; the live keys work', async () => {
 		const t = start(['--screen-reader', '--live', '--bind', '127.0.0.1:0', '--reset']);
-		await until('two workers ready', () => saidSince(t, 0).filter(l => /^Event \d+: Worker \d+ waits in accept\(\)/.test(l)).length === 2, 20_000);
+		await until(
+			'two workers ready',
+			() => saidSince(t, 0).filter(l => /^Event \d+: Worker \d+ waits in accept\(\)/.test(l)).length === 2,
+			20_000,
+		);
 		const start9 = saidSince(t, 0);
 		expect(start9).toContain('Panel 9, Live.');
 		await press(t, '1', /^Now at /);
 		const panel9 = await press(t, '9', /^\d+ requests served/);
-		expect(panel9.slice(0, 3)).toEqual(['Panel 9, Live.', expect.stringMatching(/^Master: Running \(pid \d+\)\.$/), expect.stringMatching(/^Workers: \d+ listening, \d+ listening\.$/)]);
+		expect(panel9.slice(0, 3)).toEqual([
+			'Panel 9, Live.',
+			expect.stringMatching(/^Master: Running \(pid \d+\)\.$/),
+			expect.stringMatching(/^Workers: \d+ listening, \d+ listening\.$/),
+		]);
 		const master = Number(/\(pid (\d+)\)/.exec(panel9[1])?.[1]);
 		expect(processAlive(master)).toBe(true);
 
 		const request = await press(t, 'r', /^GET \/ -> 200 in \d+ ms\.$/);
 		expect(request).toEqual(
-			expect.arrayContaining([expect.stringMatching(/^Event \d+: GET \/ accepted by \d+\. GET \/ HTTP\/1\.1\.$/), expect.stringMatching(/^Event \d+: \d+ sends 200, closes socket\./)]),
+			expect.arrayContaining([
+				expect.stringMatching(/^Event \d+: GET \/ accepted by \d+\. GET \/ HTTP\/1\.1\.$/),
+				expect.stringMatching(/^Event \d+: \d+ sends 200, closes socket\./),
+			]),
 		);
 		expect(request.join('\n')).not.toMatch(/Panel 9|Master: /); // the status is not said again
 

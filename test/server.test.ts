@@ -10,7 +10,6 @@ import {initialState, liveWorkers, reduceAll} from '../source/lifecycle/machine'
 import {processAlive} from '../source/live/process-source';
 import {childEnv, CLI, sleep, until} from './support/terminal';
 
-
 class Server {
 	readonly child: ChildProcess;
 	readonly events: LifecycleEvent[] = [];
@@ -33,10 +32,12 @@ class Server {
 			else this.events.push(parsed.event);
 		});
 		this.child.stderr!.on('data', chunk => (this.stderr += chunk));
-		this.exited = new Promise(resolve => this.child.on('exit', (code, signal) => {
-			this.exit = {code, signal};
-			resolve();
-		}));
+		this.exited = new Promise(resolve =>
+			this.child.on('exit', (code, signal) => {
+				this.exit = {code, signal};
+				resolve();
+			}),
+		);
 	}
 
 	get pid(): number {
@@ -50,10 +51,14 @@ class Server {
 		return reduceAll(initialState, this.events);
 	}
 	live(): number[] {
-		return liveWorkers(this.state()).filter(w => w.state !== 'exiting').map(w => w.pid);
+		return liveWorkers(this.state())
+			.filter(w => w.state !== 'exiting')
+			.map(w => w.pid);
 	}
 	ready(): number[] {
-		return liveWorkers(this.state()).filter(w => w.state === 'idle' || w.state === 'busy').map(w => w.pid);
+		return liveWorkers(this.state())
+			.filter(w => w.state === 'idle' || w.state === 'busy')
+			.map(w => w.pid);
 	}
 	has(test: (e: LifecycleEvent) => boolean): LifecycleEvent | undefined {
 		return this.events.find(test);
@@ -163,7 +168,9 @@ describe('serve', () => {
 		expect(new Set(pids).size).toBe(3);
 		for (const pid of pids) expect(workers).toContain(pid);
 		expect(pids).not.toContain(s.pid);
-		expect(s.stderr).toMatch(/\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}\] \[\d+\] \[INFO\] Starting gunicorn-walkthrough /);
+		expect(s.stderr).toMatch(
+			/\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}\] \[\d+\] \[INFO\] Starting gunicorn-walkthrough /,
+		);
 		expect(s.stderr).toContain(`Listening at: http://${s.address} (${s.pid})`);
 		expect(s.stderr).toContain('Using worker: sync');
 		for (const pid of workers) expect(s.stderr).toContain(`Booting worker with pid: ${pid}`);
@@ -199,8 +206,14 @@ describe('serve', () => {
 		const s = await serve(['--workers', '2'], 2);
 		const [victim] = s.ready();
 		process.kill(victim, 'SIGKILL');
-		await until('replacement', () => s.has(e => e.type === 'worker.exited' && e.pid === victim) && s.ready().length === 2);
-		expect(s.has(e => e.type === 'worker.exited' && e.pid === victim)).toMatchObject({reason: 'killed', signal: 'SIGKILL'});
+		await until(
+			'replacement',
+			() => s.has(e => e.type === 'worker.exited' && e.pid === victim) && s.ready().length === 2,
+		);
+		expect(s.has(e => e.type === 'worker.exited' && e.pid === victim)).toMatchObject({
+			reason: 'killed',
+			signal: 'SIGKILL',
+		});
 		expect(s.ready()).not.toContain(victim);
 		// Gunicorn 20.1's words (21.0 and later: "was sent SIGKILL! Perhaps out of memory?").
 		expect(s.stderr).toContain(`[WARNING] Worker with pid ${victim} was terminated due to signal 9\n`);
@@ -240,14 +253,18 @@ describe('serve', () => {
 		})();
 		await sleep(300);
 		s.signal('SIGHUP');
-		await until('old workers gone', () => old.every(pid => s.has(e => e.type === 'worker.exited' && e.pid === pid)) && s.ready().length === 2);
+		await until(
+			'old workers gone',
+			() => old.every(pid => s.has(e => e.type === 'worker.exited' && e.pid === pid)) && s.ready().length === 2,
+		);
 		await sleep(300);
 		stop = true;
 		await load;
 		expect(results.length).toBeGreaterThan(10);
 		expect(results.filter(r => r.status !== 200)).toEqual([]);
 		for (const pid of s.ready()) expect(old).not.toContain(pid);
-		for (const pid of old) expect(s.has(e => e.type === 'worker.exited' && e.pid === pid)).toMatchObject({reason: 'reload'});
+		for (const pid of old)
+			expect(s.has(e => e.type === 'worker.exited' && e.pid === pid)).toMatchObject({reason: 'reload'});
 		// Without --preload every fresh worker imports the app again.
 		for (const pid of s.ready()) expect(s.has(e => e.type === 'app.loaded' && e.pid === pid)).toBeTruthy();
 		expect(s.stderr).toContain('Handling signal: hup');
@@ -278,7 +295,9 @@ describe('serve', () => {
 		expect(results.length).toBeGreaterThan(50);
 		// Only the request the killed worker had in hand can be lost: a sync worker holds one.
 		expect(results.filter(r => r.status !== 200).length).toBeLessThanOrEqual(1);
-		expect(s.events.filter(e => e.type === 'worker.exited' && e.reason === 'max-requests').length).toBeGreaterThan(0);
+		expect(s.events.filter(e => e.type === 'worker.exited' && e.reason === 'max-requests').length).toBeGreaterThan(
+			0,
+		);
 		// Each 200 was reported as sent, except perhaps the one SIGKILL cut between the client's write and the report.
 		const ok = results.filter(r => r.status === 200).length;
 		// A client can have its 200 before the worker's response.sent has come through the master: wait for it.
@@ -373,7 +392,10 @@ describe('serve', () => {
 		expect(s.has(e => e.type === 'worker.exited' && e.pid === old)).toBeUndefined();
 		expect(s.has(e => e.type === 'workers.changed' && e.to === 2)).toBeDefined();
 		expect((await slow).status).toBe(200);
-		await until('old gone, two fresh', () => s.has(e => e.type === 'worker.exited' && e.pid === old) && s.ready().length === 2);
+		await until(
+			'old gone, two fresh',
+			() => s.has(e => e.type === 'worker.exited' && e.pid === old) && s.ready().length === 2,
+		);
 		expect(s.has(e => e.type === 'worker.exited' && e.pid === old)).toMatchObject({reason: 'reload', code: 0});
 		s.expectCleanEvents();
 	});
@@ -390,12 +412,25 @@ describe('serve', () => {
 		await until('reaped', () => s.has(e => e.type === 'worker.exited' && e.pid === worker));
 		expect(s.has(e => e.type === 'worker.exited' && e.pid === worker)).toMatchObject({reason: 'timeout'});
 		// It ran its abort handler (handle_abort: sys.exit(1)) rather than being SIGKILLed.
-		expect(s.has(e => e.type === 'worker.exiting' && e.pid === worker)).toEqual({type: 'worker.exiting', pid: worker, reason: 'timeout'});
-		expect(s.has(e => e.type === 'worker.exited' && e.pid === worker)).toEqual({type: 'worker.exited', pid: worker, reason: 'timeout', code: 1, signal: null});
+		expect(s.has(e => e.type === 'worker.exiting' && e.pid === worker)).toEqual({
+			type: 'worker.exiting',
+			pid: worker,
+			reason: 'timeout',
+		});
+		expect(s.has(e => e.type === 'worker.exited' && e.pid === worker)).toEqual({
+			type: 'worker.exited',
+			pid: worker,
+			reason: 'timeout',
+			code: 1,
+			signal: null,
+		});
 		const lines = s.stderr.split('\n');
 		const at = (text: string) => lines.findIndex(line => line.includes(text));
 		const logged = [`[CRITICAL] WORKER TIMEOUT (pid:${worker})`, `[INFO] Worker exiting (pid: ${worker})`].map(at);
-		expect(logged.every((i, n) => i >= 0 && (n === 0 || i > logged[n - 1])), s.stderr).toBe(true);
+		expect(
+			logged.every((i, n) => i >= 0 && (n === 0 || i > logged[n - 1])),
+			s.stderr,
+		).toBe(true);
 		// 20.1 logs nothing for a worker that exits 1 (21.0 and later: "exited with code 1.").
 		expect(s.stderr).not.toContain('exited with code');
 		expect(s.stderr).not.toContain(`Worker with pid ${worker} was terminated`);
@@ -410,7 +445,13 @@ describe('serve', () => {
 		const [worker] = s.ready();
 		process.kill(worker, 'SIGSTOP'); // it can neither beat, nor poll the abort mark, nor run a handler
 		await until('reaped', () => s.has(e => e.type === 'worker.exited' && e.pid === worker), 20_000);
-		expect(s.has(e => e.type === 'worker.exited' && e.pid === worker)).toEqual({type: 'worker.exited', pid: worker, reason: 'timeout', code: null, signal: 'SIGKILL'});
+		expect(s.has(e => e.type === 'worker.exited' && e.pid === worker)).toEqual({
+			type: 'worker.exited',
+			pid: worker,
+			reason: 'timeout',
+			code: null,
+			signal: 'SIGKILL',
+		});
 		expect(s.stderr).toContain(`[CRITICAL] WORKER TIMEOUT (pid:${worker})`);
 		expect(s.stderr).toContain(`Worker with pid ${worker} was terminated due to signal 9`);
 		await until('replacement', () => s.ready().length === 1 && s.ready()[0] !== worker);
@@ -423,11 +464,17 @@ describe('serve', () => {
 		const [worker] = s.ready();
 		expect(await raw(s.port, 'GARBAGE\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
 		expect(await raw(s.port, 'GET / HTTP/9.9\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /);
-		expect(await raw(s.port, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(10_000)}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+		expect(await raw(s.port, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(10_000)}\r\n\r\n`)).toMatch(
+			/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/,
+		);
 		expect(await raw(s.port, `GET /${'a'.repeat(5000)} HTTP/1.1\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400 /);
-		expect(await raw(s.port, 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+		expect(await raw(s.port, 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n')).toMatch(
+			/^HTTP\/1\.1 200 OK\r\n/,
+		);
 		expect(await raw(s.port, 'POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n')).toMatch(/^HTTP\/1\.1 501 /);
-		expect(await raw(s.port, 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n')).toMatch(/^HTTP\/1\.1 400 /);
+		expect(await raw(s.port, 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n')).toMatch(
+			/^HTTP\/1\.1 400 /,
+		);
 		const next = await get(s.port);
 		expect(next.status).toBe(200);
 		expect(servedBy(next.body)).toBe(worker);
@@ -441,11 +488,27 @@ describe('serve', () => {
 	test('framing as Gunicorn checks it: duplicate Content-Length, chunked then identity are 400; absolute-form targets are served', async () => {
 		const s = await serve(['--workers', '1'], 1);
 		const [worker] = s.ready();
-		expect(await raw(s.port, 'POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 30\r\n\r\nabc')).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[^]*Invalid HTTP Header: 'CONTENT-LENGTH'/);
-		expect(await raw(s.port, 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n3\r\nabc\r\n0\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 [^]*Invalid HTTP Header: 'TRANSFER-ENCODING'/);
-		expect(await raw(s.port, 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /);
-		expect(await raw(s.port, 'POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /);
-		expect(await raw(s.port, 'POST / HTTP/1.1\r\nTransfer-Encoding: identity\r\nContent-Length: 3\r\n\r\nabc')).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+		expect(await raw(s.port, 'POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 30\r\n\r\nabc')).toMatch(
+			/^HTTP\/1\.1 400 Bad Request\r\n[^]*Invalid HTTP Header: 'CONTENT-LENGTH'/,
+		);
+		expect(
+			await raw(
+				s.port,
+				'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+			),
+		).toMatch(/^HTTP\/1\.1 400 [^]*Invalid HTTP Header: 'TRANSFER-ENCODING'/);
+		expect(
+			await raw(
+				s.port,
+				'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+			),
+		).toMatch(/^HTTP\/1\.1 400 /);
+		expect(await raw(s.port, 'POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n')).toMatch(
+			/^HTTP\/1\.1 400 /,
+		);
+		expect(
+			await raw(s.port, 'POST / HTTP/1.1\r\nTransfer-Encoding: identity\r\nContent-Length: 3\r\n\r\nabc'),
+		).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
 		const absolute = await raw(s.port, 'GET http://127.0.0.1:8000/?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
 		expect(absolute).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
 		expect(servedBy(absolute)).toBe(worker);
@@ -457,8 +520,13 @@ describe('serve', () => {
 		s.ready();
 		const answer = await new Promise<string>((resolve, reject) => {
 			let got = '';
-			const socket = net.connect(s.port, '127.0.0.1', () => socket.write('POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n'));
-			const timer = setTimeout(() => (socket.destroy(), reject(new Error(`no 100 Continue within 2 s: ${JSON.stringify(got)}`))), 2000);
+			const socket = net.connect(s.port, '127.0.0.1', () =>
+				socket.write('POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n'),
+			);
+			const timer = setTimeout(
+				() => (socket.destroy(), reject(new Error(`no 100 Continue within 2 s: ${JSON.stringify(got)}`))),
+				2000,
+			);
 			socket.setEncoding('utf8');
 			socket.on('data', chunk => {
 				got += chunk;
@@ -473,15 +541,20 @@ describe('serve', () => {
 		expect(answer).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
 	});
 
-	test('/error: Django logs the view\'s exception and answers its own 500 page; Gunicorn logs nothing', async () => {
+	test("/error: Django logs the view's exception and answers its own 500 page; Gunicorn logs nothing", async () => {
 		const s = await serve(['--workers', '1'], 1);
 		const [worker] = s.ready();
 		const answer = await get(s.port, '/error');
 		expect(answer.status).toBe(500);
 		expect(answer.body).toContain('<h1>Server Error (500)</h1>');
 		await until('response.sent', () => s.has(e => e.type === 'response.sent' && e.status === 500));
-		expect(s.has(e => e.type === 'response.returned')).toMatchObject({status: 500, reason: 'Internal Server Error'});
-		expect(s.stderr).toContain('[django] ERROR Internal Server Error: /error | RuntimeError: this view raises on purpose\n');
+		expect(s.has(e => e.type === 'response.returned')).toMatchObject({
+			status: 500,
+			reason: 'Internal Server Error',
+		});
+		expect(s.stderr).toContain(
+			'[django] ERROR Internal Server Error: /error | RuntimeError: this view raises on purpose\n',
+		);
 		// "Error handling request" is Gunicorn's line for the WSGI callable itself raising.
 		expect(s.stderr).not.toContain('Error handling request');
 		expect(servedBy((await get(s.port)).body)).toBe(worker);
@@ -521,7 +594,10 @@ describe('serve', () => {
 		expect(servedBy((await get(s.port)).body)).toBe(first);
 		await until('recycled', () => s.ready().length === 1 && s.ready()[0] !== first);
 		expect(servedBy((await get(s.port)).body)).not.toBe(first);
-		expect(s.has(e => e.type === 'worker.exited' && e.pid === first)).toMatchObject({reason: 'max-requests', code: 0});
+		expect(s.has(e => e.type === 'worker.exited' && e.pid === first)).toMatchObject({
+			reason: 'max-requests',
+			code: 0,
+		});
 		expect(s.stderr).toContain('Autorestarting worker after current request.');
 		s.expectCleanEvents();
 	});
@@ -579,6 +655,8 @@ describe('serve', () => {
 		servers.push(s);
 		await s.exited;
 		expect(s.exit?.code).toBe(2);
-		expect(s.stderr.trimEnd().split('\n')).toEqual(['gunicorn-walkthrough: --workers must be a whole number from 1 to 64 (got "lots")']);
+		expect(s.stderr.trimEnd().split('\n')).toEqual([
+			'gunicorn-walkthrough: --workers must be a whole number from 1 to 64 (got "lots")',
+		]);
 	});
 });

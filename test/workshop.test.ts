@@ -65,7 +65,16 @@ interface Attendee {
 }
 
 /** An attendee with a terminal, through ssh2's client. */
-async function attend(port: number, user: string, {cols = 80, rows = 24, env, ...options}: ConnectOptions & {cols?: number; rows?: number; env?: Record<string, string>} = {}): Promise<Attendee> {
+async function attend(
+	port: number,
+	user: string,
+	{
+		cols = 80,
+		rows = 24,
+		env,
+		...options
+	}: ConnectOptions & {cols?: number; rows?: number; env?: Record<string, string>} = {},
+): Promise<Attendee> {
 	const client = await connectClient(port, user, options);
 	const screen = new Screen(Math.min(cols, 500), Math.min(rows, 200));
 	let status: number | undefined;
@@ -95,7 +104,11 @@ async function attend(port: number, user: string, {cols = 80, rows = 24, env, ..
 }
 
 /** A command over SSH without a terminal: its output, exit status and how the channel ended. */
-async function run(port: number, command: string, options: ConnectOptions = {}): Promise<{out: string; status?: number}> {
+async function run(
+	port: number,
+	command: string,
+	options: ConnectOptions = {},
+): Promise<{out: string; status?: number}> {
 	const client = await connectClient(port, 'runner', options);
 	return new Promise((resolve, reject) => {
 		client.exec(command, (error, channel) => {
@@ -113,7 +126,22 @@ async function run(port: number, command: string, options: ConnectOptions = {}):
 /** OpenSSH's client in a pty, its screen read the same way. */
 function openssh(port: number, user: string, extra: string[] = [], {cols = 80, rows = 24} = {}) {
 	const screen = new Screen(cols, rows);
-	const args = ['-F', '/dev/null', '-p', String(port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'BatchMode=yes', ...extra, `${user}@127.0.0.1`];
+	const args = [
+		'-F',
+		'/dev/null',
+		'-p',
+		String(port),
+		'-o',
+		'StrictHostKeyChecking=no',
+		'-o',
+		'UserKnownHostsFile=/dev/null',
+		'-o',
+		'LogLevel=ERROR',
+		'-o',
+		'BatchMode=yes',
+		...extra,
+		`${user}@127.0.0.1`,
+	];
 	const child = pty.spawn(SSH, args, {name: 'xterm-256color', cols, rows, env: childEnv()});
 	child.onData(data => screen.feed(data));
 	const exited = new Promise<number>(resolve => child.onExit(({exitCode}) => resolve(exitCode)));
@@ -125,7 +153,8 @@ function openssh(port: number, user: string, extra: string[] = [], {cols = 80, r
 	return {child, screen, exited, write: (keys: string) => child.write(keys)};
 }
 
-const fingerprintOf = (blob: Buffer) => `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+const fingerprintOf = (blob: Buffer) =>
+	`SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
 
 describe('attendees', () => {
 	test('two sessions are independent, and the room panel counts them', async () => {
@@ -151,7 +180,9 @@ describe('attendees', () => {
 		expect(await alice.screen.text()).not.toContain('Quiz ·');
 
 		t.write('0');
-		const room = await t.waitFor(s => /alice\s+3\/9\s+Table\s+no\s+0\/0 right/.test(s) && /bob\s+1\/9\s+Quiz\s+no\s+1\/2 right/.test(s));
+		const room = await t.waitFor(
+			s => /alice\s+3\/9\s+Table\s+no\s+0\/0 right/.test(s) && /bob\s+1\/9\s+Quiz\s+no\s+1\/2 right/.test(s),
+		);
 		expect(room).toMatch(/ssh -p \d+ 127\.0\.0\.1 · SHA256:/);
 		expect(room).toMatch(/^1\.\s+1 \/ 1\s/m); // question 1: one answered, one right
 		expect(room).toMatch(/^2\.\s+1 \/ 0\s/m);
@@ -191,12 +222,19 @@ describe('attendees', () => {
 		const alice = await attend(port, 'alice');
 		await alice.screen.waitFor('Step 1/9');
 		// One key at a time: a terminal that delivers "nnn" in one read hands Ink pasted text, not keys.
-		for (const [key, screen] of [['n', 'Step 2/9'], ['n', 'Step 3/9'], ['n', 'Step 4/9'], ['3', '[3 Table]']]) {
+		for (const [key, screen] of [
+			['n', 'Step 2/9'],
+			['n', 'Step 3/9'],
+			['n', 'Step 4/9'],
+			['3', '[3 Table]'],
+		]) {
 			t.write(key);
 			await t.waitFor(screen);
 		}
 		alice.write('f');
-		await alice.screen.waitFor(s => s.includes('Step 4/9') && s.includes('[3 Table]') && s.includes('following the instructor'));
+		await alice.screen.waitFor(
+			s => s.includes('Step 4/9') && s.includes('[3 Table]') && s.includes('following the instructor'),
+		);
 		t.write('n');
 		await alice.screen.waitFor('Step 5/9');
 		t.write('0'); // the room is the instructor's alone: a follower keeps their panel
@@ -234,27 +272,49 @@ describe('attendees', () => {
 		expect(existsSync(marker)).toBe(false);
 	});
 
-	test.skipIf(!hasSsh)(`OpenSSH: a command is not executed, and a full session works in its pty ${noSsh}`, async () => {
-		const {t, port, config} = await instructor();
-		const marker = join(config, 'executed-by-openssh');
-		const result = spawnSync(SSH, ['-F', '/dev/null', '-p', String(port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'BatchMode=yes', 'eve@127.0.0.1', `touch ${marker}`], {encoding: 'utf8', timeout: 20_000});
-		expect(result.status).toBe(0);
-		expect(result.stdout).toContain('Execution table');
-		expect(existsSync(marker)).toBe(false);
+	test.skipIf(!hasSsh)(
+		`OpenSSH: a command is not executed, and a full session works in its pty ${noSsh}`,
+		async () => {
+			const {t, port, config} = await instructor();
+			const marker = join(config, 'executed-by-openssh');
+			const result = spawnSync(
+				SSH,
+				[
+					'-F',
+					'/dev/null',
+					'-p',
+					String(port),
+					'-o',
+					'StrictHostKeyChecking=no',
+					'-o',
+					'UserKnownHostsFile=/dev/null',
+					'-o',
+					'LogLevel=ERROR',
+					'-o',
+					'BatchMode=yes',
+					'eve@127.0.0.1',
+					`touch ${marker}`,
+				],
+				{encoding: 'utf8', timeout: 20_000},
+			);
+			expect(result.status).toBe(0);
+			expect(result.stdout).toContain('Execution table');
+			expect(existsSync(marker)).toBe(false);
 
-		const eve = openssh(port, 'eve');
-		await eve.screen.waitFor('Welcome, eve');
-		eve.write(KEYS.right);
-		await eve.screen.waitFor('Step 2/9');
-		t.write('0');
-		await t.waitFor(/eve\s+2\/9\s+Flow/);
-		// A resize of ssh's terminal reaches the server as window-change.
-		eve.screen.term.resize(130, 30);
-		eve.child.resize(130, 30);
-		await eve.screen.waitFor('4 Variables');
-		eve.write('q');
-		expect(await eve.exited).toBe(0);
-	});
+			const eve = openssh(port, 'eve');
+			await eve.screen.waitFor('Welcome, eve');
+			eve.write(KEYS.right);
+			await eve.screen.waitFor('Step 2/9');
+			t.write('0');
+			await t.waitFor(/eve\s+2\/9\s+Flow/);
+			// A resize of ssh's terminal reaches the server as window-change.
+			eve.screen.term.resize(130, 30);
+			eve.child.resize(130, 30);
+			await eve.screen.waitFor('4 Variables');
+			eve.write('q');
+			expect(await eve.exited).toBe(0);
+		},
+	);
 
 	test('a client killed mid-session takes nothing else down', async () => {
 		const {t, port} = await instructor();
@@ -289,7 +349,10 @@ describe('attendees', () => {
 	test('nothing an attendee sends crashes the server: garbage, refused features, absurd sizes', async () => {
 		const {t, port} = await instructor();
 		// Not SSH at all, then an SSH greeting followed by garbage (a protocol error: that connection ends).
-		for (const junk of ['GET / HTTP/1.1\r\n\r\n\x00\xff\xfe', 'SSH-2.0-junk\r\n\x00\x00\x00\x0c\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff']) {
+		for (const junk of [
+			'GET / HTTP/1.1\r\n\r\n\x00\xff\xfe',
+			'SSH-2.0-junk\r\n\x00\x00\x00\x0c\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff',
+		]) {
 			await new Promise<void>(resolve => {
 				const socket = tcpConnect(port, '127.0.0.1', () => socket.write(Buffer.from(junk, 'latin1')));
 				cleanups.push(() => socket.destroy());
@@ -300,9 +363,21 @@ describe('attendees', () => {
 		}
 		// Shell-less: sftp, port forwarding both ways.
 		const client = await connectClient(port, 'prober');
-		await expect(new Promise((resolve, reject) => client.sftp((error, sftp) => (error ? reject(error) : resolve(sftp))))).rejects.toThrow();
-		await expect(new Promise((resolve, reject) => client.forwardOut('127.0.0.1', 1, '127.0.0.1', 22, (error, ch) => (error ? reject(error) : resolve(ch))))).rejects.toThrow();
-		await expect(new Promise((resolve, reject) => client.forwardIn('127.0.0.1', 0, (error, p) => (error ? reject(error) : resolve(p))))).rejects.toThrow();
+		await expect(
+			new Promise((resolve, reject) => client.sftp((error, sftp) => (error ? reject(error) : resolve(sftp)))),
+		).rejects.toThrow();
+		await expect(
+			new Promise((resolve, reject) =>
+				client.forwardOut('127.0.0.1', 1, '127.0.0.1', 22, (error, ch) =>
+					error ? reject(error) : resolve(ch),
+				),
+			),
+		).rejects.toThrow();
+		await expect(
+			new Promise((resolve, reject) =>
+				client.forwardIn('127.0.0.1', 0, (error, p) => (error ? reject(error) : resolve(p))),
+			),
+		).rejects.toThrow();
 		await new Promise<void>(resolve => {
 			client.on('close', () => resolve());
 			client.end(); // leaving with a refused session open (a minified ssh2 once crashed on that)
@@ -389,7 +464,7 @@ describe('instructor', () => {
 		expect(t.output.lastIndexOf('\x1b[?25h')).toBeGreaterThan(t.output.lastIndexOf('\x1b[?25l'));
 	});
 
-	test('the instructor\'s terminal vanishing says goodbye and ends by SIGHUP, not by a crash', async () => {
+	test("the instructor's terminal vanishing says goodbye and ends by SIGHUP, not by a crash", async () => {
 		const {t, port} = await instructor();
 		const a = await attend(port, 'a');
 		await a.screen.waitFor('Step 1/9');
@@ -400,7 +475,10 @@ describe('instructor', () => {
 	});
 
 	test('without a terminal of its own it logs joins and leaves, and SIGTERM still says goodbye', async () => {
-		const child = spawn(process.execPath, [CLI, 'workshop', '--port', '0'], {env: childEnv({XDG_CONFIG_HOME: tempDir()}), stdio: ['ignore', 'pipe', 'pipe']});
+		const child = spawn(process.execPath, [CLI, 'workshop', '--port', '0'], {
+			env: childEnv({XDG_CONFIG_HOME: tempDir()}),
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		cleanups.push(() => child.kill('SIGKILL'));
 		let out = '';
 		let err = '';
@@ -422,7 +500,9 @@ describe('instructor', () => {
 		const first = await instructor([], config);
 		expect(first.t.output).toContain('new host key');
 		let seen: string | undefined;
-		await connectClient(first.port, 'checker', {hostVerifier: (key: Buffer) => ((seen = fingerprintOf(key)), true)});
+		await connectClient(first.port, 'checker', {
+			hostVerifier: (key: Buffer) => ((seen = fingerprintOf(key)), true),
+		});
 		expect(seen).toBe(first.fingerprint);
 		first.t.write('q');
 		expect((await first.t.exited).exitCode).toBe(0);
@@ -447,9 +527,15 @@ describe('safety', () => {
 		const dir = join(tempDir(), 'gunicorn-walkthrough');
 		spawnSync('mkdir', ['-p', dir]);
 		expect(spawnSync('mkfifo', [join(dir, 'workshop_host_ed25519_key')]).status).toBe(0);
-		const r = spawnSync(process.execPath, [CLI, 'workshop', '--port', '0'], {encoding: 'utf8', timeout: 10_000, env: childEnv({XDG_CONFIG_HOME: join(dir, '..')})});
+		const r = spawnSync(process.execPath, [CLI, 'workshop', '--port', '0'], {
+			encoding: 'utf8',
+			timeout: 10_000,
+			env: childEnv({XDG_CONFIG_HOME: join(dir, '..')}),
+		});
 		expect(r.status).toBe(1);
-		expect(r.stderr.trim().split('\n')).toEqual([`gunicorn-walkthrough: the host key ${join(dir, 'workshop_host_ed25519_key')} is not a regular file; move it aside and a new one is made`]);
+		expect(r.stderr.trim().split('\n')).toEqual([
+			`gunicorn-walkthrough: the host key ${join(dir, 'workshop_host_ed25519_key')} is not a regular file; move it aside and a new one is made`,
+		]);
 	});
 
 	test('wrong passwords are refused after a delay, at most 3 tries; the right one gets in', async () => {
@@ -490,14 +576,21 @@ describe('safety', () => {
 		const {port} = await instructor(['--authorized-keys', file]);
 		const ok = await attend(port, 'alice', {privateKey: alice.private});
 		await ok.screen.waitFor('Welcome, alice');
-		await expect(connectClient(port, 'mallory', {privateKey: mallory.private})).rejects.toThrow(/authentication methods failed/);
+		await expect(connectClient(port, 'mallory', {privateKey: mallory.private})).rejects.toThrow(
+			/authentication methods failed/,
+		);
 		// An agent that offers alice's public key but cannot sign with it.
 		const pub = ssh2.utils.parseKey(alice.public) as ParsedKey;
 		class Forger extends ssh2.BaseAgent {
 			getIdentities(cb: (error: Error | undefined, keys?: ParsedKey[]) => void) {
 				cb(undefined, [pub]);
 			}
-			sign(_key: unknown, _data: Buffer, _options: unknown, cb?: (error: Error | undefined, signature?: Buffer) => void) {
+			sign(
+				_key: unknown,
+				_data: Buffer,
+				_options: unknown,
+				cb?: (error: Error | undefined, signature?: Buffer) => void,
+			) {
 				(typeof _options === 'function' ? (_options as typeof cb) : cb)!(undefined, Buffer.alloc(64, 7));
 			}
 		}
@@ -505,9 +598,15 @@ describe('safety', () => {
 		// A file without keys is refused at start: one line, exit 2.
 		const empty = join(dir, 'empty');
 		writeFileSync(empty, '# nobody\n');
-		const refused = spawnSync(process.execPath, [CLI, 'workshop', '--port', '0', '--authorized-keys', empty], {encoding: 'utf8', timeout: 20_000, env: childEnv({XDG_CONFIG_HOME: dir})});
+		const refused = spawnSync(process.execPath, [CLI, 'workshop', '--port', '0', '--authorized-keys', empty], {
+			encoding: 'utf8',
+			timeout: 20_000,
+			env: childEnv({XDG_CONFIG_HOME: dir}),
+		});
 		expect(refused.status).toBe(2);
-		expect(refused.stderr.trim().split('\n')).toEqual([`gunicorn-walkthrough: --authorized-keys ${empty} holds no public keys`]);
+		expect(refused.stderr.trim().split('\n')).toEqual([
+			`gunicorn-walkthrough: --authorized-keys ${empty} holds no public keys`,
+		]);
 	});
 
 	test('a full workshop says so in one line and closes; the others carry on', async () => {
@@ -528,7 +627,13 @@ describe('safety', () => {
 	test('an idle session is closed with a message', async () => {
 		const config = tempDir();
 		const room = new WorkshopRoom('SHA256:test');
-		const server = new WorkshopServer({hostKey: loadHostKey(config).key, policy: {kind: 'open'}, maxSessions: 5, idleMs: 1500, room});
+		const server = new WorkshopServer({
+			hostKey: loadHostKey(config).key,
+			policy: {kind: 'open'},
+			maxSessions: 5,
+			idleMs: 1500,
+			room,
+		});
 		cleanups.push(() => void server.close());
 		const port = await server.listen('127.0.0.1', 0);
 		// In-process, so only what the server does is checked: Ink may hold frames back under CI.
@@ -545,23 +650,43 @@ describe('safety', () => {
 	});
 
 	test('a non-loopback host needs a password, authorized keys or --open', () => {
-		const result = spawnSync(process.execPath, [CLI, 'workshop', '--host', '0.0.0.0'], {encoding: 'utf8', timeout: 20_000, env: childEnv({XDG_CONFIG_HOME: tempDir()})});
+		const result = spawnSync(process.execPath, [CLI, 'workshop', '--host', '0.0.0.0'], {
+			encoding: 'utf8',
+			timeout: 20_000,
+			env: childEnv({XDG_CONFIG_HOME: tempDir()}),
+		});
 		expect(result.status).toBe(2);
 		expect(result.stderr).toMatch(/^gunicorn-walkthrough: --host 0\.0\.0\.0 is not loopback/);
 	});
 
 	test('a port in use is one line and exit 1', async () => {
 		const {port} = await instructor();
-		const result = spawnSync(process.execPath, [CLI, 'workshop', '--port', String(port)], {encoding: 'utf8', timeout: 20_000, env: childEnv({XDG_CONFIG_HOME: tempDir()})});
+		const result = spawnSync(process.execPath, [CLI, 'workshop', '--port', String(port)], {
+			encoding: 'utf8',
+			timeout: 20_000,
+			env: childEnv({XDG_CONFIG_HOME: tempDir()}),
+		});
 		expect(result.status).toBe(1);
-		expect(result.stderr.trim().split('\n')).toEqual([`gunicorn-walkthrough: port ${port} on 127.0.0.1 is in use; pick another with --port`]);
+		expect(result.stderr.trim().split('\n')).toEqual([
+			`gunicorn-walkthrough: port ${port} on 127.0.0.1 is in use; pick another with --port`,
+		]);
 	});
 });
 
 describe('no attendee can hurt the room', () => {
 	/** An in-process server: what the server does, without the instructor's terminal. */
-	async function inProcess(options: Partial<ConstructorParameters<typeof WorkshopServer>[0]> = {}, room = new WorkshopRoom('SHA256:test')) {
-		const server = new WorkshopServer({hostKey: loadHostKey(tempDir()).key, policy: {kind: 'open'}, maxSessions: 5, idleMs: 600_000, room, ...options});
+	async function inProcess(
+		options: Partial<ConstructorParameters<typeof WorkshopServer>[0]> = {},
+		room = new WorkshopRoom('SHA256:test'),
+	) {
+		const server = new WorkshopServer({
+			hostKey: loadHostKey(tempDir()).key,
+			policy: {kind: 'open'},
+			maxSessions: 5,
+			idleMs: 600_000,
+			room,
+			...options,
+		});
 		cleanups.push(() => void server.close());
 		return {server, room, port: await server.listen('127.0.0.1', 0)};
 	}
@@ -580,7 +705,19 @@ describe('no attendee can hurt the room', () => {
 		const bob = await attend(port, 'bob');
 		await alice.screen.waitFor('Step 1/9');
 		await bob.screen.waitFor('Step 1/9');
-		for (const sequence of ['\x1b[1;5P', '\x1b[1;5Q', '\x1b[1;5R', '\x1b[1;5S', '\x1b[1;6P', '\x1b[1;7Q', '\x1b[1;5G', '\x1b[5P', '\x11', '\x1bq']) alice.write(sequence);
+		for (const sequence of [
+			'\x1b[1;5P',
+			'\x1b[1;5Q',
+			'\x1b[1;5R',
+			'\x1b[1;5S',
+			'\x1b[1;6P',
+			'\x1b[1;7Q',
+			'\x1b[1;5G',
+			'\x1b[5P',
+			'\x11',
+			'\x1bq',
+		])
+			alice.write(sequence);
 		alice.write('n');
 		await alice.screen.waitFor('Step 2/9');
 		bob.write('n');
@@ -593,7 +730,8 @@ describe('no attendee can hurt the room', () => {
 	test('an exception in one session ends that session alone, tells them, and is logged for the instructor', async () => {
 		const room = new (class extends WorkshopRoom {
 			override update(id: string, progress: Parameters<WorkshopRoom['update']>[1]): void {
-				if (this.attendees().find(a => a.id === id)?.name === 'boom' && progress.step === 3) throw new Error('kaboom');
+				if (this.attendees().find(a => a.id === id)?.name === 'boom' && progress.step === 3)
+					throw new Error('kaboom');
 				super.update(id, progress);
 			}
 		})('SHA256:test');
@@ -662,10 +800,23 @@ describe('the room panel', () => {
 		const {Box} = await import('ink');
 		const progress = {step: 3, panel: 3, answers: {}, following: false};
 		const names = ['ascii', '漢字の名前', 'e\u0301te\u0301', '漢字漢字漢字漢字漢字漢字', '👩‍💻dev'];
-		const lines = roomLines(buildLesson(), 'summary', names.map((name, i) => ({id: String(i), name, progress})));
-		const app = render(React.createElement(Box, {flexDirection: 'column', width: 100}, ...lines.map((line, i) => React.createElement(Box, {key: i}, line))));
+		const lines = roomLines(
+			buildLesson(),
+			'summary',
+			names.map((name, i) => ({id: String(i), name, progress})),
+		);
+		const app = render(
+			React.createElement(
+				Box,
+				{flexDirection: 'column', width: 100},
+				...lines.map((line, i) => React.createElement(Box, {key: i}, line)),
+			),
+		);
 		cleanups.push(app.unmount);
-		const rows = app.lastFrame()!.split('\n').filter(line => line.includes(' 3/9'));
+		const rows = app
+			.lastFrame()!
+			.split('\n')
+			.filter(line => line.includes(' 3/9'));
 		expect(rows).toHaveLength(names.length);
 		for (const row of rows) expect(stringWidth(row.slice(0, row.indexOf(' 3/9')))).toBe(16);
 	});

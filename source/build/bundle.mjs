@@ -9,7 +9,13 @@ import {patchDependencies, inkWithoutDevtools} from './patches.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-export async function bundle({entry = join(root, 'cli.tsx'), outdir = join(root, 'dist'), patch = true, patches, metafile = false} = {}) {
+export async function bundle({
+	entry = join(root, 'cli.tsx'),
+	outdir = join(root, 'dist'),
+	patch = true,
+	patches,
+	metafile = false,
+} = {}) {
 	rmSync(outdir, {recursive: true, force: true});
 	const result = await build({
 		entryPoints: {cli: entry},

@@ -8,8 +8,26 @@ import {isNarrow} from './narrow.mjs';
 
 const ESC = '\x1b[';
 const SGR = /\x1b\[([0-9;]*)m/y;
-const ATTRIBUTES = {1: 'bold', 2: 'dim', 3: 'italic', 4: 'underline', 7: 'inverse', 8: 'hidden', 9: 'strike', 53: 'overline'};
-const OFF = {21: ['bold'], 22: ['bold', 'dim'], 23: ['italic'], 24: ['underline'], 27: ['inverse'], 28: ['hidden'], 29: ['strike'], 55: ['overline']};
+const ATTRIBUTES = {
+	1: 'bold',
+	2: 'dim',
+	3: 'italic',
+	4: 'underline',
+	7: 'inverse',
+	8: 'hidden',
+	9: 'strike',
+	53: 'overline',
+};
+const OFF = {
+	21: ['bold'],
+	22: ['bold', 'dim'],
+	23: ['italic'],
+	24: ['underline'],
+	27: ['inverse'],
+	28: ['hidden'],
+	29: ['strike'],
+	55: ['overline'],
+};
 const ORDER = ['bold', 'dim', 'italic', 'underline', 'inverse', 'hidden', 'strike', 'overline'];
 const CODE = {bold: 1, dim: 2, italic: 3, underline: 4, inverse: 7, hidden: 8, strike: 9, overline: 53};
 

@@ -28,7 +28,9 @@ export function versionMismatches(modules, patches = PATCHES) {
 			continue; // not installed: nothing of it is bundled
 		}
 		if (`${nameOf(target)}@${installed}` !== target) {
-			wrong.push(`patch-dependencies: patches written for ${target}, but ${nameOf(target)}@${installed} is installed; review them in source/build/patches/ (or install ${target})`);
+			wrong.push(
+				`patch-dependencies: patches written for ${target}, but ${nameOf(target)}@${installed} is installed; review them in source/build/patches/ (or install ${target})`,
+			);
 		}
 	}
 	return wrong;
@@ -39,7 +41,9 @@ export function applyPatches(file, text, patches = PATCHES) {
 	for (const patch of patches.filter(p => p.file === file)) {
 		const at = text.indexOf(patch.find);
 		if (at === -1 || text.indexOf(patch.find, at + 1) !== -1) {
-			throw new Error(`patch-dependencies: "${patch.find}" ${at === -1 ? 'not found' : 'found more than once'} in ${file} (a patch written for ${patch.for}); review source/build/patches/`);
+			throw new Error(
+				`patch-dependencies: "${patch.find}" ${at === -1 ? 'not found' : 'found more than once'} in ${file} (a patch written for ${patch.for}); review source/build/patches/`,
+			);
 		}
 		text = text.slice(0, at) + patch.replace + text.slice(at + patch.find.length);
 	}
@@ -55,7 +59,11 @@ export function patchDependencies({enabled = true, patches = PATCHES} = {}) {
 			if (!enabled) return;
 			// A package the build uses whose patched file never loads was reorganised: fail.
 			const seen = new Set();
-			const packageOf = file => file.split('/').slice(0, file.startsWith('@') ? 2 : 1).join('/');
+			const packageOf = file =>
+				file
+					.split('/')
+					.slice(0, file.startsWith('@') ? 2 : 1)
+					.join('/');
 			const patched = [...new Set(files.map(packageOf))];
 			const used = new Set();
 			// Only the copies installed at the top of node_modules: a nested older copy is left be.
@@ -78,7 +86,9 @@ export function patchDependencies({enabled = true, patches = PATCHES} = {}) {
 			build.onEnd(result => {
 				const missing = files.filter(f => used.has(packageOf(f)) && !seen.has(f));
 				if (missing.length > 0 && result.errors.length === 0) {
-					result.errors.push({text: `patch-dependencies: ${missing.join(', ')} never loaded; a dependency changed, review source/build/patches/`});
+					result.errors.push({
+						text: `patch-dependencies: ${missing.join(', ')} never loaded; a dependency changed, review source/build/patches/`,
+					});
 				}
 			});
 		},

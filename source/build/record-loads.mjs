@@ -2,4 +2,5 @@
 // $GW_RECORD_LOADS, one path a line: how the tests and the bench see which chunks a mode pays for.
 import {register} from 'node:module';
 
-if (process.env.GW_RECORD_LOADS) register('./load-hooks.mjs', import.meta.url, {data: {file: process.env.GW_RECORD_LOADS}});
+if (process.env.GW_RECORD_LOADS)
+	register('./load-hooks.mjs', import.meta.url, {data: {file: process.env.GW_RECORD_LOADS}});

@@ -61,7 +61,17 @@ export const HELP = `
   Keys: press ? in the app.
 `;
 
-export const PANELS = ['flow', 'sample', 'table', 'variables', 'moments', 'quiz', 'snapshot', 'transcript', 'live'] as const;
+export const PANELS = [
+	'flow',
+	'sample',
+	'table',
+	'variables',
+	'moments',
+	'quiz',
+	'snapshot',
+	'transcript',
+	'live',
+] as const;
 export type PanelName = (typeof PANELS)[number];
 
 export interface ServerOptions {
@@ -98,7 +108,20 @@ export interface ProjectOptions {
 }
 
 export type Invocation =
-	| {mode: 'walkthrough'; step?: number; panel?: number; plain: boolean; screenReader: boolean; reset: boolean; live?: 'server' | 'gunicorn'; server: ServerOptions; python?: string; project?: ProjectOptions; path?: string; notice?: string}
+	| {
+			mode: 'walkthrough';
+			step?: number;
+			panel?: number;
+			plain: boolean;
+			screenReader: boolean;
+			reset: boolean;
+			live?: 'server' | 'gunicorn';
+			server: ServerOptions;
+			python?: string;
+			project?: ProjectOptions;
+			path?: string;
+			notice?: string;
+	  }
 	| {mode: 'explain'; argv: string[]}
 	| {mode: 'serve'; server: ServerOptions; events: boolean; notice?: string}
 	| {mode: 'workshop'; workshop: WorkshopOptions; step?: number; panel?: number; reset: boolean}
@@ -142,13 +165,36 @@ const FLAGS = {
 type FlagName = keyof typeof FLAGS;
 const kebab = (name: string) => name.replace(/[A-Z]/g, c => '-' + c.toLowerCase());
 
-const SERVER_FLAGS: FlagName[] = ['workers', 'bind', 'timeout', 'gracefulTimeout', 'maxRequests', 'maxRequestsJitter', 'preload', 'workerClass', 'threads', 'keepAlive', 'workerConnections'];
+const SERVER_FLAGS: FlagName[] = [
+	'workers',
+	'bind',
+	'timeout',
+	'gracefulTimeout',
+	'maxRequests',
+	'maxRequestsJitter',
+	'preload',
+	'workerClass',
+	'threads',
+	'keepAlive',
+	'workerConnections',
+];
 const WORKSHOP_FLAGS: FlagName[] = ['host', 'port', 'password', 'authorizedKeys', 'open', 'maxSessions', 'idleTimeout'];
 /** Which flags each mode takes; anything else is an error naming the mode it belongs to. */
 const ALLOWED: Record<'walkthrough' | 'live' | 'gunicorn' | 'serve' | 'workshop', FlagName[]> = {
 	walkthrough: ['step', 'panel', 'plain', 'screenReader', 'reset'],
 	live: ['step', 'panel', 'screenReader', 'reset', 'live', 'path', ...SERVER_FLAGS],
-	gunicorn: ['step', 'panel', 'screenReader', 'reset', 'gunicorn', 'python', 'chdir', 'config', 'path', ...SERVER_FLAGS],
+	gunicorn: [
+		'step',
+		'panel',
+		'screenReader',
+		'reset',
+		'gunicorn',
+		'python',
+		'chdir',
+		'config',
+		'path',
+		...SERVER_FLAGS,
+	],
 	serve: [...SERVER_FLAGS, 'events'],
 	workshop: ['step', 'panel', 'reset', ...WORKSHOP_FLAGS],
 };
@@ -179,7 +225,10 @@ export function formatBind(bind: string): string {
 }
 
 /** Gunicorn's worker_class property: a sync worker with more than one thread is run as gthread. */
-function workerClass(name: string | undefined, threadsFlag: string | undefined): {workerClass: WorkerClass; threads: number} {
+function workerClass(
+	name: string | undefined,
+	threadsFlag: string | undefined,
+): {workerClass: WorkerClass; threads: number} {
 	const given = (name ?? DEFAULT_SERVER.workerClass) as WorkerClass;
 	if (!WORKER_CLASSES.includes(given)) {
 		throw new UsageError(`--worker-class must be ${WORKER_CLASSES.join(' or ')} (got "${name}")`);
@@ -191,7 +240,16 @@ function workerClass(name: string | undefined, threadsFlag: string | undefined):
 /** --worker-class and its settings, only when not the sync default (Gunicorn's flag names). */
 export function workerClassArgs(server: ServerOptions): string[] {
 	if (server.workerClass === 'sync') return [];
-	return ['--worker-class', server.workerClass, '--threads', String(server.threads), '--keep-alive', String(server.keepAlive), '--worker-connections', String(server.workerConnections)];
+	return [
+		'--worker-class',
+		server.workerClass,
+		'--threads',
+		String(server.threads),
+		'--keep-alive',
+		String(server.keepAlive),
+		'--worker-connections',
+		String(server.workerConnections),
+	];
 }
 
 function panelNumber(value: string | undefined): number | undefined {
@@ -247,19 +305,25 @@ function parse(argv: string[]): Invocation {
 	}
 	const flags = cli.flags as Record<string, string | boolean | undefined>;
 	// --gunicorn takes one positional: the project's APP_MODULE.
-	const app = flags.gunicorn && cli.input.length === 1 && !['serve', 'workshop'].includes(cli.input[0]) ? cli.input[0] : undefined;
+	const app =
+		flags.gunicorn && cli.input.length === 1 && !['serve', 'workshop'].includes(cli.input[0])
+			? cli.input[0]
+			: undefined;
 	const command = app ? undefined : cli.input[0];
 	if (cli.input.length > 1 || (command !== undefined && command !== 'serve' && command !== 'workshop')) {
 		throw new UsageError(`unknown command "${cli.input.join(' ')}"; commands are serve and workshop`);
 	}
 	if (flags.live && flags.gunicorn) throw new UsageError('--live and --gunicorn cannot be used together');
 	const mode = command ?? (flags.live ? 'live' : flags.gunicorn ? 'gunicorn' : 'walkthrough');
-	if (command && (flags.live || flags.gunicorn)) throw new UsageError(`--${flags.live ? 'live' : 'gunicorn'} cannot be used with ${command}`);
+	if (command && (flags.live || flags.gunicorn))
+		throw new UsageError(`--${flags.live ? 'live' : 'gunicorn'} cannot be used with ${command}`);
 	for (const name of Object.keys(FLAGS) as FlagName[]) {
 		if (flags[name] === undefined || flags[name] === false) continue;
 		if (ALLOWED[mode].includes(name)) continue;
 		const owners = (Object.keys(ALLOWED) as Array<keyof typeof ALLOWED>).filter(m => ALLOWED[m].includes(name));
-		const where = owners.map(m => (m === 'walkthrough' ? 'the walkthrough' : m === 'serve' || m === 'workshop' ? m : `--${m}`));
+		const where = owners.map(m =>
+			m === 'walkthrough' ? 'the walkthrough' : m === 'serve' || m === 'workshop' ? m : `--${m}`,
+		);
 		throw new UsageError(`--${kebab(name)} is only for ${where.join(', ')}`);
 	}
 
@@ -275,20 +339,34 @@ function parse(argv: string[]): Invocation {
 		timeout: integer(str('timeout'), 'timeout', 1, 3600, DEFAULT_SERVER.timeout),
 		gracefulTimeout: integer(str('gracefulTimeout'), 'graceful-timeout', 0, 3600, DEFAULT_SERVER.gracefulTimeout),
 		maxRequests: integer(str('maxRequests'), 'max-requests', 0, 10_000_000, DEFAULT_SERVER.maxRequests),
-		maxRequestsJitter: integer(str('maxRequestsJitter'), 'max-requests-jitter', 0, 10_000_000, DEFAULT_SERVER.maxRequestsJitter),
+		maxRequestsJitter: integer(
+			str('maxRequestsJitter'),
+			'max-requests-jitter',
+			0,
+			10_000_000,
+			DEFAULT_SERVER.maxRequestsJitter,
+		),
 		preload: Boolean(flags.preload),
 		...workerClass(str('workerClass'), str('threads')),
 		keepAlive: integer(str('keepAlive'), 'keep-alive', 0, 3600, DEFAULT_SERVER.keepAlive),
-		workerConnections: integer(str('workerConnections'), 'worker-connections', 1, 100_000, DEFAULT_SERVER.workerConnections),
+		workerConnections: integer(
+			str('workerConnections'),
+			'worker-connections',
+			1,
+			100_000,
+			DEFAULT_SERVER.workerConnections,
+		),
 	};
-	const notice = server.workerClass === 'gthread' && (str('workerClass') ?? 'sync') === 'sync'
-		? `--threads ${server.threads} with the sync worker: using gthread, as Gunicorn does (it runs gthread when threads > 1)`
-		: undefined;
+	const notice =
+		server.workerClass === 'gthread' && (str('workerClass') ?? 'sync') === 'sync'
+			? `--threads ${server.threads} with the sync worker: using gthread, as Gunicorn does (it runs gthread when threads > 1)`
+			: undefined;
 
 	switch (mode) {
 		case 'serve': {
 			const events = str('events');
-			if (events !== undefined && events !== 'json') throw new UsageError(`--events takes only "json" (got "${events}")`);
+			if (events !== undefined && events !== 'json')
+				throw new UsageError(`--events takes only "json" (got "${events}")`);
 			return {mode, server, events: events === 'json', ...(notice ? {notice} : {})};
 		}
 		case 'workshop': {
@@ -303,7 +381,8 @@ function parse(argv: string[]): Invocation {
 				idleTimeout: integer(str('idleTimeout'), 'idle-timeout', 1, 24 * 60, 60),
 			};
 			if (workshop.password === '') throw new UsageError('--password must not be empty');
-			if (workshop.password && workshop.authorizedKeys) throw new UsageError('use --password or --authorized-keys, not both');
+			if (workshop.password && workshop.authorizedKeys)
+				throw new UsageError('use --password or --authorized-keys, not both');
 			const loopback = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(host);
 			if (!loopback && !workshop.password && !workshop.authorizedKeys && !workshop.open) {
 				throw new UsageError(`--host ${host} is not loopback: add --password, --authorized-keys or --open`);
@@ -313,9 +392,13 @@ function parse(argv: string[]): Invocation {
 		default: {
 			if (str('python') === '') throw new UsageError('--python must name a Python interpreter (got "")');
 			const path = str('path');
-			if (path !== undefined && !/^\/[^\s]*$/.test(path)) throw new UsageError(`--path must start with / and hold no spaces (got "${path}")`);
+			if (path !== undefined && !/^\/[^\s]*$/.test(path))
+				throw new UsageError(`--path must start with / and hold no spaces (got "${path}")`);
 			const project = mode === 'gunicorn' ? projectOptions(app, theirs, flags, server) : undefined;
-			if (!project && theirs) throw new UsageError('options after -- are for Gunicorn: use --gunicorn --chdir DIR APP_MODULE -- OPTIONS');
+			if (!project && theirs)
+				throw new UsageError(
+					'options after -- are for Gunicorn: use --gunicorn --chdir DIR APP_MODULE -- OPTIONS',
+				);
 			if (project) server.bind = project.bind;
 			return {
 				mode: 'walkthrough',
@@ -342,30 +425,53 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
  * given before `--` become Gunicorn's; Gunicorn's defaults (or their config) rule the rest, but
  * --bind is always given: loopback unless they bind elsewhere themselves.
  */
-function projectOptions(app: string | undefined, theirs: string[] | undefined, flags: Record<string, unknown>, server: ServerOptions): {options: ProjectOptions; bind: string} | undefined {
+function projectOptions(
+	app: string | undefined,
+	theirs: string[] | undefined,
+	flags: Record<string, unknown>,
+	server: ServerOptions,
+): {options: ProjectOptions; bind: string} | undefined {
 	const chdir = flags.chdir as string | undefined;
 	if (!app && !chdir && !flags.config && !theirs) return undefined; // the bundled demo project
 	const read = readCommandLine(theirs ?? []);
 	if (read.error) throw new UsageError(read.error);
 	if (read.app && app) throw new UsageError(`two APP_MODULEs: ${app} and ${read.app}`);
 	const module = app ?? read.app;
-	if (!module) throw new UsageError('--gunicorn with your project needs its APP_MODULE, e.g. --chdir ~/code/mysite mysite.wsgi:application');
+	if (!module)
+		throw new UsageError(
+			'--gunicorn with your project needs its APP_MODULE, e.g. --chdir ~/code/mysite mysite.wsgi:application',
+		);
 	const refused = read.given.find(g => ['daemon', 'check_config'].includes(g.option.name));
 	if (refused) throw new UsageError(`${refused.flag} cannot be watched by the walkthrough: run Gunicorn without it`);
 	const dir = resolve(chdir ?? '.');
 	const absolute = (file: string) => (isAbsolute(file) ? file : resolve(process.cwd(), file));
-	const configs = [flags.config as string | undefined, ...read.given.filter(g => g.option.name === 'config').map(g => g.value)].filter(Boolean) as string[];
+	const configs = [
+		flags.config as string | undefined,
+		...read.given.filter(g => g.option.name === 'config').map(g => g.value),
+	].filter(Boolean) as string[];
 	const ours: string[] = [];
 	for (const name of SERVER_FLAGS) {
 		if (flags[name] === undefined || flags[name] === false) continue;
 		ours.push(`--${kebab(name)}`, ...(name === 'preload' ? [] : [String(server[name as keyof ServerOptions])]));
 	}
-	const given = read.given.filter(g => g.option.name !== 'config').flatMap(g => (g.value === undefined ? [g.flag] : [g.flag, g.value]));
+	const given = read.given
+		.filter(g => g.option.name !== 'config')
+		.flatMap(g => (g.value === undefined ? [g.flag] : [g.flag, g.value]));
 	const binds = read.given.filter(g => g.option.name === 'bind').map(g => g.value!);
 	const bind = binds[0] ?? server.bind;
 	const gunicorn = [...(binds.length ? [] : ['--bind', bind]), ...ours, ...given];
-	const warnings = binds.filter(b => !/^(unix:|fd:\/\/)/.test(b) && !LOOPBACK.test(parseBind(b)?.host ?? b)).map(b => `--bind ${b} is not loopback: your app is then reachable from other machines`);
-	const worker = read.given.find(g => g.option.name === 'worker_class' || (g.option.name === 'threads' && Number(g.value) > 1));
-	if (worker) warnings.push(`${worker.flag} ${worker.value}: the walkthrough follows one request at a time per worker (the sync worker); events of concurrent requests may be mixed up`);
-	return {options: {dir, app: module, config: configs.at(-1) && absolute(configs.at(-1)!), gunicorn, warnings}, bind: parseBind(bind) ? bind : server.bind};
+	const warnings = binds
+		.filter(b => !/^(unix:|fd:\/\/)/.test(b) && !LOOPBACK.test(parseBind(b)?.host ?? b))
+		.map(b => `--bind ${b} is not loopback: your app is then reachable from other machines`);
+	const worker = read.given.find(
+		g => g.option.name === 'worker_class' || (g.option.name === 'threads' && Number(g.value) > 1),
+	);
+	if (worker)
+		warnings.push(
+			`${worker.flag} ${worker.value}: the walkthrough follows one request at a time per worker (the sync worker); events of concurrent requests may be mixed up`,
+		);
+	return {
+		options: {dir, app: module, config: configs.at(-1) && absolute(configs.at(-1)!), gunicorn, warnings},
+		bind: parseBind(bind) ? bind : server.bind,
+	};
 }

@@ -50,7 +50,9 @@ async function main(): Promise<void> {
 				return;
 			}
 			if (!screen) {
-				return fail(`--${invocation.live === 'server' ? 'live' : 'gunicorn'} needs an interactive terminal${dumb ? ' that can address the cursor (TERM is dumb)' : ''}`);
+				return fail(
+					`--${invocation.live === 'server' ? 'live' : 'gunicorn'} needs an interactive terminal${dumb ? ' that can address the cursor (TERM is dumb)' : ''}`,
+				);
 			}
 			const {runWalkthrough} = await import('../ui/run');
 			process.exitCode = await runWalkthrough(invocation);

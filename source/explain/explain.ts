@@ -5,7 +5,15 @@ import {readFileSync} from 'node:fs';
 import {lessonSteps} from '../lesson/script';
 import {LABS} from './labs';
 import {NOTES, SECTIONS, type Note} from './notes';
-import {nearestFlag, optionNamed, OPTIONS, readCommandLine, versions, type GivenOption, type GunicornOption} from './options';
+import {
+	nearestFlag,
+	optionNamed,
+	OPTIONS,
+	readCommandLine,
+	versions,
+	type GivenOption,
+	type GunicornOption,
+} from './options';
 
 export const WIDTH = 80;
 
@@ -29,7 +37,10 @@ const STEP_TITLES = lessonSteps('default').map(step => step.title.replace(/worke
 /** Words to lines of at most width; a word longer than a line is cut. */
 export function wrap(text: string, width: number, indent = ''): string[] {
 	const room = width - indent.length;
-	const words = text.split(/\s+/).filter(Boolean).flatMap(word => word.match(new RegExp(`.{1,${room}}`, 'g')) ?? []);
+	const words = text
+		.split(/\s+/)
+		.filter(Boolean)
+		.flatMap(word => word.match(new RegExp(`.{1,${room}}`, 'g')) ?? []);
 	const lines: string[] = [];
 	let line = '';
 	for (const word of words) {
@@ -42,7 +53,8 @@ export function wrap(text: string, width: number, indent = ''): string[] {
 	return lines;
 }
 
-const noteFor = (option: GunicornOption): Note => NOTES[option.name] ?? SECTIONS[option.section] ?? {step: 1, does: 'Read by the master at start.'};
+const noteFor = (option: GunicornOption): Note =>
+	NOTES[option.name] ?? SECTIONS[option.section] ?? {step: 1, does: 'Read by the master at start.'};
 
 function defaultText(option: GunicornOption): string {
 	if (option.name === 'workers') return '1, or $WEB_CONCURRENCY when set';
@@ -61,12 +73,19 @@ export interface Style {
 export const PLAIN: Style = {heading: text => text};
 
 /** One option's explanation: what, default, where in the lifecycle, lab, mistakes, versions. */
-export function explainOption(option: GunicornOption, shown: string, width = WIDTH, style = PLAIN, extra: string[] = []): string[] {
+export function explainOption(
+	option: GunicornOption,
+	shown: string,
+	width = WIDTH,
+	style = PLAIN,
+	extra: string[] = [],
+): string[] {
 	const note = noteFor(option);
 	const flags = option.cli.map(span => span.flag).join(', ');
 	const lines = [style.heading(shown.length > width ? shown.slice(0, width - 1) + '…' : shown)];
 	// "  Label: text", continued four spaces in.
-	const field = (label: string, text: string) => lines.push(...wrap(`${label}: ${text}`, width, '    ').map((line, i) => (i ? line : line.slice(2))));
+	const field = (label: string, text: string) =>
+		lines.push(...wrap(`${label}: ${text}`, width, '    ').map((line, i) => (i ? line : line.slice(2))));
 	field('What', option.summary || option.name);
 	field('Setting', `${option.name}${flags ? ` (${flags})` : ' (config file only)'}; default ${defaultText(option)}`);
 	field('Lifecycle', `step ${note.step}, "${STEP_TITLES[note.step - 1]}". ${note.does}`);
@@ -100,7 +119,9 @@ function explainConfig(file: string, width: number, style: Style): string[] | {e
 	try {
 		source = readFileSync(file, 'utf8');
 	} catch (error) {
-		return {error: `cannot read the config file ${file} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`};
+		return {
+			error: `cannot read the config file ${file} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+		};
 	}
 	const lines: string[] = [];
 	const ignored: string[] = [];
@@ -113,11 +134,18 @@ function explainConfig(file: string, width: number, style: Style): string[] | {e
 		// Gunicorn skips names that are not settings: a misspelt one is silently ignored.
 		const near = nearestFlag(`--${name.replaceAll('_', '-')}`);
 		const guess = OPTIONS.find(o => o.cli.some(span => span.flag === near));
-		if (/^[a-z][a-z_]*$/.test(name) && guess && guess.name !== name && name.length > 3 && similar(name, guess.name)) {
+		if (
+			/^[a-z][a-z_]*$/.test(name) &&
+			guess &&
+			guess.name !== name &&
+			name.length > 3 &&
+			similar(name, guess.name)
+		) {
 			ignored.push(`${name}: not a Gunicorn setting, so Gunicorn ignores it; did you mean ${guess.name}?`);
 		}
 	}
-	if (ignored.length) lines.push('', style.heading(`Ignored in ${file}`), ...ignored.flatMap(text => wrap(text, width, '  ')));
+	if (ignored.length)
+		lines.push('', style.heading(`Ignored in ${file}`), ...ignored.flatMap(text => wrap(text, width, '  ')));
 	return lines;
 }
 
@@ -146,17 +174,30 @@ export function explain(argv: string[], width = WIDTH, style = PLAIN): Explained
 	}
 	if (words[0] === '--help' || words[0] === '-h') return {text: USAGE, gunicorn: [], run: false};
 	if (words[0] === '--') words = words.slice(1);
-	if (words.length === 0) return {error: 'explain needs a Gunicorn command line, e.g. explain gunicorn -w 3 mysite.wsgi (or explain -c FILE)'};
+	if (words.length === 0)
+		return {
+			error: 'explain needs a Gunicorn command line, e.g. explain gunicorn -w 3 mysite.wsgi (or explain -c FILE)',
+		};
 	const read = readCommandLine(words);
 	if (read.error) return {error: read.error};
 	const lines: string[] = [];
 	const config = read.given.filter(g => g.option.name === 'config').at(-1)?.value;
 	if (read.app) {
 		const [module, variable = 'application'] = read.app.split(':');
-		lines.push(style.heading(read.app), ...wrap(`What: the WSGI app: Gunicorn imports the module ${module} and calls its object ${variable} for every request. Lifecycle: step 3, each worker imports it after the fork; with --preload the master imports it once, at step 1.`, width, '  '));
+		lines.push(
+			style.heading(read.app),
+			...wrap(
+				`What: the WSGI app: Gunicorn imports the module ${module} and calls its object ${variable} for every request. Lifecycle: step 3, each worker imports it after the fork; with --preload the master imports it once, at step 1.`,
+				width,
+				'  ',
+			),
+		);
 	}
 	for (const given of read.given) {
-		const extra = given.written !== given.flag && given.written.startsWith('--') ? [`Gunicorn reads ${given.written} as ${given.flag} (argparse accepts an unambiguous prefix).`] : [];
+		const extra =
+			given.written !== given.flag && given.written.startsWith('--')
+				? [`Gunicorn reads ${given.written} as ${given.flag} (argparse accepts an unambiguous prefix).`]
+				: [];
 		lines.push('', ...explainOption(given.option, shownAs(given), width, style, extra));
 	}
 	if (config) {
@@ -170,5 +211,7 @@ export function explain(argv: string[], width = WIDTH, style = PLAIN): Explained
 
 /** The options to hand on to Gunicorn: all but -c FILE (ours wraps it) and APP_MODULE. */
 function withoutConfigAndApp(read: ReturnType<typeof readCommandLine>): string[] {
-	return read.given.filter(g => g.option.name !== 'config').flatMap(g => (g.value === undefined ? [g.flag] : [g.flag, g.value]));
+	return read.given
+		.filter(g => g.option.name !== 'config')
+		.flatMap(g => (g.value === undefined ? [g.flag] : [g.flag, g.value]));
 }

@@ -24,7 +24,13 @@ export async function runExplain(argv: string[]): Promise<number> {
 		return 2;
 	}
 	// The same path as --gunicorn with a project: Gunicorn starts in this directory.
-	const invocation = parseArgs(['--gunicorn', result.app, ...(result.config ? ['--config', result.config] : []), '--', ...result.gunicorn]);
+	const invocation = parseArgs([
+		'--gunicorn',
+		result.app,
+		...(result.config ? ['--config', result.config] : []),
+		'--',
+		...result.gunicorn,
+	]);
 	if (invocation.mode === 'error') {
 		complain(invocation.message);
 		return 2;

@@ -19,7 +19,10 @@ export const NOTES: Partial<Record<string, Note>> = {
 			'Without -c Gunicorn reads ./gunicorn.conf.py from the directory it starts in, if there is one.',
 		],
 	},
-	wsgi_app: {step: 1, does: 'Names the app (MODULE:VARIABLE), like the APP_MODULE argument; the argument wins if both are given.'},
+	wsgi_app: {
+		step: 1,
+		does: 'Names the app (MODULE:VARIABLE), like the APP_MODULE argument; the argument wins if both are given.',
+	},
 	bind: {
 		step: 2,
 		does: 'The master binds this socket before it forks: every worker inherits it and accepts on it.',
@@ -28,49 +31,68 @@ export const NOTES: Partial<Record<string, Note>> = {
 			'With $PORT set in the environment the default is 0.0.0.0:$PORT, not 127.0.0.1:8000.',
 		],
 	},
-	backlog: {step: 4, does: 'How many connections the kernel queues on the listening socket while every worker is busy.'},
+	backlog: {
+		step: 4,
+		does: 'How many connections the kernel queues on the listening socket while every worker is busy.',
+	},
 	workers: {
 		step: 3,
 		does: 'How many workers the master forks and keeps alive; TTIN/TTOU change it while it runs.',
 		mistakes: [
-			'The recipe 2 x CPUs + 1 with multiprocessing.cpu_count() counts the host\'s CPUs, not a container\'s CPU quota: a pod limited to 1 CPU on a 64-core node starts 129 workers. Set it from the quota.',
+			"The recipe 2 x CPUs + 1 with multiprocessing.cpu_count() counts the host's CPUs, not a container's CPU quota: a pod limited to 1 CPU on a 64-core node starts 129 workers. Set it from the quota.",
 			'The default is 1 (or $WEB_CONCURRENCY), not one per CPU.',
 		],
 	},
 	worker_class: {
 		step: 3,
-		does: 'The kind of worker the master forks. The lesson\'s sync worker serves one request at a time; gthread, gevent and eventlet serve several per process.',
-		mistakes: ['gevent and eventlet need the app to cooperate (monkey-patched, no blocking C calls); a blocking call stalls every request of that worker.'],
+		does: "The kind of worker the master forks. The lesson's sync worker serves one request at a time; gthread, gevent and eventlet serve several per process.",
+		mistakes: [
+			'gevent and eventlet need the app to cooperate (monkey-patched, no blocking C calls); a blocking call stalls every request of that worker.',
+		],
 	},
 	threads: {
 		step: 3,
 		does: 'Threads per worker for gthread; more than 1 with the default sync class makes Gunicorn use gthread instead.',
-		mistakes: ['Threads share one process: module-level state and non-thread-safe clients are shared by concurrent requests.'],
+		mistakes: [
+			'Threads share one process: module-level state and non-thread-safe clients are shared by concurrent requests.',
+		],
 	},
-	worker_connections: {step: 4, does: 'For eventlet and gevent only: the most clients one worker holds at once. The sync worker ignores it.'},
+	worker_connections: {
+		step: 4,
+		does: 'For eventlet and gevent only: the most clients one worker holds at once. The sync worker ignores it.',
+	},
 	max_requests: {
 		step: 7,
 		does: 'After this many requests a worker finishes the current one and exits; the master forks a fresh one (a guard against memory leaks).',
-		mistakes: ['Without --max-requests-jitter all workers reach the limit together and restart at the same moment.'],
+		mistakes: [
+			'Without --max-requests-jitter all workers reach the limit together and restart at the same moment.',
+		],
 	},
-	max_requests_jitter: {step: 7, does: 'Adds a random 0..N to each worker\'s --max-requests, so workers do not all restart together.'},
+	max_requests_jitter: {
+		step: 7,
+		does: "Adds a random 0..N to each worker's --max-requests, so workers do not all restart together.",
+	},
 	timeout: {
 		step: 5,
 		does: 'The master kills (SIGABRT, then SIGKILL) a worker whose heartbeat is older than this; the sync worker beats between requests, so one request slower than this is killed.',
 		mistakes: [
-			'With gthread, gevent or eventlet the heartbeat comes from the worker\'s loop, not per request: --timeout then does not limit how long a request may take.',
+			"With gthread, gevent or eventlet the heartbeat comes from the worker's loop, not per request: --timeout then does not limit how long a request may take.",
 			'Raising it to hide slow views keeps sync workers stuck; fix the view or hand the work to a queue.',
 		],
 	},
 	graceful_timeout: {
 		step: 9,
 		does: 'After TERM, workers have this long to finish their requests; then the master SIGKILLs them.',
-		mistakes: ['Longer than the orchestrator\'s stop grace (docker stop: 10 s, Kubernetes: 30 s) means the container is killed before Gunicorn\'s graceful shutdown ends.'],
+		mistakes: [
+			"Longer than the orchestrator's stop grace (docker stop: 10 s, Kubernetes: 30 s) means the container is killed before Gunicorn's graceful shutdown ends.",
+		],
 	},
 	keepalive: {
 		step: 7,
 		does: 'How long a worker keeps an idle Keep-Alive connection open for the next request.',
-		mistakes: ['The sync worker (the lesson\'s) closes every connection after its response: keep-alive needs gthread or an async worker.'],
+		mistakes: [
+			"The sync worker (the lesson's) closes every connection after its response: keep-alive needs gthread or an async worker.",
+		],
 	},
 	reload: {
 		step: 3,
@@ -88,27 +110,40 @@ export const NOTES: Partial<Record<string, Note>> = {
 			'Connections opened at import (a database, a socket) are inherited by every worker and shared across forks: open them in the worker (post_fork).',
 		],
 	},
-	chdir: {step: 1, does: 'The master changes into this directory before loading the app, and puts it first on sys.path.'},
+	chdir: {
+		step: 1,
+		does: 'The master changes into this directory before loading the app, and puts it first on sys.path.',
+	},
 	daemon: {
 		step: 1,
 		does: 'The master detaches from the terminal and runs in the background.',
-		mistakes: ['Under systemd, supervisord or Docker do not daemonize: the supervisor loses the process it started.'],
+		mistakes: [
+			'Under systemd, supervisord or Docker do not daemonize: the supervisor loses the process it started.',
+		],
 	},
-	raw_env: {step: 1, does: 'Sets an environment variable (KEY=VALUE) in the master before the app loads, inherited by every worker.'},
+	raw_env: {
+		step: 1,
+		does: 'Sets an environment variable (KEY=VALUE) in the master before the app loads, inherited by every worker.',
+	},
 	pidfile: {step: 1, does: 'The master writes its pid here (for kill -HUP $(cat FILE)).'},
 	worker_tmp_dir: {
 		step: 3,
-		does: 'Where each worker\'s heartbeat file lives (the master checks its modification time against --timeout).',
-		mistakes: ['In Docker, /tmp on overlayfs can stall the heartbeat; Gunicorn\'s docs suggest /dev/shm.'],
+		does: "Where each worker's heartbeat file lives (the master checks its modification time against --timeout).",
+		mistakes: ["In Docker, /tmp on overlayfs can stall the heartbeat; Gunicorn's docs suggest /dev/shm."],
 	},
 	user: {step: 3, does: 'Workers switch to this user after fork; the master keeps its own.'},
 	group: {step: 3, does: 'Workers switch to this group after fork.'},
 	forwarded_allow_ips: {
 		step: 5,
 		does: 'Which proxies are trusted to set the scheme headers that make wsgi.url_scheme https in environ.',
-		mistakes: ['A proxy on another host is not trusted by default: Django then thinks requests are http (redirect loops with SECURE_SSL_REDIRECT).'],
+		mistakes: [
+			'A proxy on another host is not trusted by default: Django then thinks requests are http (redirect loops with SECURE_SSL_REDIRECT).',
+		],
 	},
-	secure_scheme_headers: {step: 5, does: 'The headers (from trusted proxies) that mark a request as https in environ.'},
+	secure_scheme_headers: {
+		step: 5,
+		does: 'The headers (from trusted proxies) that mark a request as https in environ.',
+	},
 	accesslog: {
 		step: 7,
 		does: 'After each response the worker writes one access-log line here (- is stdout).',
@@ -116,11 +151,17 @@ export const NOTES: Partial<Record<string, Note>> = {
 	},
 	access_log_format: {step: 7, does: 'The fields of each access-log line.'},
 	errorlog: {step: 1, does: 'Where the master and workers write their log (- is stderr, the default).'},
-	loglevel: {step: 1, does: 'How much the master and workers log; debug shows each request\'s handling.'},
-	capture_output: {step: 3, does: 'The workers\' stdout and stderr (print, tracebacks) go to the error log file.'},
+	loglevel: {step: 1, does: "How much the master and workers log; debug shows each request's handling."},
+	capture_output: {step: 3, does: "The workers' stdout and stderr (print, tracebacks) go to the error log file."},
 	limit_request_line: {step: 4, does: 'A request line longer than this is refused (400) before environ is built.'},
-	limit_request_fields: {step: 4, does: 'A request with more header fields than this is refused (400) before environ is built.'},
-	limit_request_field_size: {step: 4, does: 'A header field larger than this is refused (400) before environ is built.'},
+	limit_request_fields: {
+		step: 4,
+		does: 'A request with more header fields than this is refused (400) before environ is built.',
+	},
+	limit_request_field_size: {
+		step: 4,
+		does: 'A header field larger than this is refused (400) before environ is built.',
+	},
 	sendfile: {step: 7, does: 'A file response (wsgi.file_wrapper) is sent with sendfile() unless this is off.'},
 	reuse_port: {step: 2, does: 'Sets SO_REUSEPORT on the listening socket before it is bound.'},
 	pythonpath: {step: 1, does: 'Directories added to sys.path before the app is imported.'},
@@ -160,5 +201,5 @@ export const SECTIONS: Record<string, Note> = {
 	'HTTP/2': {step: 4, does: 'How a worker speaks HTTP/2 on an accepted connection.'},
 	'Dirty Arbiters': {step: 3, does: 'A separate pool of "dirty" workers beside the HTTP workers.'},
 	'Dirty Arbiter Hooks': {step: 3, does: 'A hook of the dirty worker pool.'},
-	Control: {step: 1, does: 'The master\'s control socket (gunicornc), opened at start.'},
+	Control: {step: 1, does: "The master's control socket (gunicornc), opened at start."},
 };

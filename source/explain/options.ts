@@ -85,7 +85,8 @@ function resolveLong(flag: string): {flag?: string; error?: string} {
 export function readCommandLine(argv: string[]): ReadCommandLine {
 	const words = [...argv];
 	if (/(^|\/)gunicorn$/.test(words[0] ?? '')) words.shift();
-	else if (/(^|\/)python[\d.]*$/.test(words[0] ?? '') && words[1] === '-m' && words[2] === 'gunicorn') words.splice(0, 3);
+	else if (/(^|\/)python[\d.]*$/.test(words[0] ?? '') && words[1] === '-m' && words[2] === 'gunicorn')
+		words.splice(0, 3);
 	const given: GivenOption[] = [];
 	const positional: string[] = [];
 	for (let i = 0; i < words.length; i++) {
@@ -108,17 +109,21 @@ export function readCommandLine(argv: string[]): ReadCommandLine {
 			value = rest.length ? rest.join('=') : undefined;
 		} else {
 			flag = word.slice(0, 2); // -w4 is -w 4
-			if (!BY_FLAG.has(flag)) return {given, error: `unknown Gunicorn option ${flag}; did you mean ${nearestFlag(flag)}?`};
+			if (!BY_FLAG.has(flag))
+				return {given, error: `unknown Gunicorn option ${flag}; did you mean ${nearestFlag(flag)}?`};
 			value = word.length > 2 ? word.slice(2).replace(/^=/, '') : undefined;
 		}
 		const option = BY_FLAG.get(flag)!;
-		if (option.flag && value !== undefined) return {given, error: `Gunicorn option ${flag} takes no value (got "${word}")`};
+		if (option.flag && value !== undefined)
+			return {given, error: `Gunicorn option ${flag} takes no value (got "${word}")`};
 		if (!option.flag && value === undefined) {
 			value = words[++i];
-			if (value === undefined) return {given, error: `Gunicorn option ${flag} needs a value (${option.meta ?? 'VALUE'})`};
+			if (value === undefined)
+				return {given, error: `Gunicorn option ${flag} needs a value (${option.meta ?? 'VALUE'})`};
 		}
 		given.push({option, flag, written: word.split('=')[0], value});
 	}
-	if (positional.length > 1) return {given, error: `Gunicorn takes one APP_MODULE, got ${positional.length}: ${positional.join(' ')}`};
+	if (positional.length > 1)
+		return {given, error: `Gunicorn takes one APP_MODULE, got ${positional.length}: ${positional.join(' ')}`};
 	return {given, app: positional[0]};
 }

@@ -76,16 +76,26 @@ function readHead(file: string): string {
 
 function probe(python: string): Promise<Probe | {error: string}> {
 	return new Promise(resolve => {
-		execFile(python, ['-c', PROBE], {timeout: 20_000, env: {...process.env, PYTHONDONTWRITEBYTECODE: '1'}}, (error, stdout) => {
-			try {
-				if (!error) return resolve(JSON.parse(stdout) as Probe);
-			} catch {
-				// fall through: not a Python we understand
-			}
-			const code = (error as NodeJS.ErrnoException | null)?.code;
-			const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'not executable' : 'it is not a working Python 3';
-			resolve({error: `cannot run ${python} (${why})`});
-		});
+		execFile(
+			python,
+			['-c', PROBE],
+			{timeout: 20_000, env: {...process.env, PYTHONDONTWRITEBYTECODE: '1'}},
+			(error, stdout) => {
+				try {
+					if (!error) return resolve(JSON.parse(stdout) as Probe);
+				} catch {
+					// fall through: not a Python we understand
+				}
+				const code = (error as NodeJS.ErrnoException | null)?.code;
+				const why =
+					code === 'ENOENT'
+						? 'no such file'
+						: code === 'EACCES'
+							? 'not executable'
+							: 'it is not a working Python 3';
+				resolve({error: `cannot run ${python} (${why})`});
+			},
+		);
 	});
 }
 
@@ -110,7 +120,8 @@ export async function findGunicorn(python?: string): Promise<FoundGunicorn | {er
 			// unreadable script: fall back to python3
 		}
 		// Only a Python is asked to run the probe (a pyenv shim's shebang names bash: python3 below covers it).
-		if (script && interpreter && /\/(python|pypy)[\d.]*$/.test(interpreter)) candidates.push({python: interpreter, via: `the interpreter of ${script}`});
+		if (script && interpreter && /\/(python|pypy)[\d.]*$/.test(interpreter))
+			candidates.push({python: interpreter, via: `the interpreter of ${script}`});
 		const python3 = onPath('python3');
 		if (python3 && python3 !== interpreter) candidates.push({python: python3, via: 'python3 on PATH'});
 	}
@@ -130,10 +141,20 @@ export async function findGunicorn(python?: string): Promise<FoundGunicorn | {er
 		if (result.gunicorn) {
 			const lack = missing(result, candidate.via);
 			if (lack) return {error: lack};
-			return {python: result.python || candidate.python, pythonVersion: result.version, gunicorn: result.gunicorn, django: result.django!, via: candidate.via};
+			return {
+				python: result.python || candidate.python,
+				pythonVersion: result.version,
+				gunicorn: result.gunicorn,
+				django: result.django!,
+				via: candidate.via,
+			};
 		}
 	}
 	if (first) return {error: missing(first, via)!};
-	const tried = failed.length ? `no Python here could run (${failed.join('; ')})` : 'no gunicorn and no python3 on PATH';
-	return {error: `Gunicorn and Django are not installed: ${tried}. Install: ${INSTALL}, or pip install gunicorn django; or name an interpreter with --python PATH`};
+	const tried = failed.length
+		? `no Python here could run (${failed.join('; ')})`
+		: 'no gunicorn and no python3 on PATH';
+	return {
+		error: `Gunicorn and Django are not installed: ${tried}. Install: ${INSTALL}, or pip install gunicorn django; or name an interpreter with --python PATH`,
+	};
 }

@@ -25,7 +25,6 @@ export function projectDir(): string | undefined {
 	return undefined;
 }
 
-
 /** Gunicorn's command line for these options; flags equal to Gunicorn's defaults are left out to keep it readable. */
 export function gunicornArgs(server: ServerOptions): string[] {
 	const args = ['--config', CONFIG, '--workers', String(server.workers), '--bind', formatBind(server.bind)];
@@ -39,7 +38,10 @@ export function gunicornArgs(server: ServerOptions): string[] {
 }
 
 /** How Gunicorn is run for their project: in their directory, with our config around theirs. */
-export function projectRun(project: ProjectOptions, ours: string): {args: string[]; cwd: string; env: Record<string, string>} | {error: string} {
+export function projectRun(
+	project: ProjectOptions,
+	ours: string,
+): {args: string[]; cwd: string; env: Record<string, string>} | {error: string} {
 	let isDir = false;
 	try {
 		isDir = statSync(project.dir).isDirectory();
@@ -47,7 +49,8 @@ export function projectRun(project: ProjectOptions, ours: string): {args: string
 		// missing: said below
 	}
 	if (!isDir) return {error: `--chdir ${project.dir} is not a directory`};
-	if (project.config && !existsSync(project.config)) return {error: `the config file ${project.config} does not exist`};
+	if (project.config && !existsSync(project.config))
+		return {error: `the config file ${project.config} does not exist`};
 	// Without -c Gunicorn reads ./gunicorn.conf.py where it starts; ours must read it for it.
 	const fallback = join(project.dir, 'gunicorn.conf.py');
 	const config = project.config ?? (existsSync(fallback) ? fallback : '');
@@ -59,12 +62,23 @@ export function projectRun(project: ProjectOptions, ours: string): {args: string
 	};
 }
 
-export async function createGunicornSource(server: ServerOptions, python?: string, project?: ProjectOptions, path?: string): Promise<LiveSource | {error: string}> {
+export async function createGunicornSource(
+	server: ServerOptions,
+	python?: string,
+	project?: ProjectOptions,
+	path?: string,
+): Promise<LiveSource | {error: string}> {
 	const found = await findGunicorn(python);
 	if ('error' in found) return found;
 	const ours = projectDir();
 	if (!ours) return {error: 'the Django project (source/gunicorn/python/) is missing from this installation'};
-	const run = project ? projectRun(project, ours) : {args: ['-m', 'gunicorn', ...gunicornArgs(server)], cwd: ours, env: {DJANGO_SETTINGS_MODULE: 'myproject.settings'}};
+	const run = project
+		? projectRun(project, ours)
+		: {
+				args: ['-m', 'gunicorn', ...gunicornArgs(server)],
+				cwd: ours,
+				env: {DJANGO_SETTINGS_MODULE: 'myproject.settings'},
+			};
 	if ('error' in run) return run;
 	const source = createProcessSource({
 		kind: 'gunicorn',
@@ -73,21 +87,33 @@ export async function createGunicornSource(server: ServerOptions, python?: strin
 		args: run.args,
 		// Events on fd 3; our settings even if the user's shell names others (GUNICORN_CMD_ARGS could
 		// add --daemon or another worker class); no __pycache__ written into the package or their project.
-		env: {GW_EVENTS_FD: '3', GUNICORN_CMD_ARGS: '', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', ...run.env},
+		env: {
+			GW_EVENTS_FD: '3',
+			GUNICORN_CMD_ARGS: '',
+			PYTHONUNBUFFERED: '1',
+			PYTHONDONTWRITEBYTECODE: '1',
+			...run.env,
+		},
 		cwd: run.cwd,
 		events: 'fd3',
-		project: project && {app: project.app, dir: project.dir, command: ['gunicorn', ...project.gunicorn, project.app].join(' ')},
+		project: project && {
+			app: project.app,
+			dir: project.dir,
+			command: ['gunicorn', ...project.gunicorn, project.app].join(' '),
+		},
 		path,
 		gracefulTimeout: server.gracefulTimeout, // stop() caps it at STOP_LIMIT_S
 	});
 	const start = source.start;
-	source.start = () => start().catch((error: Error) => Promise.reject(new Error(startError(error.message, server.bind))));
+	source.start = () =>
+		start().catch((error: Error) => Promise.reject(new Error(startError(error.message, server.bind))));
 	return source;
 }
 
 /** Gunicorn's last words when it could not start, said for this app's user. */
 export function startError(message: string, bind: string): string {
 	// After five tries a second apart: "Can't connect to ('127.0.0.1', 8000)".
-	if (/^Can't connect to/.test(message)) return `Gunicorn could not listen on ${formatBind(bind)} (in use, or not allowed): choose another with --bind HOST:PORT`;
+	if (/^Can't connect to/.test(message))
+		return `Gunicorn could not listen on ${formatBind(bind)} (in use, or not allowed): choose another with --bind HOST:PORT`;
 	return `Gunicorn did not start: ${message}`;
 }

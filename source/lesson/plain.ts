@@ -28,7 +28,9 @@ export function wrap(text: string, width = WIDTH, indent = ''): string[] {
 export function trackerColumns(lesson: Lesson, cuts: number[], through = lesson.steps.length) {
 	return [
 		{label: 'Start', seq: 0},
-		...lesson.checkpoints.filter(step => step <= through).map(step => ({label: step === lesson.steps.length ? 'Final' : `After ${step}`, seq: cuts[step - 1]})),
+		...lesson.checkpoints
+			.filter(step => step <= through)
+			.map(step => ({label: step === lesson.steps.length ? 'Final' : `After ${step}`, seq: cuts[step - 1]})),
 	];
 }
 
@@ -52,7 +54,9 @@ export function plainLesson(colour = forcedColour()): string {
 	para(lesson.summary);
 
 	heading('Concept flow');
-	lesson.flow.forEach((node, i) => para(`${node.apart ? 'Apart from the path, ' : i ? '-> ' : ''}${node.label}: ${node.detail}`, '  '));
+	lesson.flow.forEach((node, i) =>
+		para(`${node.apart ? 'Apart from the path, ' : i ? '-> ' : ''}${node.label}: ${node.detail}`, '  '),
+	);
 
 	heading('Execution sample');
 	for (const file of lesson.samples) {
@@ -66,7 +70,8 @@ export function plainLesson(colour = forcedColour()): string {
 	lesson.steps.forEach((step, i) => {
 		const row = rows[i];
 		out.push('', c.bold(`Step ${i + 1}. ${step.title}`));
-		const field = (name: string, value: string) => out.push(...wrap(value, WIDTH - 12).map((l, j) => (j ? ' '.repeat(12) : `  ${name.padEnd(10)}`) + l));
+		const field = (name: string, value: string) =>
+			out.push(...wrap(value, WIDTH - 12).map((l, j) => (j ? ' '.repeat(12) : `  ${name.padEnd(10)}`) + l));
 		field('Action:', row.action);
 		field('Gunicorn:', row.gunicorn);
 		field('Worker:', row.worker);
@@ -85,7 +90,8 @@ export function plainLesson(colour = forcedColour()): string {
 	para('Run the same command with --preload and the first three steps change:');
 	const preloadPlay = playLesson(preload);
 	const preloadRows = executionTable(preloadPlay.states[preload.steps.length], preloadPlay.cuts);
-	for (const i of [0, 1, 2]) para(`Step ${i + 1}. ${preload.steps[i].title}. Django: ${preloadRows[i].django}.`, '  ');
+	for (const i of [0, 1, 2])
+		para(`Step ${i + 1}. ${preload.steps[i].title}. Django: ${preloadRows[i].django}.`, '  ');
 	for (const note of lesson.preloadNotes) para(`- ${note}`, '  ');
 
 	heading('Key moments');

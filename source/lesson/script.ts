@@ -23,7 +23,14 @@ const environ = (path: string, port: number): EnvironSummary => ({
 /** One request's whole journey through a worker, split where the lesson pauses. */
 function request(pid: number, id: string, port: number, ms: number) {
 	return {
-		accepted: {type: 'request.accepted', pid, id, method: 'GET', path: '/', client: `127.0.0.1:${port}`} as LifecycleEvent,
+		accepted: {
+			type: 'request.accepted',
+			pid,
+			id,
+			method: 'GET',
+			path: '/',
+			client: `127.0.0.1:${port}`,
+		} as LifecycleEvent,
 		called: {type: 'wsgi.called', pid, id, environ: environ('/', port)} as LifecycleEvent,
 		dispatched: {type: 'django.dispatched', pid, id, route: '', view: 'pages.views.home'} as LifecycleEvent,
 		returned: {type: 'response.returned', pid, id, status: 200, reason: 'OK', bytes: 22} as LifecycleEvent,
@@ -39,11 +46,16 @@ export function lessonSteps(variant: Variant): Step[] {
 	const boot = (pid: number): LifecycleEvent[] =>
 		preload
 			? [{type: 'worker.ready', pid}]
-			: [{type: 'app.loaded', pid, where: 'worker', app: APP}, {type: 'worker.ready', pid}];
+			: [
+					{type: 'app.loaded', pid, where: 'worker', app: APP},
+					{type: 'worker.ready', pid},
+				];
 
 	return [
 		{
-			title: preload ? 'You run gunicorn --preload: the master starts and imports the app' : 'You run gunicorn: the master starts',
+			title: preload
+				? 'You run gunicorn --preload: the master starts and imports the app'
+				: 'You run gunicorn: the master starts',
 			events: [
 				{type: 'master.starting', pid: MASTER, command, workers: 2, preload, timeout: 30},
 				...(preload ? [{type: 'app.loaded', pid: MASTER, where: 'master', app: APP} as LifecycleEvent] : []),
@@ -63,13 +75,15 @@ export function lessonSteps(variant: Variant): Step[] {
 			narration: [
 				`The master opens ${ADDRESS} before it forks anything. Every worker will inherit this one socket, so all of them accept connections from the same queue and nobody has to route requests between them.`,
 				preload
-					? 'The app is already in the master\'s memory (step 1). Without --preload the master never imports your Django code at all.'
+					? "The app is already in the master's memory (step 1). Without --preload the master never imports your Django code at all."
 					: 'The master does not import your Django code. Many tutorials say it loads the app here, but that is only true with --preload (press v to see that variant).',
 			],
 			sample: {file: 0, line: 1},
 		},
 		{
-			title: preload ? 'The master forks two workers, app already inside' : 'The master forks two workers; each imports the app',
+			title: preload
+				? 'The master forks two workers, app already inside'
+				: 'The master forks two workers; each imports the app',
 			events: [{type: 'worker.forked', pid: A}, {type: 'worker.forked', pid: B}, ...boot(A), ...boot(B)],
 			narration: [
 				`fork() makes two copies of the master: workers ${A} and ${B}, separate processes, so a crash or a leak in one does not touch the other.`,
@@ -92,7 +106,7 @@ export function lessonSteps(variant: Variant): Step[] {
 			title: 'The worker calls the WSGI app; Django picks the view',
 			events: [first.called, first.dispatched],
 			narration: [
-				'The worker builds environ, a dict with REQUEST_METHOD, PATH_INFO, REMOTE_ADDR (the client\'s address, 127.0.0.1), REMOTE_PORT (its port, 52144) and more, and calls application(environ, start_response): the first half of the WSGI contract.',
+				"The worker builds environ, a dict with REQUEST_METHOD, PATH_INFO, REMOTE_ADDR (the client's address, 127.0.0.1), REMOTE_PORT (its port, 52144) and more, and calls application(environ, start_response): the first half of the WSGI contract.",
 				"application is Django's WSGIHandler: the middleware runs, the URL resolver matches '' in urls.py to pages.views.home, and the view is called.",
 				`This is ${A}'s first request, so the resolver imports myproject.urls and pages.views now, not at boot: the first request of every worker pays for it.`,
 			],
@@ -120,7 +134,7 @@ export function lessonSteps(variant: Variant): Step[] {
 			events: [second.accepted, second.called, second.dispatched, second.returned, second.sent],
 			narration: [
 				`Another request arrives. This time worker ${B} happens to win the race for accept() (${A} was free too: the kernel does not take turns), and runs the same cycle. It is ${B}'s first request, so its resolver imports urls.py and the views now, as ${A}'s did.`,
-				'Two workers can serve two requests at the same moment; with both busy, new connections wait in the socket\'s queue. That is why you run several: a sync worker handles one request at a time. A common starting point is (2 x CPU cores) + 1.',
+				"Two workers can serve two requests at the same moment; with both busy, new connections wait in the socket's queue. That is why you run several: a sync worker handles one request at a time. A common starting point is (2 x CPU cores) + 1.",
 			],
 		},
 		{

@@ -14,7 +14,8 @@ export function playLesson(lesson: Lesson): Timeline {
 	for (const step of lesson.steps) {
 		const state = reduceAll(states[states.length - 1], step.events);
 		const rejected = state.rejected.length - states[states.length - 1].rejected.length;
-		if (rejected > 0) throw new Error(`lesson step "${step.title}": ${state.rejected[state.rejected.length - 1].reason}`);
+		if (rejected > 0)
+			throw new Error(`lesson step "${step.title}": ${state.rejected[state.rejected.length - 1].reason}`);
 		states.push(state);
 		cuts.push(state.seq);
 	}

@@ -26,8 +26,13 @@ export function describeWorkers(s: LifecycleState): string {
 	const live = liveWorkers(s);
 	if (live.length === 0) return s.workers.length > 0 ? 'All exited' : 'No workers yet';
 	if (live.length > 3) {
-		const counts = ['booting', 'idle', 'busy', 'exiting'].map(state => [state, live.filter(w => w.state === state).length] as const);
-		return counts.filter(([, n]) => n > 0).map(([state, n]) => `${n} ${state}`).join(', ');
+		const counts = ['booting', 'idle', 'busy', 'exiting'].map(
+			state => [state, live.filter(w => w.state === state).length] as const,
+		);
+		return counts
+			.filter(([, n]) => n > 0)
+			.map(([state, n]) => `${n} ${state}`)
+			.join(', ');
 	}
 	return live.map(w => `${w.pid} ${workerLoad(w)}`).join(', ');
 }
@@ -35,19 +40,25 @@ export function describeWorkers(s: LifecycleState): string {
 /** A worker's state in a word or two; a threaded one says how many threads are busy ("busy 3/4"). */
 export function workerLoad(w: Worker): string {
 	if (w.state === 'idle') return 'listening';
-	if (w.threads > 1 && (w.state === 'busy' || (w.state === 'exiting' && w.requests.length))) return `${w.state} ${w.requests.length}/${w.threads}`;
+	if (w.threads > 1 && (w.state === 'busy' || (w.state === 'exiting' && w.requests.length)))
+		return `${w.state} ${w.requests.length}/${w.threads}`;
 	return w.state;
 }
 
 /** The Django WSGI application: where it is imported, and what it is doing. */
 export function describeApp(s: LifecycleState): string {
-	const active = Object.values(s.requests).find(r => r.phase === 'wsgi' || r.phase === 'django' || r.phase === 'returned');
+	const active = Object.values(s.requests).find(
+		r => r.phase === 'wsgi' || r.phase === 'django' || r.phase === 'returned',
+	);
 	if (active?.phase === 'django') return `View ${active.view} running`;
 	if (active?.phase === 'wsgi') return 'Called with environ';
 	if (active?.phase === 'returned') return `Returned ${active.status} ${active.reason}`;
 	if (s.master.state === 'stopped') return 'Gone with its processes';
 	const inWorkers = liveWorkers(s).filter(w => w.appLoaded).length;
-	if (s.master.appLoaded) return inWorkers ? `Loaded in master, shared by ${plural(inWorkers, 'worker')}` : 'Loaded in master (--preload)';
+	if (s.master.appLoaded)
+		return inWorkers
+			? `Loaded in master, shared by ${plural(inWorkers, 'worker')}`
+			: 'Loaded in master (--preload)';
 	if (inWorkers) return `Loaded in ${plural(inWorkers, 'worker')}, idle`;
 	return 'Not loaded';
 }
@@ -111,7 +122,15 @@ export function describeAction(e: LifecycleEvent): string {
 	}
 }
 
-const SIGNALS: Record<string, number> = {SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGTERM: 15};
+const SIGNALS: Record<string, number> = {
+	SIGHUP: 1,
+	SIGINT: 2,
+	SIGQUIT: 3,
+	SIGABRT: 6,
+	SIGKILL: 9,
+	SIGSEGV: 11,
+	SIGTERM: 15,
+};
 
 /**
  * What a watcher would see for this event (the Output column): Gunicorn 20.1's own log lines
@@ -133,7 +152,9 @@ export function gunicornLog(e: LifecycleEvent, s: LifecycleState): string[] {
 		case 'worker.exiting':
 			return [`Worker exiting (pid: ${e.pid})`];
 		case 'worker.exited':
-			return e.signal ? [`Worker with pid ${e.pid} was terminated due to signal ${SIGNALS[e.signal] ?? e.signal}`] : [];
+			return e.signal
+				? [`Worker with pid ${e.pid} was terminated due to signal ${SIGNALS[e.signal] ?? e.signal}`]
+				: [];
 		case 'workers.changed':
 			return [`Handling signal: ${e.to > e.from ? 'ttin' : 'ttou'}`];
 		case 'master.reloading':
@@ -142,20 +163,36 @@ export function gunicornLog(e: LifecycleEvent, s: LifecycleState): string[] {
 			return [`Handling signal: ${e.graceful ? 'term' : 'int'}`];
 		case 'master.stopped':
 			// A boot failure halts the master with a reason (HaltServer, exit 3; 4 when the app fails to load).
-			return ['Shutting down: Master', ...(e.code === 3 ? ['Reason: Worker failed to boot.'] : e.code === 4 ? ['Reason: App failed to load.'] : [])];
+			return [
+				'Shutting down: Master',
+				...(e.code === 3
+					? ['Reason: Worker failed to boot.']
+					: e.code === 4
+						? ['Reason: App failed to load.']
+						: []),
+			];
 		default:
 			return []; // app.loaded, worker.ready, request.accepted, wsgi.called, django.dispatched, response.returned
 	}
 }
 
-const SIGNAL_NUMBERS: Record<string, number> = {SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGTERM: 15};
+const SIGNAL_NUMBERS: Record<string, number> = {
+	SIGHUP: 1,
+	SIGINT: 2,
+	SIGQUIT: 3,
+	SIGABRT: 6,
+	SIGKILL: 9,
+	SIGSEGV: 11,
+	SIGTERM: 15,
+};
 
 /**
  * The log lines an event makes where Gunicorn 20.1 (which our server follows) and 21.0 and
  * later ("21+") word them differently: the live narration says both. Undefined when they agree.
  */
 export function versionNote(e: LifecycleEvent): string | undefined {
-	if (e.type === 'master.stopped' && e.code !== 0) return 'Gunicorn 20.1 logs "Shutting down: Master" and "Reason:" at INFO; 21+ at ERROR.';
+	if (e.type === 'master.stopped' && e.code !== 0)
+		return 'Gunicorn 20.1 logs "Shutting down: Master" and "Reason:" at INFO; 21+ at ERROR.';
 	if (e.type !== 'worker.exited') return undefined;
 	const signal = e.signal ?? undefined;
 	if (signal) {
@@ -165,7 +202,9 @@ export function versionNote(e: LifecycleEvent): string | undefined {
 	}
 	// Without a code (real Gunicorn's hooks cannot see it) the reason tells: handle_abort exits 1, a boot error 3.
 	const code = e.code ?? (e.reason === 'timeout' ? 1 : e.reason === 'boot-error' ? 3 : undefined);
-	if (code) return `Gunicorn 20.1 logs nothing for a worker that exits ${code}; 21+ "Worker (pid:${e.pid}) exited with code ${code}."`;
-	if (e.reason === 'killed' && e.code === undefined) return `After kill -9 Gunicorn 20.1 logs "Worker with pid ${e.pid} was terminated due to signal 9"; 21+ "Worker (pid:${e.pid}) was sent SIGKILL! Perhaps out of memory?".`;
+	if (code)
+		return `Gunicorn 20.1 logs nothing for a worker that exits ${code}; 21+ "Worker (pid:${e.pid}) exited with code ${code}."`;
+	if (e.reason === 'killed' && e.code === undefined)
+		return `After kill -9 Gunicorn 20.1 logs "Worker with pid ${e.pid} was terminated due to signal 9"; 21+ "Worker (pid:${e.pid}) was sent SIGKILL! Perhaps out of memory?".`;
 	return undefined;
 }

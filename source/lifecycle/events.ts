@@ -34,7 +34,16 @@ export interface EnvironSummary {
 export type LifecycleEvent =
 	// The command is run: the master (arbiter) process starts. Gunicorn: on_starting.
 	// workerClass / threads: Gunicorn's --worker-class and --threads (absent: sync, one thread).
-	| {type: 'master.starting'; pid: number; command: string; workers: number; preload: boolean; timeout: number; workerClass?: WorkerClass; threads?: number}
+	| {
+			type: 'master.starting';
+			pid: number;
+			command: string;
+			workers: number;
+			preload: boolean;
+			timeout: number;
+			workerClass?: WorkerClass;
+			threads?: number;
+	  }
 	// The master binds the listening socket, before any fork, so every worker shares it.
 	| {type: 'socket.bound'; address: string}
 	// The WSGI application was imported. In the master with --preload, else in each worker after fork.
@@ -48,7 +57,17 @@ export type LifecycleEvent =
 	// A worker accepted a connection and parsed the request. Gunicorn: pre_request.
 	// thread: which of the worker's threads runs it (1-based; absent for a sync worker).
 	// onConnection: its number on its connection, 2 and up over a kept-alive one (absent: 1).
-	| {type: 'request.accepted'; pid: number; id: string; method: string; path: string; query?: string; client?: string; thread?: number; onConnection?: number}
+	| {
+			type: 'request.accepted';
+			pid: number;
+			id: string;
+			method: string;
+			path: string;
+			query?: string;
+			client?: string;
+			thread?: number;
+			onConnection?: number;
+	  }
 	// The worker built environ and called application(environ, start_response).
 	| {type: 'wsgi.called'; pid: number; id: string; environ: EnvironSummary}
 	// Django resolved the URL to a view and called it.
@@ -96,7 +115,14 @@ export const EVENT_TYPES: readonly EventType[] = [
 ];
 
 const EXIT_REASONS: readonly ExitReason[] = [
-	'shutdown', 'reload', 'removed', 'max-requests', 'timeout', 'killed', 'boot-error', 'crashed',
+	'shutdown',
+	'reload',
+	'removed',
+	'max-requests',
+	'timeout',
+	'killed',
+	'boot-error',
+	'crashed',
 ];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -107,16 +133,38 @@ const str = (v: unknown) => typeof v === 'string';
 
 /** The fields each event must carry, checked when events arrive from outside (JSON lines). */
 const REQUIRED: Record<EventType, Record<string, (v: unknown) => boolean>> = {
-	'master.starting': {pid: num, command: str, workers: num, preload: v => typeof v === 'boolean', timeout: num, workerClass: optional(v => WORKER_CLASSES.includes(v as WorkerClass)), threads: optional(count)},
+	'master.starting': {
+		pid: num,
+		command: str,
+		workers: num,
+		preload: v => typeof v === 'boolean',
+		timeout: num,
+		workerClass: optional(v => WORKER_CLASSES.includes(v as WorkerClass)),
+		threads: optional(count),
+	},
 	'socket.bound': {address: str},
 	'app.loaded': {pid: num, where: v => v === 'master' || v === 'worker', app: str},
 	'worker.forked': {pid: num},
 	'worker.ready': {pid: num, threads: optional(count)},
-	'request.accepted': {pid: num, id: str, method: str, path: str, thread: optional(count), onConnection: optional(count)},
+	'request.accepted': {
+		pid: num,
+		id: str,
+		method: str,
+		path: str,
+		thread: optional(count),
+		onConnection: optional(count),
+	},
 	'wsgi.called': {pid: num, id: str, environ: isObject},
 	'django.dispatched': {pid: num, id: str, route: str, view: str},
 	'response.returned': {pid: num, id: str, status: num, reason: str, bytes: num},
-	'response.sent': {pid: num, id: str, status: num, bytes: num, ms: num, keepalive: optional(v => typeof v === 'boolean')},
+	'response.sent': {
+		pid: num,
+		id: str,
+		status: num,
+		bytes: num,
+		ms: num,
+		keepalive: optional(v => typeof v === 'boolean'),
+	},
 	'worker.timeout': {pid: num},
 	'worker.exiting': {pid: num, reason: v => EXIT_REASONS.includes(v as ExitReason)},
 	'worker.exited': {pid: num, reason: v => EXIT_REASONS.includes(v as ExitReason)},

@@ -83,7 +83,18 @@ const DEAD_KEPT = 6;
 const REJECTIONS_KEPT = 20;
 
 export const initialState: LifecycleState = {
-	master: {pid: 0, state: 'down', command: '', preload: false, appLoaded: false, wanted: 0, timeout: 30, workerClass: 'sync', threads: 1, generation: 0},
+	master: {
+		pid: 0,
+		state: 'down',
+		command: '',
+		preload: false,
+		appLoaded: false,
+		wanted: 0,
+		timeout: 30,
+		workerClass: 'sync',
+		threads: 1,
+		generation: 0,
+	},
 	workers: [],
 	requests: {},
 	served: 0,
@@ -105,7 +116,8 @@ export function check(s: LifecycleState, e: LifecycleEvent): string | undefined 
 	const needRequest = (...phases: RequestPhase[]) => {
 		if (!request) return `no request ${(e as {id: string}).id} in flight`;
 		if (request.pid !== (e as {pid: number}).pid) return `request ${request.id} belongs to worker ${request.pid}`;
-		if (!phases.includes(request.phase)) return `request ${request.id} is at "${request.phase}", not ${phases.join(' or ')}`;
+		if (!phases.includes(request.phase))
+			return `request ${request.id} is at "${request.phase}", not ${phases.join(' or ')}`;
 		return undefined;
 	};
 	switch (e.type) {
@@ -121,7 +133,8 @@ export function check(s: LifecycleState, e: LifecycleEvent): string | undefined 
 				return s.master.appLoaded ? 'the master has already loaded the app' : undefined;
 			}
 			if (!worker) return needWorker();
-			if (worker.state !== 'booting') return `worker ${e.pid} is ${worker.state}, the app is imported while booting`;
+			if (worker.state !== 'booting')
+				return `worker ${e.pid} is ${worker.state}, the app is imported while booting`;
 			return worker.appLoaded ? `worker ${e.pid} has already loaded the app` : undefined;
 		case 'worker.forked':
 			if (!masterUp(s) || s.master.state === 'stopping') return 'only a running master forks workers';
@@ -151,7 +164,9 @@ export function check(s: LifecycleState, e: LifecycleEvent): string | undefined 
 			if (!masterUp(s)) return 'no master is running';
 			return e.to < 1 ? 'the master keeps at least one worker' : undefined;
 		case 'master.reloading':
-			return s.master.state === 'running' || s.master.state === 'reloading' ? undefined : `the master is ${s.master.state}, not running`;
+			return s.master.state === 'running' || s.master.state === 'reloading'
+				? undefined
+				: `the master is ${s.master.state}, not running`;
 		case 'master.stopping':
 			return masterUp(s) ? undefined : 'no master is running';
 		case 'master.stopped':
@@ -162,9 +177,15 @@ export function check(s: LifecycleState, e: LifecycleEvent): string | undefined 
 /** A sync worker takes one request at a time; a gthread worker one per thread, each thread one. */
 function canTake(s: LifecycleState, worker: Worker, thread?: number): string | undefined {
 	// A gthread worker that is leaving still runs the connections already queued for its pool.
-	const serving = worker.state === 'idle' || worker.state === 'busy' || (worker.state === 'exiting' && s.master.workerClass === 'gthread');
+	const serving =
+		worker.state === 'idle' ||
+		worker.state === 'busy' ||
+		(worker.state === 'exiting' && s.master.workerClass === 'gthread');
 	if (!serving) return `worker ${worker.pid} is ${worker.state}; a sync worker takes one request at a time`;
-	if (worker.threads === 1) return worker.requests.length ? `worker ${worker.pid} is busy; a sync worker takes one request at a time` : undefined;
+	if (worker.threads === 1)
+		return worker.requests.length
+			? `worker ${worker.pid} is busy; a sync worker takes one request at a time`
+			: undefined;
 	if (worker.requests.length >= worker.threads) return `worker ${worker.pid} has all ${worker.threads} threads busy`;
 	if (thread === undefined) return undefined;
 	if (thread > worker.threads) return `worker ${worker.pid} has no thread ${thread} (it runs ${worker.threads})`;
@@ -223,7 +244,17 @@ export function transition(s: LifecycleState, e: LifecycleEvent, at?: number): L
 		case 'master.starting':
 			return {
 				...s,
-				master: {...initialState.master, pid: e.pid, state: 'starting', command: e.command, preload: e.preload, wanted: e.workers, timeout: e.timeout, workerClass: e.workerClass ?? 'sync', threads: e.threads ?? 1},
+				master: {
+					...initialState.master,
+					pid: e.pid,
+					state: 'starting',
+					command: e.command,
+					preload: e.preload,
+					wanted: e.workers,
+					timeout: e.timeout,
+					workerClass: e.workerClass ?? 'sync',
+					threads: e.threads ?? 1,
+				},
 				workers: [],
 				requests: {},
 				last: undefined,
@@ -236,23 +267,50 @@ export function transition(s: LifecycleState, e: LifecycleEvent, at?: number): L
 				: {...s, workers: patchWorker(s, e.pid, {appLoaded: true})};
 		case 'worker.forked': {
 			// A fork copies the master's memory: with --preload the app comes along already imported.
-			const worker: Worker = {pid: e.pid, state: 'booting', appLoaded: s.master.appLoaded, served: 0, generation: s.master.generation, bornAt: at, threads: s.master.threads, requests: []};
+			const worker: Worker = {
+				pid: e.pid,
+				state: 'booting',
+				appLoaded: s.master.appLoaded,
+				served: 0,
+				generation: s.master.generation,
+				bornAt: at,
+				threads: s.master.threads,
+				requests: [],
+			};
 			const live = s.workers.filter(alive);
 			return {...s, workers: [...live, worker, ...s.workers.filter(w => !alive(w))]};
 		}
 		case 'worker.ready':
 			return {...s, workers: patchWorker(s, e.pid, {state: 'idle', ...(e.threads ? {threads: e.threads} : {})})};
 		case 'request.accepted': {
-			const request: Request = {id: e.id, pid: e.pid, method: e.method, path: e.path, query: e.query, client: e.client, thread: e.thread, onConnection: e.onConnection, phase: 'accepted'};
+			const request: Request = {
+				id: e.id,
+				pid: e.pid,
+				method: e.method,
+				path: e.path,
+				query: e.query,
+				client: e.client,
+				thread: e.thread,
+				onConnection: e.onConnection,
+				phase: 'accepted',
+			};
 			const worker = findWorker(s, e.pid)!;
-			return {...s, workers: patchWorker(s, e.pid, {state: 'busy', requests: [...worker.requests, e.id]}), requests: requestsWith(s.requests, e.id, request), last: request};
+			return {
+				...s,
+				workers: patchWorker(s, e.pid, {state: 'busy', requests: [...worker.requests, e.id]}),
+				requests: requestsWith(s.requests, e.id, request),
+				last: request,
+			};
 		}
 		case 'wsgi.called':
 			return {...s, ...patchRequest(s, e.id, {phase: 'wsgi', environ: e.environ})};
 		case 'django.dispatched':
 			return {...s, ...patchRequest(s, e.id, {phase: 'django', route: e.route, view: e.view})};
 		case 'response.returned':
-			return {...s, ...patchRequest(s, e.id, {phase: 'returned', status: e.status, reason: e.reason, bytes: e.bytes})};
+			return {
+				...s,
+				...patchRequest(s, e.id, {phase: 'returned', status: e.status, reason: e.reason, bytes: e.bytes}),
+			};
 		case 'response.sent': {
 			const done = s.requests[e.id];
 			const requests = requestsWith(s.requests, e.id);
@@ -286,7 +344,13 @@ export function transition(s: LifecycleState, e: LifecycleEvent, at?: number): L
 			return {
 				...s,
 				master: {...s.master, state: 'stopped', appLoaded: false, exitCode: e.code},
-				workers: pruneDead(s.workers.map(w => (alive(w) ? {...w, state: 'dead' as const, requests: [], exitReason: w.exitReason ?? 'shutdown'} : w))),
+				workers: pruneDead(
+					s.workers.map(w =>
+						alive(w)
+							? {...w, state: 'dead' as const, requests: [], exitReason: w.exitReason ?? 'shutdown'}
+							: w,
+					),
+				),
 				requests: {},
 			};
 	}
@@ -318,7 +382,8 @@ export function reduce(s: LifecycleState, event: LifecycleEvent, at?: number): L
 const AFTER = Symbol('state after');
 type Remembered = HistoryEntry & {[AFTER]?: LifecycleState};
 export const stateAfter = (entry: HistoryEntry) => (entry as Remembered)[AFTER];
-export const rememberState = (entry: HistoryEntry, state: LifecycleState) => void Object.defineProperty(entry, AFTER, {value: state});
+export const rememberState = (entry: HistoryEntry, state: LifecycleState) =>
+	void Object.defineProperty(entry, AFTER, {value: state});
 const NO_HISTORY: HistoryEntry[] = [];
 
 /** An event to fold, when it arrived, and (optionally) whether it still applies to the state reached. */
@@ -352,4 +417,8 @@ export function reduceArrivals(s: LifecycleState, arrivals: readonly Arrival[]):
 	return {...state, history: drop ? all.slice(drop) : all, base};
 }
 
-export const reduceAll = (s: LifecycleState, events: readonly LifecycleEvent[], at?: number) => reduceArrivals(s, events.map(e => [e, at] as const));
+export const reduceAll = (s: LifecycleState, events: readonly LifecycleEvent[], at?: number) =>
+	reduceArrivals(
+		s,
+		events.map(e => [e, at] as const),
+	);

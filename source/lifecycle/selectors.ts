@@ -3,7 +3,15 @@
 import type {LifecycleEvent} from './events';
 import {describeAction, describeApp, describeMaster, describeRequest, describeWorkers, gunicornLog} from './describe';
 import {shortAction, shortApp, shortMaster, shortWorkers} from './short';
-import {initialState, liveWorkers, rememberState, stateAfter, transition, type HistoryEntry, type LifecycleState} from './machine';
+import {
+	initialState,
+	liveWorkers,
+	rememberState,
+	stateAfter,
+	transition,
+	type HistoryEntry,
+	type LifecycleState,
+} from './machine';
 
 /** The parts of the flow diagram: the request path, the way back, and the master apart. */
 export type FlowNode = 'client' | 'socket' | 'worker' | 'django' | 'response' | 'master';
@@ -75,11 +83,17 @@ function groupAction(events: LifecycleEvent[]): string {
  */
 function appCell(state: LifecycleState, urlconf: ReadonlySet<number>, firstHere: number | undefined): string {
 	const app = describeApp(state);
-	if (app.startsWith('View ') && firstHere !== undefined) return `${app}; urls.py imported now (${firstHere}'s first request)`;
+	if (app.startsWith('View ') && firstHere !== undefined)
+		return `${app}; urls.py imported now (${firstHere}'s first request)`;
 	const loaded = liveWorkers(state).filter(w => w.appLoaded);
 	if (!app.startsWith('Loaded') || loaded.length === 0) return app;
 	const have = loaded.filter(w => urlconf.has(w.pid) || w.served > 0).map(w => w.pid);
-	const where = have.length === 0 ? 'not yet' : have.length === loaded.length && have.length > 2 ? 'in all' : `in ${have.join(', ')}`;
+	const where =
+		have.length === 0
+			? 'not yet'
+			: have.length === loaded.length && have.length > 2
+				? 'in all'
+				: `in ${have.join(', ')}`;
 	return `${app}; urls.py ${where}`;
 }
 
@@ -114,7 +128,12 @@ export function executionTable(s: LifecycleState, cuts?: readonly number[]): Tab
 				worker: describeWorkers(state),
 				django: appCell(state, urlconf, firstHere),
 				output: log.join(' · '),
-				short: {action: shortAction(group), gunicorn: shortMaster(state), worker: shortWorkers(state), django: shortApp(state, firstHere !== undefined)},
+				short: {
+					action: shortAction(group),
+					gunicorn: shortMaster(state),
+					worker: shortWorkers(state),
+					django: shortApp(state, firstHere !== undefined),
+				},
 			};
 			if (!closes) Object.defineProperty(entry, ROW, {value: row});
 		}
@@ -138,26 +157,65 @@ export interface TrackerRow {
 
 /** Short cell values: the tracker shows several columns side by side. */
 const TRACKED: Array<[string, (s: LifecycleState) => string]> = [
-	['Master', s => (s.master.state === 'down' ? 'not running' : s.master.state === 'stopped' ? 'stopped' : `${s.master.state}${s.master.appLoaded ? ', app' : ''}`)],
-	['Workers', s => {
-		const live = liveWorkers(s);
-		if (live.length === 0) return s.workers.length ? 'terminated' : 'none';
-		const busy = live.filter(w => w.state === 'busy').length;
-		const booting = live.filter(w => w.state === 'booting').length;
-		const threads = live.reduce((n, w) => n + w.threads, 0);
-		if (busy && threads > live.length) return `${live.reduce((n, w) => n + w.requests.length, 0)}/${threads} thr busy`;
-		return busy ? `${busy} busy/${live.length}` : booting ? `${booting} booting` : `${live.length} listening`;
-	}],
-	['Django app', s => {
-		const app = describeApp(s);
-		return app.startsWith('View') ? 'in view' : app.startsWith('Called') ? 'called' : app.startsWith('Returned') ? 'returned' : app.startsWith('Loaded in master') ? 'in master' : app.startsWith('Loaded') ? 'loaded' : app.startsWith('Gone') ? 'gone' : 'not loaded';
-	}],
-	['Request', s => {
-		const r = s.last;
-		if (!r) return 'none';
-		const where = {accepted: 'accepted', wsgi: 'in app', django: 'in view', returned: 'ready', sent: 'sent', aborted: 'lost'}[r.phase];
-		return r.phase === 'returned' || r.phase === 'sent' ? `${r.status} ${where}` : `${r.method} ${r.path} ${where}`;
-	}],
+	[
+		'Master',
+		s =>
+			s.master.state === 'down'
+				? 'not running'
+				: s.master.state === 'stopped'
+					? 'stopped'
+					: `${s.master.state}${s.master.appLoaded ? ', app' : ''}`,
+	],
+	[
+		'Workers',
+		s => {
+			const live = liveWorkers(s);
+			if (live.length === 0) return s.workers.length ? 'terminated' : 'none';
+			const busy = live.filter(w => w.state === 'busy').length;
+			const booting = live.filter(w => w.state === 'booting').length;
+			const threads = live.reduce((n, w) => n + w.threads, 0);
+			if (busy && threads > live.length)
+				return `${live.reduce((n, w) => n + w.requests.length, 0)}/${threads} thr busy`;
+			return busy ? `${busy} busy/${live.length}` : booting ? `${booting} booting` : `${live.length} listening`;
+		},
+	],
+	[
+		'Django app',
+		s => {
+			const app = describeApp(s);
+			return app.startsWith('View')
+				? 'in view'
+				: app.startsWith('Called')
+					? 'called'
+					: app.startsWith('Returned')
+						? 'returned'
+						: app.startsWith('Loaded in master')
+							? 'in master'
+							: app.startsWith('Loaded')
+								? 'loaded'
+								: app.startsWith('Gone')
+									? 'gone'
+									: 'not loaded';
+		},
+	],
+	[
+		'Request',
+		s => {
+			const r = s.last;
+			if (!r) return 'none';
+			const where = {
+				accepted: 'accepted',
+				wsgi: 'in app',
+				django: 'in view',
+				returned: 'ready',
+				sent: 'sent',
+				aborted: 'lost',
+			}[r.phase];
+			return r.phase === 'returned' || r.phase === 'sent'
+				? `${r.status} ${where}`
+				: `${r.method} ${r.path} ${where}`;
+		},
+	],
 	['Served', s => String(s.served)],
 ];
 

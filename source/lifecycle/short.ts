@@ -20,7 +20,8 @@ export function shortAction(events: LifecycleEvent[]): string {
 	const forks = events.filter(e => e.type === 'worker.forked');
 	if (forks.length > 1) return `Fork ${forks.length} workers`;
 	const [e] = events;
-	if (e.type === 'request.accepted' && events.some(x => x.type === 'response.sent')) return `${e.pid} serves ${e.method} ${e.path}`;
+	if (e.type === 'request.accepted' && events.some(x => x.type === 'response.sent'))
+		return `${e.pid} serves ${e.method} ${e.path}`;
 	switch (e.type) {
 		case 'master.starting':
 			return e.preload ? 'Run gunicorn --preload' : 'Run gunicorn';
@@ -70,7 +71,11 @@ export function shortWorkers(s: LifecycleState): string {
 	if (live.length === 0) return s.workers.length ? 'all exited' : 'none yet';
 	const busy = live.filter(w => w.state === 'busy');
 	const parts = busy.length === 1 ? [`${busy[0].pid} busy`] : busy.length ? [`${busy.length} busy`] : [];
-	for (const [state, word] of [['idle', 'listening'], ['booting', 'booting'], ['exiting', 'exiting']] as const) {
+	for (const [state, word] of [
+		['idle', 'listening'],
+		['booting', 'booting'],
+		['exiting', 'exiting'],
+	] as const) {
 		const n = live.filter(w => w.state === state).length;
 		if (n) parts.push(`${n} ${word}`);
 	}
@@ -79,8 +84,11 @@ export function shortWorkers(s: LifecycleState): string {
 
 /** `urlconf`: a worker's first request went through Django in this row (it imported urls.py). */
 export function shortApp(s: LifecycleState, urlconf: boolean): string {
-	const active = Object.values(s.requests).find(r => r.phase === 'wsgi' || r.phase === 'django' || r.phase === 'returned');
-	if (active?.phase === 'django') return urlconf ? `urls.py, ${view(active.view ?? '')}` : `${view(active.view ?? '')} runs`;
+	const active = Object.values(s.requests).find(
+		r => r.phase === 'wsgi' || r.phase === 'django' || r.phase === 'returned',
+	);
+	if (active?.phase === 'django')
+		return urlconf ? `urls.py, ${view(active.view ?? '')}` : `${view(active.view ?? '')} runs`;
 	if (active?.phase === 'wsgi') return 'called';
 	if (active?.phase === 'returned') return `returned ${active.status}`;
 	if (s.master.state === 'stopped') return 'gone';

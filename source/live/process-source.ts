@@ -49,7 +49,8 @@ class Listeners<A extends unknown[]> {
 		return () => this.set.delete(listener);
 	}
 	emit(...args: A): void {
-		if (this.set.size === 0 && this.keep > 0) this.unheard = [...this.unheard.slice(Math.max(0, this.unheard.length + 1 - this.keep)), args];
+		if (this.set.size === 0 && this.keep > 0)
+			this.unheard = [...this.unheard.slice(Math.max(0, this.unheard.length + 1 - this.keep)), args];
 		for (const listener of [...this.set]) listener(...args);
 	}
 }
@@ -205,7 +206,13 @@ export function createProcessSource(spec: ProcessSpec): LiveSource {
 					lifeline?.destroy();
 					// Let the last lines (master.stopped, the error) arrive first, unless an orphan holds the pipes.
 					void Promise.race([closed, sleep(500)]).then(() => {
-						if (!bound) reject(new Error(lastError || `the server exited (${signal ?? `code ${code}`}) before it was listening`));
+						if (!bound)
+							reject(
+								new Error(
+									lastError ||
+										`the server exited (${signal ?? `code ${code}`}) before it was listening`,
+								),
+							);
 						exits.emit(code, signal);
 						done();
 					});
@@ -247,11 +254,21 @@ export function createProcessSource(spec: ProcessSpec): LiveSource {
 		const target = parseBind(address) ?? {host: '127.0.0.1', port: 8000};
 		return new Promise(resolve => {
 			const done = (result: Omit<RequestResult, 'ms'>) => resolve({...result, ms: performance.now() - t0});
-			const req = http.get({host: target.host, port: target.port, path, agent: false, headers: {Connection: 'close'}, timeout: REQUEST_TIMEOUT_MS}, res => {
-				res.resume();
-				res.on('end', () => done({status: res.statusCode}));
-				res.on('error', error => done({status: res.statusCode, error: error.message}));
-			});
+			const req = http.get(
+				{
+					host: target.host,
+					port: target.port,
+					path,
+					agent: false,
+					headers: {Connection: 'close'},
+					timeout: REQUEST_TIMEOUT_MS,
+				},
+				res => {
+					res.resume();
+					res.on('end', () => done({status: res.statusCode}));
+					res.on('error', error => done({status: res.statusCode, error: error.message}));
+				},
+			);
 			req.on('timeout', () => req.destroy(new Error('timed out')));
 			req.on('error', error => done({error: (error as NodeJS.ErrnoException).code ?? error.message}));
 		});

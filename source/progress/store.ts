@@ -1,7 +1,18 @@
 // Saved progress: step, panel and quiz answers, under $XDG_CONFIG_HOME/gunicorn-walkthrough/.
 // Written atomically (temp file + rename). Nothing here ever throws at the caller: a corrupt
 // file is moved aside, an unwritable directory turns saving off, each with a notice.
-import {closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
+import {
+	closeSync,
+	constants,
+	existsSync,
+	fstatSync,
+	mkdirSync,
+	openSync,
+	readFileSync,
+	renameSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import {homedir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import process from 'node:process';
@@ -27,7 +38,11 @@ export function readRegular(file: string): string {
 
 /** Writes a file, never blocking on a FIFO put where it goes (no reader: ENXIO). */
 export function writeRegular(file: string, text: string, options: {mode?: number; exclusive?: boolean} = {}): void {
-	const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_NONBLOCK | (options.exclusive ? constants.O_EXCL : constants.O_TRUNC);
+	const flags =
+		constants.O_WRONLY |
+		constants.O_CREAT |
+		constants.O_NONBLOCK |
+		(options.exclusive ? constants.O_EXCL : constants.O_TRUNC);
 	const fd = openSync(file, flags, options.mode ?? 0o666);
 	try {
 		writeFileSync(fd, text);
@@ -54,8 +69,11 @@ export interface Loaded {
 const valid = (p: unknown): p is Partial<Progress> => {
 	if (typeof p !== 'object' || p === null) return false;
 	const {step, panel, answers} = p as Record<string, unknown>;
-	const int = (v: unknown, max: number) => v === undefined || (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= max);
-	const answersOk = answers === undefined || (typeof answers === 'object' && answers !== null && Object.values(answers).every(v => Number.isInteger(v)));
+	const int = (v: unknown, max: number) =>
+		v === undefined || (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= max);
+	const answersOk =
+		answers === undefined ||
+		(typeof answers === 'object' && answers !== null && Object.values(answers).every(v => Number.isInteger(v)));
 	return int(step, 9) && int(panel, 10) && answersOk;
 };
 
@@ -121,7 +139,13 @@ export class ProgressStore {
 }
 
 /** Where a walkthrough starts: saved progress (unless --reset), then --step and --panel over it. */
-export function startingPoint(store: ProgressStore, inv: {reset: boolean; step?: number; panel?: number}): {initial: Partial<Progress>; notice?: string} {
+export function startingPoint(
+	store: ProgressStore,
+	inv: {reset: boolean; step?: number; panel?: number},
+): {initial: Partial<Progress>; notice?: string} {
 	const loaded: Loaded = inv.reset ? {notice: store.reset()} : store.load();
-	return {initial: {...loaded.progress, ...(inv.step ? {step: inv.step} : {}), ...(inv.panel ? {panel: inv.panel} : {})}, notice: loaded.notice};
+	return {
+		initial: {...loaded.progress, ...(inv.step ? {step: inv.step} : {}), ...(inv.panel ? {panel: inv.panel} : {})},
+		notice: loaded.notice,
+	};
 }

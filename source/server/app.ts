@@ -73,7 +73,10 @@ export function blockFor(ms: number, checks = true): void {
  * broken setting: the way to see a worker that cannot boot (and the master halting).
  */
 export function loadApp(where: 'master' | 'worker', origin?: AppOrigin): {app: WsgiApp; origin: AppOrigin} {
-	if (process.env.GW_APP_FAIL) throw new AppImportError(`ImproperlyConfigured: ${APP_NAME.split(':')[0]} cannot be imported (GW_APP_FAIL is set)`);
+	if (process.env.GW_APP_FAIL)
+		throw new AppImportError(
+			`ImproperlyConfigured: ${APP_NAME.split(':')[0]} cannot be imported (GW_APP_FAIL is set)`,
+		);
 	const loaded = origin ?? {name: APP_NAME, pid: process.pid, where, loadedAt: Date.now()};
 	return {app: application(loaded), origin: loaded};
 }
@@ -84,7 +87,8 @@ class RuntimeError extends Error {
 }
 
 /** django.views.defaults.server_error without a 500.html template (DEBUG = False). */
-export const SERVER_ERROR_PAGE = '\n<!doctype html>\n<html lang="en">\n<head>\n  <title>Server Error (500)</title>\n</head>\n<body>\n  <h1>Server Error (500)</h1><p></p>\n</body>\n</html>\n';
+export const SERVER_ERROR_PAGE =
+	'\n<!doctype html>\n<html lang="en">\n<head>\n  <title>Server Error (500)</title>\n</head>\n<body>\n  <h1>Server Error (500)</h1><p></p>\n</body>\n</html>\n';
 
 /** The django.request logger, formatted as the Django project's LOGGING does (myproject/logs.py). */
 function djangoLog(level: 'ERROR', message: string, error: unknown): void {
@@ -108,10 +112,13 @@ function application(origin: AppOrigin): WsgiApp {
 			'views.slow',
 			(environ, params) => {
 				const seconds = Number(params.get('s') ?? '5');
-				if (!Number.isFinite(seconds) || seconds < 0 || seconds > 3600) return {status: '400 Bad Request', body: 's must be a number of seconds from 0 to 3600\n'};
+				if (!Number.isFinite(seconds) || seconds < 0 || seconds > 3600)
+					return {status: '400 Bad Request', body: 's must be a number of seconds from 0 to 3600\n'};
 				blockFor(seconds * 1000);
 				// A sync worker sleeps in its only thread; a gthread worker in one of its pool's, while its main loop heartbeats.
-				const how = environ['wsgi.multithread'] ? 'in one of its threads, its main loop heartbeating' : 'without a heartbeat';
+				const how = environ['wsgi.multithread']
+					? 'in one of its threads, its main loop heartbeating'
+					: 'without a heartbeat';
 				return {status: '200 OK', body: `Worker ${process.pid} slept ${seconds}s ${how}.\n`};
 			},
 		],

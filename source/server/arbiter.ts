@@ -12,7 +12,16 @@ import type {ServerOptions} from '../cli/args';
 import {formatEvent, type ExitReason, type LifecycleEvent} from '../lifecycle/events';
 import {loadApp, type AppOrigin} from './app';
 import {log, writeAll} from './log';
-import {APP_LOAD_ERROR, WORKER_BOOT_ERROR, WORKER_TMP_ENV, WORKER_TMP_FD, isEventMessage, isLeavingMessage, isListenerMessage, type BootMessage} from './messages';
+import {
+	APP_LOAD_ERROR,
+	WORKER_BOOT_ERROR,
+	WORKER_TMP_ENV,
+	WORKER_TMP_FD,
+	isEventMessage,
+	isLeavingMessage,
+	isListenerMessage,
+	type BootMessage,
+} from './messages';
 import {BindError, createSocket, type Listener} from './sock';
 import {WorkerTmp, type Mark} from './worker-tmp';
 
@@ -43,7 +52,10 @@ const SIGNALS: Array<[NodeJS.Signals, SignalName]> = [
 class StopIteration extends Error {}
 /** Stop the server with a reason and an exit status (gunicorn.errors.HaltServer). */
 class HaltServer extends Error {
-	constructor(readonly reason: string, readonly exitStatus: number) {
+	constructor(
+		readonly reason: string,
+		readonly exitStatus: number,
+	) {
 		super(reason);
 	}
 }
@@ -68,7 +80,10 @@ export class Arbiter {
 	private eventsOpen: boolean;
 	readonly pid = process.pid;
 
-	constructor(private readonly cfg: ServerOptions, opts: {events: boolean}) {
+	constructor(
+		private readonly cfg: ServerOptions,
+		opts: {events: boolean},
+	) {
 		this.numWorkers = cfg.workers;
 		this.eventsOpen = opts.events;
 	}
@@ -117,7 +132,15 @@ export class Arbiter {
 	/** Initialize the arbiter: load the app (--preload), bind, say where it listens. */
 	private async start(): Promise<void> {
 		const {cfg} = this;
-		this.emit({type: 'master.starting', pid: this.pid, command: commandLine(cfg), workers: cfg.workers, preload: cfg.preload, timeout: cfg.timeout, ...(cfg.workerClass === 'sync' ? {} : {workerClass: cfg.workerClass, threads: cfg.threads})});
+		this.emit({
+			type: 'master.starting',
+			pid: this.pid,
+			command: commandLine(cfg),
+			workers: cfg.workers,
+			preload: cfg.preload,
+			timeout: cfg.timeout,
+			...(cfg.workerClass === 'sync' ? {} : {workerClass: cfg.workerClass, threads: cfg.threads}),
+		});
 		if (cfg.preload) {
 			try {
 				this.app = loadApp('master').origin;
@@ -246,7 +269,8 @@ export class Arbiter {
 		}
 		this.killWorkers('SIGKILL');
 		// Final reap: wait for the kernel to report the killed ones.
-		for (const until = Date.now() + 2000; this.WORKERS.size && Date.now() < until; await sleep(20)) this.reapWorkers(false);
+		for (const until = Date.now() + 2000; this.WORKERS.size && Date.now() < until; await sleep(20))
+			this.reapWorkers(false);
 	}
 
 	/**
@@ -301,13 +325,15 @@ export class Arbiter {
 			this.WORKERS.delete(pid);
 			// 20.1's only line for a reaped worker (21.0 and later: "Worker (pid:N) was sent SIGKILL!
 			// Perhaps out of memory?", and "Worker (pid:N) exited with code N." for a non-zero exit).
-			if (signal) log.warning(`Worker with pid ${pid} was terminated due to signal ${os.constants.signals[signal]}`);
+			if (signal)
+				log.warning(`Worker with pid ${pid} was terminated due to signal ${os.constants.signals[signal]}`);
 			const reason = worker.reason ?? this.unaskedReason(code, signal);
 			this.emit({type: 'worker.exited', pid, reason, code, signal});
 			worker.tmp.close();
 			// Gunicorn's worker exits WORKER_BOOT_ERROR on any exception before it booted; a node
 			// worker can also die before our code runs (e.g. the bundle is missing): same verdict.
-			const bootFailed = code === WORKER_BOOT_ERROR || (!worker.booted && code !== null && code !== 0 && !this.stopping);
+			const bootFailed =
+				code === WORKER_BOOT_ERROR || (!worker.booted && code !== null && code !== 0 && !this.stopping);
 			if (halt && bootFailed) throw new HaltServer('Worker failed to boot.', WORKER_BOOT_ERROR);
 			if (halt && code === APP_LOAD_ERROR) throw new HaltServer('App failed to load.', APP_LOAD_ERROR);
 		}
@@ -340,13 +366,24 @@ export class Arbiter {
 		this.workerAge += 1;
 		const tmp = WorkerTmp.create();
 		const {GW_LIFELINE_FD: _lifeline, ...env} = process.env;
-		const child = fork(process.argv[1], ['__worker'], {stdio: ['ignore', 'ignore', 'inherit', 'ipc', tmp.fd], env: {...env, [WORKER_TMP_ENV]: String(WORKER_TMP_FD)}});
+		const child = fork(process.argv[1], ['__worker'], {
+			stdio: ['ignore', 'ignore', 'inherit', 'ipc', tmp.fd],
+			env: {...env, [WORKER_TMP_ENV]: String(WORKER_TMP_FD)},
+		});
 		if (child.pid === undefined) {
 			tmp.close();
 			child.on('error', error => log.error(`Cannot fork a worker: ${error.message}`));
 			return;
 		}
-		const worker: Worker = {pid: child.pid, age: this.workerAge, tmp, process: child, leaving: false, booted: false, spawnedAt: Date.now()};
+		const worker: Worker = {
+			pid: child.pid,
+			age: this.workerAge,
+			tmp,
+			process: child,
+			leaving: false,
+			booted: false,
+			spawnedAt: Date.now(),
+		};
 		this.WORKERS.set(worker.pid, worker);
 		this.emit({type: 'worker.forked', pid: worker.pid});
 		child.on('error', () => undefined); // e.g. the boot message to a worker that just died
@@ -355,7 +392,11 @@ export class Arbiter {
 				// The worker runs its signal handler only between requests: this is when it stops accepting.
 				if (worker.leaving) return;
 				worker.leaving = true;
-				this.emit({type: 'worker.exiting', pid: worker.pid, reason: worker.reason ?? this.unaskedReason(message.code, null)});
+				this.emit({
+					type: 'worker.exiting',
+					pid: worker.pid,
+					reason: worker.reason ?? this.unaskedReason(message.code, null),
+				});
 			} else if (isListenerMessage(message)) {
 				if (this.listener && !worker.leaving) child.send({type: 'listener'}, this.listener.handle as never); // gthread below its bound again
 			} else if (isEventMessage(message)) {
@@ -409,7 +450,12 @@ export class Arbiter {
 }
 
 /** What a Python worker's handler for each signal does at once, even mid-request (workers/base.py). */
-const SIGNAL_MARKS: Partial<Record<NodeJS.Signals, Mark>> = {SIGTERM: 'term', SIGQUIT: 'quit', SIGINT: 'quit', SIGABRT: 'abort'};
+const SIGNAL_MARKS: Partial<Record<NodeJS.Signals, Mark>> = {
+	SIGTERM: 'term',
+	SIGQUIT: 'quit',
+	SIGINT: 'quit',
+	SIGABRT: 'abort',
+};
 
 function kill(pid: number, sig: NodeJS.Signals): void {
 	try {

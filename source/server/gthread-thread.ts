@@ -61,18 +61,25 @@ export class JobSlot {
 		Atomics.wait(this.ctrl, 0, 0);
 		const [, conn, fd, onConnection, port, length, addressLength] = this.ctrl;
 		const address = Buffer.from(this.bytes.subarray(0, addressLength)).toString('latin1');
-		const prefix = length ? new Uint8Array(this.bytes.subarray(JobSlot.ADDRESS, JobSlot.ADDRESS + length)) : undefined;
+		const prefix = length
+			? new Uint8Array(this.bytes.subarray(JobSlot.ADDRESS, JobSlot.ADDRESS + length))
+			: undefined;
 		Atomics.store(this.ctrl, 0, 0);
 		return {conn, fd, prefix, onConnection, remote: {address, port}};
 	}
 }
 
 /** Thread -> main loop. */
-export type ThreadMessage = {type: 'event'; event: LifecycleEvent} | {type: 'done'; conn: number; keepalive: boolean; linger: boolean};
+export type ThreadMessage =
+	| {type: 'event'; event: LifecycleEvent}
+	| {type: 'done'; conn: number; keepalive: boolean; linger: boolean};
 
 /** A blocking socket that first hands out what was already read from it. */
 class PrefixedSocket extends BlockingSocket {
-	constructor(fd: number, private prefix: Buffer | undefined) {
+	constructor(
+		fd: number,
+		private prefix: Buffer | undefined,
+	) {
 		super(fd); // the main loop heartbeats, not the threads
 	}
 
@@ -134,7 +141,17 @@ class PoolThread {
 		const nr = Atomics.add(this.state, SHARED.nr, 1) + 1;
 		const id = `${this.pid}-${nr}`;
 		const address = `${job.remote.address}:${job.remote.port}`;
-		this.emit({type: 'request.accepted', pid: this.pid, id, method: req.method, path: req.path, ...(req.query ? {query: req.query} : {}), client: address, thread: this.data.thread, ...(job.onConnection > 1 ? {onConnection: job.onConnection} : {})}); // pre_request
+		this.emit({
+			type: 'request.accepted',
+			pid: this.pid,
+			id,
+			method: req.method,
+			path: req.path,
+			...(req.query ? {query: req.query} : {}),
+			client: address,
+			thread: this.data.thread,
+			...(job.onConnection > 1 ? {onConnection: job.onConnection} : {}),
+		}); // pre_request
 		let close = requestShouldClose(req);
 		if (cfg.maxRequests && nr >= cfg.maxRequests) {
 			if (Atomics.compareExchange(this.state, SHARED.alive, 1, 0) === 1) {
@@ -145,7 +162,12 @@ class PoolThread {
 		}
 		// Gunicorn force-closes when the worker is leaving, keep-alive is off, or too many are kept.
 		const maxKeepalived = (cfg.workerConnections ?? 1000) - (cfg.threads ?? 1);
-		if (!Atomics.load(this.state, SHARED.alive) || !cfg.keepAlive || Atomics.load(this.state, SHARED.kept) >= maxKeepalived) close = true;
+		if (
+			!Atomics.load(this.state, SHARED.alive) ||
+			!cfg.keepAlive ||
+			Atomics.load(this.state, SHARED.kept) >= maxKeepalived
+		)
+			close = true;
 		const environ = this.environ(req, job, id);
 		this.emit({type: 'wsgi.called', pid: this.pid, id, environ: summary(environ)});
 		let status = '500 Internal Server Error';
@@ -157,7 +179,9 @@ class PoolThread {
 				status = s;
 				headers = h;
 			});
-			const content = Buffer.concat([...body].map(chunk => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk)));
+			const content = Buffer.concat(
+				[...body].map(chunk => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk)),
+			);
 			bytes = content.length;
 			response = responseBytes(status, headers, content, req.method === 'HEAD', !close);
 		} catch (error) {
@@ -195,7 +219,8 @@ class PoolThread {
 			'wsgi.url_scheme': 'http',
 			'wsgi.multithread': true,
 			'wsgi.errors': line => log.error(line),
-			'walkthrough.dispatched': (route, view) => this.emit({type: 'django.dispatched', pid: this.pid, id, route, view}),
+			'walkthrough.dispatched': (route, view) =>
+				this.emit({type: 'django.dispatched', pid: this.pid, id, route, view}),
 		};
 		for (const [name, value] of req.headers) environ[`HTTP_${name.replace(/-/g, '_')}`] = value;
 		return environ;
@@ -234,7 +259,9 @@ function logRequestError(req: Request | undefined, error: unknown): void {
 
 export function runThread(): void {
 	if (!parentPort) {
-		process.stderr.write('gunicorn-walkthrough: __thread is internal: run `gunicorn-walkthrough serve --worker-class gthread`\n');
+		process.stderr.write(
+			'gunicorn-walkthrough: __thread is internal: run `gunicorn-walkthrough serve --worker-class gthread`\n',
+		);
 		process.exitCode = 2;
 		return;
 	}

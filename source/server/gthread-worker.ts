@@ -51,7 +51,11 @@ export class ThreadWorker {
 	private readonly state = new Int32Array(this.shared);
 	readonly pid = process.pid;
 
-	constructor(private readonly cfg: BootMessage, private readonly listener: ServerHandle, private readonly tmp: WorkerTmp) {
+	constructor(
+		private readonly cfg: BootMessage,
+		private readonly listener: ServerHandle,
+		private readonly tmp: WorkerTmp,
+	) {
 		Atomics.store(this.state, SHARED.alive, 1);
 	}
 
@@ -91,7 +95,9 @@ export class ThreadWorker {
 			this.emit({type: 'app.loaded', pid: this.pid, where: 'worker', app: origin.name});
 		}
 		if ((this.cfg.workerConnections ?? 1000) - this.threads <= 0 && this.cfg.keepAlive) {
-			log.warning('No keepalived connections can be handled. Check the number of worker connections and threads.');
+			log.warning(
+				'No keepalived connections can be handled. Check the number of worker connections and threads.',
+			);
 		}
 		for (let i = 1; i <= this.threads; i++) this.pool.push(this.startThread(i, origin));
 		// Python starts a thread in microseconds; a worker_thread takes a while: accept once all run.
@@ -109,7 +115,12 @@ export class ThreadWorker {
 	private startThread(index: number, origin: AppOrigin): PoolThread {
 		const slot = new JobSlot();
 		const data: ThreadData = {cfg: this.cfg, thread: index, shared: this.shared, slot: slot.buffer, origin};
-		const thread = new Thread(process.argv[1], {argv: ['__thread'], workerData: data, stdout: false, stderr: false});
+		const thread = new Thread(process.argv[1], {
+			argv: ['__thread'],
+			workerData: data,
+			stdout: false,
+			stderr: false,
+		});
 		const entry: PoolThread = {thread, slot};
 		thread.on('message', (message: ThreadMessage) => this.fromThread(entry, message));
 		thread.on('error', error => {
@@ -142,10 +153,13 @@ export class ThreadWorker {
 		});
 		this.notify();
 		// The main loop wakes at least every second (Gunicorn's select(1.0)) and notifies.
-		this.beat = setInterval(() => {
-			this.notify();
-			if (process.ppid !== this.cfg.ppid) this.parentGone();
-		}, Math.min(1000, (this.cfg.timeout * 1000) / 2));
+		this.beat = setInterval(
+			() => {
+				this.notify();
+				if (process.ppid !== this.cfg.ppid) this.parentGone();
+			},
+			Math.min(1000, (this.cfg.timeout * 1000) / 2),
+		);
 	}
 
 	private listen(handle: ServerHandle): void {
@@ -200,7 +214,13 @@ export class ThreadWorker {
 		const free = this.pool.find(t => !t.conn);
 		if (!free) return void this.queue.push(conn);
 		free.conn = conn;
-		const job: Job = {conn: conn.id, fd: conn.fd, prefix: conn.prefix, onConnection: conn.requests + 1, remote: {address: conn.socket.remoteAddress, port: conn.socket.remotePort}};
+		const job: Job = {
+			conn: conn.id,
+			fd: conn.fd,
+			prefix: conn.prefix,
+			onConnection: conn.requests + 1,
+			remote: {address: conn.socket.remoteAddress, port: conn.socket.remotePort},
+		};
 		conn.prefix = undefined;
 		free.slot.put(job);
 	}

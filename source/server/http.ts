@@ -15,7 +15,11 @@ const LIMIT_BODY = 1 << 20;
 
 /** A request the server refuses: status, reason, the body sent and the text logged. */
 export class HttpError extends Error {
-	constructor(readonly status: number, readonly reason: string, message: string) {
+	constructor(
+		readonly status: number,
+		readonly reason: string,
+		message: string,
+	) {
 		super(message);
 	}
 }
@@ -38,13 +42,17 @@ const retryable = (error: unknown) => ['EAGAIN', 'EWOULDBLOCK'].includes((error 
 export class BlockingSocket {
 	private readonly deadline: number;
 
-	constructor(readonly fd: number, private readonly timeoutMs = Infinity) {
+	constructor(
+		readonly fd: number,
+		private readonly timeoutMs = Infinity,
+	) {
 		this.deadline = Date.now() + timeoutMs;
 	}
 
 	/** Waits a little longer each time (0.05 ms up to 5 ms) until the deadline, if any. */
 	private pause(attempt: number, what: string): void {
-		if (Date.now() >= this.deadline) throw new HttpError(408, 'Request Timeout', `client too slow: no ${what} for ${this.timeoutMs / 1000}s`);
+		if (Date.now() >= this.deadline)
+			throw new HttpError(408, 'Request Timeout', `client too slow: no ${what} for ${this.timeoutMs / 1000}s`);
 		blockFor(Math.min(5, 0.05 * 2 ** attempt));
 	}
 
@@ -94,22 +102,46 @@ export function readRequest(sock: BlockingSocket): Request {
 		end = data.indexOf('\r\n\r\n');
 		const lineEnd = data.indexOf('\r\n');
 		if ((lineEnd < 0 ? data.length : lineEnd) > LIMIT_REQUEST_LINE) {
-			throw new HttpError(400, 'Bad Request', `Request Line is too large (${lineEnd < 0 ? data.length : lineEnd} > ${LIMIT_REQUEST_LINE})`);
+			throw new HttpError(
+				400,
+				'Bad Request',
+				`Request Line is too large (${lineEnd < 0 ? data.length : lineEnd} > ${LIMIT_REQUEST_LINE})`,
+			);
 		}
 		const fieldStart = data.lastIndexOf('\r\n') + 2;
 		if (end < 0 && lineEnd >= 0 && data.length - fieldStart > LIMIT_REQUEST_FIELD_SIZE) {
-			throw new HttpError(431, 'Request Header Fields Too Large', "Error parsing headers: 'limit request headers fields size'");
+			throw new HttpError(
+				431,
+				'Request Header Fields Too Large',
+				"Error parsing headers: 'limit request headers fields size'",
+			);
 		}
-		if (end < 0 && data.length > headLimit) throw new HttpError(431, 'Request Header Fields Too Large', "Error parsing headers: 'limit request headers fields size'");
+		if (end < 0 && data.length > headLimit)
+			throw new HttpError(
+				431,
+				'Request Header Fields Too Large',
+				"Error parsing headers: 'limit request headers fields size'",
+			);
 	}
 	const [line, ...fields] = data.subarray(0, end).toString('latin1').split('\r\n');
 	const request = parseRequestLine(line);
-	if (fields.length > LIMIT_REQUEST_FIELDS) throw new HttpError(431, 'Request Header Fields Too Large', "Error parsing headers: 'limit request headers fields'");
+	if (fields.length > LIMIT_REQUEST_FIELDS)
+		throw new HttpError(
+			431,
+			'Request Header Fields Too Large',
+			"Error parsing headers: 'limit request headers fields'",
+		);
 	for (const field of fields) {
-		if (field.length > LIMIT_REQUEST_FIELD_SIZE) throw new HttpError(431, 'Request Header Fields Too Large', "Error parsing headers: 'limit request headers fields size'");
+		if (field.length > LIMIT_REQUEST_FIELD_SIZE)
+			throw new HttpError(
+				431,
+				'Request Header Fields Too Large',
+				"Error parsing headers: 'limit request headers fields size'",
+			);
 		const colon = field.indexOf(':');
 		const name = field.slice(0, colon);
-		if (colon <= 0 || !TOKEN.test(name)) throw new HttpError(400, 'Bad Request', `Invalid HTTP Header: '${field.slice(0, 80)}'`);
+		if (colon <= 0 || !TOKEN.test(name))
+			throw new HttpError(400, 'Bad Request', `Invalid HTTP Header: '${field.slice(0, 80)}'`);
 		request.headers.push([name.toUpperCase(), field.slice(colon + 1).trim()]);
 	}
 	readBody(sock, request, data.subarray(end + 4));
@@ -120,11 +152,14 @@ function parseRequestLine(line: string): Request {
 	const parts = line.split(' ');
 	if (parts.length !== 3) throw new HttpError(400, 'Bad Request', `Invalid Request Line '${line.slice(0, 80)}'`);
 	const [method, uri, version] = parts;
-	if (!TOKEN.test(method) || method !== method.toUpperCase()) throw new HttpError(400, 'Bad Request', `Invalid Method '${method.slice(0, 20)}'`);
-	if (!/^HTTP\/1\.[01]$/.test(version)) throw new HttpError(400, 'Bad Request', `Invalid HTTP Version '${version.slice(0, 20)}'`);
+	if (!TOKEN.test(method) || method !== method.toUpperCase())
+		throw new HttpError(400, 'Bad Request', `Invalid Method '${method.slice(0, 20)}'`);
+	if (!/^HTTP\/1\.[01]$/.test(version))
+		throw new HttpError(400, 'Bad Request', `Invalid HTTP Version '${version.slice(0, 20)}'`);
 	// The absolute form (`GET http://host/path`, RFC 9112 3.2.2) must be accepted; the path is taken from it, as urlsplit does for Gunicorn.
 	const absolute = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(uri);
-	if (!absolute && !uri.startsWith('/') && uri !== '*') throw new HttpError(400, 'Bad Request', `Invalid Request Line '${line.slice(0, 80)}'`);
+	if (!absolute && !uri.startsWith('/') && uri !== '*')
+		throw new HttpError(400, 'Bad Request', `Invalid Request Line '${line.slice(0, 80)}'`);
 	const target = (absolute ? uri.slice(absolute[0].length) : uri).split('#')[0];
 	const q = target.indexOf('?');
 	let path = q < 0 ? target : target.slice(0, q);
@@ -166,11 +201,14 @@ function framing(request: Request): {chunked: boolean; length?: string} {
 function readBody(sock: BlockingSocket, request: Request, rest: Buffer): void {
 	const {chunked, length} = framing(request);
 	// As Gunicorn's wsgi.create does, before anything reads the body: the client may wait for it to send one.
-	if (request.headers.some(([name, value]) => name === 'EXPECT' && value.toLowerCase() === '100-continue')) sock.sendall(Buffer.from('HTTP/1.1 100 Continue\r\n\r\n'));
+	if (request.headers.some(([name, value]) => name === 'EXPECT' && value.toLowerCase() === '100-continue'))
+		sock.sendall(Buffer.from('HTTP/1.1 100 Continue\r\n\r\n'));
 	if (chunked) return readChunked(sock, rest);
 	if (length === undefined) return;
-	if (!/^\d+$/.test(length)) throw new HttpError(400, 'Bad Request', `Invalid Content-Length '${length.slice(0, 20)}'`);
-	if (Number(length) > LIMIT_BODY) throw new HttpError(413, 'Payload Too Large', `body of ${length} bytes is over ${LIMIT_BODY}`);
+	if (!/^\d+$/.test(length))
+		throw new HttpError(400, 'Bad Request', `Invalid Content-Length '${length.slice(0, 20)}'`);
+	if (Number(length) > LIMIT_BODY)
+		throw new HttpError(413, 'Payload Too Large', `body of ${length} bytes is over ${LIMIT_BODY}`);
 	const chunk = Buffer.allocUnsafe(16 * 1024);
 	for (let left = Number(length) - rest.length; left > 0; ) {
 		const n = sock.recv(chunk);
@@ -191,7 +229,8 @@ function readChunked(sock: BlockingSocket, rest: Buffer): void {
 	const line = (): string => {
 		let nl: number;
 		while ((nl = buffer.indexOf('\r\n')) < 0) {
-			if (buffer.length > LIMIT_REQUEST_FIELD_SIZE) throw new HttpError(400, 'Bad Request', 'Invalid chunk: line too long');
+			if (buffer.length > LIMIT_REQUEST_FIELD_SIZE)
+				throw new HttpError(400, 'Bad Request', 'Invalid chunk: line too long');
 			more();
 		}
 		const text = buffer.subarray(0, nl).toString('latin1');
@@ -200,7 +239,8 @@ function readChunked(sock: BlockingSocket, rest: Buffer): void {
 	};
 	for (let total = 0; ; ) {
 		const sizeText = line().split(';')[0].trim();
-		if (!/^[0-9a-fA-F]{1,8}$/.test(sizeText)) throw new HttpError(400, 'Bad Request', `Invalid chunk size '${sizeText.slice(0, 20)}'`);
+		if (!/^[0-9a-fA-F]{1,8}$/.test(sizeText))
+			throw new HttpError(400, 'Bad Request', `Invalid chunk size '${sizeText.slice(0, 20)}'`);
 		const size = parseInt(sizeText, 16);
 		total += size;
 		if (total > LIMIT_BODY) throw new HttpError(413, 'Payload Too Large', `body is over ${LIMIT_BODY} bytes`);
@@ -209,7 +249,8 @@ function readChunked(sock: BlockingSocket, rest: Buffer): void {
 			return;
 		}
 		while (buffer.length < size + 2) more();
-		if (buffer[size] !== 13 || buffer[size + 1] !== 10) throw new HttpError(400, 'Bad Request', 'Invalid chunk: no CRLF after the data');
+		if (buffer[size] !== 13 || buffer[size + 1] !== 10)
+			throw new HttpError(400, 'Bad Request', 'Invalid chunk: no CRLF after the data');
 		buffer = buffer.subarray(size + 2);
 	}
 }
@@ -217,8 +258,19 @@ function readChunked(sock: BlockingSocket, rest: Buffer): void {
 const HTTP_DATE = () => new Date().toUTCString();
 
 /** The whole response in one buffer: the sync worker always closes the connection; gthread may keep it open. */
-export function responseBytes(status: string, headers: Array<[string, string]>, body: Buffer, head = false, keepAlive = false): Buffer {
-	const lines = [`HTTP/1.1 ${status}`, 'Server: gunicorn-walkthrough', `Date: ${HTTP_DATE()}`, `Connection: ${keepAlive ? 'keep-alive' : 'close'}`];
+export function responseBytes(
+	status: string,
+	headers: Array<[string, string]>,
+	body: Buffer,
+	head = false,
+	keepAlive = false,
+): Buffer {
+	const lines = [
+		`HTTP/1.1 ${status}`,
+		'Server: gunicorn-walkthrough',
+		`Date: ${HTTP_DATE()}`,
+		`Connection: ${keepAlive ? 'keep-alive' : 'close'}`,
+	];
 	for (const [name, value] of headers) {
 		if (!['connection', 'content-length'].includes(name.toLowerCase())) lines.push(`${name}: ${value}`);
 	}

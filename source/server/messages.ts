@@ -35,7 +35,10 @@ export interface EventMessage {
 }
 
 export const isEventMessage = (m: unknown): m is EventMessage =>
-	typeof m === 'object' && m !== null && (m as EventMessage).type === 'event' && typeof (m as EventMessage).event?.type === 'string';
+	typeof m === 'object' &&
+	m !== null &&
+	(m as EventMessage).type === 'event' &&
+	typeof (m as EventMessage).event?.type === 'string';
 
 /**
  * Worker -> master, and the master's answer with the listening socket: a gthread worker at

@@ -16,7 +16,13 @@ export interface ServerHandle {
 	getsockname(out: {address?: string; port?: number; family?: string}): number;
 }
 
-type CreateServerHandle = (address: string, port: number, addressType: 4 | 6, fd?: number, flags?: number) => ServerHandle | number;
+type CreateServerHandle = (
+	address: string,
+	port: number,
+	addressType: 4 | 6,
+	fd?: number,
+	flags?: number,
+) => ServerHandle | number;
 const createServerHandle = (net as unknown as {_createServerHandle: CreateServerHandle})._createServerHandle;
 
 export interface Listener {
@@ -59,8 +65,10 @@ export async function createSocket(bind: string): Promise<Listener> {
 }
 
 function bindError(code: string, where: string): BindError {
-	if (code === 'EADDRINUSE') return new BindError(`Connection in use: ${where} (another server listens there; pick another --bind)`);
-	if (code === 'EACCES') return new BindError(`Can't bind to ${where}: permission denied (ports below 1024 need privileges)`);
+	if (code === 'EADDRINUSE')
+		return new BindError(`Connection in use: ${where} (another server listens there; pick another --bind)`);
+	if (code === 'EACCES')
+		return new BindError(`Can't bind to ${where}: permission denied (ports below 1024 need privileges)`);
 	if (code === 'EADDRNOTAVAIL') return new BindError(`Can't bind to ${where}: no such address on this machine`);
 	return new BindError(`Can't bind to ${where}: ${code}`);
 }

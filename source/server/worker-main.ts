@@ -34,7 +34,10 @@ export async function runWorker(): Promise<void> {
 	if (!tmp) throw new Error('a worker needs its heartbeat file');
 	process.title = 'gunicorn-walkthrough: worker';
 	log.info(`Booting worker with pid: ${process.pid}`);
-	const worker = message.workerClass === 'gthread' ? new ThreadWorker(message, handle, tmp) : new SyncWorker(message, handle, tmp);
+	const worker =
+		message.workerClass === 'gthread'
+			? new ThreadWorker(message, handle, tmp)
+			: new SyncWorker(message, handle, tmp);
 	try {
 		worker.initProcess();
 	} catch (error) {

@@ -29,7 +29,10 @@ export class WorkerTmp {
 
 	/** In the master, before the fork: create, then unlink so nothing is left behind. */
 	static create(): WorkerTmp {
-		const name = join(tmpdir(), `wgunicorn-walkthrough-${process.pid}-${++made}-${Math.random().toString(36).slice(2)}`);
+		const name = join(
+			tmpdir(),
+			`wgunicorn-walkthrough-${process.pid}-${++made}-${Math.random().toString(36).slice(2)}`,
+		);
 		const tmp = new WorkerTmp(openSync(name, 'wx+', 0o600));
 		unlinkSync(name);
 		tmp.created = tmp.ctime();

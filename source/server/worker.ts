@@ -17,7 +17,10 @@ const EXIT_FLUSH_MS = 1000;
 
 /** Gunicorn's handle_error log (log.exception): which request, then what was raised. Nothing without a request. */
 function logRequestError(req: Request | undefined, error: unknown): void {
-	if (req) log.error(`Error handling request ${req.uri}\n${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+	if (req)
+		log.error(
+			`Error handling request ${req.uri}\n${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+		);
 }
 
 /** workers/base.py handle_quit sleeps this long after worker_int, then sys.exit(0). */
@@ -33,7 +36,11 @@ export class SyncWorker {
 	private leaving = false;
 	readonly pid = process.pid;
 
-	constructor(private readonly cfg: BootMessage, private readonly listener: ServerHandle, private readonly tmp: WorkerTmp) {}
+	constructor(
+		private readonly cfg: BootMessage,
+		private readonly listener: ServerHandle,
+		private readonly tmp: WorkerTmp,
+	) {}
 
 	toString(): string {
 		return `<Worker ${this.pid}>`;
@@ -126,10 +133,13 @@ export class SyncWorker {
 		server.listen(this.listener as never, BACKLOG);
 		this.server = server;
 		this.notify();
-		this.beat = setInterval(() => {
-			this.notify();
-			if (process.ppid !== this.cfg.ppid) this.parentGone();
-		}, (this.cfg.timeout * 1000) / 2);
+		this.beat = setInterval(
+			() => {
+				this.notify();
+				if (process.ppid !== this.cfg.ppid) this.parentGone();
+			},
+			(this.cfg.timeout * 1000) / 2,
+		);
 	}
 
 	private parentGone(): void {
@@ -174,7 +184,15 @@ export class SyncWorker {
 	private handleRequest(req: Request, client: BlockingSocket, socket: net.Socket, started: number): void {
 		const id = `${this.pid}-${this.nr + 1}`;
 		const clientAddress = `${socket.remoteAddress}:${socket.remotePort}`;
-		this.emit({type: 'request.accepted', pid: this.pid, id, method: req.method, path: req.path, ...(req.query ? {query: req.query} : {}), client: clientAddress}); // pre_request
+		this.emit({
+			type: 'request.accepted',
+			pid: this.pid,
+			id,
+			method: req.method,
+			path: req.path,
+			...(req.query ? {query: req.query} : {}),
+			client: clientAddress,
+		}); // pre_request
 		const environ = this.environ(req, socket, id);
 		this.nr += 1;
 		if (this.cfg.maxRequests && this.nr >= this.cfg.maxRequests) {
@@ -218,7 +236,14 @@ export class SyncWorker {
 			client.sendall(response);
 		} finally {
 			// post_request: the worker is done with it even if the client already left.
-			this.emit({type: 'response.sent', pid: this.pid, id, status: code, bytes, ms: Math.round((performance.now() - started) * 10) / 10});
+			this.emit({
+				type: 'response.sent',
+				pid: this.pid,
+				id,
+				status: code,
+				bytes,
+				ms: Math.round((performance.now() - started) * 10) / 10,
+			});
 		}
 	}
 
@@ -234,7 +259,8 @@ export class SyncWorker {
 			REMOTE_PORT: String(socket.remotePort),
 			'wsgi.url_scheme': 'http',
 			'wsgi.errors': line => log.error(line),
-			'walkthrough.dispatched': (route, view) => this.emit({type: 'django.dispatched', pid: this.pid, id, route, view}),
+			'walkthrough.dispatched': (route, view) =>
+				this.emit({type: 'django.dispatched', pid: this.pid, id, route, view}),
 		};
 		for (const [name, value] of req.headers) environ[`HTTP_${name.replace(/-/g, '_')}`] = value;
 		return environ;

@@ -5,7 +5,17 @@ import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {Box, Text, useApp, useInput} from 'ink';
 import type {LifecycleState} from '../lifecycle/machine';
 import type {AppProps, Progress} from './contracts';
-import {footerKeys, initialUi, interpretKey, PANEL_TITLES, ROOM_PANEL, update, type Action, type Context, type UiState} from './model';
+import {
+	footerKeys,
+	initialUi,
+	interpretKey,
+	PANEL_TITLES,
+	ROOM_PANEL,
+	update,
+	type Action,
+	type Context,
+	type UiState,
+} from './model';
 import {Footer} from './parts/Footer';
 import {Header} from './parts/Header';
 import {HelpOverlay, TooSmall} from './parts/Help';
@@ -43,7 +53,12 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	const [ui, setUi] = useState<UiState>(() => {
 		// Saved progress is shared with the instructor's walkthrough: its Room panel exists only there.
 		const panel = initial?.panel && initial.panel <= (room ? ROOM_PANEL : 9) ? initial.panel : 1;
-		return initialUi({...initial, panel, notice, quiz: {index: 0, cursor: 0, answers: initial?.answers ?? {}, hints: {}}});
+		return initialUi({
+			...initial,
+			panel,
+			notice,
+			quiz: {index: 0, cursor: 0, answers: initial?.answers ?? {}, hints: {}},
+		});
 	});
 	const live = useLive(source);
 	// Live, the narration follows what the server really does: --preload or not.
@@ -70,7 +85,11 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 		panels: room ? ROOM_PANEL : 9,
 		live: Boolean(live),
 		leader: Boolean(leader),
-		timeline: history?.length ? {first: history[0].seq, last: history[history.length - 1].seq} : live ? {first: 0, last: 0} : undefined,
+		timeline: history?.length
+			? {first: history[0].seq, last: history[history.length - 1].seq}
+			: live
+				? {first: 0, last: 0}
+				: undefined,
 		...(source?.project ? {askPath: source.path ?? '/'} : {}),
 	};
 	const dispatch = (action: Action) => setUi(s => update(s, action, ctx));
@@ -117,7 +136,8 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	useInput((text, key) => {
 		const input = typeof text === 'string' ? text : ''; // a key without a name, on some Ink versions
 		// Keys typed quickly, pasted or batched by SSH arrive as one string ("nn"): each is a press.
-		const presses = input.length > 1 && !key.ctrl && !key.meta && !/[\x00-\x1f\x7f]/.test(input) ? [...input] : [input];
+		const presses =
+			input.length > 1 && !key.ctrl && !key.meta && !/[\x00-\x1f\x7f]/.test(input) ? [...input] : [input];
 		let current = latest.current; // keys can arrive faster than redraws: act on the newest state
 		for (const press of presses) {
 			const intent = interpretKey(press, key, current, ctx, Math.max(1, body - 2));
@@ -164,12 +184,35 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 			hint: hint?.panel === 'table' && !live ? {row: hint.step, column: hint.column} : undefined,
 			total: live ? undefined : lesson.steps.length,
 		};
-		const flow = (w: number) => <FlowPanel width={w} height={body} view={view} lesson={lesson} scroll={scroll} hinted={hint?.panel === 'flow' ? hint.node : undefined} />;
-		const text = (lines: React.ReactNode[], focus?: number) => <Lines lines={lines} height={body} offset={scroll} width={width} focus={focus} />;
+		const flow = (w: number) => (
+			<FlowPanel
+				width={w}
+				height={body}
+				view={view}
+				lesson={lesson}
+				scroll={scroll}
+				hinted={hint?.panel === 'flow' ? hint.node : undefined}
+			/>
+		);
+		const text = (lines: React.ReactNode[], focus?: number) => (
+			<Lines lines={lines} height={body} offset={scroll} width={width} focus={focus} />
+		);
 		switch (ui.panel) {
 			case 1:
 				// Wide: the flow across the width, and the table under it in the room left.
-				panel = wide ? <FlowPanel width={width} height={body} view={view} lesson={lesson} scroll={scroll} hinted={hint?.panel === 'flow' ? hint.node : undefined} below={h => <TablePanel {...tableProps} width={width} height={h} compact />} /> : flow(width);
+				panel = wide ? (
+					<FlowPanel
+						width={width}
+						height={body}
+						view={view}
+						lesson={lesson}
+						scroll={scroll}
+						hinted={hint?.panel === 'flow' ? hint.node : undefined}
+						below={h => <TablePanel {...tableProps} width={width} height={h} compact />}
+					/>
+				) : (
+					flow(width)
+				);
 				break;
 			case 2: {
 				const sample = sampleLines(lesson, view.step, width);
@@ -188,7 +231,11 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 						height={body}
 						scroll={scroll}
 						hinted={hint?.panel === 'variables' ? hint.variable : undefined}
-						caption={live ? 'Columns: the inspected event (Now) and the events before it.' : 'Columns: the start, the checkpoints reached, and Now.'}
+						caption={
+							live
+								? 'Columns: the inspected event (Now) and the events before it.'
+								: 'Columns: the start, the checkpoints reached, and Now.'
+						}
 					/>
 				);
 				break;
@@ -209,23 +256,58 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 					<LivePanel
 						width={width}
 						height={body}
-						info={live && source ? {kind: source.kind, address: source.address, state: live.state, logs: live.logs, status: live.status, running: live.running, now, rps: requestRate(live.state, now)} : undefined}
+						info={
+							live && source
+								? {
+										kind: source.kind,
+										address: source.address,
+										state: live.state,
+										logs: live.logs,
+										status: live.status,
+										running: live.running,
+										now,
+										rps: requestRate(live.state, now),
+									}
+								: undefined
+						}
 					/>
 				);
 				break;
 			default:
-				panel = room ? <RoomPanel lesson={lesson} summary={room.summary()} attendees={room.attendees()} incidents={room.incidents?.()} width={width} height={body} scroll={scroll} /> : null;
+				panel = room ? (
+					<RoomPanel
+						lesson={lesson}
+						summary={room.summary()}
+						attendees={room.attendees()}
+						incidents={room.incidents?.()}
+						width={width}
+						height={body}
+						scroll={scroll}
+					/>
+				) : null;
 		}
 	}
 
-	const tag = [room ? `room: ${room.attendees().length} connected` : undefined, source ? `LIVE ${source.kind}` : undefined, variant === 'preload' ? '--preload' : undefined, ui.following ? 'following the instructor' : undefined, ui.playing ? '▶ autoplay' : undefined]
+	const tag = [
+		room ? `room: ${room.attendees().length} connected` : undefined,
+		source ? `LIVE ${source.kind}` : undefined,
+		variant === 'preload' ? '--preload' : undefined,
+		ui.following ? 'following the instructor' : undefined,
+		ui.playing ? '▶ autoplay' : undefined,
+	]
 		.filter(Boolean)
 		.join('  ');
 	const asking = ui.asking === undefined ? undefined : `Path for r (Enter sends, Esc cancels): ${ui.asking}_`;
 	const title = ui.confirm ?? asking ?? ui.notice ?? `${view.step}. ${view.narrate(step.title)}`;
 	return (
 		<Box flexDirection="column" width={width} height={size.rows - 1} overflow="hidden">
-			<Header width={width} position={view.position} panel={ui.panel} panels={ctx.panels} tag={tag || undefined} />
+			<Header
+				width={width}
+				position={view.position}
+				panel={ui.panel}
+				panels={ctx.panels}
+				tag={tag || undefined}
+			/>
 			<Box width={width} height={1} overflow="hidden">
 				<Text bold color={ui.confirm ? 'red' : ui.notice ? 'magenta' : undefined} wrap="truncate-end">
 					{`${PANEL_TITLES[ui.panel - 1]} · ${title}`}

@@ -2,7 +2,18 @@
 // become a new state. No React, no I/O: every key's meaning is testable here.
 import type {Variant} from '../lesson/types';
 
-export const PANEL_TITLES = ['Flow', 'Sample', 'Table', 'Variables', 'Moments', 'Quiz', 'Snapshot', 'Transcript', 'Live', 'Room'];
+export const PANEL_TITLES = [
+	'Flow',
+	'Sample',
+	'Table',
+	'Variables',
+	'Moments',
+	'Quiz',
+	'Snapshot',
+	'Transcript',
+	'Live',
+	'Room',
+];
 export const ROOM_PANEL = 10;
 export const STEPS = 9;
 
@@ -58,7 +69,11 @@ export type Action =
 	| {type: 'ask'; text?: string};
 
 /** What a key asks for: a state change, a live command, or quitting. */
-export type Intent = {kind: 'action'; action: Action} | {kind: 'live'; command: LiveCommand; path?: string} | {kind: 'quit'} | {kind: 'none'};
+export type Intent =
+	| {kind: 'action'; action: Action}
+	| {kind: 'live'; command: LiveCommand; path?: string}
+	| {kind: 'quit'}
+	| {kind: 'none'};
 
 export interface Context {
 	quiz: Array<{id: string; options: string[]; answer: number}>;
@@ -114,7 +129,14 @@ export function update(s: UiState, a: Action, ctx: Context): UiState {
 		case 'cyclePanel':
 			return {...own, panel: ((s.panel - 1 + a.by + ctx.panels) % ctx.panels) + 1};
 		case 'scroll':
-			return {...s, notice: undefined, scroll: {...s.scroll, [s.panel]: clamp((s.scroll[s.panel] ?? 0) + a.by, 0, ctx.scrollMax?.() ?? Infinity)}};
+			return {
+				...s,
+				notice: undefined,
+				scroll: {
+					...s.scroll,
+					[s.panel]: clamp((s.scroll[s.panel] ?? 0) + a.by, 0, ctx.scrollMax?.() ?? Infinity),
+				},
+			};
 		case 'help':
 			return {...s, overlay: s.overlay === 'help' ? undefined : 'help', playing: false};
 		case 'close':
@@ -150,7 +172,13 @@ export function update(s: UiState, a: Action, ctx: Context): UiState {
 		case 'follow':
 			return ctx.leader ? {...s, following: !s.following, playing: false} : s;
 		case 'lead':
-			return s.following ? {...s, step: clamp(a.step, 1, STEPS), panel: a.panel >= 1 && a.panel <= ctx.panels ? a.panel : s.panel} : s;
+			return s.following
+				? {
+						...s,
+						step: clamp(a.step, 1, STEPS),
+						panel: a.panel >= 1 && a.panel <= ctx.panels ? a.panel : s.panel,
+					}
+				: s;
 		case 'confirm':
 			return {...s, confirm: a.question, playing: false};
 		case 'cursor':
@@ -160,7 +188,17 @@ export function update(s: UiState, a: Action, ctx: Context): UiState {
 	}
 }
 
-const LIVE_KEYS: Record<string, LiveCommand> = {r: 'request', b: 'burst', s: 'slow', k: 'kill', '+': 'add', '=': 'add', '-': 'remove', g: 'reload', x: 'toggle'};
+const LIVE_KEYS: Record<string, LiveCommand> = {
+	r: 'request',
+	b: 'burst',
+	s: 'slow',
+	k: 'kill',
+	'+': 'add',
+	'=': 'add',
+	'-': 'remove',
+	g: 'reload',
+	x: 'toggle',
+};
 
 export interface Key {
 	leftArrow?: boolean;
@@ -192,7 +230,8 @@ function askingKey(input: string, key: Key, text: string): Intent {
 	if (key.return) return {kind: 'live', command: 'request', path: text.startsWith('/') ? text : `/${text}`};
 	if (key.escape) return {kind: 'action', action: {type: 'ask'}};
 	if (key.backspace || key.delete) return {kind: 'action', action: {type: 'ask', text: text.slice(0, -1)}};
-	if (input.length === 1 && /^[\x21-\x7e]$/.test(input) && text.length < 200) return {kind: 'action', action: {type: 'ask', text: text + input}};
+	if (input.length === 1 && /^[\x21-\x7e]$/.test(input) && text.length < 200)
+		return {kind: 'action', action: {type: 'ask', text: text + input}};
 	return {kind: 'none'};
 }
 
@@ -218,7 +257,8 @@ export function interpretKey(pressed: string, key: Key, s: UiState, ctx: Context
 	const quiz = s.panel === 6;
 	if (quiz) {
 		const letter = input.length === 1 ? 'abcd'.indexOf(input) : -1;
-		if (letter >= 0 && letter < ctx.quiz[s.quiz.index].options.length) return act({type: 'quizAnswer', option: letter});
+		if (letter >= 0 && letter < ctx.quiz[s.quiz.index].options.length)
+			return act({type: 'quizAnswer', option: letter});
 		if (key.upArrow || input === 'k') return act({type: 'quizMove', by: -1});
 		if (key.downArrow || input === 'j') return act({type: 'quizMove', by: 1});
 		if (key.return) return act({type: 'quizAnswer'});
@@ -226,7 +266,8 @@ export function interpretKey(pressed: string, key: Key, s: UiState, ctx: Context
 		if (input === ']') return act({type: 'quizGo', by: 1});
 		if (input === '[') return act({type: 'quizGo', by: -1});
 	}
-	if (ctx.live && s.panel === 9 && input === 'r' && ctx.askPath !== undefined) return act({type: 'ask', text: ctx.askPath});
+	if (ctx.live && s.panel === 9 && input === 'r' && ctx.askPath !== undefined)
+		return act({type: 'ask', text: ctx.askPath});
 	if (ctx.live && s.panel === 9 && LIVE_KEYS[input]) return {kind: 'live', command: LIVE_KEYS[input]};
 
 	if (key.rightArrow || input === 'n') return act({type: 'next'});
@@ -248,12 +289,29 @@ export function interpretKey(pressed: string, key: Key, s: UiState, ctx: Context
 
 /** The footer: the keys that work right now. */
 export function footerKeys(s: UiState, ctx: Context): Array<[string, string]> {
-	if (s.confirm) return [['y', 'quit'], ['any other key', 'stay']];
+	if (s.confirm)
+		return [
+			['y', 'quit'],
+			['any other key', 'stay'],
+		];
 	if (s.playing) return [['any key', 'stop autoplay']];
-	if (s.overlay) return [['Esc', 'close help'], ['q', 'close']];
+	if (s.overlay)
+		return [
+			['Esc', 'close help'],
+			['q', 'close'],
+		];
 	const keys: Array<[string, string]> = [];
 	if (s.panel === 6) keys.push(['a-d ↑↓ ⏎', 'answer'], ['h', 'hint'], ['[ ]', 'question']);
-	if (s.panel === 9 && ctx.live) keys.push(['r', 'request'], ['b', 'burst'], ['s', 'slow'], ['k', 'kill'], ['+ -', 'workers'], ['g', 'HUP'], ['x', 'stop/start']);
+	if (s.panel === 9 && ctx.live)
+		keys.push(
+			['r', 'request'],
+			['b', 'burst'],
+			['s', 'slow'],
+			['k', 'kill'],
+			['+ -', 'workers'],
+			['g', 'HUP'],
+			['x', 'stop/start'],
+		);
 	keys.push(['←→', ctx.live ? 'event' : 'step'], [ctx.panels > 9 ? 'Tab 0-9' : 'Tab 1-9', 'panel']);
 	if (!ctx.live && s.panel !== 6) keys.push(['space', 'play'], ['v', 'preload']);
 	if (ctx.leader) keys.push(['f', s.following ? 'unfollow' : 'follow']);

@@ -36,7 +36,8 @@ export function projectNames(project: ProjectInfo, view?: string, path?: string)
 function mapStrings<T>(value: T, rename: (text: string) => string): T {
 	if (typeof value === 'string') return rename(value) as T;
 	if (Array.isArray(value)) return value.map(item => mapStrings(item, rename)) as T;
-	if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, rename)])) as T;
+	if (value && typeof value === 'object')
+		return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, rename)])) as T;
 	return value;
 }
 
@@ -64,7 +65,8 @@ function wsgiFile(project: ProjectInfo): Shown {
 	const lines = readLines(project, name);
 	if (!lines) return {name, lines: ['(not readable here: a package __init__.py, or outside the project)']};
 	const at = lines.findIndex(line => new RegExp(`^${variable}\\s*=`).test(line));
-	const shown = lines.length > MAX_LINES ? [...lines.slice(0, MAX_LINES), `… ${lines.length - MAX_LINES} more lines`] : lines;
+	const shown =
+		lines.length > MAX_LINES ? [...lines.slice(0, MAX_LINES), `… ${lines.length - MAX_LINES} more lines`] : lines;
 	return {name, lines: shown, lit: at >= 0 && at < MAX_LINES ? at + 1 : undefined};
 }
 
@@ -73,7 +75,10 @@ function viewFile(project: ProjectInfo, view: string): Shown | undefined {
 	const dot = view.lastIndexOf('.');
 	const name = `${view.slice(0, dot).replaceAll('.', '/')}.py`;
 	const lines = readLines(project, name);
-	const at = lines?.findIndex(line => new RegExp(`^(async\\s+)?(def|class)\\s+${view.slice(dot + 1).split('.')[0]}\\b`).test(line)) ?? -1;
+	const at =
+		lines?.findIndex(line =>
+			new RegExp(`^(async\\s+)?(def|class)\\s+${view.slice(dot + 1).split('.')[0]}\\b`).test(line),
+		) ?? -1;
 	if (!lines || at < 0) return undefined; // a view from an installed package: not in their project
 	return {name: `${name} (from line ${at + 1})`, lines: lines.slice(at, at + VIEW_LINES), lit: 1};
 }

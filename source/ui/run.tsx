@@ -27,7 +27,11 @@ async function startSource(inv: Walkthrough): Promise<LiveSource | string> {
 		source = createServerSource(inv.server, inv.path);
 	}
 	for (const warning of inv.project?.warnings ?? []) complain(`warning: ${warning}`);
-	const what = inv.project ? `Gunicorn with ${inv.project.app} (in ${inv.project.dir})` : inv.live === 'gunicorn' ? 'Gunicorn' : 'the pre-fork server';
+	const what = inv.project
+		? `Gunicorn with ${inv.project.app} (in ${inv.project.dir})`
+		: inv.live === 'gunicorn'
+			? 'Gunicorn'
+			: 'the pre-fork server';
 	process.stderr.write(`Starting ${what} on ${inv.server.bind} …\n`);
 	await source.start();
 	return source;
@@ -58,7 +62,12 @@ export async function runWalkthrough(inv: Walkthrough): Promise<number> {
 	// The terminal's keys, bounded and only those the app reads (a paste is not thousands of presses).
 	const keys = new KeyInput(process.stdin);
 	const app = render(
-		<Root initial={initial} notice={source ? undefined : start.notice} live={source} onProgress={p => store.save(p)} />,
+		<Root
+			initial={initial}
+			notice={source ? undefined : start.notice}
+			live={source}
+			onProgress={p => store.save(p)}
+		/>,
 		{...RENDER_OPTIONS, isScreenReaderEnabled: screenReader, stdin: keys as unknown as NodeJS.ReadStream},
 	);
 	let code = 0;

@@ -58,7 +58,11 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 			}),
 			source.onExit((code, signal) => {
 				// The process is gone: whatever the machine still thinks is running is not.
-				pending.current.push([{type: 'master.stopped', code: code ?? (signal ? 128 : 0)}, Date.now(), masterUp]);
+				pending.current.push([
+					{type: 'master.stopped', code: code ?? (signal ? 128 : 0)},
+					Date.now(),
+					masterUp,
+				]);
 				setStatus(`server exited (${signal ?? `code ${code}`}); x starts it again`);
 				schedule();
 			}),
@@ -80,18 +84,43 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 				case 'request': {
 					const path = asked ?? source.path ?? '/';
 					setStatus(`GET ${path} …`);
-					void source.request(path).then(r => setStatus(r.status ? `GET ${path} -> ${r.status} in ${Math.round(r.ms)} ms` : `GET ${path} failed: ${r.error}`));
+					void source
+						.request(path)
+						.then(r =>
+							setStatus(
+								r.status
+									? `GET ${path} -> ${r.status} in ${Math.round(r.ms)} ms`
+									: `GET ${path} failed: ${r.error}`,
+							),
+						);
 					return;
 				}
 				case 'burst':
 					setStatus(`burst of 200 requests to ${source.path ?? '/'} …`);
-					void source.burst(200).then(r => setStatus(`burst: ${r.sent} sent, ${r.ok} ok, ${r.failed} failed in ${(r.ms / 1000).toFixed(1)} s`));
+					void source
+						.burst(200)
+						.then(r =>
+							setStatus(
+								`burst: ${r.sent} sent, ${r.ok} ok, ${r.failed} failed in ${(r.ms / 1000).toFixed(1)} s`,
+							),
+						);
 					return;
 				case 'slow': {
-					if (source.project) return setStatus('s needs the demo\'s /slow view: r a slow page of yours, past --timeout, shows the same');
+					if (source.project)
+						return setStatus(
+							"s needs the demo's /slow view: r a slow page of yours, past --timeout, shows the same",
+						);
 					const path = `/slow?s=${timeout + 5}`;
 					setStatus(`GET ${path}: the worker will be silent past the ${timeout}s timeout …`);
-					void source.request(path).then(r => setStatus(r.status ? `GET ${path} -> ${r.status} after ${(r.ms / 1000).toFixed(1)} s` : `GET ${path}: no response after ${(r.ms / 1000).toFixed(1)} s (${r.error})`));
+					void source
+						.request(path)
+						.then(r =>
+							setStatus(
+								r.status
+									? `GET ${path} -> ${r.status} after ${(r.ms / 1000).toFixed(1)} s`
+									: `GET ${path}: no response after ${(r.ms / 1000).toFixed(1)} s (${r.error})`,
+							),
+						);
 					return;
 				}
 				case 'kill':
@@ -105,7 +134,9 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 					return setStatus('TTOU sent: one fewer worker (never below 1)');
 				case 'reload':
 					source.reload();
-					return setStatus(`HUP sent: fresh workers, then the old ones retire${state.master.preload ? ' (--preload: the app code is NOT reloaded)' : ''}`);
+					return setStatus(
+						`HUP sent: fresh workers, then the old ones retire${state.master.preload ? ' (--preload: the app code is NOT reloaded)' : ''}`,
+					);
 				case 'toggle':
 					// One stop or start at a time: x pressed again meanwhile would act on a server half gone.
 					if (switching.current) return setStatus(live ? 'still stopping …' : 'still starting …');

@@ -2,7 +2,17 @@
 // server's state at the inspected event. Both come out of the same lifecycle machine.
 import {liveWorkers, type LifecycleState} from '../lifecycle/machine';
 import {versionNote} from '../lifecycle/describe';
-import {executionTable, lessonStepOf, nodeOf, replay, variableTracker, type FlowNode, type TableRow, type TrackerColumn, type TrackerRow} from '../lifecycle/selectors';
+import {
+	executionTable,
+	lessonStepOf,
+	nodeOf,
+	replay,
+	variableTracker,
+	type FlowNode,
+	type TableRow,
+	type TrackerColumn,
+	type TrackerRow,
+} from '../lifecycle/selectors';
 import {buildLesson} from '../lesson/lesson';
 import {ADDRESS, MASTER, WORKERS} from '../lesson/script';
 import {trackerColumns} from '../lesson/plain';
@@ -31,12 +41,19 @@ const asWritten = (text: string) => text;
  * is about, its second worker another live one. `latest` is the newest state (the address is known
  * there even when the inspected event came before the bind).
  */
-function realNames(latest: LifecycleState, inspected: LifecycleState, pid: number | undefined): (text: string) => string {
+function realNames(
+	latest: LifecycleState,
+	inspected: LifecycleState,
+	pid: number | undefined,
+): (text: string) => string {
 	const {master} = latest;
 	const live = liveWorkers(inspected).map(w => w.pid);
 	const workers = pid !== undefined && pid !== master.pid ? [pid, ...live.filter(p => p !== pid)] : live;
 	const count = master.wanted || 2;
-	const many = count <= 10 ? ['', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'][count] : String(count);
+	const many =
+		count <= 10
+			? ['', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'][count]
+			: String(count);
 	const names = new Map<string, string>([
 		[ADDRESS, master.address ?? ADDRESS],
 		['the default address', master.address && master.address !== ADDRESS ? 'the address' : 'the default address'],
@@ -88,7 +105,15 @@ export const LIVE_ROWS = 200;
 export function liveView(live: LifecycleState, cursor: number | undefined, notes: Record<string, string>): View {
 	const history = live.history;
 	if (history.length === 0) {
-		return {state: live, rows: [], current: -1, step: 1, tracker: {columns: [], rows: []}, position: 'Waiting for the server', narrate: realNames(live, live, undefined)};
+		return {
+			state: live,
+			rows: [],
+			current: -1,
+			step: 1,
+			tracker: {columns: [], rows: []},
+			position: 'Waiting for the server',
+			narrate: realNames(live, live, undefined),
+		};
 	}
 	const found = cursor === undefined ? -1 : history.findIndex(h => h.seq === cursor);
 	const index = found < 0 ? history.length - 1 : found;
@@ -105,7 +130,7 @@ export function liveView(live: LifecycleState, cursor: number | undefined, notes
 		.map(at => ({label: at === seq ? 'Now' : `#${at}`, seq: at}));
 	const lessonNote = event.type === 'worker.exited' ? notes[`worker.exited.${event.reason}`] : notes[event.type];
 	const version = versionNote(event); // where Gunicorn 20.1's log words differ from current Gunicorn's
-	const note = lessonNote && version ? `${lessonNote} ${version}` : lessonNote ?? version;
+	const note = lessonNote && version ? `${lessonNote} ${version}` : (lessonNote ?? version);
 	return {
 		state,
 		rows: all.slice(from),

@@ -15,7 +15,8 @@ export interface HostKey {
 	created: boolean;
 }
 
-export const fingerprint = (publicBlob: Buffer) => `SHA256:${createHash('sha256').update(publicBlob).digest('base64').replace(/=+$/, '')}`;
+export const fingerprint = (publicBlob: Buffer) =>
+	`SHA256:${createHash('sha256').update(publicBlob).digest('base64').replace(/=+$/, '')}`;
 
 const code = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String(error);
 
@@ -44,7 +45,8 @@ export function loadHostKey(dir = configDir()): HostKey {
 	try {
 		text = readRegular(file);
 	} catch (error) {
-		if (code(error) === 'ENOTREG') throw new Error(`the host key ${file} is not a regular file; move it aside and a new one is made`);
+		if (code(error) === 'ENOTREG')
+			throw new Error(`the host key ${file} is not a regular file; move it aside and a new one is made`);
 		if (code(error) !== 'ENOENT') throw new Error(`cannot read the host key ${file} (${code(error)})`);
 	}
 	if (text === undefined) {

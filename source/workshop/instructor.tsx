@@ -34,7 +34,9 @@ export async function lead(inv: Workshop, room: WorkshopRoom, colour: boolean, s
 				store.save(progress);
 				room.setLead(progress.step, progress.panel);
 			}}
-			confirmQuit={() => (room.size ? `${attendeeCount(room.size)} connected: quit and end their sessions? y/n` : undefined)}
+			confirmQuit={() =>
+				room.size ? `${attendeeCount(room.size)} connected: quit and end their sessions? y/n` : undefined
+			}
 		/>,
 		{...RENDER_OPTIONS, stdout: instructorOutput(colour)},
 	);

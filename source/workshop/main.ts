@@ -76,7 +76,9 @@ export async function runWorkshop(inv: Extract<Invocation, {mode: 'workshop'}>):
 		return fail(listenError(error, options), 1);
 	}
 	room.address = `ssh -p ${port} ${displayHost(options.host)}`;
-	const key = hostKey.created ? `new host key ${hostKey.fingerprint}, kept in ${hostKey.file}` : `host key ${hostKey.fingerprint}`;
+	const key = hostKey.created
+		? `new host key ${hostKey.fingerprint}, kept in ${hostKey.file}`
+		: `host key ${hostKey.fingerprint}`;
 	process.stderr.write(`Workshop open: ${room.address} · ${key}\n`);
 
 	let exitCode = 0;

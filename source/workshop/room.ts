@@ -50,7 +50,11 @@ export class WorkshopRoom implements Room {
 		const taken = new Set([...this.members.values()].map(a => a.name));
 		let name = base;
 		for (let n = 2; taken.has(name); n++) name = `${base}#${n}`;
-		const attendee: Attendee = {id: String(this.nextId++), name, progress: {step: 1, panel: 1, answers: {}, following: false}};
+		const attendee: Attendee = {
+			id: String(this.nextId++),
+			name,
+			progress: {step: 1, panel: 1, answers: {}, following: false},
+		};
 		this.members.set(attendee.id, attendee);
 		this.changed();
 		return attendee;

@@ -44,7 +44,8 @@ const GOODBYE_MS = 1000;
 export const FAREWELL: Partial<Record<EndReason, string>> = {
 	shutdown: 'The instructor has ended the workshop. Goodbye!',
 	slow: 'Your connection could not keep up; the session was closed.',
-	crashed: 'Sorry: your session hit an error and was closed (the rest of the room carries on). Connect again to continue.',
+	crashed:
+		'Sorry: your session hit an error and was closed (the rest of the room carries on). Connect again to continue.',
 };
 
 /** One TCP connection: its socket, its attendee sessions, and the timer that cuts it while it has none. */
@@ -63,7 +64,9 @@ export class WorkshopServer {
 	private closing = false;
 
 	constructor(private readonly config: WorkshopConfig) {
-		this.ssh = new ssh2.Server({hostKeys: [config.hostKey], ident: 'gunicorn-walkthrough'}, (client, info) => this.connection(client, `${info.ip}|${info.port}`));
+		this.ssh = new ssh2.Server({hostKeys: [config.hostKey], ident: 'gunicorn-walkthrough'}, (client, info) =>
+			this.connection(client, `${info.ip}|${info.port}`),
+		);
 		// Our own listener: we can count and cut sockets, even before they speak SSH.
 		this.net = createServer(socket => {
 			if (this.closing || !this.roomFor()) return void socket.destroy();
@@ -144,7 +147,9 @@ export class WorkshopServer {
 			const grace = this.config.sessionGraceMs ?? SESSION_GRACE_MS;
 			if (peer) this.cutAfter(peer, grace);
 			let opened = 0;
-			client.on('session', (accept, reject) => (++opened > SESSIONS_PER_CONNECTION ? reject() : this.session(accept(), user, peer, grace)));
+			client.on('session', (accept, reject) =>
+				++opened > SESSIONS_PER_CONNECTION ? reject() : this.session(accept(), user, peer, grace),
+			);
 		});
 	}
 
@@ -171,19 +176,30 @@ export class WorkshopServer {
 			channel.on('error', () => {});
 			if (this.closing) return finish(channel, crlf(`${FAREWELL.shutdown}\n`));
 			if (this.sessions.size >= this.config.maxSessions) {
-				return finish(channel, crlf(`workshop is full (${this.config.maxSessions} attendees); try again later\n`), 1);
+				return finish(
+					channel,
+					crlf(`workshop is full (${this.config.maxSessions} attendees); try again later\n`),
+					1,
+				);
 			}
 			// No terminal, one that cannot address the cursor, or a command (`ssh HOST cmd`, `ssh -T HOST`): the lesson as text; the command never runs.
 			if (!size || exec || env.TERM === 'dumb') return finish(channel, size ? crlf(lessonText()) : lessonText());
 			attendee = new AttendeeSession(channel, user, size, terminalHasColour(env), this.config.room, {
 				idleMs: this.config.idleMs,
-				farewell: {...FAREWELL, idle: `Closed after ${duration(this.config.idleMs)} without a key press. Connect again to carry on.`},
+				farewell: {
+					...FAREWELL,
+					idle: `Closed after ${duration(this.config.idleMs)} without a key press. Connect again to carry on.`,
+				},
 				onEnd: ended => {
 					this.sessions.delete(ended);
 					if (peer && --peer.sessions === 0) this.cutAfter(peer, grace);
 					this.config.log?.(`${ended.attendee.name} left (${this.sessions.size} connected)`);
 				},
-				onCrash: (crashed, error) => this.config.room.incident(`${crashed.attendee.name}'s session ended by an error: ${errorText(error)}`, this.config.log),
+				onCrash: (crashed, error) =>
+					this.config.room.incident(
+						`${crashed.attendee.name}'s session ended by an error: ${errorText(error)}`,
+						this.config.log,
+					),
 			});
 			this.sessions.add(attendee);
 			if (peer) {
@@ -211,10 +227,13 @@ function throttle(socket: Socket): void {
 		bytes += data.length;
 		if (bytes <= BYTES_PER_SECOND || timer) return;
 		socket.pause();
-		timer = setTimeout(() => {
-			timer = undefined;
-			if (!socket.destroyed) socket.resume();
-		}, 1000 - (now - second));
+		timer = setTimeout(
+			() => {
+				timer = undefined;
+				if (!socket.destroyed) socket.resume();
+			},
+			1000 - (now - second),
+		);
 	});
 	socket.on('close', () => clearTimeout(timer));
 }
@@ -228,6 +247,7 @@ function finish(channel: ServerChannel, text: string, status = 0): void {
 	channel.end();
 }
 
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0].slice(0, 200);
+const errorText = (error: unknown) =>
+	(error instanceof Error ? error.message : String(error)).split('\n')[0].slice(0, 200);
 const duration = (ms: number) => (ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`);
 const delay = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms).unref());

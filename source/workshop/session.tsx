@@ -98,7 +98,13 @@ export class AttendeeSession {
 				</Guard>
 			</Lifetime>
 		);
-		const inkOptions = {stdout: asTty.output(this.output), stdin: asTty.input(this.input), stderr: asTty.output(this.output), patchConsole: false, ...RENDER_OPTIONS};
+		const inkOptions = {
+			stdout: asTty.output(this.output),
+			stdin: asTty.input(this.input),
+			stderr: asTty.output(this.output),
+			patchConsole: false,
+			...RENDER_OPTIONS,
+		};
 		this.ink = scope.run(this, () => render(app, inkOptions));
 	}
 

@@ -13,7 +13,8 @@ export interface Size {
 
 /** The size a client claims, kept sane: Ink lays out every cell it is told about. */
 export function clampSize(columns: number, rows: number): Size {
-	const sane = (n: number, max: number, fallback: number) => (Number.isInteger(n) && n > 0 ? Math.min(n, max) : fallback);
+	const sane = (n: number, max: number, fallback: number) =>
+		Number.isInteger(n) && n > 0 ? Math.min(n, max) : fallback;
 	return {columns: sane(columns, 500, 80), rows: sane(rows, 200, 24)};
 }
 

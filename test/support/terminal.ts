@@ -10,7 +10,14 @@ export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 export function childEnv(extra: Record<string, string> = {}): Record<string, string> {
 	const env: Record<string, string> = {};
 	for (const [key, value] of Object.entries(process.env)) {
-		if (value === undefined || key === 'CI' || key.startsWith('CI_') || key === 'GITHUB_ACTIONS' || key === 'CONTINUOUS_INTEGRATION') continue;
+		if (
+			value === undefined ||
+			key === 'CI' ||
+			key.startsWith('CI_') ||
+			key === 'GITHUB_ACTIONS' ||
+			key === 'CONTINUOUS_INTEGRATION'
+		)
+			continue;
 		env[key] = value;
 	}
 	return {...env, TERM: 'xterm-256color', ...extra};
@@ -49,7 +56,8 @@ export class Screen {
 		await this.pending;
 		const buffer = this.term.buffer.active;
 		const lines: string[] = [];
-		for (let y = 0; y < this.term.rows; y++) lines.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
+		for (let y = 0; y < this.term.rows; y++)
+			lines.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
 		return lines;
 	}
 
@@ -59,7 +67,8 @@ export class Screen {
 
 	/** Waits until the screen satisfies the test (a string it contains, or a predicate). */
 	async waitFor(test: string | RegExp | ((screen: string) => boolean), timeoutMs = 15_000): Promise<string> {
-		const ok = (s: string) => (typeof test === 'string' ? s.includes(test) : test instanceof RegExp ? test.test(s) : test(s));
+		const ok = (s: string) =>
+			typeof test === 'string' ? s.includes(test) : test instanceof RegExp ? test.test(s) : test(s);
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const screen = await this.text();
@@ -78,10 +87,30 @@ export class TerminalSession extends Screen {
 	/** `cli`, `node` (flags for node) and `cwd` run another build, e.g. the installed package. */
 	constructor(
 		args: string[],
-		{cols = 80, rows = 24, env = {}, cli = CLI, node = [], cwd}: {cols?: number; rows?: number; env?: Record<string, string>; cli?: string; node?: string[]; cwd?: string} = {},
+		{
+			cols = 80,
+			rows = 24,
+			env = {},
+			cli = CLI,
+			node = [],
+			cwd,
+		}: {
+			cols?: number;
+			rows?: number;
+			env?: Record<string, string>;
+			cli?: string;
+			node?: string[];
+			cwd?: string;
+		} = {},
 	) {
 		super(cols, rows);
-		this.child = pty.spawn(process.execPath, [...node, cli, ...args], {name: 'xterm-256color', cols, rows, cwd, env: childEnv(env)});
+		this.child = pty.spawn(process.execPath, [...node, cli, ...args], {
+			name: 'xterm-256color',
+			cols,
+			rows,
+			cwd,
+			env: childEnv(env),
+		});
 		this.child.onData(data => this.feed(data));
 		this.exited = new Promise(resolve => this.child.onExit(resolve));
 	}
@@ -116,4 +145,18 @@ export class TerminalSession extends Screen {
 	}
 }
 
-export const KEYS = {right: '\x1b[C', left: '\x1b[D', up: '\x1b[A', down: '\x1b[B', home: '\x1b[H', end: '\x1b[F', tab: '\t', shiftTab: '\x1b[Z', esc: '\x1b', enter: '\r', ctrlC: '\x03', pageDown: '\x1b[6~', pageUp: '\x1b[5~'};
+export const KEYS = {
+	right: '\x1b[C',
+	left: '\x1b[D',
+	up: '\x1b[A',
+	down: '\x1b[B',
+	home: '\x1b[H',
+	end: '\x1b[F',
+	tab: '\t',
+	shiftTab: '\x1b[Z',
+	esc: '\x1b',
+	enter: '\r',
+	ctrlC: '\x03',
+	pageDown: '\x1b[6~',
+	pageUp: '\x1b[5~',
+};

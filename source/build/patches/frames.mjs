@@ -64,7 +64,8 @@ export const FRAMES = [
 		for: ANSI_TOKENIZE,
 		file: '@alcalzone/ansi-tokenize/build/styledChars.js',
 		find: 'ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));',
-		replace: 'if (!sameCodes(chars[i - 1].styles, char.styles)) ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));',
+		replace:
+			'if (!sameCodes(chars[i - 1].styles, char.styles)) ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));',
 	},
 	{
 		for: ANSI_TOKENIZE,

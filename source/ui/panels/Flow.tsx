@@ -22,7 +22,9 @@ interface Cell {
 class Canvas {
 	readonly rows: Cell[][];
 	constructor(width: number, height: number) {
-		this.rows = Array.from({length: height}, () => Array.from({length: width}, () => ({ch: ' ', ink: 'text' as Ink})));
+		this.rows = Array.from({length: height}, () =>
+			Array.from({length: width}, () => ({ch: ' ', ink: 'text' as Ink})),
+		);
 	}
 	put(x: number, y: number, text: string, owner?: FlowNode, ink: Ink = 'line') {
 		[...text].forEach((ch, i) => {
@@ -37,7 +39,13 @@ class Canvas {
 		this.put(x, y, tl + top + tr, node);
 		lines.forEach((text, i) => {
 			this.put(x, y + 1 + i, v, node);
-			this.put(x + 1, y + 1 + i, (text.length < inner ? ` ${text}` : text).padEnd(inner).slice(0, inner), node, 'text');
+			this.put(
+				x + 1,
+				y + 1 + i,
+				(text.length < inner ? ` ${text}` : text).padEnd(inner).slice(0, inner),
+				node,
+				'text',
+			);
 			this.put(x + w - 1, y + 1 + i, v, node);
 		});
 		this.put(x, y + 1 + lines.length, bl + h.repeat(inner) + br, node);
@@ -54,20 +62,41 @@ export const FLOW_WIDTH = 70;
 function diagram(s: LifecycleState, lit: FlowNode | undefined, hinted: FlowNode | undefined): Cell[][] {
 	const c = new Canvas(FLOW_WIDTH, 9);
 	const on = (node: FlowNode) => node === lit;
-	const mark = (node: FlowNode) => (on(node) && node === hinted ? '▲now?' : on(node) ? '▲ now' : node === hinted ? '? hint' : '');
+	const mark = (node: FlowNode) =>
+		on(node) && node === hinted ? '▲now?' : on(node) ? '▲ now' : node === hinted ? '? hint' : '';
 	const live = liveWorkers(s);
 	const r = s.last;
 	const busy = live.find(w => w.state === 'busy');
-	const worker = busy ? `${busy.pid} ${workerLoad(busy)}` : live.length ? `${live.length}× ${live[0].state === 'booting' ? 'boot' : 'idle'}` : '';
+	const worker = busy
+		? `${busy.pid} ${workerLoad(busy)}`
+		: live.length
+			? `${live.length}× ${live[0].state === 'booting' ? 'boot' : 'idle'}`
+			: '';
 	const master = s.master.state === 'down' ? '' : s.master.state === 'stopped' ? 'stopped' : `pid ${s.master.pid}`;
 	c.box('master', AT.master, 0, 24, [`Master  ${master}`], on('master'), mark('master'));
 	c.put(AT.master - 6, 2, 'binds', 'master', 'text');
 	c.put(AT.master + 25, 1, 'fork, signals,', 'master', 'text');
 	c.put(AT.master + 25, 2, 'heartbeat', 'master', 'text');
 	c.box('client', AT.client, 3, 9, ['Client', r ? `${r.method} ${r.path}` : ''], on('client'), mark('client'));
-	c.box('socket', AT.socket, 3, 17, ['Listen socket', s.master.state === 'stopped' ? 'closed' : s.master.address ?? ''], on('socket'), mark('socket'));
+	c.box(
+		'socket',
+		AT.socket,
+		3,
+		17,
+		['Listen socket', s.master.state === 'stopped' ? 'closed' : (s.master.address ?? '')],
+		on('socket'),
+		mark('socket'),
+	);
 	c.box('worker', AT.worker, 3, 13, ['Worker', worker], on('worker'), mark('worker'));
-	c.box('django', AT.django, 3, 15, ['Django', 'middleware', 'URL resolver', r?.view ? `${r.view.split('.').pop()}()` : 'view'], on('django'), mark('django'));
+	c.box(
+		'django',
+		AT.django,
+		3,
+		15,
+		['Django', 'middleware', 'URL resolver', r?.view ? `${r.view.split('.').pop()}()` : 'view'],
+		on('django'),
+		mark('django'),
+	);
 	// The master's two joints: down into the socket's top rule and the worker's.
 	c.put(AT.master + 2, 2, on('master') ? '╤' : '┬', 'master');
 	c.put(AT.master + 2, 3, on('socket') ? '╧' : '┴', 'master');
@@ -86,7 +115,12 @@ function diagram(s: LifecycleState, lit: FlowNode | undefined, hinted: FlowNode 
 	const label = ` response${back ? ' ▲ now' : ''} `;
 	const run = AT.worker + 6 - AT.client - 4;
 	const left = Math.floor((run - label.length) / 2);
-	c.put(AT.client + 3, 8, (back ? '╚' : '└') + h.repeat(left) + label + h.repeat(run - left - label.length) + right, 'response');
+	c.put(
+		AT.client + 3,
+		8,
+		(back ? '╚' : '└') + h.repeat(left) + label + h.repeat(run - left - label.length) + right,
+		'response',
+	);
 	return c.rows;
 }
 
@@ -104,7 +138,12 @@ function paint(row: Cell[], lit: FlowNode | undefined, hinted: FlowNode | undefi
 				const isLit = run.owner !== undefined && run.owner === lit;
 				const isHint = run.owner !== undefined && run.owner === hinted;
 				return (
-					<Text key={i} bold={isLit} color={isLit ? 'yellow' : isHint ? 'cyan' : undefined} dimColor={!isLit && !isHint && run.ink === 'line'}>
+					<Text
+						key={i}
+						bold={isLit}
+						color={isLit ? 'yellow' : isHint ? 'cyan' : undefined}
+						dimColor={!isLit && !isHint && run.ink === 'line'}
+					>
 						{run.text}
 					</Text>
 				);
@@ -153,7 +192,13 @@ export function flowLines({width, height, view, lesson, hinted}: Omit<Props, 'sc
 	);
 	lines.push('');
 	const step = lesson.steps[view.step - 1];
-	if (view.liveNote) for (const text of wrap(view.liveNote, width - 1)) lines.push(<Text color="magenta" wrap="truncate-end">{text}</Text>);
+	if (view.liveNote)
+		for (const text of wrap(view.liveNote, width - 1))
+			lines.push(
+				<Text color="magenta" wrap="truncate-end">
+					{text}
+				</Text>,
+			);
 	for (const para of step.narration) lines.push(...wrap(view.narrate(para), width - 1));
 	// Narrow, the facts come last, and only while the whole narration stays on screen above them
 	// (a window that scrolls gives one row to its position).

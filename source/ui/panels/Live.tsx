@@ -28,7 +28,8 @@ const HOWTO = [
 /** Gunicorn's "[2026-11-25 03:08:22 +0000] [pid] [LEVEL] msg" without the date and zone: the message fits at 80 columns. */
 const LOG_MIN = 3; // log lines the panel always keeps room for
 
-export const compactLog = (line: string) => line.replace(/^\[\d{4}-\d\d-\d\d (\d\d:\d\d:\d\d)(?:[.,]\d+)? [+-]\d{4}\] /, '$1 ');
+export const compactLog = (line: string) =>
+	line.replace(/^\[\d{4}-\d\d-\d\d (\d\d:\d\d:\d\d)(?:[.,]\d+)? [+-]\d{4}\] /, '$1 ');
 
 export function liveLines(info: LiveInfo | undefined, width: number, height: number): Line[] {
 	if (!info) return HOWTO.flatMap(l => (l.startsWith('  ') ? [l] : l ? wrap(l, width - 1) : ['']));
@@ -37,14 +38,21 @@ export function liveLines(info: LiveInfo | undefined, width: number, height: num
 	const lines: Line[] = [
 		<Text wrap="truncate-end">
 			<Text bold>{info.kind === 'gunicorn' ? 'Gunicorn' : 'Server'} </Text>
-			{info.running ? `master pid ${m.pid || '…'}  on http://${info.address}  ${m.state}${m.preload ? '  --preload' : ''}` : 'stopped (x starts it)'}
+			{info.running
+				? `master pid ${m.pid || '…'}  on http://${info.address}  ${m.state}${m.preload ? '  --preload' : ''}`
+				: 'stopped (x starts it)'}
 		</Text>,
 		<Text wrap="truncate-end">{`Workers wanted ${m.wanted}   served ${s.served}   ${info.rps.toFixed(1)} req/s`}</Text>,
-		<Text bold wrap="truncate-end">{'  pid      state     served  age'}</Text>,
+		<Text bold wrap="truncate-end">
+			{'  pid      state     served  age'}
+		</Text>,
 	];
 	// The live ones first; the dead stay a while below them, with why they died. The panel does
 	// not scroll (its keys are commands): the list gives way so that three log lines always fit.
-	const workers = [...s.workers.filter(w => w.state !== 'dead'), ...s.workers.filter(w => w.state === 'dead').reverse()];
+	const workers = [
+		...s.workers.filter(w => w.state !== 'dead'),
+		...s.workers.filter(w => w.state === 'dead').reverse(),
+	];
 	const noLive = liveWorkers(s).length === 0 && info.running && m.state !== 'down';
 	const fixed = lines.length + (info.status ? 1 : 0) + 1 + LOG_MIN + (noLive ? 1 : 0);
 	const fits = workers.length <= height - fixed ? workers.length : Math.max(1, height - fixed - 1);
@@ -57,11 +65,26 @@ export function liveLines(info: LiveInfo | undefined, width: number, height: num
 			</Text>,
 		);
 	}
-	if (fits < workers.length) lines.push(<Text dimColor wrap="truncate-end">{`  … ${workers.length - fits} more (${liveWorkers(s).length} live in all)`}</Text>);
+	if (fits < workers.length)
+		lines.push(
+			<Text
+				dimColor
+				wrap="truncate-end"
+			>{`  … ${workers.length - fits} more (${liveWorkers(s).length} live in all)`}</Text>,
+		);
 	if (info.status) lines.push(<Text color="magenta" wrap="truncate-end">{`› ${info.status}`}</Text>);
-	lines.push(<Text bold wrap="truncate-end">Log</Text>);
+	lines.push(
+		<Text bold wrap="truncate-end">
+			Log
+		</Text>,
+	);
 	const room = Math.max(0, height - lines.length - (noLive ? 1 : 0));
-	for (const log of info.logs.slice(-room)) lines.push(<Text dimColor wrap="truncate-end">{compactLog(log)}</Text>);
+	for (const log of info.logs.slice(-room))
+		lines.push(
+			<Text dimColor wrap="truncate-end">
+				{compactLog(log)}
+			</Text>,
+		);
 	if (noLive) lines.push('No live worker right now.');
 	return lines;
 }

@@ -36,8 +36,15 @@ export function QuizPanel({lesson, quiz, width, height, scroll}: Props) {
 	const answered = chosen !== undefined;
 	const correct = Object.values(lesson.quiz).filter(x => quiz.answers[x.id] === x.answer).length;
 	const lines: Line[] = [
-		<Text dimColor wrap="truncate-end">{`Question ${quiz.index + 1}/${lesson.quiz.length}   answered ${Object.keys(quiz.answers).length}, correct ${correct}`}</Text>,
-		...wrap(q.question, width - 1).map(l => <Text bold wrap="truncate-end">{l}</Text>),
+		<Text
+			dimColor
+			wrap="truncate-end"
+		>{`Question ${quiz.index + 1}/${lesson.quiz.length}   answered ${Object.keys(quiz.answers).length}, correct ${correct}`}</Text>,
+		...wrap(q.question, width - 1).map(l => (
+			<Text bold wrap="truncate-end">
+				{l}
+			</Text>
+		)),
 		'',
 	];
 	q.options.forEach((option, i) => {
@@ -52,14 +59,33 @@ export function QuizPanel({lesson, quiz, width, height, scroll}: Props) {
 	lines.push('');
 	if (answered) {
 		const right = chosen === q.answer;
-		lines.push(<Text bold color={right ? 'green' : 'red'} wrap="truncate-end">{right ? '✓ Correct.' : `✗ Not quite: the answer is ${LETTERS[q.answer]}).`}</Text>);
+		lines.push(
+			<Text bold color={right ? 'green' : 'red'} wrap="truncate-end">
+				{right ? '✓ Correct.' : `✗ Not quite: the answer is ${LETTERS[q.answer]}).`}
+			</Text>,
+		);
 		lines.push(...wrap(q.explanation, width - 1));
 	}
 	if (quiz.hints[q.id]) {
-		lines.push(<Text bold color="cyan" wrap="truncate-end">? Hint</Text>, ...wrap(q.hint, width - 1));
-		lines.push(...wrap('» ' + hintPreview(q.target), width - 1).map(l => <Text color="cyan" wrap="truncate-end">{l}</Text>));
+		lines.push(
+			<Text bold color="cyan" wrap="truncate-end">
+				? Hint
+			</Text>,
+			...wrap(q.hint, width - 1),
+		);
+		lines.push(
+			...wrap('» ' + hintPreview(q.target), width - 1).map(l => (
+				<Text color="cyan" wrap="truncate-end">
+					{l}
+				</Text>
+			)),
+		);
 	} else if (!answered) {
-		lines.push(<Text dimColor wrap="truncate-end">Press h for a hint.</Text>);
+		lines.push(
+			<Text dimColor wrap="truncate-end">
+				Press h for a hint.
+			</Text>,
+		);
 	}
 	return <Lines lines={lines} height={height} offset={scroll} width={width} />;
 }

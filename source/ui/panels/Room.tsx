@@ -21,7 +21,11 @@ export function fitColumns(text: string, width: number): string {
 
 export function roomLines(lesson: Lesson, summary: string, attendees: Attendee[], incidents: string[] = []): Line[] {
 	const lines: Line[] = [<Text wrap="truncate-end">{summary}</Text>, ''];
-	lines.push(<Text bold wrap="truncate-end">{'Attendee        Step  Panel        Follow  Quiz'}</Text>);
+	lines.push(
+		<Text bold wrap="truncate-end">
+			{'Attendee        Step  Panel        Follow  Quiz'}
+		</Text>,
+	);
 	if (attendees.length === 0) lines.push(<Text dimColor>No attendees yet.</Text>);
 	for (const a of attendees) {
 		const p = a.progress;
@@ -33,16 +37,48 @@ export function roomLines(lesson: Lesson, summary: string, attendees: Attendee[]
 			</Text>,
 		);
 	}
-	lines.push('', <Text bold wrap="truncate-end">Quiz, per question: answered / right</Text>);
+	lines.push(
+		'',
+		<Text bold wrap="truncate-end">
+			Quiz, per question: answered / right
+		</Text>,
+	);
 	lesson.quiz.forEach((q, i) => {
 		const answered = attendees.filter(a => a.progress.answers[q.id] !== undefined).length;
 		const right = attendees.filter(a => a.progress.answers[q.id] === q.answer).length;
-		lines.push(<Text wrap="truncate-end">{`${i + 1}. ${String(answered).padStart(3)} / ${String(right).padEnd(3)} ${q.question}`}</Text>);
+		lines.push(
+			<Text wrap="truncate-end">{`${i + 1}. ${String(answered).padStart(3)} / ${String(right).padEnd(3)} ${q.question}`}</Text>,
+		);
 	});
-	if (incidents.length) lines.push('', <Text bold wrap="truncate-end">Sessions closed by an error</Text>, ...incidents.map(line => <Text wrap="truncate-end">{line}</Text>));
+	if (incidents.length)
+		lines.push(
+			'',
+			<Text bold wrap="truncate-end">
+				Sessions closed by an error
+			</Text>,
+			...incidents.map(line => <Text wrap="truncate-end">{line}</Text>),
+		);
 	return lines;
 }
 
-export function RoomPanel({lesson, summary, attendees, incidents, width, height, scroll}: {lesson: Lesson; summary: string; attendees: Attendee[]; incidents?: string[]; width: number; height: number; scroll: number}) {
-	return <Lines lines={roomLines(lesson, summary, attendees, incidents)} height={height} offset={scroll} width={width} />;
+export function RoomPanel({
+	lesson,
+	summary,
+	attendees,
+	incidents,
+	width,
+	height,
+	scroll,
+}: {
+	lesson: Lesson;
+	summary: string;
+	attendees: Attendee[];
+	incidents?: string[];
+	width: number;
+	height: number;
+	scroll: number;
+}) {
+	return (
+		<Lines lines={roomLines(lesson, summary, attendees, incidents)} height={height} offset={scroll} width={width} />
+	);
 }

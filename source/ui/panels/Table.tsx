@@ -18,7 +18,8 @@ const COLUMNS = [
 	['output', 'Output'],
 ] as const;
 
-export const truncate = (text: string, width: number) => (text.length <= width ? text : width <= 1 ? text.slice(0, width) : text.slice(0, width - 1) + '…');
+export const truncate = (text: string, width: number) =>
+	text.length <= width ? text : width <= 1 ? text.slice(0, width) : text.slice(0, width - 1) + '…';
 
 /** Widths for each column's content so that the bordered table fits `width`. */
 export function fitWidths(natural: number[], width: number): number[] {
@@ -36,8 +37,18 @@ export function fitWidths(natural: number[], width: number): number[] {
 
 const Cell = ({children}: React.PropsWithChildren<{column: number}>) => {
 	const text = String(children);
-	if (text.includes('▶')) return <Text bold color="yellow">{text}</Text>;
-	if (text.includes('»')) return <Text bold color="cyan">{text}</Text>;
+	if (text.includes('▶'))
+		return (
+			<Text bold color="yellow">
+				{text}
+			</Text>
+		);
+	if (text.includes('»'))
+		return (
+			<Text bold color="cyan">
+				{text}
+			</Text>
+		);
 	return <Text>{text}</Text>;
 };
 const Skeleton = ({children}: React.PropsWithChildren) => <Text dimColor>{children}</Text>;
@@ -72,7 +83,11 @@ function detailLines(row: TableRow, width: number, hinted?: TableColumn): React.
 		const value = row[key] || '(nothing logged)';
 		return wrap(value, width - gutter - 10).map((text, i) => (
 			<Text key={`${key}${i}`} wrap="truncate-end" color={mark ? 'cyan' : undefined}>
-				<Text bold>{i > 0 ? ' '.repeat(gutter + 9) : (key === 'action' ? `▶${row.n}` : mark ? '»' : '').padEnd(gutter) + title.padEnd(9)}</Text>
+				<Text bold>
+					{i > 0
+						? ' '.repeat(gutter + 9)
+						: (key === 'action' ? `▶${row.n}` : mark ? '»' : '').padEnd(gutter) + title.padEnd(9)}
+				</Text>
 				{text}
 			</Text>
 		));
@@ -82,10 +97,14 @@ function detailLines(row: TableRow, width: number, hinted?: TableColumn): React.
 export function TablePanel({rows, current, width, height, hint, total, compact}: Props) {
 	const narrow = compact || width < WIDE;
 	const shown = narrow ? COLUMNS.filter(([key]) => NARROW.has(key)) : COLUMNS;
-	const text = (row: TableRow, key: Exclude<keyof TableRow, 'n' | 'short'>) => (narrow && key !== 'output' ? row.short[key] : row[key]);
+	const text = (row: TableRow, key: Exclude<keyof TableRow, 'n' | 'short'>) =>
+		narrow && key !== 'output' ? row.short[key] : row[key];
 	const hiddenHint = hint && !shown.some(([key]) => key === hint.column) ? hint : undefined;
 	// The current row in full below the table: narrow cells are short, and wide ones may be cut.
-	const detail = !compact && rows[current] ? detailLines(rows[current], width, hiddenHint?.row === rows[current].n ? hiddenHint.column : undefined) : [];
+	const detail =
+		!compact && rows[current]
+			? detailLines(rows[current], width, hiddenHint?.row === rows[current].n ? hiddenHint.column : undefined)
+			: [];
 	// Each row costs two lines (separator and data); three for the top, heading and bottom, one for the caption.
 	const fit = Math.max(1, Math.floor((height - 4 - detail.length) / 2));
 	// Keep the hinted row in view when there is one, else the current row.
@@ -118,9 +137,17 @@ export function TablePanel({rows, current, width, height, hint, total, compact}:
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			{rows.length > 0 && (
-				<Table data={data as never} columns={columns as never} cell={Cell} skeleton={Skeleton} header={Heading} />
+				<Table
+					data={data as never}
+					columns={columns as never}
+					cell={Cell}
+					skeleton={Skeleton}
+					header={Heading}
+				/>
 			)}
-			<Text dimColor wrap="truncate-end">{caption}</Text>
+			<Text dimColor wrap="truncate-end">
+				{caption}
+			</Text>
 			{detail}
 		</Box>
 	);

@@ -10,7 +10,11 @@ export function sampleLines(lesson: Lesson, step: number, width: number): {lines
 	const lines: Line[] = [];
 	let focus: number | undefined;
 	lesson.samples.forEach((file, f) => {
-		lines.push(<Text bold color="green" wrap="truncate-end">{file.name}</Text>);
+		lines.push(
+			<Text bold color="green" wrap="truncate-end">
+				{file.name}
+			</Text>,
+		);
 		file.lines.forEach((code, l) => {
 			const lit = at?.file === f && at.line === l + 1;
 			if (lit) focus = lines.length;
@@ -23,7 +27,10 @@ export function sampleLines(lesson: Lesson, step: number, width: number): {lines
 		lines.push('');
 	});
 	lines.push(...wrap(lesson.sampleNote, width - 1));
-	lines.push('', at ? `▶ marks the line step ${step} runs.` : `Step ${step} runs inside Gunicorn, not in these files.`);
+	lines.push(
+		'',
+		at ? `▶ marks the line step ${step} runs.` : `Step ${step} runs inside Gunicorn, not in these files.`,
+	);
 	return {lines, focus};
 }
 
@@ -31,7 +38,13 @@ export function momentLines(lesson: Lesson, step: number, width: number): Line[]
 	const lines: Line[] = [];
 	for (const m of lesson.keyMoments) {
 		const now = m.step === step;
-		lines.push(<Text bold color={now ? 'yellow' : undefined} wrap="truncate-end">{`${now ? '▶' : '•'} ${m.question}  (step ${m.step})`}</Text>);
+		lines.push(
+			<Text
+				bold
+				color={now ? 'yellow' : undefined}
+				wrap="truncate-end"
+			>{`${now ? '▶' : '•'} ${m.question}  (step ${m.step})`}</Text>,
+		);
 		lines.push(...wrap(m.answer, width - 1, '  '), '');
 	}
 	return lines;
@@ -39,10 +52,14 @@ export function momentLines(lesson: Lesson, step: number, width: number): Line[]
 
 export function snapshotLines(lesson: Lesson, width: number): Line[] {
 	return [
-		<Text bold wrap="truncate-end">Concept snapshot</Text>,
+		<Text bold wrap="truncate-end">
+			Concept snapshot
+		</Text>,
 		...lesson.snapshot.flatMap(s => wrap(`• ${s}`, width - 1).map((l, i) => (i ? '  ' + l : l))),
 		'',
-		<Text bold wrap="truncate-end">Why --preload matters (press v to switch)</Text>,
+		<Text bold wrap="truncate-end">
+			Why --preload matters (press v to switch)
+		</Text>,
 		...lesson.preloadNotes.flatMap(s => wrap(`• ${s}`, width - 1).map((l, i) => (i ? '  ' + l : l))),
 	];
 }

@@ -22,14 +22,20 @@ export function VariablesPanel({columns, rows, width, height, scroll, hinted, ca
 	const shown = columns.slice(-fit);
 	const first = columns.length - shown.length;
 	const lines: Line[] = [
-		<Text bold wrap="truncate-end">{'Variable'.padEnd(label) + shown.map(c => c.label.padEnd(cell)).join('')}</Text>,
-		<Text dimColor wrap="truncate-end">{'─'.repeat(Math.min(width, label + shown.length * cell))}</Text>,
+		<Text bold wrap="truncate-end">
+			{'Variable'.padEnd(label) + shown.map(c => c.label.padEnd(cell)).join('')}
+		</Text>,
+		<Text dimColor wrap="truncate-end">
+			{'─'.repeat(Math.min(width, label + shown.length * cell))}
+		</Text>,
 	];
 	for (const row of rows) {
 		const mark = row.variable === hinted;
 		lines.push(
 			<Text wrap="truncate-end">
-				<Text bold color={mark ? 'cyan' : undefined}>{truncate((mark ? '» ' : '') + row.variable, label - 1).padEnd(label)}</Text>
+				<Text bold color={mark ? 'cyan' : undefined}>
+					{truncate((mark ? '» ' : '') + row.variable, label - 1).padEnd(label)}
+				</Text>
 				{row.values.slice(first).map((value, i) => {
 					const now = first + i === columns.length - 1;
 					return (
@@ -41,7 +47,18 @@ export function VariablesPanel({columns, rows, width, height, scroll, hinted, ca
 			</Text>,
 		);
 	}
-	lines.push('', <Text dimColor wrap="truncate-end">{caption}</Text>);
-	if (first > 0) lines.push(<Text dimColor wrap="truncate-end">{`${first} older column(s) hidden: widen the terminal to see them.`}</Text>);
+	lines.push(
+		'',
+		<Text dimColor wrap="truncate-end">
+			{caption}
+		</Text>,
+	);
+	if (first > 0)
+		lines.push(
+			<Text
+				dimColor
+				wrap="truncate-end"
+			>{`${first} older column(s) hidden: widen the terminal to see them.`}</Text>,
+		);
 	return <Lines lines={lines} height={height} offset={scroll} width={width} />;
 }

@@ -5,7 +5,10 @@ type Props = {keys: Array<[string, string]>; width: number; status?: string};
 
 /** The App builds `keys` afresh on every render: compare what they say, not the array. */
 const same = (a: Props, b: Props) =>
-	a.width === b.width && a.status === b.status && a.keys.length === b.keys.length && a.keys.every(([key, what], i) => key === b.keys[i][0] && what === b.keys[i][1]);
+	a.width === b.width &&
+	a.status === b.status &&
+	a.keys.length === b.keys.length &&
+	a.keys.every(([key, what], i) => key === b.keys[i][0] && what === b.keys[i][1]);
 
 const cost = ([key, what]: [string, string]) => key.length + what.length + 3;
 
@@ -26,7 +29,12 @@ export const Footer = React.memo(function Footer({keys, width, status}: Props) {
 	return (
 		<Box width={width} height={1} overflow="hidden">
 			<Text wrap="truncate-end">
-				{status && <Text bold color="magenta">{status}  </Text>}
+				{status && (
+					<Text bold color="magenta">
+						{status}
+						{'  '}
+					</Text>
+				)}
 				{parts.map(([key, what]) => (
 					<Text key={key}>
 						<Text bold>{key}</Text>

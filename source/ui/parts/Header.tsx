@@ -26,7 +26,9 @@ export const Header = React.memo(function Header({width, position, panel, panels
 	return (
 		<Box flexDirection="column" width={width}>
 			<Box width={width} height={1} overflow="hidden">
-				<Text bold color="green" wrap="truncate-end">Gunicorn walkthrough</Text>
+				<Text bold color="green" wrap="truncate-end">
+					Gunicorn walkthrough
+				</Text>
 				<Text wrap="truncate-end">{'  '}</Text>
 				<Text bold inverse wrap="truncate-end">{` ${position} `}</Text>
 				{tag && <Text color="yellow" wrap="truncate-end">{`  ${tag}`}</Text>}

@@ -23,7 +23,9 @@ export function HelpOverlay({width, height, extra}: {width: number; height: numb
 	const all = [...KEYS, ...extra];
 	const pad = Math.max(...all.map(([k]) => k.length)) + 2;
 	const lines: Line[] = [
-		<Text bold wrap="truncate-end">Keys (the same on every panel)</Text>,
+		<Text bold wrap="truncate-end">
+			Keys (the same on every panel)
+		</Text>,
 		'',
 		...all.map(([key, what]) => (
 			<Text wrap="truncate-end">
@@ -32,12 +34,22 @@ export function HelpOverlay({width, height, extra}: {width: number; height: numb
 			</Text>
 		)),
 		'',
-		<Text dimColor wrap="truncate-end">Press Esc or ? to close.</Text>,
+		<Text dimColor wrap="truncate-end">
+			Press Esc or ? to close.
+		</Text>,
 	];
 	return <Lines lines={lines} height={height} width={width} />;
 }
 
-export function TooSmall({columns, rows, need}: {columns: number; rows: number; need: {columns: number; rows: number}}) {
+export function TooSmall({
+	columns,
+	rows,
+	need,
+}: {
+	columns: number;
+	rows: number;
+	need: {columns: number; rows: number};
+}) {
 	const text = `Please enlarge the terminal to at least ${need.columns}x${need.rows} (now ${columns}x${rows}).`;
 	const line = text.length > columns ? `Enlarge to ${need.columns}x${need.rows} (now ${columns}x${rows})` : text;
 	const top = Math.max(0, Math.floor((rows - 1) / 2) - 1);

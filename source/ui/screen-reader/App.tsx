@@ -14,13 +14,21 @@ const AUTOPLAY_MS = 2500;
 export function ScreenReaderApp({initial, onProgress, notice, live: source}: AppProps) {
 	const {exit} = useApp();
 	const [ui, setUi] = useState<UiState>(() =>
-		initialUi({...initial, panel: initial?.panel && initial.panel <= 9 ? initial.panel : 1, notice, quiz: {index: 0, cursor: 0, answers: initial?.answers ?? {}, hints: {}}}),
+		initialUi({
+			...initial,
+			panel: initial?.panel && initial.panel <= 9 ? initial.panel : 1,
+			notice,
+			quiz: {index: 0, cursor: 0, answers: initial?.answers ?? {}, hints: {}},
+		}),
 	);
 	const live = useLive(source);
 	const variant = live ? (live.state.master.preload ? 'preload' : 'default') : ui.variant;
 	const {lesson} = lessonFor(variant);
 	// biome-ignore lint/correctness/useExhaustiveDependencies: keyed on live.state: the view reads only the state, not the live handle
-	const view = useMemo(() => (live ? liveView(live.state, ui.cursor, lesson.liveNotes) : lessonView(variant, ui.step)), [live?.state, ui.cursor, variant, ui.step, lesson]);
+	const view = useMemo(
+		() => (live ? liveView(live.state, ui.cursor, lesson.liveNotes) : lessonView(variant, ui.step)),
+		[live?.state, ui.cursor, variant, ui.step, lesson],
+	);
 	const history = live?.state.history;
 	const ctx: Context = {
 		scrollMax: () => 0, // nothing scrolls: every panel is said whole
@@ -28,7 +36,11 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source}: App
 		panels: 9,
 		live: Boolean(live),
 		leader: false,
-		timeline: history?.length ? {first: history[0].seq, last: history[history.length - 1].seq} : live ? {first: 0, last: 0} : undefined,
+		timeline: history?.length
+			? {first: history[0].seq, last: history[history.length - 1].seq}
+			: live
+				? {first: 0, last: 0}
+				: undefined,
 	};
 	const latest = useRef(ui);
 	latest.current = ui;
@@ -38,7 +50,12 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source}: App
 	const before = useRef<Moment | undefined>(undefined);
 	// biome-ignore lint/correctness/useExhaustiveDependencies: announce on these changes only; live.state and lesson reach the announcement through view
 	useEffect(() => {
-		const now: Moment = {ui, view, lesson, live: live && {state: live.state, status: live.status, running: live.running}};
+		const now: Moment = {
+			ui,
+			view,
+			lesson,
+			live: live && {state: live.state, status: live.status, running: live.running},
+		};
 		const lines = announce(before.current, now);
 		before.current = now;
 		if (lines.length > 0) setSaid(s => [...s, ...lines.map((text, i) => ({id: s.length + i, text}))]);
@@ -58,7 +75,8 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source}: App
 	}, [ui.step, ui.panel, ui.quiz.answers]);
 
 	useInput((input, key) => {
-		const presses = input.length > 1 && !key.ctrl && !key.meta && !/[\x00-\x1f\x7f]/.test(input) ? [...input] : [input];
+		const presses =
+			input.length > 1 && !key.ctrl && !key.meta && !/[\x00-\x1f\x7f]/.test(input) ? [...input] : [input];
 		let current = latest.current;
 		for (const press of presses) {
 			const intent = interpretKey(press, key, current, ctx);

@@ -33,7 +33,8 @@ function liveChanges(before: Moment['live'], after: NonNullable<Moment['live']>)
 		lines.push(`And ${fresh.length - EVENTS_SAID} more events (${served} responses sent in all).`);
 	}
 	if (after.status && after.status !== before?.status) lines.push(sentence(after.status));
-	if (before && after.running !== before.running && !after.status) lines.push(after.running ? 'The server is running.' : 'The server has stopped.');
+	if (before && after.running !== before.running && !after.status)
+		lines.push(after.running ? 'The server is running.' : 'The server has stopped.');
 	return lines;
 }
 
@@ -53,7 +54,13 @@ export function announce(before: Moment | undefined, after: Moment): string[] {
 	const isLive = Boolean(after.live);
 	const panel = () => panelWords(ui.panel, view, lesson, ui.quiz, isLive);
 	if (!before) {
-		const start = [lesson.title, ...(ui.notice ? [ui.notice] : []), ...stepWords(view, lesson), ...panel(), 'Press ? for the keys.'];
+		const start = [
+			lesson.title,
+			...(ui.notice ? [ui.notice] : []),
+			...stepWords(view, lesson),
+			...panel(),
+			'Press ? for the keys.',
+		];
 		return after.live ? [...start, ...liveChanges(undefined, after.live)] : start;
 	}
 	const b = before.ui;
@@ -62,10 +69,16 @@ export function announce(before: Moment | undefined, after: Moment): string[] {
 	else if (b.confirm && !ui.confirm) lines.push('Not quitting.');
 	if (ui.overlay === 'help' && b.overlay !== 'help') lines.push(...KEYS_IN_WORDS);
 	else if (b.overlay === 'help' && !ui.overlay) lines.push('Keys closed.');
-	if (ui.playing !== b.playing) lines.push(ui.playing ? 'Autoplay: a step every 2.5 seconds; any key stops it.' : 'Autoplay stopped.');
+	if (ui.playing !== b.playing)
+		lines.push(ui.playing ? 'Autoplay: a step every 2.5 seconds; any key stops it.' : 'Autoplay stopped.');
 	if (view.state !== before.view.state || view.step !== before.view.step) {
 		const variant = ui.variant !== b.variant;
-		if (variant) lines.push(ui.variant === 'preload' ? 'Now with --preload: the master imports the app before it forks.' : 'Now without --preload: each worker imports the app after the fork.');
+		if (variant)
+			lines.push(
+				ui.variant === 'preload'
+					? 'Now with --preload: the master imports the app before it forks.'
+					: 'Now without --preload: each worker imports the app after the fork.',
+			);
 		// Live, the view moves with every event while following: those are said as events.
 		const moved = isLive ? ui.cursor !== b.cursor : true;
 		if (moved && ui.cursor === undefined && isLive) lines.push('Following the newest event.');

@@ -23,20 +23,33 @@ export const KEYS_IN_WORDS = [
 export function stepWords(view: View, lesson: Lesson): string[] {
 	const step = lesson.steps[view.step - 1];
 	// "Step 3/9" is read "Step 3 of 9"; live, "Event 57/120 paused" is read "Event 57 of 120, paused".
-	const where = view.position.replace(/^(Step|Event) (\d+)\/(\d+)( live| paused)?$/, (_, what, n, of, mode = '') => `${what} ${n} of ${of}${mode && ','}${mode}`);
-	return [`${where}: ${view.narrate(step.title)}.`, ...(view.liveNote ? [view.liveNote] : []), ...step.narration.map(view.narrate)];
+	const where = view.position.replace(
+		/^(Step|Event) (\d+)\/(\d+)( live| paused)?$/,
+		(_, what, n, of, mode = '') => `${what} ${n} of ${of}${mode && ','}${mode}`,
+	);
+	return [
+		`${where}: ${view.narrate(step.title)}.`,
+		...(view.liveNote ? [view.liveNote] : []),
+		...step.narration.map(view.narrate),
+	];
 }
 
 function flowWords(view: View, lesson: Lesson): string[] {
 	const lit = lesson.flow.find(f => f.node === view.lit);
-	return [`The flow: ${lesson.flow.map(f => f.label).join(', then ')}.`, lit ? `Now at ${lit.label}: ${lit.detail}` : 'No box is lit at this position.'];
+	return [
+		`The flow: ${lesson.flow.map(f => f.label).join(', then ')}.`,
+		lit ? `Now at ${lit.label}: ${lit.detail}` : 'No box is lit at this position.',
+	];
 }
 
 function sampleWords(view: View, lesson: Lesson): string[] {
 	const at = lesson.steps[view.step - 1].sample;
 	if (!at) return [`Step ${view.step} runs inside Gunicorn, not in the sample files.`, lesson.sampleNote];
 	const file = lesson.samples[at.file];
-	return [`Step ${view.step} runs ${file.name}, line ${at.line}: ${file.lines[at.line - 1].trim()}`, lesson.sampleNote];
+	return [
+		`Step ${view.step} runs ${file.name}, line ${at.line}: ${file.lines[at.line - 1].trim()}`,
+		lesson.sampleNote,
+	];
 }
 
 function tableWords(view: View): string[] {
@@ -62,14 +75,22 @@ function momentWords(view: View, lesson: Lesson): string[] {
 /** The question on screen: where it is in the quiz, its text, its options, and any answer given. */
 export function questionWords(lesson: Lesson, quiz: QuizState): string[] {
 	const q = lesson.quiz[quiz.index];
-	const lines = [`Question ${quiz.index + 1} of ${lesson.quiz.length}: ${q.question}`, ...q.options.map((o, i) => `${LETTERS[i]}: ${o}`)];
+	const lines = [
+		`Question ${quiz.index + 1} of ${lesson.quiz.length}: ${q.question}`,
+		...q.options.map((o, i) => `${LETTERS[i]}: ${o}`),
+	];
 	const chosen = quiz.answers[q.id];
 	if (chosen !== undefined) lines.push(`You answered ${LETTERS[chosen]}.`, ...feedbackWords(q, chosen));
 	return lines;
 }
 
 export function feedbackWords(q: QuizQuestion, chosen: number): string[] {
-	return [chosen === q.answer ? `${LETTERS[chosen]} is correct.` : `${LETTERS[chosen]} is not right: the answer is ${LETTERS[q.answer]}, ${q.options[q.answer]}.`, q.explanation];
+	return [
+		chosen === q.answer
+			? `${LETTERS[chosen]} is correct.`
+			: `${LETTERS[chosen]} is not right: the answer is ${LETTERS[q.answer]}, ${q.options[q.answer]}.`,
+		q.explanation,
+	];
 }
 
 export const optionWords = (q: QuizQuestion, cursor: number) => [`${LETTERS[cursor]}: ${q.options[cursor]}`];
@@ -78,12 +99,21 @@ function liveWords(view: View, live: boolean, rate?: number): string[] {
 	if (!live) return ['The live panel needs a server: start with --live or --gunicorn.'];
 	const s = view.state;
 	const lines = [`Master: ${describeMaster(s)}.`, `Workers: ${describeWorkers(s)}.`, `Django: ${describeApp(s)}.`];
-	lines.push(`${s.served} requests served${rate === undefined ? '' : `, ${rate.toFixed(1)} a second over the last 5 seconds`}.`);
+	lines.push(
+		`${s.served} requests served${rate === undefined ? '' : `, ${rate.toFixed(1)} a second over the last 5 seconds`}.`,
+	);
 	return lines;
 }
 
 /** Panel N in words, led by its name. */
-export function panelWords(panel: number, view: View, lesson: Lesson, quiz: QuizState, live: boolean, rate?: number): string[] {
+export function panelWords(
+	panel: number,
+	view: View,
+	lesson: Lesson,
+	quiz: QuizState,
+	live: boolean,
+	rate?: number,
+): string[] {
 	const body = (() => {
 		switch (panel) {
 			case 1:
