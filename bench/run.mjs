@@ -32,7 +32,8 @@ const cells = rows.map(r => [
 const head = ['section', 'metric', 'value', 'goal', 'met'];
 const table = [head, head.map(() => '---'), ...cells].map(c => `| ${c.join(' | ')} |`).join('\n');
 process.stdout.write(
-	`${table}\n\nMachine: ${machine.nproc} CPUs (${machine.cpu}), ${machine.memory}, Node ${machine.node}, ${machine.os}\n`,
+	`${table}\n\nMachine: ${machine.nproc} CPUs (${machine.cpu}), ${machine.memory}, ` +
+		`Node ${machine.node}, ${machine.os}\n`,
 );
 
 // Written whole, then renamed: an interrupted run never leaves half a file.

@@ -398,7 +398,8 @@ export async function run() {
 			),
 			row('failed requests in those runs', failed, '', '0', failed === 0),
 			row(
-				`8 concurrent /slow?s=1, gthread 4 threads x 2 workers: until the last answer, median of ${SLOW_ROUNDS}`,
+				`8 concurrent /slow?s=1, gthread 4 threads x 2 workers: until the last answer, median ` +
+					`of ${SLOW_ROUNDS}`,
 				s(threaded.median),
 				's',
 				'<= 1.5',
@@ -421,7 +422,8 @@ export async function run() {
 			...(real
 				? [
 						row(
-							`8 concurrent /slow?s=1, real Gunicorn gthread 4 x 2 (Django): median / best of ${SLOW_ROUNDS}`,
+							`8 concurrent /slow?s=1, real Gunicorn gthread 4 x 2 (Django): median / best ` +
+								`of ${SLOW_ROUNDS}`,
 							`${s(real.median)} / ${s(real.best)}`,
 							's',
 							'',
@@ -430,7 +432,8 @@ export async function run() {
 					]
 				: []),
 			row(
-				`--live key to screen during bursts of 200, median (${latencies.length} keys, ${served} requests served)`,
+				`--live key to screen during bursts of 200, median (${latencies.length} keys, ${served} requests ` +
+					`served)`,
 				ms(median(latencies)),
 				'ms',
 				'<= 50',
@@ -444,7 +447,8 @@ export async function run() {
 				quantile(latencies, 0.99) <= 150,
 			),
 			row(
-				`--live key to screen under an unpaced load, median (${unpaced.latencies.length} keys, ${LANES} connections, ${unpaced.served} requests served)`,
+				`--live key to screen under an unpaced load, median ` +
+					`(${unpaced.latencies.length} keys, ${LANES} connections, ${unpaced.served} requests served)`,
 				ms(median(unpaced.latencies)),
 				'ms',
 				'<= 50',

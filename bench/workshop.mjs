@@ -214,7 +214,9 @@ export async function run() {
 			const [flood, who] = name.split(' ');
 			const q = quantile(xs, 0.99);
 			return row(
-				`${who === 'instructor' ? 'the instructor' : 'another attendee'}: key to screen p99 while one attendee sends ${flood === 'input' ? '1 MB of input' : '5,000 resizes'} before each key (${xs.length} keys)`,
+				`${who === 'instructor' ? 'the instructor' : 'another attendee'}: key to screen p99 while one ` +
+					`attendee sends ${flood === 'input' ? '1 MB of input' : '5,000 resizes'} before each key ` +
+					`(${xs.length} keys)`,
 				ms(q),
 				'ms',
 				'<= 100',
@@ -238,7 +240,8 @@ export async function run() {
 				perSession < 10,
 			),
 			row(
-				`key to new step on screen, median (${latencies.length} keys; all ${SESSIONS} step, each every ${PAUSE_MS.join('-')} ms)`,
+				`key to new step on screen, median (${latencies.length} keys; all ${SESSIONS} step, each ` +
+					`every ${PAUSE_MS.join('-')} ms)`,
 				ms(median(latencies)),
 				'ms',
 				'',

@@ -102,18 +102,24 @@ function svg(term, cols, rows) {
 			if (style.inverse) [fg, bg] = [bg ?? BG, fg];
 			if (bg)
 				spans.push(
-					`<rect x="${(start * cw).toFixed(1)}" y="${y * ch}" width="${((x - start) * cw).toFixed(1)}" height="${ch}" fill="${bg}"/>`,
+					`<rect x="${(start * cw).toFixed(1)}" y="${y * ch}" width="${((x - start) * cw).toFixed(1)}" ` +
+						`height="${ch}" fill="${bg}"/>`,
 				);
 			if (text.trim()) {
 				spans.push(
-					`<text x="${(start * cw).toFixed(1)}" y="${y * ch + 13}" fill="${fg}"${style.bold ? ' font-weight="bold"' : ''}${style.dim ? ' opacity="0.6"' : ''} xml:space="preserve">${esc(text)}</text>`,
+					`<text x="${(start * cw).toFixed(1)}" y="${y * ch + 13}" ` +
+						`fill="${fg}"${style.bold ? ' font-weight="bold"' : ''}${style.dim ? ' opacity="0.6"' : ''} xml:space="preserve">${esc(text)}</text>`,
 				);
 			}
 		}
 	}
 	const w = (cols * cw).toFixed(0);
 	const h = rows * ch;
-	return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="14">\n<rect width="100%" height="100%" fill="${BG}"/>\n${spans.join('\n')}\n</svg>\n`;
+	return (
+		`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" ` +
+		`font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="14">\n<rect width="100%" ` +
+		`height="100%" fill="${BG}"/>\n${spans.join('\n')}\n</svg>\n`
+	);
 }
 
 const RIGHT = '\x1b[C';

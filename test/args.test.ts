@@ -124,7 +124,9 @@ describe('flags', () => {
 		]) {
 			expect(parseArgs(argv)).toMatchObject({
 				server: {workerClass: 'gthread', threads: 4},
-				notice: '--threads 4 with the sync worker: using gthread, as Gunicorn does (it runs gthread when threads > 1)',
+				notice:
+					'--threads 4 with the sync worker: using gthread, as Gunicorn does (it runs gthread when ' +
+					'threads > 1)',
 			});
 		}
 		expect(parseArgs(['serve', '--threads', '1'])).toMatchObject({server: {workerClass: 'sync', threads: 1}});

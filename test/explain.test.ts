@@ -74,7 +74,9 @@ const REAL_WORLD: Array<{argv: string; headings: string[]; says?: RegExp[]}> = [
 		says: [/HUP then does not load new code/, /all workers reach the limit together/],
 	},
 	{
-		argv: 'python -m gunicorn --worker-tmp-dir /dev/shm --workers=2 --threads=4 --worker-class=gthread --log-file=- --bind 0.0.0.0:8080 app.wsgi',
+		argv:
+			'python -m gunicorn --worker-tmp-dir /dev/shm --workers=2 --threads=4 --worker-class=gthread ' +
+			'--log-file=- --bind 0.0.0.0:8080 app.wsgi',
 		headings: ['--worker-tmp-dir /dev/shm', '--log-file -'],
 		says: [/overlayfs/],
 	},
@@ -84,7 +86,9 @@ const REAL_WORLD: Array<{argv: string; headings: string[]; says?: RegExp[]}> = [
 		says: [/docker stop: 10 s/],
 	},
 	{
-		argv: 'gunicorn -D -p /var/run/app.pid --user www-data --group www-data -e DJANGO_SETTINGS_MODULE=site.prod site.wsgi',
+		argv:
+			'gunicorn -D -p /var/run/app.pid --user www-data --group www-data -e DJANGO_SETTINGS_MODULE=site.prod ' +
+			'site.wsgi',
 		headings: ['-D', '-p /var/run/app.pid', '--user www-data', '-e DJANGO_SETTINGS_MODULE=site.prod'],
 		says: [/do not daemonize/],
 	},
@@ -128,7 +132,8 @@ describe('every option of the table', () => {
 			'/usr/bin/python3',
 			[
 				'-c',
-				'import gunicorn, gunicorn.config as c; print(gunicorn.__version__); print(" ".join(sorted(c.KNOWN_SETTINGS and [s.name for s in c.KNOWN_SETTINGS])))',
+				'import gunicorn, gunicorn.config as c; print(gunicorn.__version__); print(" ' +
+					'".join(sorted(c.KNOWN_SETTINGS and [s.name for s in c.KNOWN_SETTINGS])))',
 			],
 			{encoding: 'utf8'},
 		);
@@ -189,7 +194,8 @@ describe('mistakes on the command line', () => {
 		const file = join(tmp, 'gunicorn.conf.py');
 		writeFileSync(
 			file,
-			'import multiprocessing\n\nwrokers = multiprocessing.cpu_count() * 2 + 1\nbind = "0.0.0.0:8000"\npreload_app = True\n\ndef post_fork(server, worker):\n    pass\n',
+			'import multiprocessing\n\nwrokers = multiprocessing.cpu_count() * 2 + 1\nbind = ' +
+				'"0.0.0.0:8000"\npreload_app = True\n\ndef post_fork(server, worker):\n    pass\n',
 		);
 		const out = text(['-c', file]);
 		expect(block(out, `bind = "0.0.0.0:8000"  (in ${file})`.slice(0, 80))).toMatch(/Setting: bind/);

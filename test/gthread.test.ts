@@ -163,28 +163,32 @@ describe('serve --worker-class gthread', () => {
 		threaded.expectCleanEvents();
 	});
 
-	test('keep-alive: a second request on the same connection, then the idle connection is closed after --keep-alive', async () => {
-		const s = await serve(
-			['--worker-class', 'gthread', '--threads', '2', '--workers', '1', '--keep-alive', '1'],
-			1,
-		);
-		const client = new Client(s.port);
-		const first = await client.request('/');
-		expect(first).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
-		expect(first).toContain('Connection: keep-alive\r\n');
-		const answered = performance.now();
-		const second = await client.request('/?again=1');
-		expect(second).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
-		expect(client.closedAt).toBeUndefined();
-		await until('the server closes the idle connection', () => client.closedAt);
-		expect(client.closedAt! - answered).toBeGreaterThan(900);
-		const accepted = s.of('request.accepted');
-		expect(accepted.map(e => e.onConnection)).toEqual([undefined, 2]);
-		expect(accepted[1].client).toBe(accepted[0].client); // the same client port: the same connection
-		expect(s.of('response.sent').map(e => e.keepalive)).toEqual([true, true]);
-		expect(s.state().last).toMatchObject({onConnection: 2, keepalive: true});
-		s.expectCleanEvents();
-	});
+	test(
+		'keep-alive: a second request on the same connection, then the idle connection is closed after ' +
+			'--keep-alive',
+		async () => {
+			const s = await serve(
+				['--worker-class', 'gthread', '--threads', '2', '--workers', '1', '--keep-alive', '1'],
+				1,
+			);
+			const client = new Client(s.port);
+			const first = await client.request('/');
+			expect(first).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+			expect(first).toContain('Connection: keep-alive\r\n');
+			const answered = performance.now();
+			const second = await client.request('/?again=1');
+			expect(second).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+			expect(client.closedAt).toBeUndefined();
+			await until('the server closes the idle connection', () => client.closedAt);
+			expect(client.closedAt! - answered).toBeGreaterThan(900);
+			const accepted = s.of('request.accepted');
+			expect(accepted.map(e => e.onConnection)).toEqual([undefined, 2]);
+			expect(accepted[1].client).toBe(accepted[0].client); // the same client port: the same connection
+			expect(s.of('response.sent').map(e => e.keepalive)).toEqual([true, true]);
+			expect(s.state().last).toMatchObject({onConnection: 2, keepalive: true});
+			s.expectCleanEvents();
+		},
+	);
 
 	test('Connection: close from the client, and the sync worker, close after one response', async () => {
 		const [threaded, sync] = await Promise.all([

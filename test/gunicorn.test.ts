@@ -146,7 +146,8 @@ describe.skipIf(Boolean(missing))(
 				while (!test()) {
 					if (Date.now() > deadline)
 						throw new Error(
-							`timed out waiting for ${what}; events:\n${events.map(e => JSON.stringify(e)).join('\n')}\nlogs:\n${logs.join('\n')}`,
+							`timed out waiting for ${what}; ` +
+								`events:\n${events.map(e => JSON.stringify(e)).join('\n')}\nlogs:\n${logs.join('\n')}`,
 						);
 					await new Promise(resolve => setTimeout(resolve, 50));
 				}
@@ -376,7 +377,8 @@ describe.skipIf(Boolean(missing))(
 			noRejections(run.events);
 		}, 60_000);
 
-		it('stop() with a request stuck in /slow returns within the stop limit, not --graceful-timeout, and leaves no process', async () => {
+		it('stop() with a request stuck in /slow returns within the stop limit, not --graceful-timeout, and leaves ' +
+			'no process', async () => {
 			const run = await start({workers: 1, gracefulTimeout: 30});
 			await run.until(() => run.count('worker.ready') === 1, 'the worker ready');
 			void run.source.request('/slow?s=60');
@@ -401,7 +403,8 @@ describe.skipIf(Boolean(missing))(
 				const pids: number[] = [];
 				created.onEvent(e => e.type === 'master.starting' && pids.push(e.pid));
 				await expect(created.start()).rejects.toThrow(
-					`Gunicorn could not listen on 127.0.0.1:${port} (in use, or not allowed): choose another with --bind HOST:PORT`,
+					`Gunicorn could not listen on 127.0.0.1:${port} (in use, or not allowed): choose another with ` +
+						`--bind HOST:PORT`,
 				);
 				expect(created.running()).toBe(false);
 				for (const pid of pids) expect(running(pid)).toBe(false);

@@ -128,12 +128,18 @@ describe('the lesson is true to Gunicorn and Django', () => {
 		expect(said(preload, 3)).toMatch(/urls\.py and the views are not among those pages/);
 	});
 
-	test('steps 6-7: the WSGI contract includes iterating the body and calling close(), which sends request_finished', () => {
-		expect(all()).not.toMatch(/whole WSGI contract/);
-		expect(said(lesson, 6)).toMatch(/close\(\) method/);
-		expect(said(lesson, 7)).toMatch(/iterates the body/);
-		expect(said(lesson, 7)).toMatch(/calls the body's close\(\).*request_finished.*closes database connections/);
-	});
+	test(
+		'steps 6-7: the WSGI contract includes iterating the body and calling close(), which sends ' +
+			'request_finished',
+		() => {
+			expect(all()).not.toMatch(/whole WSGI contract/);
+			expect(said(lesson, 6)).toMatch(/close\(\) method/);
+			expect(said(lesson, 7)).toMatch(/iterates the body/);
+			expect(said(lesson, 7)).toMatch(
+				/calls the body's close\(\).*request_finished.*closes database connections/,
+			);
+		},
+	);
 
 	test('step 4: idle workers wait in select() and race a non-blocking accept(), not round-robin', () => {
 		const four = said(lesson, 4);

@@ -104,7 +104,8 @@ describe('the process source with our server', () => {
 		expect((await source.request('/')).status).toBe(200);
 	});
 
-	test('stop() with a request stuck in /slow returns within the stop limit, not the graceful timeout, and leaves nothing', async () => {
+	test('stop() with a request stuck in /slow returns within the stop limit, not the graceful timeout, and leaves ' +
+		'nothing', async () => {
 		const source = ourServer({workers: 1, gracefulTimeout: 30});
 		await source.start();
 		const seen = record(source);

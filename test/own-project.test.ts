@@ -294,7 +294,8 @@ describe.skipIf(Boolean(missing))('their project under real Gunicorn', () => {
 				),
 		);
 		expect(streamed).toMatchObject({status: 200});
-		expect(run.events[0]).toMatchObject({type: 'master.starting', workers: 2, timeout: 20}); // their gunicorn.conf.py's settings
+		// their gunicorn.conf.py's settings
+		expect(run.events[0]).toMatchObject({type: 'master.starting', workers: 2, timeout: 20});
 		// Their post_fork ran in each worker, after ours reported the fork.
 		const workers = run.events.filter(e => e.type === 'worker.forked').map(e => (e as {pid: number}).pid);
 		for (const pid of workers)

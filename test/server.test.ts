@@ -272,40 +272,47 @@ describe('serve', () => {
 		s.expectCleanEvents();
 	});
 
-	test('under load, with max-requests recycling, HUP, a kill, TTIN and TTOU, every event is possible and nothing is lost', async () => {
-		const s = await serve(['--workers', '2', '--max-requests', '150', '--max-requests-jitter', '50'], 2);
-		let stop = false;
-		const results: Array<{status?: number; error?: string}> = [];
-		const lanes = Array.from({length: 6}, async () => {
-			while (!stop) results.push(await get(s.port));
-		});
-		await sleep(400);
-		s.signal('SIGHUP');
-		await sleep(600);
-		const [victim] = await until('a ready worker', () => s.ready().length > 0 && s.ready());
-		process.kill(victim, 'SIGKILL');
-		await sleep(400);
-		s.signal('SIGTTIN');
-		await sleep(600);
-		s.signal('SIGTTOU');
-		await sleep(600);
-		stop = true;
-		await Promise.all(lanes);
-		await until('settled', () => s.ready().length === 2 && liveWorkers(s.state()).length === 2);
-		expect(results.length).toBeGreaterThan(50);
-		// Only the request the killed worker had in hand can be lost: a sync worker holds one.
-		expect(results.filter(r => r.status !== 200).length).toBeLessThanOrEqual(1);
-		expect(s.events.filter(e => e.type === 'worker.exited' && e.reason === 'max-requests').length).toBeGreaterThan(
-			0,
-		);
-		// Each 200 was reported as sent, except perhaps the one SIGKILL cut between the client's write and the report.
-		const ok = results.filter(r => r.status === 200).length;
-		// A client can have its 200 before the worker's response.sent has come through the master: wait for it.
-		await until('the events of every 200 but one', () => s.state().served >= ok - 1, 5000).catch(() => undefined);
-		expect(s.state().served).toBeGreaterThanOrEqual(ok - 1);
-		expect(s.state().served).toBeLessThanOrEqual(ok);
-		s.expectCleanEvents();
-	});
+	test(
+		'under load, with max-requests recycling, HUP, a kill, TTIN and TTOU, every event is possible and nothing ' +
+			'is lost',
+		async () => {
+			const s = await serve(['--workers', '2', '--max-requests', '150', '--max-requests-jitter', '50'], 2);
+			let stop = false;
+			const results: Array<{status?: number; error?: string}> = [];
+			const lanes = Array.from({length: 6}, async () => {
+				while (!stop) results.push(await get(s.port));
+			});
+			await sleep(400);
+			s.signal('SIGHUP');
+			await sleep(600);
+			const [victim] = await until('a ready worker', () => s.ready().length > 0 && s.ready());
+			process.kill(victim, 'SIGKILL');
+			await sleep(400);
+			s.signal('SIGTTIN');
+			await sleep(600);
+			s.signal('SIGTTOU');
+			await sleep(600);
+			stop = true;
+			await Promise.all(lanes);
+			await until('settled', () => s.ready().length === 2 && liveWorkers(s.state()).length === 2);
+			expect(results.length).toBeGreaterThan(50);
+			// Only the request the killed worker had in hand can be lost: a sync worker holds one.
+			expect(results.filter(r => r.status !== 200).length).toBeLessThanOrEqual(1);
+			expect(
+				s.events.filter(e => e.type === 'worker.exited' && e.reason === 'max-requests').length,
+			).toBeGreaterThan(0);
+			// Each 200 was reported as sent, except perhaps the one SIGKILL cut between the client's write and the
+			// report.
+			const ok = results.filter(r => r.status === 200).length;
+			// A client can have its 200 before the worker's response.sent has come through the master: wait for it.
+			await until('the events of every 200 but one', () => s.state().served >= ok - 1, 5000).catch(
+				() => undefined,
+			);
+			expect(s.state().served).toBeGreaterThanOrEqual(ok - 1);
+			expect(s.state().served).toBeLessThanOrEqual(ok);
+			s.expectCleanEvents();
+		},
+	);
 
 	test('--preload: the master imports the app once, and HUP does not re-import it', async () => {
 		const s = await serve(['--workers', '1', '--preload'], 1);
@@ -353,27 +360,34 @@ describe('serve', () => {
 	});
 
 	for (const sig of ['SIGINT', 'SIGQUIT'] as const) {
-		test(`${sig} with a request in flight: the worker runs its quit handler and is gone at once, the client gets no answer`, async () => {
-			const s = await serve(['--workers', '1'], 1);
-			const [worker] = s.ready();
-			const slow = get(s.port, '/slow?s=60');
-			await until('busy worker', () => liveWorkers(s.state()).some(w => w.state === 'busy'));
-			const t0 = Date.now();
-			s.signal(sig);
-			await s.exited;
-			// Gunicorn 20.1: handle_quit sleeps 0.1 s and exits; the master is gone in about 0.3 s.
-			expect(Date.now() - t0).toBeLessThan(1500);
-			expect(s.exit).toEqual({code: 0, signal: null});
-			expect(processAlive(worker)).toBe(false);
-			expect((await slow).status).toBeUndefined();
-			expect(s.has(e => e.type === 'master.stopping')).toEqual({type: 'master.stopping', graceful: false});
-			expect(s.has(e => e.type === 'worker.exited' && e.pid === worker)).toMatchObject({code: 0, signal: null});
-			expect(s.stderr).toContain(`[INFO] Worker exiting (pid: ${worker})`);
-			expect(s.stderr).not.toContain('terminated due to signal');
-			expect(s.stderr).not.toContain('Perhaps out of memory?');
-			expect(s.stderr).toMatch(/\[INFO\] Shutting down: Master\n$/);
-			s.expectCleanEvents();
-		});
+		test(
+			`${sig} with a request in flight: the worker runs its quit handler and is gone at once, the client gets ` +
+				`no answer`,
+			async () => {
+				const s = await serve(['--workers', '1'], 1);
+				const [worker] = s.ready();
+				const slow = get(s.port, '/slow?s=60');
+				await until('busy worker', () => liveWorkers(s.state()).some(w => w.state === 'busy'));
+				const t0 = Date.now();
+				s.signal(sig);
+				await s.exited;
+				// Gunicorn 20.1: handle_quit sleeps 0.1 s and exits; the master is gone in about 0.3 s.
+				expect(Date.now() - t0).toBeLessThan(1500);
+				expect(s.exit).toEqual({code: 0, signal: null});
+				expect(processAlive(worker)).toBe(false);
+				expect((await slow).status).toBeUndefined();
+				expect(s.has(e => e.type === 'master.stopping')).toEqual({type: 'master.stopping', graceful: false});
+				expect(s.has(e => e.type === 'worker.exited' && e.pid === worker)).toMatchObject({
+					code: 0,
+					signal: null,
+				});
+				expect(s.stderr).toContain(`[INFO] Worker exiting (pid: ${worker})`);
+				expect(s.stderr).not.toContain('terminated due to signal');
+				expect(s.stderr).not.toContain('Perhaps out of memory?');
+				expect(s.stderr).toMatch(/\[INFO\] Shutting down: Master\n$/);
+				s.expectCleanEvents();
+			},
+		);
 	}
 
 	test('HUP then TTIN a second later: the master handles TTIN at once while the old worker drains', async () => {
@@ -485,35 +499,40 @@ describe('serve', () => {
 		s.expectCleanEvents();
 	});
 
-	test('framing as Gunicorn checks it: duplicate Content-Length, chunked then identity are 400; absolute-form targets are served', async () => {
-		const s = await serve(['--workers', '1'], 1);
-		const [worker] = s.ready();
-		expect(await raw(s.port, 'POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 30\r\n\r\nabc')).toMatch(
-			/^HTTP\/1\.1 400 Bad Request\r\n[^]*Invalid HTTP Header: 'CONTENT-LENGTH'/,
-		);
-		expect(
-			await raw(
-				s.port,
-				'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
-			),
-		).toMatch(/^HTTP\/1\.1 400 [^]*Invalid HTTP Header: 'TRANSFER-ENCODING'/);
-		expect(
-			await raw(
-				s.port,
-				'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
-			),
-		).toMatch(/^HTTP\/1\.1 400 /);
-		expect(await raw(s.port, 'POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n')).toMatch(
-			/^HTTP\/1\.1 400 /,
-		);
-		expect(
-			await raw(s.port, 'POST / HTTP/1.1\r\nTransfer-Encoding: identity\r\nContent-Length: 3\r\n\r\nabc'),
-		).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
-		const absolute = await raw(s.port, 'GET http://127.0.0.1:8000/?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
-		expect(absolute).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
-		expect(servedBy(absolute)).toBe(worker);
-		expect(await raw(s.port, 'GET http://127.0.0.1/nowhere HTTP/1.1\r\n\r\n')).toMatch(/^HTTP\/1\.1 404 /);
-	});
+	test(
+		'framing as Gunicorn checks it: duplicate Content-Length, chunked then identity are 400; absolute-form ' +
+			'targets are served',
+		async () => {
+			const s = await serve(['--workers', '1'], 1);
+			const [worker] = s.ready();
+			expect(await raw(s.port, 'POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 30\r\n\r\nabc')).toMatch(
+				/^HTTP\/1\.1 400 Bad Request\r\n[^]*Invalid HTTP Header: 'CONTENT-LENGTH'/,
+			);
+			expect(
+				await raw(
+					s.port,
+					'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: ' +
+						'identity\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+				),
+			).toMatch(/^HTTP\/1\.1 400 [^]*Invalid HTTP Header: 'TRANSFER-ENCODING'/);
+			expect(
+				await raw(
+					s.port,
+					'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+				),
+			).toMatch(/^HTTP\/1\.1 400 /);
+			expect(await raw(s.port, 'POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n')).toMatch(
+				/^HTTP\/1\.1 400 /,
+			);
+			expect(
+				await raw(s.port, 'POST / HTTP/1.1\r\nTransfer-Encoding: identity\r\nContent-Length: 3\r\n\r\nabc'),
+			).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+			const absolute = await raw(s.port, 'GET http://127.0.0.1:8000/?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+			expect(absolute).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+			expect(servedBy(absolute)).toBe(worker);
+			expect(await raw(s.port, 'GET http://127.0.0.1/nowhere HTTP/1.1\r\n\r\n')).toMatch(/^HTTP\/1\.1 404 /);
+		},
+	);
 
 	test('Expect: 100-continue is answered 100 Continue before the body is read, as Gunicorn does', async () => {
 		const s = await serve(['--workers', '1'], 1);
@@ -570,7 +589,8 @@ describe('serve', () => {
 		socket.setEncoding('utf8').on('data', chunk => (answer += chunk));
 		const closed = new Promise(resolve => socket.on('close', resolve));
 		socket.write('GET / HTTP/1.1\r\nHost: x\r\n');
-		const trickle = setInterval(() => socket.writable && socket.write('X-Slow: 1\r\n'), 500); // never the blank line
+		// never the blank line
+		const trickle = setInterval(() => socket.writable && socket.write('X-Slow: 1\r\n'), 500);
 		try {
 			await until('worker busy reading', () => tcpStates(worker).includes('ESTABLISHED'));
 			await until('WORKER TIMEOUT', () => s.has(e => e.type === 'worker.timeout'), 15_000);

@@ -387,7 +387,8 @@ describe('attendees', () => {
 		await odd.screen.waitFor('Welcome');
 		const noise = Buffer.alloc(4096);
 		for (let i = 0; i < noise.length; i++) noise[i] = (i * 7919 + 13) % 256;
-		odd.channel.write(noise.toString('latin1').replace(/[qQ\x03\x11]/g, '')); // everything but the keys that quit (q, Ctrl+C, Ctrl+Q)
+		// everything but the keys that quit (q, Ctrl+C, Ctrl+Q)
+		odd.channel.write(noise.toString('latin1').replace(/[qQ\x03\x11]/g, ''));
 		odd.resize(0, 0);
 		// The server still serves everyone.
 		const fine = await attend(port, 'fine');
@@ -534,7 +535,8 @@ describe('safety', () => {
 		});
 		expect(r.status).toBe(1);
 		expect(r.stderr.trim().split('\n')).toEqual([
-			`gunicorn-walkthrough: the host key ${join(dir, 'workshop_host_ed25519_key')} is not a regular file; move it aside and a new one is made`,
+			`gunicorn-walkthrough: the host key ${join(dir, 'workshop_host_ed25519_key')} is not a regular file; ` +
+				`move it aside and a new one is made`,
 		]);
 	});
 

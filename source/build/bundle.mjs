@@ -37,7 +37,10 @@ export async function bundle({
 		plugins: [patchDependencies({enabled: patch, patches}), inkWithoutDevtools()],
 		banner: {
 			// CommonJS dependencies expect require, __filename and __dirname (ssh2's poly1305 reads __dirname).
-			js: "#!/usr/bin/env node\nimport {createRequire as __cr} from 'node:module';import {fileURLToPath as __fu} from 'node:url';const require=__cr(import.meta.url);const __filename=__fu(import.meta.url);const __dirname=__fu(new URL('.',import.meta.url));",
+			js:
+				"#!/usr/bin/env node\nimport {createRequire as __cr} from 'node:module';import {fileURLToPath as " +
+				"__fu} from 'node:url';const require=__cr(import.meta.url);const " +
+				"__filename=__fu(import.meta.url);const __dirname=__fu(new URL('.',import.meta.url));",
 		},
 		logLevel: 'warning',
 	});

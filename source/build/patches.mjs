@@ -29,7 +29,8 @@ export function versionMismatches(modules, patches = PATCHES) {
 		}
 		if (`${nameOf(target)}@${installed}` !== target) {
 			wrong.push(
-				`patch-dependencies: patches written for ${target}, but ${nameOf(target)}@${installed} is installed; review them in source/build/patches/ (or install ${target})`,
+				`patch-dependencies: patches written for ${target}, but ${nameOf(target)}@${installed} is installed; ` +
+					`review them in source/build/patches/ (or install ${target})`,
 			);
 		}
 	}
@@ -42,7 +43,9 @@ export function applyPatches(file, text, patches = PATCHES) {
 		const at = text.indexOf(patch.find);
 		if (at === -1 || text.indexOf(patch.find, at + 1) !== -1) {
 			throw new Error(
-				`patch-dependencies: "${patch.find}" ${at === -1 ? 'not found' : 'found more than once'} in ${file} (a patch written for ${patch.for}); review source/build/patches/`,
+				`patch-dependencies: ` +
+					`"${patch.find}" ${at === -1 ? 'not found' : 'found more than once'} in ${file} (a patch written ` +
+					`for ${patch.for}); review source/build/patches/`,
 			);
 		}
 		text = text.slice(0, at) + patch.replace + text.slice(at + patch.find.length);
@@ -87,7 +90,9 @@ export function patchDependencies({enabled = true, patches = PATCHES} = {}) {
 				const missing = files.filter(f => used.has(packageOf(f)) && !seen.has(f));
 				if (missing.length > 0 && result.errors.length === 0) {
 					result.errors.push({
-						text: `patch-dependencies: ${missing.join(', ')} never loaded; a dependency changed, review source/build/patches/`,
+						text:
+							`patch-dependencies: ${missing.join(', ')} never loaded; a dependency changed, review ` +
+							`source/build/patches/`,
 					});
 				}
 			});

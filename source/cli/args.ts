@@ -359,7 +359,8 @@ function parse(argv: string[]): Invocation {
 	};
 	const notice =
 		server.workerClass === 'gthread' && (str('workerClass') ?? 'sync') === 'sync'
-			? `--threads ${server.threads} with the sync worker: using gthread, as Gunicorn does (it runs gthread when threads > 1)`
+			? `--threads ${server.threads} with the sync worker: using gthread, as Gunicorn does (it runs gthread ` +
+				`when threads > 1)`
 			: undefined;
 
 	switch (mode) {
@@ -468,7 +469,8 @@ function projectOptions(
 	);
 	if (worker)
 		warnings.push(
-			`${worker.flag} ${worker.value}: the walkthrough follows one request at a time per worker (the sync worker); events of concurrent requests may be mixed up`,
+			`${worker.flag} ${worker.value}: the walkthrough follows one request at a time per worker (the sync ` +
+				`worker); events of concurrent requests may be mixed up`,
 		);
 	return {
 		options: {dir, app: module, config: configs.at(-1) && absolute(configs.at(-1)!), gunicorn, warnings},

@@ -41,7 +41,8 @@ async function main(): Promise<void> {
 			return;
 		}
 		case 'walkthrough': {
-			// The full-screen walkthrough needs keys (stdin a terminal) and a screen that addresses the cursor (not TERM=dumb).
+			// The full-screen walkthrough needs keys (stdin a terminal) and a screen that addresses the cursor (not
+			// TERM=dumb).
 			const dumb = process.env.TERM === 'dumb';
 			const screen = process.stdin.isTTY && process.stdout.isTTY && !dumb;
 			if (invocation.plain || (!screen && !invocation.live)) {
@@ -51,7 +52,8 @@ async function main(): Promise<void> {
 			}
 			if (!screen) {
 				return fail(
-					`--${invocation.live === 'server' ? 'live' : 'gunicorn'} needs an interactive terminal${dumb ? ' that can address the cursor (TERM is dumb)' : ''}`,
+					`--${invocation.live === 'server' ? 'live' : 'gunicorn'} needs an interactive ` +
+						`terminal${dumb ? ' that can address the cursor (TERM is dumb)' : ''}`,
 				);
 			}
 			const {runWalkthrough} = await import('../ui/run');

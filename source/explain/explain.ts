@@ -187,7 +187,9 @@ export function explain(argv: string[], width = WIDTH, style = PLAIN): Explained
 		lines.push(
 			style.heading(read.app),
 			...wrap(
-				`What: the WSGI app: Gunicorn imports the module ${module} and calls its object ${variable} for every request. Lifecycle: step 3, each worker imports it after the fork; with --preload the master imports it once, at step 1.`,
+				`What: the WSGI app: Gunicorn imports the module ${module} and calls its object ${variable} for ` +
+					`every request. Lifecycle: step 3, each worker imports it after the fork; with --preload the ` +
+					`master imports it once, at step 1.`,
 				width,
 				'  ',
 			),

@@ -13,9 +13,12 @@ const hook = (step: number, when: string): Note => ({step, does: `A server hook 
 export const NOTES: Partial<Record<string, Note>> = {
 	config: {
 		step: 1,
-		does: 'The master reads this Python file before anything else; every setting in it can be a module-level name (workers = 3), hooks are functions.',
+		does:
+			'The master reads this Python file before anything else; every setting in it can be a module-level ' +
+			'name (workers = 3), hooks are functions.',
 		mistakes: [
-			'Options on the command line win over the file, and GUNICORN_CMD_ARGS over the file too: a flag left in a systemd unit silently overrides it.',
+			'Options on the command line win over the file, and GUNICORN_CMD_ARGS over the file too: a flag left in ' +
+				'a systemd unit silently overrides it.',
 			'Without -c Gunicorn reads ./gunicorn.conf.py from the directory it starts in, if there is one.',
 		],
 	},
@@ -27,7 +30,8 @@ export const NOTES: Partial<Record<string, Note>> = {
 		step: 2,
 		does: 'The master binds this socket before it forks: every worker inherits it and accepts on it.',
 		mistakes: [
-			'0.0.0.0 makes the app reachable from other machines; behind a proxy on the same host, bind 127.0.0.1 or a unix: socket.',
+			'0.0.0.0 makes the app reachable from other machines; behind a proxy on the same host, bind 127.0.0.1 or ' +
+				'a unix: socket.',
 			'With $PORT set in the environment the default is 0.0.0.0:$PORT, not 127.0.0.1:8000.',
 		],
 	},
@@ -39,22 +43,29 @@ export const NOTES: Partial<Record<string, Note>> = {
 		step: 3,
 		does: 'How many workers the master forks and keeps alive; TTIN/TTOU change it while it runs.',
 		mistakes: [
-			"The recipe 2 x CPUs + 1 with multiprocessing.cpu_count() counts the host's CPUs, not a container's CPU quota: a pod limited to 1 CPU on a 64-core node starts 129 workers. Set it from the quota.",
+			"The recipe 2 x CPUs + 1 with multiprocessing.cpu_count() counts the host's CPUs, not a container's CPU " +
+				'quota: a pod limited to 1 CPU on a 64-core node starts 129 workers. Set it from the quota.',
 			'The default is 1 (or $WEB_CONCURRENCY), not one per CPU.',
 		],
 	},
 	worker_class: {
 		step: 3,
-		does: "The kind of worker the master forks. The lesson's sync worker serves one request at a time; gthread, gevent and eventlet serve several per process.",
+		does:
+			"The kind of worker the master forks. The lesson's sync worker serves one request at a time; gthread, " +
+			'gevent and eventlet serve several per process.',
 		mistakes: [
-			'gevent and eventlet need the app to cooperate (monkey-patched, no blocking C calls); a blocking call stalls every request of that worker.',
+			'gevent and eventlet need the app to cooperate (monkey-patched, no blocking C calls); a blocking call ' +
+				'stalls every request of that worker.',
 		],
 	},
 	threads: {
 		step: 3,
-		does: 'Threads per worker for gthread; more than 1 with the default sync class makes Gunicorn use gthread instead.',
+		does:
+			'Threads per worker for gthread; more than 1 with the default sync class makes Gunicorn use gthread ' +
+			'instead.',
 		mistakes: [
-			'Threads share one process: module-level state and non-thread-safe clients are shared by concurrent requests.',
+			'Threads share one process: module-level state and non-thread-safe clients are shared by concurrent ' +
+				'requests.',
 		],
 	},
 	worker_connections: {
@@ -63,7 +74,9 @@ export const NOTES: Partial<Record<string, Note>> = {
 	},
 	max_requests: {
 		step: 7,
-		does: 'After this many requests a worker finishes the current one and exits; the master forks a fresh one (a guard against memory leaks).',
+		does:
+			'After this many requests a worker finishes the current one and exits; the master forks a fresh one (a ' +
+			'guard against memory leaks).',
 		mistakes: [
 			'Without --max-requests-jitter all workers reach the limit together and restart at the same moment.',
 		],
@@ -74,9 +87,12 @@ export const NOTES: Partial<Record<string, Note>> = {
 	},
 	timeout: {
 		step: 5,
-		does: 'The master kills (SIGABRT, then SIGKILL) a worker whose heartbeat is older than this; the sync worker beats between requests, so one request slower than this is killed.',
+		does:
+			'The master kills (SIGABRT, then SIGKILL) a worker whose heartbeat is older than this; the sync worker ' +
+			'beats between requests, so one request slower than this is killed.',
 		mistakes: [
-			"With gthread, gevent or eventlet the heartbeat comes from the worker's loop, not per request: --timeout then does not limit how long a request may take.",
+			"With gthread, gevent or eventlet the heartbeat comes from the worker's loop, not per request: --timeout " +
+				'then does not limit how long a request may take.',
 			'Raising it to hide slow views keeps sync workers stuck; fix the view or hand the work to a queue.',
 		],
 	},
@@ -84,30 +100,37 @@ export const NOTES: Partial<Record<string, Note>> = {
 		step: 9,
 		does: 'After TERM, workers have this long to finish their requests; then the master SIGKILLs them.',
 		mistakes: [
-			"Longer than the orchestrator's stop grace (docker stop: 10 s, Kubernetes: 30 s) means the container is killed before Gunicorn's graceful shutdown ends.",
+			"Longer than the orchestrator's stop grace (docker stop: 10 s, Kubernetes: 30 s) means the container is " +
+				"killed before Gunicorn's graceful shutdown ends.",
 		],
 	},
 	keepalive: {
 		step: 7,
 		does: 'How long a worker keeps an idle Keep-Alive connection open for the next request.',
 		mistakes: [
-			"The sync worker (the lesson's) closes every connection after its response: keep-alive needs gthread or an async worker.",
+			"The sync worker (the lesson's) closes every connection after its response: keep-alive needs gthread or " +
+				'an async worker.',
 		],
 	},
 	reload: {
 		step: 3,
 		does: 'Workers watch the code and restart when a file changes.',
 		mistakes: [
-			'It is meant for development: in production it restarts workers mid-traffic on any file change, and polling (without inotify) costs CPU.',
+			'It is meant for development: in production it restarts workers mid-traffic on any file change, and ' +
+				'polling (without inotify) costs CPU.',
 			'Gunicorn says the reloader is incompatible with --preload.',
 		],
 	},
 	preload_app: {
 		step: 1,
-		does: 'The master imports the app once, before it binds and forks; workers start with it in memory (copy-on-write) instead of each importing it after fork (step 3).',
+		does:
+			'The master imports the app once, before it binds and forks; workers start with it in memory ' +
+			'(copy-on-write) instead of each importing it after fork (step 3).',
 		mistakes: [
-			'HUP then does not load new code: the master keeps the imported app and forks new workers from it. Restart the master (or USR2) to deploy.',
-			'Connections opened at import (a database, a socket) are inherited by every worker and shared across forks: open them in the worker (post_fork).',
+			'HUP then does not load new code: the master keeps the imported app and forks new workers from it. ' +
+				'Restart the master (or USR2) to deploy.',
+			'Connections opened at import (a database, a socket) are inherited by every worker and shared across ' +
+				'forks: open them in the worker (post_fork).',
 		],
 	},
 	chdir: {
@@ -137,7 +160,8 @@ export const NOTES: Partial<Record<string, Note>> = {
 		step: 5,
 		does: 'Which proxies are trusted to set the scheme headers that make wsgi.url_scheme https in environ.',
 		mistakes: [
-			'A proxy on another host is not trusted by default: Django then thinks requests are http (redirect loops with SECURE_SSL_REDIRECT).',
+			'A proxy on another host is not trusted by default: Django then thinks requests are http (redirect loops ' +
+				'with SECURE_SSL_REDIRECT).',
 		],
 	},
 	secure_scheme_headers: {

@@ -50,7 +50,10 @@ export function onPath(name: string, path = process.env.PATH ?? ''): string | un
 	return undefined;
 }
 
-/** The interpreter a script's shebang names: `#!/usr/bin/python3`, `#!/usr/bin/env python3`, or pip's `/bin/sh` trampoline. */
+/**
+ * The interpreter a script's shebang names: `#!/usr/bin/python3`, `#!/usr/bin/env python3`, or pip's `/bin/sh`
+ * trampoline.
+ */
 export function shebangInterpreter(head: string): string | undefined {
 	const [first = '', second = ''] = head.split('\n');
 	const shebang = /^#!\s*(\S+)(?:\s+(.*))?$/.exec(first.trim());
@@ -104,7 +107,10 @@ function missing(p: Probe, via: string): string | undefined {
 	if (!lacks.length) return undefined;
 	const what = lacks.join(' and ');
 	const pip = [p.gunicorn ? '' : 'gunicorn', p.django ? '' : 'django'].filter(Boolean).join(' ');
-	return `${what} ${lacks.length > 1 ? 'are' : 'is'} not installed for ${p.python} (Python ${p.version}, ${via}). Install: ${INSTALL}, or ${p.python} -m pip install ${pip}; or name another interpreter with --python PATH`;
+	return (
+		`${what} ${lacks.length > 1 ? 'are' : 'is'} not installed for ${p.python} (Python ${p.version}, ${via}). ` +
+		`Install: ${INSTALL}, or ${p.python} -m pip install ${pip}; or name another interpreter with --python PATH`
+	);
 }
 
 export async function findGunicorn(python?: string): Promise<FoundGunicorn | {error: string}> {
@@ -155,6 +161,8 @@ export async function findGunicorn(python?: string): Promise<FoundGunicorn | {er
 		? `no Python here could run (${failed.join('; ')})`
 		: 'no gunicorn and no python3 on PATH';
 	return {
-		error: `Gunicorn and Django are not installed: ${tried}. Install: ${INSTALL}, or pip install gunicorn django; or name an interpreter with --python PATH`,
+		error:
+			`Gunicorn and Django are not installed: ${tried}. Install: ${INSTALL}, or pip install gunicorn ` +
+			`django; or name an interpreter with --python PATH`,
 	};
 }

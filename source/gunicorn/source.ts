@@ -114,6 +114,9 @@ export async function createGunicornSource(
 export function startError(message: string, bind: string): string {
 	// After five tries a second apart: "Can't connect to ('127.0.0.1', 8000)".
 	if (/^Can't connect to/.test(message))
-		return `Gunicorn could not listen on ${formatBind(bind)} (in use, or not allowed): choose another with --bind HOST:PORT`;
+		return (
+			`Gunicorn could not listen on ${formatBind(bind)} (in use, or not allowed): choose another with ` +
+			`--bind HOST:PORT`
+		);
 	return `Gunicorn did not start: ${message}`;
 }

@@ -68,7 +68,10 @@ export function describeRequest(r: Request | undefined): string {
 	const target = `${r.method} ${r.path}${r.query ? '?' + r.query : ''}`;
 	switch (r.phase) {
 		case 'accepted':
-			return `${target} accepted by ${r.pid}${r.thread ? ` thread ${r.thread}` : ''}${(r.onConnection ?? 1) > 1 ? ` (keep-alive, request ${r.onConnection} on its connection)` : ''}`;
+			return (
+				`${target} accepted ` +
+				`by ${r.pid}${r.thread ? ` thread ${r.thread}` : ''}${(r.onConnection ?? 1) > 1 ? ` (keep-alive, request ${r.onConnection} on its connection)` : ''}`
+			);
 		case 'wsgi':
 			return `${target} in the WSGI app`;
 		case 'django':
@@ -197,14 +200,24 @@ export function versionNote(e: LifecycleEvent): string | undefined {
 	const signal = e.signal ?? undefined;
 	if (signal) {
 		const number = SIGNAL_NUMBERS[signal] ?? signal;
-		const current = `Worker (pid:${e.pid}) was sent ${signal}!${signal === 'SIGKILL' ? ' Perhaps out of memory?' : ''}`;
-		return `Gunicorn 20.1 logs "Worker with pid ${e.pid} was terminated due to signal ${number}"; 21+ "${current}".`;
+		const current =
+			`Worker (pid:${e.pid}) was ` + `sent ${signal}!${signal === 'SIGKILL' ? ' Perhaps out of memory?' : ''}`;
+		return (
+			`Gunicorn 20.1 logs "Worker with pid ${e.pid} was terminated due to signal ${number}"; 21+ ` +
+			`"${current}".`
+		);
 	}
 	// Without a code (real Gunicorn's hooks cannot see it) the reason tells: handle_abort exits 1, a boot error 3.
 	const code = e.code ?? (e.reason === 'timeout' ? 1 : e.reason === 'boot-error' ? 3 : undefined);
 	if (code)
-		return `Gunicorn 20.1 logs nothing for a worker that exits ${code}; 21+ "Worker (pid:${e.pid}) exited with code ${code}."`;
+		return (
+			`Gunicorn 20.1 logs nothing for a worker that exits ${code}; 21+ "Worker (pid:${e.pid}) exited with ` +
+			`code ${code}."`
+		);
 	if (e.reason === 'killed' && e.code === undefined)
-		return `After kill -9 Gunicorn 20.1 logs "Worker with pid ${e.pid} was terminated due to signal 9"; 21+ "Worker (pid:${e.pid}) was sent SIGKILL! Perhaps out of memory?".`;
+		return (
+			`After kill -9 Gunicorn 20.1 logs "Worker with pid ${e.pid} was terminated due to signal 9"; 21+ ` +
+			`"Worker (pid:${e.pid}) was sent SIGKILL! Perhaps out of memory?".`
+		);
 	return undefined;
 }

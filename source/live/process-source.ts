@@ -39,7 +39,10 @@ type Listener<A extends unknown[]> = (...args: A) => void;
 class Listeners<A extends unknown[]> {
 	private readonly set = new Set<Listener<A>>();
 	private unheard: A[] = [];
-	/** keep: how many calls nobody listened to are kept for the first listener (the app subscribes after start() resolves). */
+	/**
+	 * keep: how many calls nobody listened to are kept for the first listener (the app subscribes after start()
+	 * resolves).
+	 */
 	constructor(private readonly keep = 0) {}
 	add(listener: Listener<A>): () => void {
 		this.set.add(listener);

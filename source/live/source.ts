@@ -48,7 +48,9 @@ export interface LiveSource {
 	removeWorker(): void;
 	/** HUP to the master. */
 	reload(): void;
-	/** TERM to the process group, KILL after the graceful timeout (capped: STOP_LIMIT_S); resolves when all are gone. */
+	/**
+	 * TERM to the process group, KILL after the graceful timeout (capped: STOP_LIMIT_S); resolves when all are gone.
+	 */
 	stop(): Promise<void>;
 	/** Starts it again after stop() or after it exited. */
 	start(): Promise<void>;

@@ -88,7 +88,8 @@ class RuntimeError extends Error {
 
 /** django.views.defaults.server_error without a 500.html template (DEBUG = False). */
 export const SERVER_ERROR_PAGE =
-	'\n<!doctype html>\n<html lang="en">\n<head>\n  <title>Server Error (500)</title>\n</head>\n<body>\n  <h1>Server Error (500)</h1><p></p>\n</body>\n</html>\n';
+	'\n<!doctype html>\n<html lang="en">\n<head>\n  <title>Server Error (500)</title>\n</head>\n<body>\n  <h1>Server ' +
+	'Error (500)</h1><p></p>\n</body>\n</html>\n';
 
 /** The django.request logger, formatted as the Django project's LOGGING does (myproject/logs.py). */
 function djangoLog(level: 'ERROR', message: string, error: unknown): void {
@@ -99,13 +100,17 @@ function djangoLog(level: 'ERROR', message: string, error: unknown): void {
 type View = (environ: Environ, params: URLSearchParams) => {status: string; body: string};
 
 function application(origin: AppOrigin): WsgiApp {
-	const loaded = `${APP_NAME} was imported at ${timestamp(new Date(origin.loadedAt))} in the ${origin.where} (pid ${origin.pid})`;
+	const loaded =
+		`${APP_NAME} was imported at ${timestamp(new Date(origin.loadedAt))} in ` +
+		`the ${origin.where} (pid ${origin.pid})`;
 	const views: Record<string, [string, View]> = {
 		'/': [
 			'views.index',
 			() => ({
 				status: '200 OK',
-				body: `Hello from worker ${process.pid}.\n${loaded}${origin.where === 'master' ? ', before the fork: HUP does not re-import it' : ''}.\n`,
+				body:
+					`Hello from ` +
+					`worker ${process.pid}.\n${loaded}${origin.where === 'master' ? ', before the fork: HUP does not re-import it' : ''}.\n`,
 			}),
 		],
 		'/slow': [
@@ -115,7 +120,8 @@ function application(origin: AppOrigin): WsgiApp {
 				if (!Number.isFinite(seconds) || seconds < 0 || seconds > 3600)
 					return {status: '400 Bad Request', body: 's must be a number of seconds from 0 to 3600\n'};
 				blockFor(seconds * 1000);
-				// A sync worker sleeps in its only thread; a gthread worker in one of its pool's, while its main loop heartbeats.
+				// A sync worker sleeps in its only thread; a gthread worker in one of its pool's, while its main loop
+				// heartbeats.
 				const how = environ['wsgi.multithread']
 					? 'in one of its threads, its main loop heartbeating'
 					: 'without a heartbeat';

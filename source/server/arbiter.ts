@@ -286,7 +286,10 @@ export class Arbiter {
 		await this.manageWorkers('reload');
 	}
 
-	/** A worker silent past --timeout gets SIGABRT ("WORKER TIMEOUT"), and SIGKILL if still there a loop later (a second). */
+	/**
+	 * A worker silent past --timeout gets SIGABRT ("WORKER TIMEOUT"), and SIGKILL if still there a loop later (a
+	 * second).
+	 */
 	private murderWorkers(): void {
 		if (!this.cfg.timeout) return;
 		for (const [pid, worker] of this.WORKERS) {
@@ -398,7 +401,8 @@ export class Arbiter {
 					reason: worker.reason ?? this.unaskedReason(message.code, null),
 				});
 			} else if (isListenerMessage(message)) {
-				if (this.listener && !worker.leaving) child.send({type: 'listener'}, this.listener.handle as never); // gthread below its bound again
+				// gthread below its bound again
+				if (this.listener && !worker.leaving) child.send({type: 'listener'}, this.listener.handle as never);
 			} else if (isEventMessage(message)) {
 				if (message.event.type === 'worker.ready') worker.booted = true;
 				if (message.event.type === 'worker.exiting') {

@@ -200,7 +200,8 @@ class PoolThread {
 			throw error;
 		} finally {
 			const ms = Math.round((performance.now() - started) * 10) / 10;
-			this.emit({type: 'response.sent', pid: this.pid, id, status: code, bytes, ms, keepalive: !close}); // post_request
+			// post_request
+			this.emit({type: 'response.sent', pid: this.pid, id, status: code, bytes, ms, keepalive: !close});
 		}
 		return !close;
 	}

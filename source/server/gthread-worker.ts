@@ -43,8 +43,8 @@ export class ThreadWorker {
 	private readonly queue: Conn[] = []; // accepted, waiting for a free thread (the executor's queue)
 	private readonly keep = new Set<Conn>(); // kept alive, waiting for their next request
 	private readonly held: net.Socket[] = []; // accepted in the same wake-up as the one that reached the bound
-	private asked = false;
-	private stopping = false; // TERM or max-requests: no new connections, the pool finishes // asked the master for the listening socket again
+	private asked = false; // asked the master for the listening socket again
+	private stopping = false; // TERM or max-requests: no new connections, the pool finishes
 	private nrConns = 0;
 	private nextConn = 0;
 	private readonly shared = new SharedArrayBuffer(4 * 3);

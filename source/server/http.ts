@@ -156,7 +156,8 @@ function parseRequestLine(line: string): Request {
 		throw new HttpError(400, 'Bad Request', `Invalid Method '${method.slice(0, 20)}'`);
 	if (!/^HTTP\/1\.[01]$/.test(version))
 		throw new HttpError(400, 'Bad Request', `Invalid HTTP Version '${version.slice(0, 20)}'`);
-	// The absolute form (`GET http://host/path`, RFC 9112 3.2.2) must be accepted; the path is taken from it, as urlsplit does for Gunicorn.
+	// The absolute form (`GET http://host/path`, RFC 9112 3.2.2) must be accepted; the path is taken from it, as
+	// urlsplit does for Gunicorn.
 	const absolute = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(uri);
 	if (!absolute && !uri.startsWith('/') && uri !== '*')
 		throw new HttpError(400, 'Bad Request', `Invalid Request Line '${line.slice(0, 80)}'`);
@@ -282,6 +283,8 @@ export function responseBytes(
 /** Gunicorn's util.write_error: a small HTML page with the reason. */
 export function errorBytes(status: number, reason: string, mesg: string): Buffer {
 	const escaped = mesg.replace(/[&<>"]/g, c => `&#${c.charCodeAt(0)};`);
-	const html = `<html>\n  <head>\n    <title>${reason}</title>\n  </head>\n  <body>\n    <h1><p>${reason}</p></h1>\n    ${escaped}\n  </body>\n</html>\n`;
+	const html =
+		`<html>\n  <head>\n    <title>${reason}</title>\n  </head>\n  <body>\n    ` +
+		`<h1><p>${reason}</p></h1>\n    ${escaped}\n  </body>\n</html>\n`;
 	return responseBytes(`${status} ${reason}`, [['Content-Type', 'text/html']], Buffer.from(html));
 }

@@ -19,7 +19,8 @@ const EXIT_FLUSH_MS = 1000;
 function logRequestError(req: Request | undefined, error: unknown): void {
 	if (req)
 		log.error(
-			`Error handling request ${req.uri}\n${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+			`Error handling ` +
+				`request ${req.uri}\n${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
 		);
 }
 

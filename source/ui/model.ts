@@ -219,7 +219,9 @@ export interface Key {
 	meta?: boolean;
 }
 
-/** What a key types: its character, or nothing for a key without one and for Ctrl / Alt + a character (Ctrl+Q is not q). */
+/**
+ * What a key types: its character, or nothing for a key without one and for Ctrl / Alt + a character (Ctrl+Q is not q).
+ */
 function typed(input: unknown, key: Key): string {
 	if (typeof input !== 'string') return ''; // some Ink versions hand on a Ctrl key without a name
 	return (key.ctrl || (key.meta && !key.escape)) && !/[\x00-\x1f\x7f]/.test(input) ? '' : input;

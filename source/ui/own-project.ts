@@ -99,6 +99,9 @@ export function ownLesson(lesson: Lesson, project: ProjectInfo, view?: string, p
 			return {...step, sample: index === undefined || lit === undefined ? undefined : {file: index, line: lit}};
 		}),
 		samples: files.map(({name, lines}) => ({name, lines})),
-		sampleNote: `Your project in ${project.dir}: your Gunicorn options (the walkthrough adds its config file, which loads yours and wraps its hooks), the module Gunicorn imports in each worker (with --preload, in the master)${shownView ? ' and the view Django picked last' : ''}.`,
+		sampleNote:
+			`Your project in ${project.dir}: your Gunicorn options (the walkthrough adds its config file, ` +
+			`which loads yours and wraps its hooks), the module Gunicorn imports in each worker (with --preload, in ` +
+			`the master)${shownView ? ' and the view Django picked last' : ''}.`,
 	};
 }

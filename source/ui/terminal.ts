@@ -27,5 +27,8 @@ export function useTerminalSize(): Size {
 	return size;
 }
 
-/** How every host renders the App: Ctrl+C is a key the App handles (it may end only a session), incremental frames at a bounded rate. */
+/**
+ * How every host renders the App: Ctrl+C is a key the App handles (it may end only a session), incremental frames at a
+ * bounded rate.
+ */
 export const RENDER_OPTIONS = {exitOnCtrlC: false, incrementalRendering: true, maxFps: 30} as const;

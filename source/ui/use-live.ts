@@ -101,7 +101,8 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 						.burst(200)
 						.then(r =>
 							setStatus(
-								`burst: ${r.sent} sent, ${r.ok} ok, ${r.failed} failed in ${(r.ms / 1000).toFixed(1)} s`,
+								`burst: ${r.sent} sent, ${r.ok} ok, ${r.failed} failed ` +
+									`in ${(r.ms / 1000).toFixed(1)} s`,
 							),
 						);
 					return;
@@ -135,7 +136,8 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 				case 'reload':
 					source.reload();
 					return setStatus(
-						`HUP sent: fresh workers, then the old ones retire${state.master.preload ? ' (--preload: the app code is NOT reloaded)' : ''}`,
+						`HUP sent: fresh workers, then the old ones ` +
+							`retire${state.master.preload ? ' (--preload: the app code is NOT reloaded)' : ''}`,
 					);
 				case 'toggle':
 					// One stop or start at a time: x pressed again meanwhile would act on a server half gone.

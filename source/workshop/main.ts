@@ -36,7 +36,10 @@ function listenError(error: unknown, {host, port}: WorkshopOptions): string {
 		case 'EADDRINUSE':
 			return `port ${port} on ${host} is in use; pick another with --port`;
 		case 'EACCES':
-			return `no permission to listen on port ${port}; ports below 1024 need privileges, pick another with --port`;
+			return (
+				`no permission to listen on port ${port}; ports below 1024 need privileges, pick another with ` +
+				`--port`
+			);
 		case 'EADDRNOTAVAIL':
 		case 'ENOTFOUND':
 			return `--host ${host} is not an address of this machine`;

@@ -182,13 +182,16 @@ export class WorkshopServer {
 					1,
 				);
 			}
-			// No terminal, one that cannot address the cursor, or a command (`ssh HOST cmd`, `ssh -T HOST`): the lesson as text; the command never runs.
+			// No terminal, one that cannot address the cursor, or a command (`ssh HOST cmd`, `ssh -T HOST`): the lesson
+			// as text; the command never runs.
 			if (!size || exec || env.TERM === 'dumb') return finish(channel, size ? crlf(lessonText()) : lessonText());
 			attendee = new AttendeeSession(channel, user, size, terminalHasColour(env), this.config.room, {
 				idleMs: this.config.idleMs,
 				farewell: {
 					...FAREWELL,
-					idle: `Closed after ${duration(this.config.idleMs)} without a key press. Connect again to carry on.`,
+					idle:
+						`Closed after ${duration(this.config.idleMs)} without a key press. Connect again to carry ` +
+						`on.`,
 				},
 				onEnd: ended => {
 					this.sessions.delete(ended);

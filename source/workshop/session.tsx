@@ -110,7 +110,8 @@ export class AttendeeSession {
 
 	resize(columns: number, rows: number): void {
 		if (this.ended) return;
-		// A storm of window changes: only the first of a frame starts work (in this session's scope); the rest just note the size.
+		// A storm of window changes: only the first of a frame starts work (in this session's scope); the rest just
+		// note the size.
 		if (this.output.resizing) this.output.resize(clampSize(columns, rows));
 		else this.within(() => this.output.resize(clampSize(columns, rows)));
 	}

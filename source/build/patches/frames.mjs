@@ -18,7 +18,10 @@ export const FRAMES = [
 		file: 'ink/build/output.js',
 		find: 'export default class Output {',
 		replace:
-			"const BLANK_CELL = Object.freeze({type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([])});\nlet sharedCaches;\nconst frameCaches = () => (sharedCaches && sharedCaches.styledChars.size + sharedCaches.widths.size + sharedCaches.slices.size < 1000 ? sharedCaches : (sharedCaches = new OutputCaches()));\nexport default class Output {",
+			"const BLANK_CELL = Object.freeze({type: 'char', value: ' ', fullWidth: false, styles: " +
+			'Object.freeze([])});\nlet sharedCaches;\nconst frameCaches = () => (sharedCaches && ' +
+			'sharedCaches.styledChars.size + sharedCaches.widths.size + sharedCaches.slices.size < 1000 ? ' +
+			'sharedCaches : (sharedCaches = new OutputCaches()));\nexport default class Output {',
 	},
 	{
 		for: INK,
@@ -34,7 +37,11 @@ export const FRAMES = [
 		find: 'widths = new Map();',
 		replace:
 			// biome-ignore lint/suspicious/noTemplateCurlyInString: this string is JavaScript spliced into Ink, template and all
-			'widths = new Map();\n    slices = new Map();\n    getSlice(line, from, to) {\n        if (from === 0 && to >= this.getStringWidth(line)) return line;\n        const key = `${from}:${to}:${line}`;\n        let cached = this.slices.get(key);\n        if (cached === undefined) {\n            cached = sliceAnsi(line, from, to);\n            this.slices.set(key, cached);\n        }\n        return cached;\n    }',
+			'widths = new Map();\n    slices = new Map();\n    getSlice(line, from, to) {\n        if (from === 0 && ' +
+			'to >= this.getStringWidth(line)) return line;\n        const key = `${from}:${to}:${line}`;\n        ' +
+			'let cached = this.slices.get(key);\n        if (cached === undefined) {\n            cached = ' +
+			'sliceAnsi(line, from, to);\n            this.slices.set(key, cached);\n        }\n        return ' +
+			'cached;\n    }',
 	},
 	{
 		for: INK,
@@ -47,7 +54,9 @@ export const FRAMES = [
 		// are replaced, never changed, so one blank serves them all.
 		for: INK,
 		file: 'ink/build/output.js',
-		find: "row.push({\n                    type: 'char',\n                    value: ' ',\n                    fullWidth: false,\n                    styles: [],\n                });",
+		find:
+			"row.push({\n                    type: 'char',\n                    value: ' ',\n                    " +
+			'fullWidth: false,\n                    styles: [],\n                });',
 		replace: 'row.push(BLANK_CELL);',
 	},
 	{
@@ -65,7 +74,8 @@ export const FRAMES = [
 		file: '@alcalzone/ansi-tokenize/build/styledChars.js',
 		find: 'ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));',
 		replace:
-			'if (!sameCodes(chars[i - 1].styles, char.styles)) ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));',
+			'if (!sameCodes(chars[i - 1].styles, char.styles)) ret += ansiCodesToString(diffAnsiCodes(chars[i - ' +
+			'1].styles, char.styles));',
 	},
 	{
 		for: ANSI_TOKENIZE,
@@ -78,7 +88,9 @@ export const FRAMES = [
 		file: '@alcalzone/ansi-tokenize/build/styledChars.js',
 		find: 'export function styledCharsToString(chars) {',
 		replace:
-			'const sameCodes = (a, b) => {\n    if (a === b) return true;\n    if (a.length !== b.length) return false;\n    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;\n    return true;\n};\nexport function styledCharsToString(chars) {',
+			'const sameCodes = (a, b) => {\n    if (a === b) return true;\n    if (a.length !== b.length) return ' +
+			'false;\n    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;\n    return ' +
+			'true;\n};\nexport function styledCharsToString(chars) {',
 	},
 	{
 		// Time per frame, the first one included: string-width measures anything beyond ASCII

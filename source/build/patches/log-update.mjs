@@ -19,7 +19,9 @@ export const LOG_UPDATE = [
 	{
 		for: INK,
 		file: 'ink/build/log-update.js',
-		find: 'buffer.push(ansiEscapes.cursorTo(0) +\n                nextLines[i] +\n                ansiEscapes.eraseEndLine +',
+		find:
+			'buffer.push(ansiEscapes.cursorTo(0) +\n                nextLines[i] +\n                ' +
+			'ansiEscapes.eraseEndLine +',
 		replace: 'buffer.push(lineUpdate(previousLines[i], nextLines[i]) +',
 	},
 ];

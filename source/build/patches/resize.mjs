@@ -17,8 +17,15 @@ export const RESIZE = [
 		// timer, run after it, covers a tree that did not re-render (then it writes nothing new).
 		for: INK,
 		file: 'ink/build/ink.js',
-		find: "            // We clear the screen when decreasing terminal width to prevent duplicate overlapping re-renders.\n            this.log.clear();\n            this.lastOutput = '';\n            this.lastOutputToRender = '';\n        }",
+		find:
+			'            // We clear the screen when decreasing terminal width to prevent duplicate overlapping ' +
+			"re-renders.\n            this.log.clear();\n            this.lastOutput = '';\n            " +
+			"this.lastOutputToRender = '';\n        }",
 		replace:
-			"            this.log.clear();\n            const rows = this.options.stdout.rows;\n            if (rows) this.options.stdout.write(ansiEscapes.cursorTo(0, rows - 1) + ansiEscapes.eraseLines(rows));\n            this.lastOutput = '';\n            this.lastOutputToRender = '';\n            this.lastTerminalWidth = currentWidth;\n            setTimeout(() => {\n                if (this.isUnmounted) return;\n                this.calculateLayout();\n                this.onRender();\n            }, 0);\n            return;\n        }",
+			'            this.log.clear();\n            const rows = this.options.stdout.rows;\n            if ' +
+			'(rows) this.options.stdout.write(ansiEscapes.cursorTo(0, rows - 1) + ' +
+			"ansiEscapes.eraseLines(rows));\n            this.lastOutput = '';\n            this.lastOutputToRender " +
+			"= '';\n            this.lastTerminalWidth = currentWidth;\n            setTimeout(() => " +
+			'{\n                if (this.isUnmounted) return;\n                this.calculateLayout();\n                this.onRender();\n            }, 0);\n            return;\n        }',
 	},
 ];

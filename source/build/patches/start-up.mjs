@@ -18,7 +18,9 @@ export const START_UP = [
 		// (With the next patch nothing uses these any more; lazy, esbuild can leave them out.)
 		for: MEOW,
 		file: 'meow/build/dependencies.js',
-		find: 'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);',
+		find:
+			'var normalizeExports = requireNormalize();\nconst normalizePackageData = ' +
+			'getDefaultExportFromCjs(normalizeExports);',
 		replace: 'const normalizePackageData = data => getDefaultExportFromCjs(requireNormalize())(data);',
 	},
 	{
@@ -42,6 +44,10 @@ export const START_UP = [
 		file: 'meow/build/options.js',
 		find: "import { a as readPackageUpSync, n as normalizePackageData } from './dependencies.js';",
 		replace:
-			"import { readFileSync } from 'node:fs';\nconst readPackageUpSync = ({cwd}) => {\n\tfor (let dir = cwd; ; dir = path.dirname(dir)) {\n\t\tlet text;\n\t\ttry {\n\t\t\ttext = readFileSync(path.join(dir, 'package.json'), 'utf8');\n\t\t} catch {}\n\t\tif (text !== undefined) return {packageJson: JSON.parse(text), path: path.join(dir, 'package.json')};\n\t\tif (path.dirname(dir) === dir) return undefined;\n\t}\n};\nconst normalizePackageData = () => {};",
+			"import { readFileSync } from 'node:fs';\nconst readPackageUpSync = ({cwd}) => {\n\tfor (let dir = cwd; " +
+			'; dir = path.dirname(dir)) {\n\t\tlet text;\n\t\ttry {\n\t\t\ttext = readFileSync(path.join(dir, ' +
+			"'package.json'), 'utf8');\n\t\t} catch {}\n\t\tif (text !== undefined) return {packageJson: " +
+			"JSON.parse(text), path: path.join(dir, 'package.json')};\n\t\tif (path.dirname(dir) === dir) return " +
+			'undefined;\n\t}\n};\nconst normalizePackageData = () => {};',
 	},
 ];

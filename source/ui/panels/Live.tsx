@@ -22,10 +22,14 @@ const HOWTO = [
 	'  gunicorn-walkthrough --live        our own pre-fork server (Node, no Python needed)',
 	'  gunicorn-walkthrough --gunicorn    real Gunicorn serving a small Django project',
 	'',
-	'Both take --workers N, --bind HOST:PORT, --timeout S and --preload. Then the flow, the table and the variables show real pids and requests, and here you can send requests (r, b), hang one past the timeout (s), kill a worker (k), add or remove workers (+ -), reload with HUP (g) and stop or start the server (x).',
+	'Both take --workers N, --bind HOST:PORT, --timeout S and --preload. Then the flow, the table and the variables ' +
+		'show real pids and requests, and here you can send requests (r, b), hang one past the timeout (s), kill a ' +
+		'worker (k), add or remove workers (+ -), reload with HUP (g) and stop or start the server (x).',
 ];
 
-/** Gunicorn's "[2026-11-25 03:08:22 +0000] [pid] [LEVEL] msg" without the date and zone: the message fits at 80 columns. */
+/**
+ * Gunicorn's "[2026-11-25 03:08:22 +0000] [pid] [LEVEL] msg" without the date and zone: the message fits at 80 columns.
+ */
 const LOG_MIN = 3; // log lines the panel always keeps room for
 
 export const compactLog = (line: string) =>

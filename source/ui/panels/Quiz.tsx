@@ -36,10 +36,10 @@ export function QuizPanel({lesson, quiz, width, height, scroll}: Props) {
 	const answered = chosen !== undefined;
 	const correct = Object.values(lesson.quiz).filter(x => quiz.answers[x.id] === x.answer).length;
 	const lines: Line[] = [
-		<Text
-			dimColor
-			wrap="truncate-end"
-		>{`Question ${quiz.index + 1}/${lesson.quiz.length}   answered ${Object.keys(quiz.answers).length}, correct ${correct}`}</Text>,
+		<Text dimColor wrap="truncate-end">
+			{`Question ${quiz.index + 1}/${lesson.quiz.length}   answered ${Object.keys(quiz.answers).length}, ` +
+				`correct ${correct}`}
+		</Text>,
 		...wrap(q.question, width - 1).map(l => (
 			<Text bold wrap="truncate-end">
 				{l}

@@ -11,11 +11,13 @@ const LETTERS = 'abcd';
 
 export const KEYS_IN_WORDS = [
 	'Keys, the same as on the full screen:',
-	'n or right arrow: next step; p or left arrow: previous step (attached to a server: event). Home, End: first, last.',
+	'n or right arrow: next step; p or left arrow: previous step (attached to a server: event). Home, End: first, ' +
+		'last.',
 	'space: autoplay, any key stops it. v: default or --preload.',
 	'1 to 9, or Tab and Shift+Tab: panels Flow, Sample, Table, Variables, Moments, Quiz, Snapshot, Transcript, Live.',
 	'Quiz: a to d, or up and down arrows then Enter, to answer; h: hint; [ and ]: previous and next question.',
-	'Live panel: r one request, b a burst of 200, s a slow request, k kill a worker, + and - add or remove one, g HUP, x stop or start the server.',
+	'Live panel: r one request, b a burst of 200, s a slow request, k kill a worker, + and - add or remove one, g ' +
+		'HUP, x stop or start the server.',
 	'?: these keys again. q or Ctrl+C: quit.',
 ];
 
@@ -56,7 +58,8 @@ function tableWords(view: View): string[] {
 	const row = view.rows[view.current];
 	if (!row) return ['The table has no rows yet.'];
 	return [
-		`Row ${row.n} of ${view.rows.length}. Action: ${row.action}. Gunicorn: ${row.gunicorn}. Worker: ${row.worker}. Django: ${row.django}. Output: ${row.output}.`,
+		`Row ${row.n} of ${view.rows.length}. Action: ${row.action}. Gunicorn: ${row.gunicorn}. ` +
+			`Worker: ${row.worker}. Django: ${row.django}. Output: ${row.output}.`,
 	];
 }
 
@@ -100,7 +103,8 @@ function liveWords(view: View, live: boolean, rate?: number): string[] {
 	const s = view.state;
 	const lines = [`Master: ${describeMaster(s)}.`, `Workers: ${describeWorkers(s)}.`, `Django: ${describeApp(s)}.`];
 	lines.push(
-		`${s.served} requests served${rate === undefined ? '' : `, ${rate.toFixed(1)} a second over the last 5 seconds`}.`,
+		`${s.served} requests ` +
+			`served${rate === undefined ? '' : `, ${rate.toFixed(1)} a second over the last 5 seconds`}.`,
 	);
 	return lines;
 }
