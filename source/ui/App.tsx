@@ -72,7 +72,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	);
 	const [, setRoomTick] = useState(0);
 
-	// biome-ignore lint/correctness/useExhaustiveDependencies: keyed on live.state: the view reads only the state, not the live handle
+	// biome-ignore lint/correctness/useExhaustiveDependencies: the view reads live.state only
 	const view = useMemo(
 		() => (live ? liveView(live.state, ui.cursor, lesson.liveNotes) : lessonView(variant, ui.step)),
 		[live?.state, ui.cursor, variant, ui.step, lesson],
@@ -98,7 +98,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	latest.current = ui;
 
 	// Autoplay: one timer, only while playing.
-	// biome-ignore lint/correctness/useExhaustiveDependencies: ui.step restarts the timer after each tick; dispatch is stable
+	// biome-ignore lint/correctness/useExhaustiveDependencies: ui.step restarts the timer; dispatch is stable
 	useEffect(() => {
 		if (!ui.playing) return;
 		const timer = setTimeout(() => dispatch({type: 'tick'}), AUTOPLAY_MS);
@@ -106,7 +106,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	}, [ui.playing, ui.step]);
 
 	// Workshop: follow the instructor; redraw the room when it changes.
-	// biome-ignore lint/correctness/useExhaustiveDependencies: ui.following re-follows the instructor when following is switched back on; dispatch is stable
+	// biome-ignore lint/correctness/useExhaustiveDependencies: ui.following: follow again when switched back on
 	useEffect(() => {
 		if (!leader) return;
 		const follow = () => {
@@ -119,14 +119,14 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	useEffect(() => room?.subscribe(() => setRoomTick(t => t + 1)), [room]);
 	// The Live panel's ages and rate move with the clock: tick only while it is on screen.
 	const [now, setNow] = useState(Date.now);
-	// biome-ignore lint/correctness/useExhaustiveDependencies: only whether a server is attached matters, not each new live snapshot
+	// biome-ignore lint/correctness/useExhaustiveDependencies: only whether a server is attached matters
 	useEffect(() => {
 		if (!live || ui.panel !== 9) return;
 		const timer = setInterval(() => setNow(Date.now()), 1000);
 		return () => clearInterval(timer);
 	}, [Boolean(live), ui.panel]);
 
-	// biome-ignore lint/correctness/useExhaustiveDependencies: report when progress changes, not when the caller passes a new callback
+	// biome-ignore lint/correctness/useExhaustiveDependencies: report progress, not a new callback
 	useEffect(() => {
 		const progress: Progress = {step: ui.step, panel: ui.panel, answers: ui.quiz.answers, following: ui.following};
 		onProgress?.(progress);

@@ -36,8 +36,8 @@ export const FRAMES = [
 		file: 'ink/build/output.js',
 		find: 'widths = new Map();',
 		replace:
-			// biome-ignore lint/suspicious/noTemplateCurlyInString: this string is JavaScript spliced into Ink, template and all
 			'widths = new Map();\n    slices = new Map();\n    getSlice(line, from, to) {\n        if (from === 0 && ' +
+			// biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript spliced into Ink, template and all
 			'to >= this.getStringWidth(line)) return line;\n        const key = `${from}:${to}:${line}`;\n        ' +
 			'let cached = this.slices.get(key);\n        if (cached === undefined) {\n            cached = ' +
 			'sliceAnsi(line, from, to);\n            this.slices.set(key, cached);\n        }\n        return ' +

@@ -24,7 +24,7 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source}: App
 	const live = useLive(source);
 	const variant = live ? (live.state.master.preload ? 'preload' : 'default') : ui.variant;
 	const {lesson} = lessonFor(variant);
-	// biome-ignore lint/correctness/useExhaustiveDependencies: keyed on live.state: the view reads only the state, not the live handle
+	// biome-ignore lint/correctness/useExhaustiveDependencies: the view reads live.state only
 	const view = useMemo(
 		() => (live ? liveView(live.state, ui.cursor, lesson.liveNotes) : lessonView(variant, ui.step)),
 		[live?.state, ui.cursor, variant, ui.step, lesson],
@@ -48,7 +48,7 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source}: App
 	// What has been said: each change adds lines, none is ever rewritten.
 	const [said, setSaid] = useState<Array<{id: number; text: string}>>([]);
 	const before = useRef<Moment | undefined>(undefined);
-	// biome-ignore lint/correctness/useExhaustiveDependencies: announce on these changes only; live.state and lesson reach the announcement through view
+	// biome-ignore lint/correctness/useExhaustiveDependencies: live.state and lesson reach it through view
 	useEffect(() => {
 		const now: Moment = {
 			ui,
@@ -61,14 +61,14 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source}: App
 		if (lines.length > 0) setSaid(s => [...s, ...lines.map((text, i) => ({id: s.length + i, text}))]);
 	}, [ui, view, live?.status, live?.running]);
 
-	// biome-ignore lint/correctness/useExhaustiveDependencies: ui.step restarts the timer after each tick, which also takes the current ctx
+	// biome-ignore lint/correctness/useExhaustiveDependencies: ui.step restarts the timer, with the current ctx
 	useEffect(() => {
 		if (!ui.playing) return;
 		const timer = setTimeout(() => setUi(s => update(s, {type: 'tick'}, ctx)), AUTOPLAY_MS);
 		return () => clearTimeout(timer);
 	}, [ui.playing, ui.step]);
 
-	// biome-ignore lint/correctness/useExhaustiveDependencies: report when progress changes, not when the caller passes a new callback
+	// biome-ignore lint/correctness/useExhaustiveDependencies: report progress, not a new callback
 	useEffect(() => {
 		const progress: Progress = {step: ui.step, panel: ui.panel, answers: ui.quiz.answers, following: false};
 		onProgress?.(progress);
