@@ -14,12 +14,13 @@ for (const name of ['walkthrough', 'server', 'workshop']) {
 	rows.push(...(await run()));
 }
 
+const memTotalKb = Number(/MemTotal:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0);
 const machine = {
 	nproc: availableParallelism(),
 	cpu: cpus()[0]?.model ?? 'unknown',
 	node: process.version,
 	os: `${process.platform} ${release()}`,
-	memory: `${Math.round(Number(/MemTotal:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0) / 1024 / 1024)} GB`,
+	memory: `${Math.round(memTotalKb / 1024 / 1024)} GB`,
 };
 
 const cells = rows.map(r => [

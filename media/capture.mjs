@@ -108,7 +108,8 @@ function svg(term, cols, rows) {
 			if (text.trim()) {
 				spans.push(
 					`<text x="${(start * cw).toFixed(1)}" y="${y * ch + 13}" ` +
-						`fill="${fg}"${style.bold ? ' font-weight="bold"' : ''}${style.dim ? ' opacity="0.6"' : ''} xml:space="preserve">${esc(text)}</text>`,
+						`fill="${fg}"${style.bold ? ' font-weight="bold"' : ''}${style.dim ? ' opacity="0.6"' : ''}` +
+						` xml:space="preserve">${esc(text)}</text>`,
 				);
 			}
 		}

@@ -188,26 +188,29 @@ describe('the variable tracker at 80x24', () => {
 });
 
 describe('the flow diagram', () => {
-	test('the request path is Client, listening socket, Worker, Django; the master stands apart, never on it', async () => {
-		const app = mount(<App initial={{step: 5, panel: 1}} />);
-		await resize(app, 80);
-		const lines = app.frame().split('\n');
-		const path = lines.find(l => l.includes('Client'))!;
-		expect(path).toMatch(/│ Client│─▶│ Listen socket │─accept▶│ Worker +│─call▶║ Django +║/);
-		expect(path).not.toContain('Master');
-		// Django's box names its WSGIHandler's parts; the body comes back to the worker.
-		expect(app.frame()).toMatch(/◀body─║ middleware/);
-		expect(app.frame()).toMatch(/║ URL resolver║/);
-		expect(app.frame()).toMatch(/║ home\(\) +║/);
-		// The master's box is above, joined to the socket (binds) and to the workers, by its own rules.
-		const master = lines.findIndex(l => l.includes('Master  pid 4120'));
-		expect(master).toBeLessThan(lines.indexOf(path) - 1);
-		expect(lines[master]).toContain('fork, signals,');
-		expect(lines[master + 1]).toMatch(/binds └─┬─+┬─┘ heartbeat/);
-		// The response goes back to the client from the worker, under the socket, not through it.
-		expect(app.frame()).toMatch(/└─+ response ─+┘/);
-		expect(lines.every(l => l.length <= 80)).toBe(true);
-	});
+	test(
+		'the request path is Client, listening socket, ' + 'Worker, Django; the master stands apart, never on it',
+		async () => {
+			const app = mount(<App initial={{step: 5, panel: 1}} />);
+			await resize(app, 80);
+			const lines = app.frame().split('\n');
+			const path = lines.find(l => l.includes('Client'))!;
+			expect(path).toMatch(/│ Client│─▶│ Listen socket │─accept▶│ Worker +│─call▶║ Django +║/);
+			expect(path).not.toContain('Master');
+			// Django's box names its WSGIHandler's parts; the body comes back to the worker.
+			expect(app.frame()).toMatch(/◀body─║ middleware/);
+			expect(app.frame()).toMatch(/║ URL resolver║/);
+			expect(app.frame()).toMatch(/║ home\(\) +║/);
+			// The master's box is above, joined to the socket (binds) and to the workers, by its own rules.
+			const master = lines.findIndex(l => l.includes('Master  pid 4120'));
+			expect(master).toBeLessThan(lines.indexOf(path) - 1);
+			expect(lines[master]).toContain('fork, signals,');
+			expect(lines[master + 1]).toMatch(/binds └─┬─+┬─┘ heartbeat/);
+			// The response goes back to the client from the worker, under the socket, not through it.
+			expect(app.frame()).toMatch(/└─+ response ─+┘/);
+			expect(lines.every(l => l.length <= 80)).toBe(true);
+		},
+	);
 
 	test.each([
 		[2, 'Listen socket'],
@@ -392,32 +395,37 @@ describe('attached to a live server', () => {
 		expect(app.frame()).toContain('Master  pid 500');
 	});
 
-	test('a gthread worker with three of its four threads busy: "busy 3/4" on panel 9, the flow and the table', async () => {
-		const source = new FakeSource();
-		const app = mount(<App live={source} initial={{panel: 9}} />);
-		const accepted = (n: number): LifecycleEvent => ({
-			type: 'request.accepted',
-			pid: 501,
-			id: `501-${n}`,
-			method: 'GET',
-			path: '/slow',
-			thread: n,
-			...(n === 3 ? {onConnection: 2} : {}),
-		});
-		source.emit(
-			{...boot[0], workerClass: 'gthread', threads: 4} as LifecycleEvent,
-			...boot.slice(1, 4),
-			{type: 'worker.ready', pid: 501, threads: 4},
-			accepted(1),
-			accepted(2),
-			accepted(3),
-		);
-		await tick(200);
-		expect(app.frame()).toMatch(/501\s+busy 3\/4/);
-		await app.press('1');
-		expect(app.frame()).toContain('501 busy 3/4');
-		expect(app.frame()).toContain('GET /slow accepted by 501 thread 3 (keep-alive, request 2 on its connection)');
-	});
+	test(
+		'a gthread worker with three of its four threads ' + 'busy: "busy 3/4" on panel 9, the flow and the table',
+		async () => {
+			const source = new FakeSource();
+			const app = mount(<App live={source} initial={{panel: 9}} />);
+			const accepted = (n: number): LifecycleEvent => ({
+				type: 'request.accepted',
+				pid: 501,
+				id: `501-${n}`,
+				method: 'GET',
+				path: '/slow',
+				thread: n,
+				...(n === 3 ? {onConnection: 2} : {}),
+			});
+			source.emit(
+				{...boot[0], workerClass: 'gthread', threads: 4} as LifecycleEvent,
+				...boot.slice(1, 4),
+				{type: 'worker.ready', pid: 501, threads: 4},
+				accepted(1),
+				accepted(2),
+				accepted(3),
+			);
+			await tick(200);
+			expect(app.frame()).toMatch(/501\s+busy 3\/4/);
+			await app.press('1');
+			expect(app.frame()).toContain('501 busy 3/4');
+			expect(app.frame()).toContain(
+				'GET /slow accepted by 501 thread 3 (keep-alive, request 2 on its connection)',
+			);
+		},
+	);
 
 	test("the narration names the real processes, not the lesson's scripted pids", async () => {
 		const source = new FakeSource();

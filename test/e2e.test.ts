@@ -358,26 +358,29 @@ describe('hostile terminals and files', () => {
 		}
 	});
 
-	test('a FIFO where progress.json is, or a config dir under /proc: the app starts, answers q, never hangs', async () => {
-		const config = mkdtempSync(join(tmpdir(), 'gw-e2e-'));
-		mkdirSync(join(config, 'gunicorn-walkthrough'));
-		execFileSync('mkfifo', [join(config, 'gunicorn-walkthrough', 'progress.json')]);
-		for (const xdg of [config, '/proc', '/proc/self']) {
-			const t = new TerminalSession([], {env: {XDG_CONFIG_HOME: xdg}});
-			sessions.push(t);
-			await t.waitFor('Step 1/9', 5000);
-			t.write('n');
-			await t.waitFor('Step 2/9', 5000);
-			t.write('q');
-			expect((await t.exited).exitCode, xdg).toBe(0);
-		}
-		const reset = spawnSync(process.execPath, [CLI, '--plain', '--reset'], {
-			encoding: 'utf8',
-			env: childEnv({XDG_CONFIG_HOME: config}),
-			timeout: 5000,
-		});
-		expect(reset.status).toBe(0);
-	});
+	test(
+		'a FIFO where progress.json is, or a config dir ' + 'under /proc: the app starts, answers q, never hangs',
+		async () => {
+			const config = mkdtempSync(join(tmpdir(), 'gw-e2e-'));
+			mkdirSync(join(config, 'gunicorn-walkthrough'));
+			execFileSync('mkfifo', [join(config, 'gunicorn-walkthrough', 'progress.json')]);
+			for (const xdg of [config, '/proc', '/proc/self']) {
+				const t = new TerminalSession([], {env: {XDG_CONFIG_HOME: xdg}});
+				sessions.push(t);
+				await t.waitFor('Step 1/9', 5000);
+				t.write('n');
+				await t.waitFor('Step 2/9', 5000);
+				t.write('q');
+				expect((await t.exited).exitCode, xdg).toBe(0);
+			}
+			const reset = spawnSync(process.execPath, [CLI, '--plain', '--reset'], {
+				encoding: 'utf8',
+				env: childEnv({XDG_CONFIG_HOME: config}),
+				timeout: 5000,
+			});
+			expect(reset.status).toBe(0);
+		},
+	);
 
 	test('--reset that cannot remove the file is one notice, not a crash', async () => {
 		const config = mkdtempSync(join(tmpdir(), 'gw-e2e-'));

@@ -149,19 +149,22 @@ describe('serve --worker-class gthread', () => {
 		s.expectCleanEvents();
 	});
 
-	test('a view slower than --timeout survives with gthread (the main loop heartbeats) and is killed with sync', async () => {
-		const [threaded, sync] = await Promise.all([
-			serve(['--worker-class', 'gthread', '--threads', '2', '--workers', '1', '--timeout', '1'], 1),
-			serve(['--workers', '1', '--timeout', '1'], 1),
-		]);
-		const [a, b] = await Promise.all([get(threaded.port, '/slow?s=3'), get(sync.port, '/slow?s=3')]);
-		expect(a.status).toBe(200);
-		expect(threaded.of('worker.timeout')).toEqual([]);
-		expect(threaded.stderr).not.toContain('WORKER TIMEOUT');
-		expect(b.status).toBeUndefined(); // the connection died with the worker
-		expect(sync.stderr).toContain(`WORKER TIMEOUT (pid:${sync.of('worker.ready')[0].pid})`);
-		threaded.expectCleanEvents();
-	});
+	test(
+		'a view slower than --timeout survives with gthread ' + '(the main loop heartbeats) and is killed with sync',
+		async () => {
+			const [threaded, sync] = await Promise.all([
+				serve(['--worker-class', 'gthread', '--threads', '2', '--workers', '1', '--timeout', '1'], 1),
+				serve(['--workers', '1', '--timeout', '1'], 1),
+			]);
+			const [a, b] = await Promise.all([get(threaded.port, '/slow?s=3'), get(sync.port, '/slow?s=3')]);
+			expect(a.status).toBe(200);
+			expect(threaded.of('worker.timeout')).toEqual([]);
+			expect(threaded.stderr).not.toContain('WORKER TIMEOUT');
+			expect(b.status).toBeUndefined(); // the connection died with the worker
+			expect(sync.stderr).toContain(`WORKER TIMEOUT (pid:${sync.of('worker.ready')[0].pid})`);
+			threaded.expectCleanEvents();
+		},
+	);
 
 	test(
 		'keep-alive: a second request on the same connection, then the idle connection is closed after ' +
@@ -274,20 +277,23 @@ describe('serve --worker-class gthread', () => {
 		expect(s.of('worker.ready')[0].threads).toBe(4);
 	});
 
-	test('--max-requests: the thread serving the last one says the worker leaves; a fresh worker takes over', async () => {
-		const s = await serve(
-			['--worker-class', 'gthread', '--threads', '2', '--workers', '1', '--max-requests', '3'],
-			1,
-		);
-		const [first] = s.ready();
-		for (let i = 0; i < 3; i++) expect((await get(s.port)).status).toBe(200);
-		await until('recycled', () => s.of('worker.exited').length === 1);
-		expect(s.of('worker.exited')[0]).toMatchObject({pid: first, reason: 'max-requests', code: 0});
-		expect(s.stderr).toContain(`[${first}] [INFO] Autorestarting worker after current request.`);
-		await until('a fresh worker', () => s.ready().length === 1 && s.ready()[0] !== first);
-		expect((await get(s.port)).status).toBe(200);
-		s.expectCleanEvents();
-	});
+	test(
+		'--max-requests: the thread serving the last one ' + 'says the worker leaves; a fresh worker takes over',
+		async () => {
+			const s = await serve(
+				['--worker-class', 'gthread', '--threads', '2', '--workers', '1', '--max-requests', '3'],
+				1,
+			);
+			const [first] = s.ready();
+			for (let i = 0; i < 3; i++) expect((await get(s.port)).status).toBe(200);
+			await until('recycled', () => s.of('worker.exited').length === 1);
+			expect(s.of('worker.exited')[0]).toMatchObject({pid: first, reason: 'max-requests', code: 0});
+			expect(s.stderr).toContain(`[${first}] [INFO] Autorestarting worker after current request.`);
+			await until('a fresh worker', () => s.ready().length === 1 && s.ready()[0] !== first);
+			expect((await get(s.port)).status).toBe(200);
+			s.expectCleanEvents();
+		},
+	);
 
 	test('bad worker settings: one line on stderr, exit 2, nothing started', () => {
 		const cases: Array<[string[], string]> = [

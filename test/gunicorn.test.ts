@@ -300,7 +300,8 @@ describe.skipIf(Boolean(missing))(
 			for (const pid of run.pids()) expect(running(pid)).toBe(false);
 		}, 90_000);
 
-		it('under a burst, with max-requests recycling, HUP, a kill, TTIN and TTOU, every event is still possible', async () => {
+		it('under a burst, with max-requests recycling, HUP, a ' +
+			'kill, TTIN and TTOU, every event is still possible', async () => {
 			const run = await start({workers: 3, maxRequests: 40, maxRequestsJitter: 5});
 			await run.until(() => run.count('worker.ready') === 3, 'three workers ready');
 			const burst = run.source.burst(400);

@@ -113,20 +113,24 @@ describe('the lesson is true to Gunicorn and Django', () => {
 	const said = (l = lesson, step: number) => l.steps[step - 1].narration.join(' ');
 	const all = (l = lesson) => JSON.stringify(l);
 
-	test('step 3: get_wsgi_application sets Django up and loads the middleware; urls.py waits for the first request', () => {
-		const three = said(lesson, 3);
-		expect(three).toMatch(/django\.setup\(\)/);
-		expect(three).toMatch(/apps\.populate\(\)/);
-		expect(three).toMatch(/loads the middleware/);
-		expect(three).toMatch(
-			/urls\.py and the views wait: Django's URL resolver imports them on the worker's first request/,
-		);
-		expect(all()).not.toMatch(/settings, apps and the URLconf/);
-		// Shown where it happens: each worker's first dispatch, and --preload does not share it.
-		expect(said(lesson, 5)).toMatch(/first request, so the resolver imports myproject\.urls/);
-		expect(said(lesson, 8)).toMatch(/4122's first request/);
-		expect(said(preload, 3)).toMatch(/urls\.py and the views are not among those pages/);
-	});
+	test(
+		'step 3: get_wsgi_application sets Django up and loads ' +
+			'the middleware; urls.py waits for the first request',
+		() => {
+			const three = said(lesson, 3);
+			expect(three).toMatch(/django\.setup\(\)/);
+			expect(three).toMatch(/apps\.populate\(\)/);
+			expect(three).toMatch(/loads the middleware/);
+			expect(three).toMatch(
+				/urls\.py and the views wait: Django's URL resolver imports them on the worker's first request/,
+			);
+			expect(all()).not.toMatch(/settings, apps and the URLconf/);
+			// Shown where it happens: each worker's first dispatch, and --preload does not share it.
+			expect(said(lesson, 5)).toMatch(/first request, so the resolver imports myproject\.urls/);
+			expect(said(lesson, 8)).toMatch(/4122's first request/);
+			expect(said(preload, 3)).toMatch(/urls\.py and the views are not among those pages/);
+		},
+	);
 
 	test(
 		'steps 6-7: the WSGI contract includes iterating the body and calling close(), which sends ' +
@@ -189,12 +193,15 @@ describe('the lesson is true to Gunicorn and Django', () => {
 		);
 	});
 
-	test("two workers on purpose: Gunicorn's default is one, or WEB_CONCURRENCY; PORT moves the default bind", async () => {
-		expect(said(lesson, 1)).toMatch(/Gunicorn's own default is one worker \(\$WEB_CONCURRENCY if set\)/);
-		expect(said(lesson, 1)).toMatch(/0\.0\.0\.0:\$PORT/);
-		const {HELP} = await import('../source/cli/args');
-		expect(HELP).toMatch(/default 2; Gunicorn's own is 1,\s+or \$WEB_CONCURRENCY/);
-	});
+	test(
+		"two workers on purpose: Gunicorn's default is one, " + 'or WEB_CONCURRENCY; PORT moves the default bind',
+		async () => {
+			expect(said(lesson, 1)).toMatch(/Gunicorn's own default is one worker \(\$WEB_CONCURRENCY if set\)/);
+			expect(said(lesson, 1)).toMatch(/0\.0\.0\.0:\$PORT/);
+			const {HELP} = await import('../source/cli/args');
+			expect(HELP).toMatch(/default 2; Gunicorn's own is 1,\s+or \$WEB_CONCURRENCY/);
+		},
+	);
 
 	test('the timeout moment: a sync worker reading a slow upload times out too', () => {
 		const moment = lesson.keyMoments.find(m => /--timeout/.test(m.question))!;

@@ -252,20 +252,24 @@ describe('derived views', () => {
 });
 
 describe('folding many events at once', () => {
-	test('reduceArrivals reaches the state reduce reaches one by one, past the history limit, rejections included', () => {
-		const events: LifecycleEvent[] = [...boot];
-		for (let i = 0; i < HISTORY_LIMIT / 2; i++) events.push(...cycle(11, `r${i}`), {type: 'worker.ready', pid: 99});
-		const oneByOne = events.reduce((s, e, i) => reduce(s, e, i), initialState);
-		const cuts = [0, 0, 7, 507, 3507, events.length]; // batches of 0, 7, 500, 3000 and the rest
-		let many = initialState;
-		for (let k = 1; k < cuts.length; k++)
-			many = reduceArrivals(
-				many,
-				events.slice(cuts[k - 1], cuts[k]).map((e, j) => [e, cuts[k - 1] + j] as const),
-			);
-		expect(many).toEqual(oneByOne);
-		expect(reduceArrivals(oneByOne, [[{type: 'master.stopped', code: 0}, 1, () => false]])).toBe(oneByOne);
-	});
+	test(
+		'reduceArrivals reaches the state reduce reaches one ' + 'by one, past the history limit, rejections included',
+		() => {
+			const events: LifecycleEvent[] = [...boot];
+			for (let i = 0; i < HISTORY_LIMIT / 2; i++)
+				events.push(...cycle(11, `r${i}`), {type: 'worker.ready', pid: 99});
+			const oneByOne = events.reduce((s, e, i) => reduce(s, e, i), initialState);
+			const cuts = [0, 0, 7, 507, 3507, events.length]; // batches of 0, 7, 500, 3000 and the rest
+			let many = initialState;
+			for (let k = 1; k < cuts.length; k++)
+				many = reduceArrivals(
+					many,
+					events.slice(cuts[k - 1], cuts[k]).map((e, j) => [e, cuts[k - 1] + j] as const),
+				);
+			expect(many).toEqual(oneByOne);
+			expect(reduceArrivals(oneByOne, [[{type: 'master.stopped', code: 0}, 1, () => false]])).toBe(oneByOne);
+		},
+	);
 });
 
 describe('a gthread worker: several requests in flight, one per thread', () => {
@@ -354,7 +358,8 @@ describe('a gthread worker: several requests in flight, one per thread', () => {
 		});
 		expect(
 			parseEvent(
-				'{"type":"master.starting","pid":1,"command":"x","workers":1,"preload":false,"timeout":30,"workerClass":"gevent"}',
+				'{"type":"master.starting","pid":1,"command":"x","workers":1,' +
+					'"preload":false,"timeout":30,"workerClass":"gevent"}',
 			),
 		).toEqual({error: 'master.starting: bad or missing "workerClass"'});
 		expect(

@@ -250,7 +250,8 @@ describe.skipIf(Boolean(missing))('their project under real Gunicorn', () => {
 		return /Listening at: http:\/\/([\d.]+:\d+)/.exec(log)![1];
 	}
 
-	it('answers byte for byte as plain Gunicorn does, streams, runs their hook and edits none of their files', async () => {
+	it('answers byte for byte as plain Gunicorn does, ' +
+		'streams, runs their hook and edits none of their files', async () => {
 		const dir = project('served');
 		const before = snapshot(dir);
 		const run = await watched(dir);
@@ -306,7 +307,8 @@ describe.skipIf(Boolean(missing))('their project under real Gunicorn', () => {
 		expect(JSON.stringify(run.events)).not.toMatch(/myproject|pages\.views/);
 	}, 90_000);
 
-	it('a broken copy (ImportError) shows the boot failure, with the traceback in the log, and leaves no process', async () => {
+	it('a broken copy (ImportError) shows the boot failure, ' +
+		'with the traceback in the log, and leaves no process', async () => {
 		const dir = project('broken');
 		writeFileSync(
 			join(dir, 'bookshelf', 'wsgi.py'),
@@ -416,7 +418,8 @@ describe.skipIf(Boolean(missing))('their project on screen (a pty, dist/cli.js)'
 		}
 	}, 90_000);
 
-	it("a broken copy on screen: Gunicorn's traceback in the log panel, the exit said, nothing left running", async () => {
+	it("a broken copy on screen: Gunicorn's traceback in " +
+		'the log panel, the exit said, nothing left running', async () => {
 		const dir = project('broken-on-screen');
 		writeFileSync(join(dir, 'bookshelf', 'wsgi.py'), 'import bookshelf.missing_module\n');
 		const port = await freePort();

@@ -46,7 +46,10 @@ async function settled(t: TerminalSession): Promise<string[]> {
 		const runs: string[] = [];
 		for (let x = 0; x < t.term.cols; x++) {
 			line.getCell(x, cell);
-			const style = `${cell.getFgColorMode()}:${cell.getFgColor()}/${cell.getBgColorMode()}:${cell.getBgColor()}/${cell.isBold()}${cell.isDim()}${cell.isInverse()}${cell.isItalic()}${cell.isUnderline()}`;
+			const style =
+				`${cell.getFgColorMode()}:${cell.getFgColor()}/${cell.getBgColorMode()}` +
+				`:${cell.getBgColor()}/${cell.isBold()}${cell.isDim()}${cell.isInverse()}${cell.isItalic()}` +
+				`${cell.isUnderline()}`;
 			if (runs.at(-1)?.startsWith(style + '@') !== true) runs.push(`${style}@${x}`);
 		}
 		return runs.join(' ');
@@ -208,24 +211,27 @@ describe('the bundle-time patches of dependencies', () => {
 		expect(() => applyPatches(patch.file, patch.find + patch.find)).toThrow(/more than once/);
 	});
 
-	test('name the package@version each was written for, and the build fails naming it on another version', async () => {
-		const root = new URL('..', import.meta.url).pathname;
-		for (const p of PATCHES)
-			expect(p.file.startsWith(`${p.for.slice(0, p.for.lastIndexOf('@'))}/`), p.file).toBe(true);
-		expect(versionMismatches(join(root, 'node_modules'))).toEqual([]);
-		const {bundle} = await import('../source/build/bundle.mjs');
-		const older = PATCHES.map(p => (p.for.startsWith('ink@') ? {...p, for: 'ink@7.0.0'} : p));
-		const outdir = mkdtempSync(join(tmpdir(), 'gw-patch-'));
-		const built = bundle({outdir, patches: older}).then(
-			() => 'built',
-			(error: {errors?: {text: string}[]}) => error.errors?.map(e => e.text).join('\n'),
-		);
-		try {
-			expect(await built).toMatch(/patches written for ink@7\.0\.0, but ink@7\.\d+\.\d+ is installed/);
-		} finally {
-			rmSync(outdir, {recursive: true, force: true});
-		}
-	});
+	test(
+		'name the package@version each was written for, ' + 'and the build fails naming it on another version',
+		async () => {
+			const root = new URL('..', import.meta.url).pathname;
+			for (const p of PATCHES)
+				expect(p.file.startsWith(`${p.for.slice(0, p.for.lastIndexOf('@'))}/`), p.file).toBe(true);
+			expect(versionMismatches(join(root, 'node_modules'))).toEqual([]);
+			const {bundle} = await import('../source/build/bundle.mjs');
+			const older = PATCHES.map(p => (p.for.startsWith('ink@') ? {...p, for: 'ink@7.0.0'} : p));
+			const outdir = mkdtempSync(join(tmpdir(), 'gw-patch-'));
+			const built = bundle({outdir, patches: older}).then(
+				() => 'built',
+				(error: {errors?: {text: string}[]}) => error.errors?.map(e => e.text).join('\n'),
+			);
+			try {
+				expect(await built).toMatch(/patches written for ink@7\.0\.0, but ink@7\.\d+\.\d+ is installed/);
+			} finally {
+				rmSync(outdir, {recursive: true, force: true});
+			}
+		},
+	);
 });
 
 describe('line-diff: rewriting only the changed cells of a line', () => {
@@ -264,7 +270,8 @@ describe('line-diff: rewriting only the changed cells of a line', () => {
 			for (let x = 0; x < term.cols; x++) {
 				row.getCell(x, cell);
 				out.push(
-					`${cell.getChars() || ' '}${cell.getFgColorMode()}:${cell.getFgColor()}/${cell.getBgColorMode()}:${cell.getBgColor()}/${cell.isBold()}${cell.isDim()}${cell.isInverse()}`,
+					`${cell.getChars() || ' '}${cell.getFgColorMode()}:${cell.getFgColor()}/${cell.getBgColorMode()}` +
+						`:${cell.getBgColor()}/${cell.isBold()}${cell.isDim()}${cell.isInverse()}`,
 				);
 			}
 			return out;

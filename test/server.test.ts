@@ -330,34 +330,37 @@ describe('serve', () => {
 		s.expectCleanEvents();
 	});
 
-	test('TERM closes the listener first, lets the request in flight finish, serves no new connection, exits 0', async () => {
-		const s = await serve(['--workers', '2'], 2);
-		const workers = s.ready();
-		const slow = get(s.port, '/slow?s=3');
-		await until('busy worker', () => liveWorkers(s.state()).some(w => w.state === 'busy'));
-		const busy = liveWorkers(s.state()).find(w => w.state === 'busy')!.pid;
-		const idle = workers.find(pid => pid !== busy)!;
-		s.signal('SIGTERM');
-		await until('the idle worker gone', () => s.has(e => e.type === 'worker.exited' && e.pid === idle));
-		// Arbiter.stop: the master closed its listening socket before it signalled the workers.
-		expect(tcpStates(s.pid)).toEqual([]);
-		// During the graceful wait a new connection is never served (20.1: it sits in the backlog
-		// until the last copy of the socket closes).
-		const late = await get(s.port);
-		expect(late.status).toBeUndefined();
-		const answer = await slow;
-		expect(answer.status).toBe(200);
-		await s.exited;
-		expect(s.exit).toEqual({code: 0, signal: null});
-		for (const pid of workers) expect(processAlive(pid)).toBe(false);
-		expect(s.events.filter(e => e.type === 'request.accepted')).toHaveLength(1);
-		expect(s.has(e => e.type === 'master.stopping')).toEqual({type: 'master.stopping', graceful: true});
-		expect(s.events.at(-1)).toEqual({type: 'master.stopped', code: 0});
-		expect(s.stderr).toContain('Handling signal: term');
-		expect(s.stderr).toMatch(/\[INFO\] Shutting down: Master\n$/);
-		for (const pid of workers) expect(s.stderr).toContain(`Worker exiting (pid: ${pid})`);
-		s.expectCleanEvents();
-	});
+	test(
+		'TERM closes the listener first, lets the request ' + 'in flight finish, serves no new connection, exits 0',
+		async () => {
+			const s = await serve(['--workers', '2'], 2);
+			const workers = s.ready();
+			const slow = get(s.port, '/slow?s=3');
+			await until('busy worker', () => liveWorkers(s.state()).some(w => w.state === 'busy'));
+			const busy = liveWorkers(s.state()).find(w => w.state === 'busy')!.pid;
+			const idle = workers.find(pid => pid !== busy)!;
+			s.signal('SIGTERM');
+			await until('the idle worker gone', () => s.has(e => e.type === 'worker.exited' && e.pid === idle));
+			// Arbiter.stop: the master closed its listening socket before it signalled the workers.
+			expect(tcpStates(s.pid)).toEqual([]);
+			// During the graceful wait a new connection is never served (20.1: it sits in the backlog
+			// until the last copy of the socket closes).
+			const late = await get(s.port);
+			expect(late.status).toBeUndefined();
+			const answer = await slow;
+			expect(answer.status).toBe(200);
+			await s.exited;
+			expect(s.exit).toEqual({code: 0, signal: null});
+			for (const pid of workers) expect(processAlive(pid)).toBe(false);
+			expect(s.events.filter(e => e.type === 'request.accepted')).toHaveLength(1);
+			expect(s.has(e => e.type === 'master.stopping')).toEqual({type: 'master.stopping', graceful: true});
+			expect(s.events.at(-1)).toEqual({type: 'master.stopped', code: 0});
+			expect(s.stderr).toContain('Handling signal: term');
+			expect(s.stderr).toMatch(/\[INFO\] Shutting down: Master\n$/);
+			for (const pid of workers) expect(s.stderr).toContain(`Worker exiting (pid: ${pid})`);
+			s.expectCleanEvents();
+		},
+	);
 
 	for (const sig of ['SIGINT', 'SIGQUIT'] as const) {
 		test(
@@ -580,32 +583,38 @@ describe('serve', () => {
 		s.expectCleanEvents();
 	});
 
-	test('a client trickling its headers holds the sync worker, without a heartbeat, until --timeout aborts it', async () => {
-		const s = await serve(['--workers', '1', '--timeout', '2'], 1);
-		const [worker] = s.ready();
-		const socket = net.connect(s.port, '127.0.0.1');
-		socket.on('error', () => undefined);
-		let answer = '';
-		socket.setEncoding('utf8').on('data', chunk => (answer += chunk));
-		const closed = new Promise(resolve => socket.on('close', resolve));
-		socket.write('GET / HTTP/1.1\r\nHost: x\r\n');
-		// never the blank line
-		const trickle = setInterval(() => socket.writable && socket.write('X-Slow: 1\r\n'), 500);
-		try {
-			await until('worker busy reading', () => tcpStates(worker).includes('ESTABLISHED'));
-			await until('WORKER TIMEOUT', () => s.has(e => e.type === 'worker.timeout'), 15_000);
-			await closed;
-		} finally {
-			clearInterval(trickle);
-		}
-		expect(answer).toBe(''); // no 408: the worker died reading
-		expect(s.stderr).toContain(`[CRITICAL] WORKER TIMEOUT (pid:${worker})`);
-		await until('reaped', () => s.has(e => e.type === 'worker.exited' && e.pid === worker));
-		expect(s.has(e => e.type === 'worker.exited' && e.pid === worker)).toMatchObject({reason: 'timeout', code: 1});
-		expect(s.has(e => e.type === 'request.accepted')).toBeUndefined(); // it never had a whole request
-		await until('replacement', () => s.ready().length === 1);
-		expect(servedBy((await get(s.port)).body)).toBe(s.ready()[0]);
-	});
+	test(
+		'a client trickling its headers holds the sync ' + 'worker, without a heartbeat, until --timeout aborts it',
+		async () => {
+			const s = await serve(['--workers', '1', '--timeout', '2'], 1);
+			const [worker] = s.ready();
+			const socket = net.connect(s.port, '127.0.0.1');
+			socket.on('error', () => undefined);
+			let answer = '';
+			socket.setEncoding('utf8').on('data', chunk => (answer += chunk));
+			const closed = new Promise(resolve => socket.on('close', resolve));
+			socket.write('GET / HTTP/1.1\r\nHost: x\r\n');
+			// never the blank line
+			const trickle = setInterval(() => socket.writable && socket.write('X-Slow: 1\r\n'), 500);
+			try {
+				await until('worker busy reading', () => tcpStates(worker).includes('ESTABLISHED'));
+				await until('WORKER TIMEOUT', () => s.has(e => e.type === 'worker.timeout'), 15_000);
+				await closed;
+			} finally {
+				clearInterval(trickle);
+			}
+			expect(answer).toBe(''); // no 408: the worker died reading
+			expect(s.stderr).toContain(`[CRITICAL] WORKER TIMEOUT (pid:${worker})`);
+			await until('reaped', () => s.has(e => e.type === 'worker.exited' && e.pid === worker));
+			expect(s.has(e => e.type === 'worker.exited' && e.pid === worker)).toMatchObject({
+				reason: 'timeout',
+				code: 1,
+			});
+			expect(s.has(e => e.type === 'request.accepted')).toBeUndefined(); // it never had a whole request
+			await until('replacement', () => s.ready().length === 1);
+			expect(servedBy((await get(s.port)).body)).toBe(s.ready()[0]);
+		},
+	);
 
 	test('--max-requests recycles a worker', async () => {
 		const s = await serve(['--workers', '1', '--max-requests', '2'], 1);

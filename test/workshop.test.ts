@@ -496,26 +496,29 @@ describe('instructor', () => {
 		expect(out).toContain('alice left (0 connected)');
 	});
 
-	test('the host key is made once, owner-only, and the same across restarts; clients see that fingerprint', async () => {
-		const config = tempDir();
-		const first = await instructor([], config);
-		expect(first.t.output).toContain('new host key');
-		let seen: string | undefined;
-		await connectClient(first.port, 'checker', {
-			hostVerifier: (key: Buffer) => ((seen = fingerprintOf(key)), true),
-		});
-		expect(seen).toBe(first.fingerprint);
-		first.t.write('q');
-		expect((await first.t.exited).exitCode).toBe(0);
-		const file = join(config, 'gunicorn-walkthrough', 'workshop_host_ed25519_key');
-		expect(statSync(file).mode & 0o777).toBe(0o600);
-		const keygen = spawnSync('ssh-keygen', ['-l', '-f', file], {encoding: 'utf8'});
-		if (keygen.status === 0) expect(keygen.stdout).toContain(first.fingerprint);
+	test(
+		'the host key is made once, owner-only, and the ' + 'same across restarts; clients see that fingerprint',
+		async () => {
+			const config = tempDir();
+			const first = await instructor([], config);
+			expect(first.t.output).toContain('new host key');
+			let seen: string | undefined;
+			await connectClient(first.port, 'checker', {
+				hostVerifier: (key: Buffer) => ((seen = fingerprintOf(key)), true),
+			});
+			expect(seen).toBe(first.fingerprint);
+			first.t.write('q');
+			expect((await first.t.exited).exitCode).toBe(0);
+			const file = join(config, 'gunicorn-walkthrough', 'workshop_host_ed25519_key');
+			expect(statSync(file).mode & 0o777).toBe(0o600);
+			const keygen = spawnSync('ssh-keygen', ['-l', '-f', file], {encoding: 'utf8'});
+			if (keygen.status === 0) expect(keygen.stdout).toContain(first.fingerprint);
 
-		const second = await instructor([], config);
-		expect(second.fingerprint).toBe(first.fingerprint);
-		expect(second.t.output).not.toContain('new host key');
-	});
+			const second = await instructor([], config);
+			expect(second.fingerprint).toBe(first.fingerprint);
+			expect(second.t.output).not.toContain('new host key');
+		},
+	);
 });
 
 describe('safety', () => {
@@ -701,80 +704,89 @@ describe('no attendee can hurt the room', () => {
 		return Date.now() - sent;
 	}
 
-	test('keys Ink 6.8 cannot name (Ctrl+F1 ... ), Ctrl+Q and Alt+q end nothing: not the room, not the session', async () => {
-		const {t, port} = await instructor();
-		const alice = await attend(port, 'alice');
-		const bob = await attend(port, 'bob');
-		await alice.screen.waitFor('Step 1/9');
-		await bob.screen.waitFor('Step 1/9');
-		for (const sequence of [
-			'\x1b[1;5P',
-			'\x1b[1;5Q',
-			'\x1b[1;5R',
-			'\x1b[1;5S',
-			'\x1b[1;6P',
-			'\x1b[1;7Q',
-			'\x1b[1;5G',
-			'\x1b[5P',
-			'\x11',
-			'\x1bq',
-		])
-			alice.write(sequence);
-		alice.write('n');
-		await alice.screen.waitFor('Step 2/9');
-		bob.write('n');
-		await bob.screen.waitFor('Step 2/9');
-		t.write('n');
-		await t.waitFor('Step 2/9');
-		expect(bob.screen.output).not.toContain('ended the workshop');
-	});
+	test(
+		'keys Ink 6.8 cannot name (Ctrl+F1 ... ), Ctrl+Q ' + 'and Alt+q end nothing: not the room, not the session',
+		async () => {
+			const {t, port} = await instructor();
+			const alice = await attend(port, 'alice');
+			const bob = await attend(port, 'bob');
+			await alice.screen.waitFor('Step 1/9');
+			await bob.screen.waitFor('Step 1/9');
+			for (const sequence of [
+				'\x1b[1;5P',
+				'\x1b[1;5Q',
+				'\x1b[1;5R',
+				'\x1b[1;5S',
+				'\x1b[1;6P',
+				'\x1b[1;7Q',
+				'\x1b[1;5G',
+				'\x1b[5P',
+				'\x11',
+				'\x1bq',
+			])
+				alice.write(sequence);
+			alice.write('n');
+			await alice.screen.waitFor('Step 2/9');
+			bob.write('n');
+			await bob.screen.waitFor('Step 2/9');
+			t.write('n');
+			await t.waitFor('Step 2/9');
+			expect(bob.screen.output).not.toContain('ended the workshop');
+		},
+	);
 
-	test('an exception in one session ends that session alone, tells them, and is logged for the instructor', async () => {
-		const room = new (class extends WorkshopRoom {
-			override update(id: string, progress: Parameters<WorkshopRoom['update']>[1]): void {
-				if (this.attendees().find(a => a.id === id)?.name === 'boom' && progress.step === 3)
-					throw new Error('kaboom');
-				super.update(id, progress);
-			}
-		})('SHA256:test');
-		const lines: string[] = [];
-		const {port} = await inProcess({log: line => lines.push(line)}, room);
-		const boom = await attend(port, 'boom');
-		const fine = await attend(port, 'fine');
-		await boom.screen.waitFor('Step 1/9');
-		await fine.screen.waitFor('Step 1/9');
-		boom.write('n');
-		await boom.screen.waitFor('Step 2/9');
-		boom.write('n'); // step 3: the room throws while this session reports it
-		await boom.screen.waitFor('your session hit an error and was closed');
-		expect(await boom.closed).toBe(0);
-		expect(room.incidents().join('\n')).toMatch(/boom's session ended by an error: kaboom/);
-		expect(lines.join('\n')).toMatch(/boom's session ended by an error: kaboom/);
-		expect(await keyToScreen(fine, 2)).toBeLessThan(2000);
-		expect(room.attendees().map(a => a.name)).toEqual(['fine']);
-	});
+	test(
+		'an exception in one session ends that session ' + 'alone, tells them, and is logged for the instructor',
+		async () => {
+			const room = new (class extends WorkshopRoom {
+				override update(id: string, progress: Parameters<WorkshopRoom['update']>[1]): void {
+					if (this.attendees().find(a => a.id === id)?.name === 'boom' && progress.step === 3)
+						throw new Error('kaboom');
+					super.update(id, progress);
+				}
+			})('SHA256:test');
+			const lines: string[] = [];
+			const {port} = await inProcess({log: line => lines.push(line)}, room);
+			const boom = await attend(port, 'boom');
+			const fine = await attend(port, 'fine');
+			await boom.screen.waitFor('Step 1/9');
+			await fine.screen.waitFor('Step 1/9');
+			boom.write('n');
+			await boom.screen.waitFor('Step 2/9');
+			boom.write('n'); // step 3: the room throws while this session reports it
+			await boom.screen.waitFor('your session hit an error and was closed');
+			expect(await boom.closed).toBe(0);
+			expect(room.incidents().join('\n')).toMatch(/boom's session ended by an error: kaboom/);
+			expect(lines.join('\n')).toMatch(/boom's session ended by an error: kaboom/);
+			expect(await keyToScreen(fine, 2)).toBeLessThan(2000);
+			expect(room.attendees().map(a => a.name)).toEqual(['fine']);
+		},
+	);
 
-	test('one attendee flooding 1 MB of input, or 5,000 resizes, does not freeze the others or the instructor', async () => {
-		const {t, port} = await instructor();
-		const flood = await attend(port, 'flood');
-		const other = await attend(port, 'other');
-		await flood.screen.waitFor('Step 1/9');
-		await other.screen.waitFor('Step 1/9');
-		const chunk = 'jk'.repeat(32 * 1024);
-		for (let i = 0; i < 16; i++) flood.write(chunk); // 1 MB of scrolling keys
-		await sleep(200);
-		expect(await keyToScreen(other, 2)).toBeLessThan(1000);
-		const sent = Date.now();
-		t.write('n');
-		await t.waitFor('Step 2/9', 10_000);
-		expect(Date.now() - sent).toBeLessThan(1000);
-		for (let i = 0; i < 5000; i++) flood.resize(70 + (i % 60), 18 + (i % 30));
-		await sleep(200);
-		expect(await keyToScreen(other, 3)).toBeLessThan(1000);
-		// The flooding session itself still works, at its last size.
-		flood.resize(100, 30);
-		await flood.screen.waitFor(s => /Step [1-9]\/9/.test(s) && s.split('\n').length === 30);
-	});
+	test(
+		'one attendee flooding 1 MB of input, or 5,000 ' + 'resizes, does not freeze the others or the instructor',
+		async () => {
+			const {t, port} = await instructor();
+			const flood = await attend(port, 'flood');
+			const other = await attend(port, 'other');
+			await flood.screen.waitFor('Step 1/9');
+			await other.screen.waitFor('Step 1/9');
+			const chunk = 'jk'.repeat(32 * 1024);
+			for (let i = 0; i < 16; i++) flood.write(chunk); // 1 MB of scrolling keys
+			await sleep(200);
+			expect(await keyToScreen(other, 2)).toBeLessThan(1000);
+			const sent = Date.now();
+			t.write('n');
+			await t.waitFor('Step 2/9', 10_000);
+			expect(Date.now() - sent).toBeLessThan(1000);
+			for (let i = 0; i < 5000; i++) flood.resize(70 + (i % 60), 18 + (i % 30));
+			await sleep(200);
+			expect(await keyToScreen(other, 3)).toBeLessThan(1000);
+			// The flooding session itself still works, at its last size.
+			flood.resize(100, 30);
+			await flood.screen.waitFor(s => /Step [1-9]\/9/.test(s) && s.split('\n').length === 30);
+		},
+	);
 
 	test('connections that never open a session are cut after a grace, and hold no seat', async () => {
 		const {server, port} = await inProcess({maxSessions: 1, sessionGraceMs: 1500});

@@ -70,7 +70,8 @@ export function describeRequest(r: Request | undefined): string {
 		case 'accepted':
 			return (
 				`${target} accepted ` +
-				`by ${r.pid}${r.thread ? ` thread ${r.thread}` : ''}${(r.onConnection ?? 1) > 1 ? ` (keep-alive, request ${r.onConnection} on its connection)` : ''}`
+				`by ${r.pid}${r.thread ? ` thread ${r.thread}` : ''}` +
+				`${(r.onConnection ?? 1) > 1 ? ` (keep-alive, request ${r.onConnection} on its connection)` : ''}`
 			);
 		case 'wsgi':
 			return `${target} in the WSGI app`;
@@ -99,7 +100,10 @@ export function describeAction(e: LifecycleEvent): string {
 		case 'worker.ready':
 			return `Worker ${e.pid} waits for connections`;
 		case 'request.accepted':
-			return `${e.method} ${e.path} ${(e.onConnection ?? 1) > 1 ? 'again over keep-alive' : 'accepted'} by ${e.pid}${e.thread ? `/t${e.thread}` : ''}`;
+			return (
+				`${e.method} ${e.path} ${(e.onConnection ?? 1) > 1 ? 'again over keep-alive' : 'accepted'}` +
+				` by ${e.pid}${e.thread ? `/t${e.thread}` : ''}`
+			);
 		case 'wsgi.called':
 			return `${e.pid} calls application(environ, ...)`;
 		case 'django.dispatched':

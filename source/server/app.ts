@@ -110,7 +110,8 @@ function application(origin: AppOrigin): WsgiApp {
 				status: '200 OK',
 				body:
 					`Hello from ` +
-					`worker ${process.pid}.\n${loaded}${origin.where === 'master' ? ', before the fork: HUP does not re-import it' : ''}.\n`,
+					`worker ${process.pid}.\n${loaded}` +
+					`${origin.where === 'master' ? ', before the fork: HUP does not re-import it' : ''}.\n`,
 			}),
 		],
 		'/slow': [

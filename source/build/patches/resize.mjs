@@ -26,6 +26,8 @@ export const RESIZE = [
 			'(rows) this.options.stdout.write(ansiEscapes.cursorTo(0, rows - 1) + ' +
 			"ansiEscapes.eraseLines(rows));\n            this.lastOutput = '';\n            this.lastOutputToRender " +
 			"= '';\n            this.lastTerminalWidth = currentWidth;\n            setTimeout(() => " +
-			'{\n                if (this.isUnmounted) return;\n                this.calculateLayout();\n                this.onRender();\n            }, 0);\n            return;\n        }',
+			'{\n                if (this.isUnmounted) return;\n                ' +
+			'this.calculateLayout();\n                this.onRender();\n            }, 0);\n            ' +
+			'return;\n        }',
 	},
 ];

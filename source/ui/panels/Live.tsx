@@ -46,7 +46,9 @@ export function liveLines(info: LiveInfo | undefined, width: number, height: num
 				? `master pid ${m.pid || '…'}  on http://${info.address}  ${m.state}${m.preload ? '  --preload' : ''}`
 				: 'stopped (x starts it)'}
 		</Text>,
-		<Text wrap="truncate-end">{`Workers wanted ${m.wanted}   served ${s.served}   ${info.rps.toFixed(1)} req/s`}</Text>,
+		<Text wrap="truncate-end">
+			{`Workers wanted ${m.wanted}   served ${s.served}   ${info.rps.toFixed(1)} req/s`}
+		</Text>,
 		<Text bold wrap="truncate-end">
 			{'  pid      state     served  age'}
 		</Text>,
@@ -65,7 +67,9 @@ export function liveLines(info: LiveInfo | undefined, width: number, height: num
 		const why = w.state === 'dead' ? ` (${w.exitReason ?? '?'})` : w.timedOut ? ' TIMEOUT' : '';
 		lines.push(
 			<Text wrap="truncate-end" dimColor={w.state === 'dead'} bold={w.state === 'busy'}>
-				{`${w.state === 'busy' ? '●' : w.state === 'dead' ? '✗' : ' '} ${String(w.pid).padEnd(8)} ${(w.state === 'idle' ? 'idle' : workerLoad(w)).padEnd(9)} ${String(w.served).padStart(6)}  ${age.padEnd(6)}${why}`}
+				{`${w.state === 'busy' ? '●' : w.state === 'dead' ? '✗' : ' '} ${String(w.pid).padEnd(8)}` +
+					` ${(w.state === 'idle' ? 'idle' : workerLoad(w)).padEnd(9)} ${String(w.served).padStart(6)}` +
+					`  ${age.padEnd(6)}${why}`}
 			</Text>,
 		);
 	}

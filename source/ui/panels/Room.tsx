@@ -33,7 +33,9 @@ export function roomLines(lesson: Lesson, summary: string, attendees: Attendee[]
 		const answered = lesson.quiz.filter(q => p.answers[q.id] !== undefined).length;
 		lines.push(
 			<Text wrap="truncate-end">
-				{`${fitColumns(a.name, 15)} ${String(p.step).padStart(2)}/9  ${(PANEL_TITLES[p.panel - 1] ?? '?').padEnd(12)} ${(p.following ? 'yes' : 'no').padEnd(7)} ${right}/${answered} right`}
+				{`${fitColumns(a.name, 15)} ${String(p.step).padStart(2)}` +
+					`/9  ${(PANEL_TITLES[p.panel - 1] ?? '?').padEnd(12)} ${(p.following ? 'yes' : 'no').padEnd(7)}` +
+					` ${right}/${answered} right`}
 			</Text>,
 		);
 	}
@@ -47,7 +49,9 @@ export function roomLines(lesson: Lesson, summary: string, attendees: Attendee[]
 		const answered = attendees.filter(a => a.progress.answers[q.id] !== undefined).length;
 		const right = attendees.filter(a => a.progress.answers[q.id] === q.answer).length;
 		lines.push(
-			<Text wrap="truncate-end">{`${i + 1}. ${String(answered).padStart(3)} / ${String(right).padEnd(3)} ${q.question}`}</Text>,
+			<Text wrap="truncate-end">
+				{`${i + 1}. ${String(answered).padStart(3)} / ${String(right).padEnd(3)} ${q.question}`}
+			</Text>,
 		);
 	});
 	if (incidents.length)

@@ -129,12 +129,14 @@ export function TablePanel({rows, current, width, height, hint, total, compact}:
 			? `  » hint: row ${hint.row}, not reached yet`
 			: hiddenHint
 				? `  » ` +
-					`hint: ${COLUMNS.find(([key]) => key === hint.column)![1]} below${hint.row === rows[current]?.n ? '' : ` at row ${hint.row}`}`
+					`hint: ${COLUMNS.find(([key]) => key === hint.column)![1]}` +
+					` below${hint.row === rows[current]?.n ? '' : ` at row ${hint.row}`}`
 				: '  » hint';
 	const caption =
 		rows.length === 0
 			? 'No rows yet: step forward to fill the table.'
-			: `Rows ${shownFrom}-${shownFrom + window.length - 1} of ${rows.length}${total && total > rows.length ? ` (${total - rows.length} more to come)` : ''}  ` +
+			: `Rows ${shownFrom}-${shownFrom + window.length - 1} of ${rows.length}` +
+				`${total && total > rows.length ? ` (${total - rows.length} more to come)` : ''}  ` +
 				`▶ current${hintNote}`;
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">

@@ -39,7 +39,8 @@ export function Lines({lines, height, offset = 0, width, focus}: Props) {
 			))}
 			{scrollable && (
 				<Text dimColor wrap="truncate-end">
-					{`${start > 0 ? '↑' : ' '}${start + room < lines.length ? '↓' : ' '} lines ${start + 1}-${start + shown.length} of ${lines.length}  ` +
+					{`${start > 0 ? '↑' : ' '}${start + room < lines.length ? '↓' : ' '} lines ${start + 1}` +
+						`-${start + shown.length} of ${lines.length}  ` +
 						`(↑↓ PgUp PgDn)`}
 				</Text>
 			)}
