@@ -60,7 +60,7 @@ describe('--screen-reader', () => {
 		expect(back[0]).toMatch(/^Step 1 of 9: /);
 
 		const table = await press(t, '3', /^Row 1 of 1\./);
-		expect(table).toEqual(['Panel 3, Table.', expect.stringMatching(/^Row 1 of 1\. Action: Run gunicorn .*Output: Starting gunicorn\.$/)]);
+		expect(table).toEqual(['Panel 3, Table.', expect.stringMatching(/^Row 1 of 1\. Action: Run gunicorn .*Output: Starting gunicorn 20\.1\.0\.$/)]);
 		const row2 = await press(t, 'n', /^Row 2 of 2\./);
 		expect(row2[0]).toMatch(/^Step 2 of 9: /);
 
@@ -104,7 +104,7 @@ describe('--screen-reader', () => {
 
 	test('attached to our server, each live event is said in words; the live keys work', async () => {
 		const t = start(['--screen-reader', '--live', '--bind', '127.0.0.1:0', '--reset']);
-		await until('two workers ready', () => saidSince(t, 0).filter(l => /^Event \d+: Worker \d+ waits in accept\(\)/.test(l)).length === 2, 20_000);
+		await until('two workers ready', () => saidSince(t, 0).filter(l => /^Event \d+: Worker \d+ waits for connections/.test(l)).length === 2, 20_000);
 		const start9 = saidSince(t, 0);
 		expect(start9).toContain('Panel 9, Live.');
 		await press(t, '1', /^Now at /);
@@ -115,7 +115,7 @@ describe('--screen-reader', () => {
 
 		const request = await press(t, 'r', /^GET \/ -> 200 in \d+ ms\.$/);
 		expect(request).toEqual(
-			expect.arrayContaining([expect.stringMatching(/^Event \d+: GET \/ accepted by \d+\. GET \/ HTTP\/1\.1\.$/), expect.stringMatching(/^Event \d+: \d+ sends 200, closes socket\./)]),
+			expect.arrayContaining([expect.stringMatching(/^Event \d+: GET \/ accepted by \d+\.$/), expect.stringMatching(/^Event \d+: \d+ sends 200, closes socket\./)]),
 		);
 		expect(request.join('\n')).not.toMatch(/Panel 9|Master: /); // the status is not said again
 

@@ -58,7 +58,8 @@ function diagram(s: LifecycleState, lit: FlowNode | undefined, hinted: FlowNode 
 	const live = liveWorkers(s);
 	const r = s.last;
 	const busy = live.find(w => w.state === 'busy');
-	const worker = busy ? `${busy.pid} ${workerLoad(busy)}` : live.length ? `${live.length}× ${live[0].state === 'booting' ? 'boot' : 'idle'}` : '';
+	// Two lines, so a long pid and a gthread worker's load ("busy 3/4") both fit the box.
+	const worker = busy ? [String(busy.pid), workerLoad(busy)] : [live.length ? `${live.length}× ${live[0].state === 'booting' ? 'boot' : 'idle'}` : '', ''];
 	const master = s.master.state === 'down' ? '' : s.master.state === 'stopped' ? 'stopped' : `pid ${s.master.pid}`;
 	c.box('master', AT.master, 0, 24, [`Master  ${master}`], on('master'), mark('master'));
 	c.put(AT.master - 6, 2, 'binds', 'master', 'text');
@@ -66,7 +67,7 @@ function diagram(s: LifecycleState, lit: FlowNode | undefined, hinted: FlowNode 
 	c.put(AT.master + 25, 2, 'heartbeat', 'master', 'text');
 	c.box('client', AT.client, 3, 9, ['Client', r ? `${r.method} ${r.path}` : ''], on('client'), mark('client'));
 	c.box('socket', AT.socket, 3, 17, ['Listen socket', s.master.state === 'stopped' ? 'closed' : s.master.address ?? ''], on('socket'), mark('socket'));
-	c.box('worker', AT.worker, 3, 13, ['Worker', worker], on('worker'), mark('worker'));
+	c.box('worker', AT.worker, 3, 13, ['Worker', ...worker], on('worker'), mark('worker'));
 	c.box('django', AT.django, 3, 15, ['Django', 'middleware', 'URL resolver', r?.view ? `${r.view.split('.').pop()}()` : 'view'], on('django'), mark('django'));
 	// The master's two joints: down into the socket's top rule and the worker's.
 	c.put(AT.master + 2, 2, on('master') ? '╤' : '┬', 'master');
@@ -79,9 +80,8 @@ function diagram(s: LifecycleState, lit: FlowNode | undefined, hinted: FlowNode 
 	c.put(AT.worker + 13, 5, '◀body─', 'django');
 	// The response goes back to the client from the worker, not through the listening socket.
 	const back = on('response');
-	const [h, v, up, right] = back ? '═║▲╝' : '─│▲┘';
-	c.put(AT.worker + 6, 6, back ? '╦' : '┬', 'response');
-	c.put(AT.worker + 6, 7, v, 'response');
+	const [h, up, right] = back ? '═▲╝' : '─▲┘';
+	c.put(AT.worker + 6, 7, back ? '╦' : '┬', 'response');
 	c.put(AT.client + 3, 7, up, 'response');
 	const label = ` response${back ? ' ▲ now' : ''} `;
 	const run = AT.worker + 6 - AT.client - 4;
