@@ -420,7 +420,8 @@ describe('attached to a live server', () => {
 			await tick(200);
 			expect(app.frame()).toMatch(/501\s+busy 3\/4/);
 			await app.press('1');
-			expect(app.frame()).toContain('501 busy 3/4');
+			expect(app.frame()).toMatch(/[│║] 501 +[│║][^\n]*\n[^\n]*[│║] busy 3\/4 +[│║]/); // the flow's worker box
+			await app.press('j', 'j', 'j'); // the flow's facts, below its narration at this size
 			expect(app.frame()).toContain(
 				'GET /slow accepted by 501 thread 3 (keep-alive, request 2 on its connection)',
 			);
@@ -550,7 +551,7 @@ describe('attached to a live server', () => {
 		expect(app.frame()).toContain('silent past --timeout');
 		await app.press(LEFT, LEFT);
 		expect(app.frame()).toContain('Event 6/8 paused');
-		expect(app.frame()).toContain('501 busy');
+		expect(app.frame()).toMatch(/[│║] 501 +[│║][^\n]*\n[^\n]*[│║] busy +[│║]/); // the flow's worker box
 		await app.press('3');
 		expect(app.frame()).toMatch(/▶\s*6/);
 	});

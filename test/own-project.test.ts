@@ -391,7 +391,8 @@ describe.skipIf(Boolean(missing))('their project on screen (a pty, dist/cli.js)'
 			screens.push(await session.waitFor(s => s.split('\n').some(line => line.startsWith(`${title} · `))));
 		}
 		const all = screens.join('\n');
-		expect(all).toMatch(/│ Django +│[^\n]*\n[^\n]*\n[^\n]*countdown/); // the flow's Django box: their view
+		// the flow's Django box: their view
+		expect(all).toMatch(/│ Django +│[^\n]*\n(?:[^\n]*\n){1,3}[^\n]*countdown\(\)/);
 		expect(all).toContain('bookshelf/wsgi.py'); // the Sample panel shows their file
 		expect(all).not.toMatch(/myproject|pages\.views|home\(\)|Hello from worker/);
 		// Back on the event where Django picked the view, the narration names it in full.
@@ -403,7 +404,7 @@ describe.skipIf(Boolean(missing))('their project on screen (a pty, dist/cli.js)'
 		}
 		const picked = await session.waitFor('catalog.views.countdown');
 		expect(picked.replace(/\s+/g, ' ')).toMatch(
-			/resolves the path 'countdown\/' against urls.py, finds catalog.views.countdown/,
+			/the URL resolver matches 'countdown\/' in urls.py to catalog.views.countdown/,
 		);
 		expect(picked).not.toMatch(/myproject|pages\.views/);
 
@@ -428,11 +429,13 @@ describe.skipIf(Boolean(missing))('their project on screen (a pty, dist/cli.js)'
 			{cols: 80, rows: 24, env: {XDG_CONFIG_HOME: tmp}},
 		);
 		sessions.push(session);
+		// Gunicorn 20.1 sometimes raises again inside its own halt(), and that traceback can push
+		// the import error out of the log's last lines: wait for it while it is on screen.
+		await session.waitFor(/No module named 'bookshelf\.missing_module'/, 30_000);
 		const screen = await session.waitFor(
 			s => /server exited \(code [13]\)/.test(s) && /Worker failed to boot/.test(s),
 			30_000,
 		);
-		expect(screen).toMatch(/No module named 'bookshelf\.missing_module'/);
 		expect(screen).toMatch(/Worker failed to boot/);
 		expect(screen).toMatch(/boot-error/); // the worker's row says why it died
 		session.write('q');

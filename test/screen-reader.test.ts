@@ -62,7 +62,7 @@ describe('--screen-reader', () => {
 		const table = await press(t, '3', /^Row 1 of 1\./);
 		expect(table).toEqual([
 			'Panel 3, Table.',
-			expect.stringMatching(/^Row 1 of 1\. Action: Run gunicorn .*Output: Starting gunicorn\.$/),
+			expect.stringMatching(/^Row 1 of 1\. Action: Run gunicorn .*Output: Starting gunicorn 20\.1\.0\.$/),
 		]);
 		const row2 = await press(t, 'n', /^Row 2 of 2\./);
 		expect(row2[0]).toMatch(/^Step 2 of 9: /);
@@ -109,7 +109,7 @@ describe('--screen-reader', () => {
 		const t = start(['--screen-reader', '--live', '--bind', '127.0.0.1:0', '--reset']);
 		await until(
 			'two workers ready',
-			() => saidSince(t, 0).filter(l => /^Event \d+: Worker \d+ waits in accept\(\)/.test(l)).length === 2,
+			() => saidSince(t, 0).filter(l => /^Event \d+: Worker \d+ waits for connections/.test(l)).length === 2,
 			20_000,
 		);
 		const start9 = saidSince(t, 0);
@@ -127,7 +127,7 @@ describe('--screen-reader', () => {
 		const request = await press(t, 'r', /^GET \/ -> 200 in \d+ ms\.$/);
 		expect(request).toEqual(
 			expect.arrayContaining([
-				expect.stringMatching(/^Event \d+: GET \/ accepted by \d+\. GET \/ HTTP\/1\.1\.$/),
+				expect.stringMatching(/^Event \d+: GET \/ accepted by \d+\.$/),
 				expect.stringMatching(/^Event \d+: \d+ sends 200, closes socket\./),
 			]),
 		);

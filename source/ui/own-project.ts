@@ -27,6 +27,8 @@ export function projectNames(project: ProjectInfo, view?: string, path?: string)
 		[/pages\/views\.py/g, viewModule ? `${viewModule.replaceAll('.', '/')}.py` : 'the views module'],
 		[/\bhome\(\)/g, viewName ? `${viewName}()` : 'the view'],
 		[/the path ''/g, `the path '${(path ?? '/').replace(/^\//, '')}'`],
+		[/matches '' in/g, `matches '${(path ?? '/').replace(/^\//, '')}' in`],
+		[/\bpages\.views\b/g, viewModule ?? 'the views module'],
 		[/"Hello from worker \d+"/g, 'the page'],
 		[/\bmyproject\b/g, module.split('.')[0]],
 	];

@@ -67,11 +67,9 @@ function diagram(s: LifecycleState, lit: FlowNode | undefined, hinted: FlowNode 
 	const live = liveWorkers(s);
 	const r = s.last;
 	const busy = live.find(w => w.state === 'busy');
-	const worker = busy
-		? `${busy.pid} ${workerLoad(busy)}`
-		: live.length
-			? `${live.length}× ${live[0].state === 'booting' ? 'boot' : 'idle'}`
-			: '';
+	// Two lines, so a long pid and a gthread worker's load ("busy 3/4") both fit the box.
+	const idle = live.length ? `${live.length}× ${live[0].state === 'booting' ? 'boot' : 'idle'}` : '';
+	const worker = busy ? [String(busy.pid), workerLoad(busy)] : [idle, ''];
 	const master = s.master.state === 'down' ? '' : s.master.state === 'stopped' ? 'stopped' : `pid ${s.master.pid}`;
 	c.box('master', AT.master, 0, 24, [`Master  ${master}`], on('master'), mark('master'));
 	c.put(AT.master - 6, 2, 'binds', 'master', 'text');
@@ -87,7 +85,7 @@ function diagram(s: LifecycleState, lit: FlowNode | undefined, hinted: FlowNode 
 		on('socket'),
 		mark('socket'),
 	);
-	c.box('worker', AT.worker, 3, 13, ['Worker', worker], on('worker'), mark('worker'));
+	c.box('worker', AT.worker, 3, 13, ['Worker', ...worker], on('worker'), mark('worker'));
 	c.box(
 		'django',
 		AT.django,
@@ -108,9 +106,8 @@ function diagram(s: LifecycleState, lit: FlowNode | undefined, hinted: FlowNode 
 	c.put(AT.worker + 13, 5, '◀body─', 'django');
 	// The response goes back to the client from the worker, not through the listening socket.
 	const back = on('response');
-	const [h, v, up, right] = back ? '═║▲╝' : '─│▲┘';
-	c.put(AT.worker + 6, 6, back ? '╦' : '┬', 'response');
-	c.put(AT.worker + 6, 7, v, 'response');
+	const [h, up, right] = back ? '═▲╝' : '─▲┘';
+	c.put(AT.worker + 6, 7, back ? '╦' : '┬', 'response');
 	c.put(AT.client + 3, 7, up, 'response');
 	const label = ` response${back ? ' ▲ now' : ''} `;
 	const run = AT.worker + 6 - AT.client - 4;
