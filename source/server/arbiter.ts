@@ -319,7 +319,10 @@ export class Arbiter {
 
 	/** Reap workers that exited; halt if one could not boot, rather than respawn it forever. */
 	private reapWorkers(halt = true): void {
-		for (const {pid, code, signal} of this.exited.splice(0)) {
+		// One at a time: a HaltServer thrown for one exit must leave the later ones queued for
+		// stop() to reap (like the zombies waitpid has not collected yet), or stop() waits for them.
+		for (let exit; (exit = this.exited.shift()); ) {
+			const {pid, code, signal} = exit;
 			const worker = this.WORKERS.get(pid);
 			if (!worker) {
 				log.debug(`Reaped unknown child process (pid:${pid})`);
