@@ -321,7 +321,7 @@ export class Arbiter {
 	private reapWorkers(halt = true): void {
 		// One at a time: a HaltServer thrown for one exit must leave the later ones queued for
 		// stop() to reap (like the zombies waitpid has not collected yet), or stop() waits for them.
-		for (let exit; (exit = this.exited.shift()); ) {
+		for (let exit = this.exited.shift(); exit; exit = this.exited.shift()) {
 			const {pid, code, signal} = exit;
 			const worker = this.WORKERS.get(pid);
 			if (!worker) {
