@@ -17,6 +17,7 @@ import {versionNote} from '../source/lifecycle/describe';
 import {initialState, liveWorkers, reduceAll} from '../source/lifecycle/machine';
 import {liveView} from '../source/ui/view';
 import {childEnv, CLI, until} from './support/terminal';
+import {testServer} from './support/server-options';
 
 const found = await findGunicorn();
 const missing = 'error' in found ? found.error : undefined;
@@ -60,20 +61,7 @@ function allowedDifferences(
 		});
 }
 
-const options = (extra: Partial<ServerOptions> = {}): ServerOptions => ({
-	workers: 2,
-	bind: '127.0.0.1:0',
-	timeout: 30,
-	gracefulTimeout: 5,
-	maxRequests: 0,
-	maxRequestsJitter: 0,
-	preload: false,
-	workerClass: 'sync',
-	threads: 1,
-	keepAlive: 2,
-	workerConnections: 1000,
-	...extra,
-});
+const options = testServer;
 
 /** Our `serve` command line for the same options as gunicornArgs gives Gunicorn. */
 function ourArgs(o: ServerOptions): string[] {

@@ -16,26 +16,14 @@ import {parseEvent, type LifecycleEvent} from '../source/lifecycle/events';
 import {initialState, reduceAll} from '../source/lifecycle/machine';
 import {KILL_MARGIN_MS, STOP_LIMIT_S} from '../source/live/process-source';
 import type {LiveSource} from '../source/live/source';
+import {testServer} from './support/server-options';
 
 const found = await findGunicorn();
 const missing = 'error' in found ? found.error : undefined;
 const required = process.env.GUNICORN_REQUIRED === '1';
 if (missing && !required) console.warn(`real Gunicorn tests skipped: ${missing}`);
 
-const options = (extra: Partial<ServerOptions> = {}): ServerOptions => ({
-	workers: 2,
-	bind: '127.0.0.1:0', // Gunicorn binds a free port and reports it in socket.bound
-	timeout: 30,
-	gracefulTimeout: 5,
-	maxRequests: 0,
-	maxRequestsJitter: 0,
-	preload: false,
-	workerClass: 'sync',
-	threads: 1,
-	keepAlive: 2,
-	workerConnections: 1000,
-	...extra,
-});
+const options = testServer;
 
 const tmp = mkdtempSync(join(tmpdir(), 'gw-gunicorn-'));
 afterAll(() => rmSync(tmp, {recursive: true, force: true}));

@@ -10,20 +10,9 @@ import {createProcessSource, KILL_MARGIN_MS, processAlive, STOP_LIMIT_S} from '.
 import {serveArgs} from '../source/live/server-source';
 import type {LiveSource} from '../source/live/source';
 import {childEnv, CLI, TerminalSession, until} from './support/terminal';
+import {testServer} from './support/server-options';
 
-const OPTIONS: ServerOptions = {
-	workers: 2,
-	bind: '127.0.0.1:0',
-	timeout: 30,
-	gracefulTimeout: 5,
-	maxRequests: 0,
-	maxRequestsJitter: 0,
-	preload: false,
-	workerClass: 'sync',
-	threads: 1,
-	keepAlive: 2,
-	workerConnections: 1000,
-};
+const OPTIONS = testServer();
 
 const sources: LiveSource[] = [];
 const sessions: TerminalSession[] = [];

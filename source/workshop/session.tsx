@@ -104,6 +104,9 @@ export class AttendeeSession {
 			stderr: asTty.output(this.output),
 			patchConsole: false,
 			...RENDER_OPTIONS,
+			// An attendee's channel is a pty (checked above): interactive, whatever CI the server's
+			// own environment names (Ink 7 would otherwise write only the last frame, at the end).
+			interactive: true,
 		};
 		this.ink = scope.run(this, () => render(app, inkOptions));
 	}
