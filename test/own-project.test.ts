@@ -419,13 +419,29 @@ describe.skipIf(Boolean(missing))('their project on screen (a pty, dist/cli.js)'
 		}
 	}, 90_000);
 
-	it("a broken copy on screen: Gunicorn's traceback in " +
-		'the log panel, the exit said, nothing left running', async () => {
+	// Retried: Gunicorn 20.1's own halt sometimes raises again and hangs a worker (see below).
+	it("a broken copy on screen: Gunicorn's traceback in " + 'the log panel, the exit said, nothing left running', {
+		timeout: 70_000,
+		retry: 2,
+	}, async () => {
 		const dir = project('broken-on-screen');
 		writeFileSync(join(dir, 'bookshelf', 'wsgi.py'), 'import bookshelf.missing_module\n');
 		const port = await freePort();
 		const session = new TerminalSession(
-			['--gunicorn', '--chdir', dir, APP, '--reset', '--', '--bind', `127.0.0.1:${port}`],
+			// A short graceful timeout: when Gunicorn 20.1's second worker hangs in its own failed
+			// exit, the halt waits that long for it (30 s by default, the length of the wait below).
+			[
+				'--gunicorn',
+				'--chdir',
+				dir,
+				APP,
+				'--reset',
+				'--',
+				'--bind',
+				`127.0.0.1:${port}`,
+				'--graceful-timeout',
+				'5',
+			],
 			{cols: 80, rows: 24, env: {XDG_CONFIG_HOME: tmp}},
 		);
 		sessions.push(session);
@@ -441,5 +457,5 @@ describe.skipIf(Boolean(missing))('their project on screen (a pty, dist/cli.js)'
 		session.write('q');
 		expect((await session.exited).exitCode).toBe(0);
 		await until(() => processesIn(dir).length === 0, 'no Gunicorn process left', 10_000);
-	}, 60_000);
+	});
 });
