@@ -6,6 +6,7 @@ import {lessonSteps} from '../lesson/script';
 import {LABS} from './labs';
 import {NOTES, SECTIONS, type Note} from './notes';
 import {
+	distance,
 	nearestFlag,
 	optionNamed,
 	OPTIONS,
@@ -150,19 +151,7 @@ function explainConfig(file: string, width: number, style: Style): string[] | {e
 }
 
 /** Close enough to be a typo: at most two letters apart. */
-function similar(a: string, b: string): boolean {
-	const row = Array.from({length: b.length + 1}, (_, i) => i);
-	for (let i = 1; i <= a.length; i++) {
-		let diagonal = row[0];
-		row[0] = i;
-		for (let j = 1; j <= b.length; j++) {
-			const above = row[j];
-			row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-			diagonal = above;
-		}
-	}
-	return row[b.length] <= 2;
-}
+const similar = (a: string, b: string): boolean => distance(a, b) <= 2;
 
 /** explain's own argv: [--run] [--] then the Gunicorn command line. */
 export function explain(argv: string[], width = WIDTH, style = PLAIN): Explained | {error: string} {

@@ -37,7 +37,8 @@ export function versions(span: {since?: string | null; until?: string | null}): 
 	return undefined;
 }
 
-function distance(a: string, b: string): number {
+/** Levenshtein distance: letters to add, drop or change to turn a into b. */
+export function distance(a: string, b: string): number {
 	const row = Array.from({length: b.length + 1}, (_, i) => i);
 	for (let i = 1; i <= a.length; i++) {
 		let diagonal = row[0];

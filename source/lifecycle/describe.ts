@@ -183,16 +183,6 @@ export function gunicornLog(e: LifecycleEvent, s: LifecycleState): string[] {
 	}
 }
 
-const SIGNAL_NUMBERS: Record<string, number> = {
-	SIGHUP: 1,
-	SIGINT: 2,
-	SIGQUIT: 3,
-	SIGABRT: 6,
-	SIGKILL: 9,
-	SIGSEGV: 11,
-	SIGTERM: 15,
-};
-
 /**
  * The log lines an event makes where Gunicorn 20.1 (which our server follows) and 21.0 and
  * later ("21+") word them differently: the live narration says both. Undefined when they agree.
@@ -203,7 +193,7 @@ export function versionNote(e: LifecycleEvent): string | undefined {
 	if (e.type !== 'worker.exited') return undefined;
 	const signal = e.signal ?? undefined;
 	if (signal) {
-		const number = SIGNAL_NUMBERS[signal] ?? signal;
+		const number = SIGNALS[signal] ?? signal;
 		const current =
 			`Worker (pid:${e.pid}) was ` + `sent ${signal}!${signal === 'SIGKILL' ? ' Perhaps out of memory?' : ''}`;
 		return (
