@@ -285,8 +285,17 @@ describe('serve', () => {
 			await sleep(400);
 			s.signal('SIGHUP');
 			await sleep(600);
-			const [victim] = await until('a ready worker', () => s.ready().length > 0 && s.ready());
-			process.kill(victim, 'SIGKILL');
+			// Max-requests recycling can retire the chosen worker just before the kill: then choose again.
+			await until('a ready worker killed', () => {
+				const [victim] = s.ready();
+				if (victim === undefined) return false;
+				try {
+					process.kill(victim, 'SIGKILL');
+					return true;
+				} catch {
+					return false;
+				}
+			});
 			await sleep(400);
 			s.signal('SIGTTIN');
 			await sleep(600);
