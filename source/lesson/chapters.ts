@@ -1,0 +1,18 @@
+// The course: its chapters, in order. The only place that knows which chapters exist.
+import {buildLesson} from './lesson';
+import type {Lesson, Variant} from './types';
+
+export interface Chapter {
+	/** Used by --chapter, saved progress and the workshop: never renamed once shipped. */
+	id: string;
+	/** Short, for the chapter list and the header. */
+	title: string;
+	lesson: (variant: Variant) => Lesson;
+}
+
+export const CHAPTERS: Chapter[] = [{id: 'request', title: "One request's life", lesson: buildLesson}];
+
+/** A chapter by its 1-based number or its id. */
+export function findChapter(name: string): Chapter | undefined {
+	return /^\d+$/.test(name) ? CHAPTERS[Number(name) - 1] : CHAPTERS.find(c => c.id === name);
+}
