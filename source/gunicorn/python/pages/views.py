@@ -10,7 +10,8 @@ def home(request):
 
 
 def slow(request):
-    """Sleeps ?s=N seconds: past --timeout the master aborts this worker (WORKER TIMEOUT)."""
+    """Sleeps ?s=N seconds. Under the sync worker, past --timeout the master aborts it (WORKER TIMEOUT); a
+    gthread worker keeps notifying from its main loop, so the view runs on."""
     try:
         seconds = float(request.GET.get("s", "5"))
     except ValueError:
