@@ -6,13 +6,18 @@ import {createElement} from 'react';
 import {render} from 'ink-testing-library';
 import {describe, expect, test} from 'vitest';
 import {findChapter} from '../source/lesson/chapters';
+import {buildLesson} from '../source/lesson/lesson';
+import {THREADED_WORDS} from '../source/lesson/script';
+import type {Lesson} from '../source/lesson/types';
 import {trackerColumns, wrap} from '../source/lesson/plain';
 import {playLesson} from '../source/lesson/timeline';
 import {buildWorkerClasses} from '../source/lesson/worker-classes';
 import {GTHREAD_WORKER, SYNC_WORKER} from '../source/lesson/worker-classes-script';
+import type {LifecycleEvent} from '../source/lifecycle/events';
+import {initialState, reduceAll} from '../source/lifecycle/machine';
 import {executionTable, FLOW_NODES, nodeOf, variableTracker} from '../source/lifecycle/selectors';
 import {FlowPanel} from '../source/ui/panels/Flow';
-import type {View} from '../source/ui/view';
+import {liveView, type View} from '../source/ui/view';
 
 const lesson = buildWorkerClasses();
 const {states, cuts} = playLesson(lesson);
@@ -208,5 +213,36 @@ describe.skipIf(!existsSync(GUNICORN))('chapter 3 is true to Gunicorn 20.1', () 
 		expect(all).toMatch(/2 by default/);
 		expect(all).toMatch(/--worker-connections \(1000\)/);
 		expect(all).toMatch(/--backlog, 2048 by default/);
+	});
+});
+
+// Live, chapter 1's narration follows the real server: on a gthread one it must not say "sync".
+describe('the live narration on a gthread server', () => {
+	const chapterOne = [buildLesson('default'), buildLesson('preload')];
+	const narration = (l: Lesson) => l.steps.flatMap(s => s.narration);
+	const serve = (threads?: number): LifecycleEvent[] =>
+		[
+			...lesson.steps[3].events
+				.slice(4)
+				.map(e =>
+					e.type === 'master.starting' ? {...e, workerClass: threads ? 'gthread' : 'sync', threads} : e,
+				),
+			{type: 'request.accepted', pid: GTHREAD_WORKER, id: 'a', method: 'GET', path: '/', thread: threads && 1},
+		] as LifecycleEvent[];
+
+	test('every sync sentence it rewrites is one chapter 1 says, word for word', () => {
+		const said = chapterOne.flatMap(narration).join('\n');
+		for (const [sync] of THREADED_WORDS) expect(said, sync).toContain(sync);
+	});
+
+	test('says what a ThreadWorker does, and leaves a sync server as written', () => {
+		const gthread = liveView(reduceAll(initialState, serve(4)), undefined, {});
+		const sync = liveView(reduceAll(initialState, serve()), undefined, {});
+		const live = narration(chapterOne[0]).map(gthread.narrate).join(' ');
+		expect(live).not.toMatch(/a sync worker accepts nothing else/);
+		expect(live).not.toMatch(/sync worker/);
+		expect(live).toMatch(/4131 hands the connection to a thread of its pool, .* goes on accepting/);
+		expect(live).toMatch(/keeps it --keep-alive seconds/);
+		expect(narration(chapterOne[0]).map(sync.narrate).join(' ')).toMatch(/a sync worker accepts nothing else/);
 	});
 });

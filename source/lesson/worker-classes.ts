@@ -61,7 +61,9 @@ export function buildWorkerClasses(): Lesson {
 			{
 				node: 'worker',
 				label: 'Worker',
-				detail: 'sync: accepts, parses and calls the app itself; gthread: a main loop hands each connection to a thread',
+				detail:
+					'sync: accepts, parses and calls the app itself; gthread: a main loop hands each connection to ' +
+					'a thread',
 			},
 			{node: 'django', label: 'Django', detail: 'the same WSGIHandler, called from one thread or from several'},
 			{
