@@ -127,7 +127,7 @@ export function workerClassSteps(): Step[] {
 			sample: {file: 2, line: 10},
 		},
 		{
-			title: 'The response goes, the socket closes; only then is the second accepted',
+			title: 'The response goes, the connection closes; only then is the second accepted',
 			events: [...slow.answered, ...queued.taken, ...queued.answered],
 			narration: [
 				'sync.py forces every connection closed after its response ("until someone shows a buffering ' +
@@ -168,7 +168,7 @@ export function workerClassSteps(): Step[] {
 			narration: [
 				'GET / runs on thread 4 while the others sleep, answered in milliseconds: a view that blocks ' +
 					'one thread does not block the worker.',
-				"The client keeps HTTP/1.1's default keep-alive, so the thread hands the connection back to the " +
+				'HTTP/1.1 keeps a connection unless the client asks to close, so the thread hands it back to the ' +
 					'main loop, which watches it for --keep-alive seconds (2 by default); murder_keepalived() then ' +
 					'closes it. At most --worker-connections minus --threads are kept so.',
 			],

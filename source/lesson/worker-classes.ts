@@ -91,7 +91,7 @@ export function buildWorkerClasses(): Lesson {
 				question: 'Why does one slow view stall a sync worker?',
 				answer:
 					'The sync worker runs the view in its only thread. Until the response is sent it accepts ' +
-					"nothing, so new connections wait in the socket's queue for another worker; and it does not " +
+					"nothing, so new connections wait in the socket's queue for a free worker; and it does not " +
 					'heartbeat, so a view past --timeout gets the worker aborted (WORKER TIMEOUT).',
 			},
 			{
@@ -99,18 +99,19 @@ export function buildWorkerClasses(): Lesson {
 				question: 'What changes for Django with threads?',
 				answer:
 					'One copy of the app per worker serves every thread, so threads cost less memory than workers. ' +
-					'Django keeps one database connection per thread: up to workers x threads at once. Code that ' +
-					'keeps state in module globals must be thread-safe; environ["wsgi.multithread"] is True.',
+					'Django keeps one database connection per thread: up to workers x threads per database. ' +
+					'Code that keeps state in module globals must be thread-safe; environ["wsgi.multithread"] is ' +
+					'True.',
 			},
 			{
 				step: 5,
 				question: 'CPU-bound or I/O-bound: when do threads help?',
 				answer:
-					"When views wait. time.sleep(), socket reads and database drivers release CPython's GIL while " +
-					'they wait, so the other threads run. Python code holds the GIL, giving it up every 5 ms when ' +
-					'another thread wants it (sys.getswitchinterval()), so four CPU-bound views in four threads ' +
-					'take turns on one core. For ' +
-					'CPU work add workers, processes: (2 x cores) + 1 to start.',
+					'When views wait. time.sleep(), socket reads and most database drivers release ' +
+					"CPython's GIL while they wait, so the other threads run. Python code holds the GIL, giving it " +
+					'up every 5 ms when another thread wants it (sys.getswitchinterval()), so four CPU-bound views ' +
+					'in four threads take turns on one core. For CPU work add workers, processes: (2 x cores) + 1 ' +
+					'to start.',
 			},
 			{
 				step: 6,
