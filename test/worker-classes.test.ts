@@ -241,7 +241,9 @@ describe('the live narration on a gthread server', () => {
 		const live = narration(chapterOne[0]).map(gthread.narrate).join(' ');
 		expect(live).not.toMatch(/a sync worker accepts nothing else/);
 		expect(live).not.toMatch(/sync worker/);
-		expect(live).toMatch(/4131 hands the connection to a thread of its pool, .* goes on accepting/);
+		expect(live).toMatch(
+			/4131 hands it to a thread of its pool to read and serve; its main loop goes on accepting/,
+		);
 		expect(live).toMatch(/keeps it --keep-alive seconds/);
 		expect(narration(chapterOne[0]).map(sync.narrate).join(' ')).toMatch(/a sync worker accepts nothing else/);
 	});

@@ -208,8 +208,7 @@ export const THREADED_WORDS: ReadonlyArray<readonly [string, string]> = [
 	],
 	[
 		'reads the request line and headers; a sync worker accepts nothing else until it has answered.',
-		'hands the connection to a thread of its pool, which reads the request line and headers; the main ' +
-			'loop goes on accepting.',
+		'hands it to a thread of its pool to read and serve; its main loop goes on accepting.',
 	],
 	[
 		'Then the worker closes the connection (the sync worker keeps none alive).',
