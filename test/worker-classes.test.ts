@@ -219,7 +219,7 @@ describe.skipIf(!existsSync(GUNICORN))('chapter 3 is true to Gunicorn 20.1', () 
 // Live, chapter 1's narration follows the real server: on a gthread one it must not say "sync".
 describe('the live narration on a gthread server', () => {
 	const chapterOne = [buildLesson('default'), buildLesson('preload')];
-	const narration = (l: Lesson) => l.steps.flatMap(s => s.narration);
+	const narration = (l: Lesson) => l.steps.flatMap(s => [s.title, ...s.narration]);
 	const serve = (threads?: number): LifecycleEvent[] =>
 		[
 			...lesson.steps[3].events
@@ -245,6 +245,7 @@ describe('the live narration on a gthread server', () => {
 			/4131 hands it to a thread of its pool to read and serve; its main loop goes on accepting/,
 		);
 		expect(live).toMatch(/keeps it --keep-alive seconds/);
+		expect(live).toMatch(/Worker 4131 sends the response /);
 		expect(narration(chapterOne[0]).map(sync.narrate).join(' ')).toMatch(/a sync worker accepts nothing else/);
 	});
 });

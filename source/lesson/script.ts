@@ -223,4 +223,5 @@ export const THREADED_WORDS: ReadonlyArray<readonly [string, string]> = [
 			'CPU-bound views need more workers.',
 	],
 	['each finishes the request it is on and exits', 'each finishes the requests its threads are on and exits'],
+	['sends the response and closes', 'sends the response'], // step 7's title: the connection may be kept
 ];
