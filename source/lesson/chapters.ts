@@ -1,6 +1,7 @@
 // The course: its chapters, in order. The only place that knows which chapters exist.
 import {buildLesson} from './lesson';
 import type {Lesson, Variant} from './types';
+import {buildWorkerClasses} from './worker-classes';
 
 export interface Chapter {
 	/** Used by --chapter, saved progress and the workshop: never renamed once shipped. */
@@ -10,7 +11,11 @@ export interface Chapter {
 	lesson: (variant: Variant) => Lesson;
 }
 
-export const CHAPTERS: Chapter[] = [{id: 'request', title: "One request's life", lesson: buildLesson}];
+export const CHAPTERS: Chapter[] = [
+	{id: 'request', title: "One request's life", lesson: buildLesson},
+	// Chapter 3 (chapter 2 comes from its own branch): the same app on sync and on gthread workers.
+	{id: 'worker-classes', title: 'Worker classes: sync and gthread', lesson: buildWorkerClasses},
+];
 
 /** A chapter by its 1-based number or its id. */
 export function findChapter(name: string): Chapter | undefined {

@@ -14,7 +14,7 @@ import {
 	type TrackerRow,
 } from '../lifecycle/selectors';
 import {buildLesson} from '../lesson/lesson';
-import {ADDRESS, MASTER, WORKERS} from '../lesson/script';
+import {ADDRESS, MASTER, THREADED_WORDS, WORKERS} from '../lesson/script';
 import {trackerColumns} from '../lesson/plain';
 import {playLesson, type Timeline} from '../lesson/timeline';
 import type {Lesson, Variant} from '../lesson/types';
@@ -38,8 +38,9 @@ const asWritten = (text: string) => text;
 /**
  * Live, the lesson's narration names the real server: its address, worker count and timeout
  * become the real ones, its master the real master, its first worker the one the inspected event
- * is about, its second worker another live one. `latest` is the newest state (the address is known
- * there even when the inspected event came before the bind).
+ * is about, its second worker another live one, and on a gthread server its sync-only sentences
+ * say what a ThreadWorker does. `latest` is the newest state (the address is known there even
+ * when the inspected event came before the bind).
  */
 function realNames(
 	latest: LifecycleState,
@@ -65,7 +66,12 @@ function realNames(
 	WORKERS.forEach((scripted, i) => names.set(String(scripted), workers[i] ? String(workers[i]) : 'another worker'));
 	const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 	const pattern = new RegExp(`\\b(${[...names.keys()].map(escapeRegExp).join('|')})\\b`, 'g');
-	return text => text.replace(pattern, scripted => names.get(scripted)!);
+	// A gthread worker is not a sync one: its sentences say what a ThreadWorker does instead.
+	const threaded = (text: string) =>
+		master.workerClass === 'gthread'
+			? THREADED_WORDS.reduce((said, [sync, gthread]) => said.split(sync).join(gthread), text)
+			: text;
+	return text => threaded(text).replace(pattern, scripted => names.get(scripted)!);
 }
 
 const lessons = new Map<Variant, {lesson: Lesson; timeline: Timeline; table: TableRow[]}>();
