@@ -16,3 +16,9 @@ export const CHAPTERS: Chapter[] = [{id: 'request', title: "One request's life",
 export function findChapter(name: string): Chapter | undefined {
 	return /^\d+$/.test(name) ? CHAPTERS[Number(name) - 1] : CHAPTERS.find(c => c.id === name);
 }
+
+let current: Chapter | undefined;
+
+/** The chapter the walkthrough teaches: the first unless one was chosen (--lesson FILE). */
+export const currentChapter = (): Chapter => current ?? CHAPTERS[0];
+export const chooseChapter = (chapter: Chapter): void => void (current = chapter);
