@@ -22,6 +22,8 @@ export interface SampleData extends SampleFile {
 }
 
 export interface ChapterData extends Omit<Lesson, 'steps' | 'samples' | 'preloadNotes' | 'liveNotes'> {
+	/** For --chapter and saved progress; a file without one is named by its file name. */
+	id?: string;
 	steps: StepData[];
 	samples: SampleData[];
 	preloadNotes?: string[];
