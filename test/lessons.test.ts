@@ -6,7 +6,9 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, test} from 'vitest';
 import {parse as parseYaml, stringify as toYaml} from 'yaml';
+import {findChapter} from '../source/lesson/chapters';
 import {REQUEST} from '../source/lesson/chapters/request';
+import {SUPERVISION} from '../source/lesson/chapters/supervision';
 import {buildLesson} from '../source/lesson/lesson';
 import {loadLesson} from '../source/lesson/load';
 import {render, scriptedNames} from '../source/lesson/names';
@@ -53,7 +55,13 @@ describe('chapters as data', () => {
 		expect(chapter.id).toBe('request');
 	});
 	test('validation keeps every field of a chapter', () => {
-		expect(validateChapter(JSON.parse(JSON.stringify(REQUEST)))).toEqual(JSON.parse(JSON.stringify(REQUEST)));
+		for (const data of [REQUEST, SUPERVISION])
+			expect(validateChapter(JSON.parse(JSON.stringify(data)))).toEqual(JSON.parse(JSON.stringify(data)));
+	});
+	test('chapter 2 written out as YAML and loaded back is the same lesson', () => {
+		const chapter = loadLesson(write('supervision.yaml', toYaml(SUPERVISION)));
+		for (const variant of ['default', 'preload'] as const)
+			expect(chapter.lesson(variant)).toEqual(findChapter('supervision')!.lesson(variant));
 	});
 	test('names render with the scripted cast, and live ones', () => {
 		const names = scriptedNames(REQUEST.cast!);

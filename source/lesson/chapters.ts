@@ -1,4 +1,6 @@
 // The course: its chapters, in order. The only place that knows which chapters exist.
+import {SUPERVISION} from './chapters/supervision';
+import {buildChapter} from './format';
 import {buildLesson} from './lesson';
 import type {Lesson, Variant} from './types';
 
@@ -10,7 +12,10 @@ export interface Chapter {
 	lesson: (variant: Variant) => Lesson;
 }
 
-export const CHAPTERS: Chapter[] = [{id: 'request', title: "One request's life", lesson: buildLesson}];
+export const CHAPTERS: Chapter[] = [
+	{id: 'request', title: "One request's life", lesson: buildLesson},
+	{id: 'supervision', title: 'Supervision', lesson: variant => buildChapter(SUPERVISION, variant)},
+];
 
 /** A chapter by its 1-based number or its id. */
 export function findChapter(name: string): Chapter | undefined {

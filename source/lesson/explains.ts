@@ -1,6 +1,7 @@
 // Which step of a chapter explains a live event. Each step declares the events it explains
 // (a type, or type:detail); the chapter, not a switch, decides. An event several steps explain
-// (a fork at start-up, after a kill, after TTIN) stays with the step the events before it were at.
+// (a fork at start-up, after a kill, after TTIN) stays with the step the events before it were
+// at, else goes on to the next step that explains it: a lesson is followed forwards.
 import {EVENT_TYPES, type EventType, type LifecycleEvent} from '../lifecycle/events';
 import type {Lesson} from './types';
 
@@ -59,7 +60,8 @@ const LOOK_BACK = 200;
 
 /**
  * The step whose narration applies at events[index]: the one step that explains it, or, when
- * several do, the step the events before it were at if it is one of them, else the first.
+ * several do, the step the events before it were at if it is one of them, else the next one
+ * after that step, else the first.
  */
 export function stepAt(lesson: Lesson, eventAt: (i: number) => LifecycleEvent, index: number): number {
 	let from = index;
@@ -67,7 +69,7 @@ export function stepAt(lesson: Lesson, eventAt: (i: number) => LifecycleEvent, i
 	let step = 1;
 	for (let i = Math.max(0, from); i <= index; i++) {
 		const candidates = stepsExplaining(lesson, eventAt(i));
-		if (candidates.length && !candidates.includes(step)) step = candidates[0];
+		if (candidates.length && !candidates.includes(step)) step = candidates.find(n => n > step) ?? candidates[0];
 	}
 	return step;
 }

@@ -16,7 +16,7 @@ export interface Names {
 export const DEFAULT_ADDRESS = '127.0.0.1:8000';
 
 const WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
-const inWords = (n: number) => WORDS[n] ?? String(n);
+export const inWords = (n: number) => WORDS[n] ?? String(n);
 const plural = (noun: string) => (noun.endsWith('y') ? `${noun.slice(0, -1)}ies` : `${noun}s`);
 
 /** {name} or {workers:noun}; a worker's number follows its name ({worker2}). */

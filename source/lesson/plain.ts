@@ -4,6 +4,7 @@ import process from 'node:process';
 import {Chalk} from 'chalk';
 import {executionTable, variableTracker} from '../lifecycle/selectors';
 import {CHAPTERS, type Chapter} from './chapters';
+import {inWords} from './names';
 import {playLesson} from './timeline';
 import type {Lesson} from './types';
 
@@ -108,7 +109,7 @@ function plainChapter(c: InstanceType<typeof Chalk>, chapter: Chapter): string {
 	const changed = preloadChanges(lesson, preload);
 	if (changed.length || lesson.preloadNotes.length) {
 		heading('With --preload');
-		const count = ['no', 'one', 'two', 'three', 'four', 'five'][changed.length] ?? String(changed.length);
+		const count = inWords(changed.length);
 		const first = changed.length > 1 && changed.every((step, i) => step === i);
 		const what = first ? `the first ${count} steps change` : `${count} of its steps change`;
 		para(`Run the same command with --preload and ${changed.length === 1 ? 'one step changes' : what}:`);

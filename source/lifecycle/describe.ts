@@ -185,8 +185,14 @@ export function gunicornLog(e: LifecycleEvent, s: LifecycleState): string[] {
 		case 'worker.timeout':
 			return [`WORKER TIMEOUT (pid:${e.pid})`];
 		case 'worker.exiting':
-			return [`Worker exiting (pid: ${e.pid})`];
+			// A worker at its --max-requests says so before its last request, and "Worker exiting" as it leaves.
+			return [
+				e.reason === 'max-requests'
+					? 'Autorestarting worker after current request.'
+					: `Worker exiting (pid: ${e.pid})`,
+			];
 		case 'worker.exited':
+			if (e.reason === 'max-requests') return [`Worker exiting (pid: ${e.pid})`];
 			return e.signal
 				? [`Worker with pid ${e.pid} was terminated due to signal ${SIGNALS[e.signal] ?? e.signal}`]
 				: [];

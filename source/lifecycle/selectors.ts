@@ -11,7 +11,7 @@ import {
 	describeWorkers,
 	gunicornLog,
 } from './describe';
-import {shortAction, shortApp, shortMaster, shortWorkers} from './short';
+import {REASON, shortAction, shortApp, shortMaster, shortWorkers} from './short';
 import {
 	initialState,
 	liveWorkers,
@@ -79,8 +79,9 @@ export interface TableRow {
 /** A row's Action for a group of events: the first one, and how many forks when it forks several. */
 function groupAction(events: LifecycleEvent[]): string {
 	const forks = events.filter(e => e.type === 'worker.forked');
-	if (forks.length > 1) return `Master forks ${forks.length} workers`;
 	const [first] = events;
+	// A row that starts with its forks is named by them; one started by a command or a signal, by it.
+	if (forks.length > 1 && first.type === 'worker.forked') return `Master forks ${forks.length} workers`;
 	const sent = events.find(e => e.type === 'response.sent');
 	if (first.type === 'request.accepted' && sent) return `${first.method} ${first.path} served by ${first.pid}`;
 	return describeAction(first);
@@ -175,12 +176,8 @@ const APP_WORDS = {
 	none: 'not loaded',
 } as const;
 
-/** The most recent exit the state still shows: which worker, and why. */
-function lastExit(s: LifecycleState): string {
-	const dead = s.workers.filter(w => w.state === 'dead');
-	const last = dead[dead.length - 1];
-	return last ? `${last.pid} ${last.exitReason ?? 'exited'}` : 'none';
-}
+/** The worker most recently reaped, and why, in a word. */
+const lastExit = (s: LifecycleState) => (s.lastExit ? `${s.lastExit.pid} ${REASON[s.lastExit.reason]}` : 'none');
 
 /** Short cell values, by variable: the tracker shows several columns side by side. */
 const TRACKED: Record<TrackedVariable, (s: LifecycleState) => string> = {
