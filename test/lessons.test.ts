@@ -13,7 +13,7 @@ import {buildLesson} from '../source/lesson/lesson';
 import {loadLesson} from '../source/lesson/load';
 import {render, scriptedNames} from '../source/lesson/names';
 import {validateChapter} from '../source/lesson/validate';
-import {childEnv, CLI} from './support/terminal';
+import {childEnv, CLI, TerminalSession} from './support/terminal';
 
 // A parsed lesson file, to break on purpose: any shape goes.
 // biome-ignore lint/suspicious/noExplicitAny: the tests write wrong values into it
@@ -93,6 +93,23 @@ describe('the example in docs/lessons.md', () => {
 			'It forks one worker',
 			'kill -9 501; the master forks 502',
 		]);
+	});
+	test('runs interactively: its steps and words on the screen', async () => {
+		const file = write('example.yaml', example());
+		const session = new TerminalSession(['--lesson', file, '--reset'], {
+			cols: 80,
+			rows: 24,
+			env: {XDG_CONFIG_HOME: dir},
+		});
+		try {
+			await session.waitFor('Step 1/3');
+			await session.waitFor('The master starts and binds 127.0.0.1:8000');
+			session.write('n');
+			await session.waitFor('Step 2/3');
+			await session.waitFor('It forks one worker');
+		} finally {
+			session.kill();
+		}
 	});
 	test('runs in --plain', () => {
 		const file = write('example.yaml', example());
