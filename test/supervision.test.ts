@@ -90,7 +90,8 @@ describe('chapter 2, supervision', () => {
 					.map(e => (e as {pid: number}).pid);
 			const live = () => pids('worker.ready').filter(pid => !pids('worker.exited').includes(pid));
 			// No worker on its way out: each step's events are over before the next action.
-			// Every request answered (its post_request hook can come after the client's response) or lost with its worker.
+			// Every request answered (its post_request hook can come after the client's response), or
+			// lost with its worker.
 			const sent = () => events.filter(e => e.type === 'response.sent').map(e => (e as {id: string}).id);
 			const answered = () =>
 				events.every(
