@@ -16,6 +16,7 @@ import {parseEvent, type LifecycleEvent} from '../source/lifecycle/events';
 import {versionNote} from '../source/lifecycle/describe';
 import {initialState, liveWorkers, reduceAll} from '../source/lifecycle/machine';
 import {liveView} from '../source/ui/view';
+import {buildLesson} from '../source/lesson/lesson';
 import {childEnv, CLI, until} from './support/terminal';
 import {testServer} from './support/server-options';
 
@@ -488,7 +489,8 @@ describe('the live narration names both wordings where 20.1 and current Gunicorn
 			{type: 'worker.forked', pid: 42},
 			{type: 'worker.exited', pid: 42, reason: 'killed', code: null, signal: 'SIGKILL'},
 		]);
-		expect(liveView(live, undefined, {'worker.exited.killed': 'Live: killed.'}).liveNote).toMatch(
+		const lesson = {...buildLesson(), liveNotes: {'worker.exited.killed': 'Live: killed.'}};
+		expect(liveView(live, undefined, lesson).liveNote).toMatch(
 			/^Live: killed\. Gunicorn 20\.1 logs "Worker with pid 42 was terminated due to signal 9"/,
 		);
 	});

@@ -2,6 +2,7 @@ import {existsSync, readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
 import {FLOW_NODES, executionTable, variableTracker} from '../source/lifecycle/selectors';
 import {buildLesson} from '../source/lesson/lesson';
+import {CHAPTERS} from '../source/lesson/chapters';
 import {plainLesson, trackerColumns} from '../source/lesson/plain';
 import {playLesson} from '../source/lesson/timeline';
 
@@ -81,7 +82,7 @@ describe.each(variants)('the %s lesson', variant => {
 });
 
 describe('the plain lesson', () => {
-	const text = plainLesson(false);
+	const text = plainLesson(false, [CHAPTERS[0]]);
 	test('has every section in order, no escape codes and no line over 78 columns', () => {
 		const sections = [
 			'Concept flow',
@@ -100,6 +101,21 @@ describe('the plain lesson', () => {
 		expect(text).not.toContain('\x1b');
 		expect(text.split('\n').filter(l => l.length > 78)).toEqual([]);
 		expect(text.match(/^Step \d\. /gm)).toHaveLength(9);
+	});
+	test('prints every chapter, each under its own heading, or the one it is given', () => {
+		const all = plainLesson(false);
+		const n = CHAPTERS.length;
+		expect(all.match(/^Chapter \d of \d: .*$/gm)).toEqual(
+			CHAPTERS.map((c, i) => `Chapter ${i + 1} of ${n}: ${c.title}`),
+		);
+		expect(all.match(/^Chapter \d of \d: .*$/gm)?.slice(0, 2)).toEqual([
+			`Chapter 1 of ${n}: One request's life`,
+			`Chapter 2 of ${n}: Supervision`,
+		]);
+		const steps = CHAPTERS.reduce((sum, c) => sum + c.lesson('default').steps.length, 0);
+		expect(all.match(/^Step \d\. /gm)).toHaveLength(steps);
+		expect(all.split('\n').filter(l => l.length > 78)).toEqual([]);
+		expect(text).not.toContain('Chapter 1 of');
 	});
 	test('colour only when asked', () => {
 		expect(plainLesson(true)).toContain('\x1b[1m');

@@ -9,7 +9,9 @@ import {
 	reduceArrivals,
 	type LifecycleState,
 } from '../source/lifecycle/machine';
-import {executionTable, lessonStepOf, nodeOf, variableTracker} from '../source/lifecycle/selectors';
+import {executionTable, nodeOf, variableTracker} from '../source/lifecycle/selectors';
+import {stepsExplaining} from '../source/lesson/explains';
+import {buildLesson} from '../source/lesson/lesson';
 
 const boot: LifecycleEvent[] = [
 	{type: 'master.starting', pid: 10, command: 'gunicorn app:app', workers: 2, preload: false, timeout: 30},
@@ -208,8 +210,8 @@ describe('the wire format', () => {
 	test('every event type has a flow node and a lesson step', () => {
 		expect(EVENT_TYPES).toHaveLength(17);
 		expect(nodeOf(cycle(1, 'r')[2])).toBe('django');
-		expect(lessonStepOf(cycle(1, 'r')[2])).toBe(5);
-		expect(lessonStepOf({type: 'worker.timeout', pid: 1})).toBe(8);
+		expect(stepsExplaining(buildLesson(), cycle(1, 'r')[2])).toEqual([5]);
+		expect(stepsExplaining(buildLesson(), {type: 'worker.timeout', pid: 1})).toEqual([8]);
 	});
 });
 

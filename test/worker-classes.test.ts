@@ -236,8 +236,8 @@ describe('the live narration on a gthread server', () => {
 	});
 
 	test('says what a ThreadWorker does, and leaves a sync server as written', () => {
-		const gthread = liveView(reduceAll(initialState, serve(4)), undefined, {});
-		const sync = liveView(reduceAll(initialState, serve()), undefined, {});
+		const gthread = liveView(reduceAll(initialState, serve(4)), undefined, chapterOne[0]);
+		const sync = liveView(reduceAll(initialState, serve()), undefined, chapterOne[0]);
 		const live = narration(chapterOne[0]).map(gthread.narrate).join(' ');
 		expect(live).not.toMatch(/a sync worker accepts nothing else/);
 		expect(live).not.toMatch(/sync worker/);

@@ -24,6 +24,7 @@ export const HELP = `
     --panel N|NAME      start on a panel: 1-9 or flow, sample, table, variables,
                         moments, quiz, snapshot, transcript, live
     --plain             print the whole lesson as plain text (also when piped)
+    --lesson FILE       teach the chapter in FILE (JSON or YAML, docs/lessons.md)
     --screen-reader     interactive, for screen readers: each change said as lines
                         of text, nothing drawn (also INK_SCREEN_READER=true)
     --reset             forget saved progress and start over
@@ -113,6 +114,7 @@ export type Invocation =
 			step?: number;
 			panel?: number;
 			plain: boolean;
+			lesson?: string; // --lesson FILE: a chapter in the lesson format
 			screenReader: boolean;
 			reset: boolean;
 			live?: 'server' | 'gunicorn';
@@ -133,6 +135,7 @@ const FLAGS = {
 	step: {type: 'string'},
 	panel: {type: 'string'},
 	plain: {type: 'boolean'},
+	lesson: {type: 'string'},
 	screenReader: {type: 'boolean'},
 	reset: {type: 'boolean'},
 	live: {type: 'boolean'},
@@ -181,10 +184,11 @@ const SERVER_FLAGS: FlagName[] = [
 const WORKSHOP_FLAGS: FlagName[] = ['host', 'port', 'password', 'authorizedKeys', 'open', 'maxSessions', 'idleTimeout'];
 /** Which flags each mode takes; anything else is an error naming the mode it belongs to. */
 const ALLOWED: Record<'walkthrough' | 'live' | 'gunicorn' | 'serve' | 'workshop', FlagName[]> = {
-	walkthrough: ['step', 'panel', 'plain', 'screenReader', 'reset'],
-	live: ['step', 'panel', 'screenReader', 'reset', 'live', 'path', ...SERVER_FLAGS],
+	walkthrough: ['step', 'panel', 'plain', 'lesson', 'screenReader', 'reset'],
+	live: ['step', 'panel', 'lesson', 'screenReader', 'reset', 'live', 'path', ...SERVER_FLAGS],
 	gunicorn: [
 		'step',
+		'lesson',
 		'panel',
 		'screenReader',
 		'reset',
@@ -406,6 +410,7 @@ function parse(argv: string[]): Invocation {
 				step,
 				panel,
 				plain: Boolean(flags.plain),
+				...(str('lesson') !== undefined ? {lesson: str('lesson')} : {}),
 				screenReader: Boolean(flags.screenReader),
 				reset: Boolean(flags.reset),
 				live: mode === 'live' ? 'server' : mode === 'gunicorn' ? 'gunicorn' : undefined,

@@ -41,13 +41,16 @@ async function main(): Promise<void> {
 			return;
 		}
 		case 'walkthrough': {
+			// A lesson file is read and checked before anything starts: a bad one is one line, exit 2.
+			const chapters = invocation.lesson ? await lessonFile(invocation.lesson) : undefined;
+			if (invocation.lesson && !chapters) return;
 			// The full-screen walkthrough needs keys (stdin a terminal) and a screen that addresses the cursor (not
 			// TERM=dumb).
 			const dumb = process.env.TERM === 'dumb';
 			const screen = process.stdin.isTTY && process.stdout.isTTY && !dumb;
 			if (invocation.plain || (!screen && !invocation.live)) {
 				const {plainLesson} = await import('../lesson/plain');
-				process.stdout.write(plainLesson());
+				process.stdout.write(plainLesson(undefined, chapters));
 				return;
 			}
 			if (!screen) {
@@ -59,6 +62,24 @@ async function main(): Promise<void> {
 			const {runWalkthrough} = await import('../ui/run');
 			process.exitCode = await runWalkthrough(invocation);
 		}
+	}
+}
+
+/** The chapter in a lesson file, chosen for the walkthrough; undefined (and exit 2, said) when it is bad. */
+async function lessonFile(file: string) {
+	const [{loadLesson}, {chooseChapter}, {LessonError}] = await Promise.all([
+		import('../lesson/load'),
+		import('../lesson/chapters'),
+		import('../lesson/validate'),
+	]);
+	try {
+		const chapter = loadLesson(file);
+		chooseChapter(chapter);
+		return [chapter];
+	} catch (error) {
+		if (!(error instanceof LessonError)) throw error;
+		fail(error.message);
+		return undefined;
 	}
 }
 

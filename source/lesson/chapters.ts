@@ -1,4 +1,6 @@
 // The course: its chapters, in order. The only place that knows which chapters exist.
+import {SUPERVISION} from './chapters/supervision';
+import {buildChapter} from './format';
 import {buildLesson} from './lesson';
 import type {Lesson, Variant} from './types';
 import {buildWorkerClasses} from './worker-classes';
@@ -13,7 +15,8 @@ export interface Chapter {
 
 export const CHAPTERS: Chapter[] = [
 	{id: 'request', title: "One request's life", lesson: buildLesson},
-	// Chapter 3 (chapter 2 comes from its own branch): the same app on sync and on gthread workers.
+	{id: 'supervision', title: 'Supervision', lesson: variant => buildChapter(SUPERVISION, variant)},
+	// The same app on sync and on gthread workers.
 	{id: 'worker-classes', title: 'Worker classes: sync and gthread', lesson: buildWorkerClasses},
 ];
 
@@ -21,3 +24,9 @@ export const CHAPTERS: Chapter[] = [
 export function findChapter(name: string): Chapter | undefined {
 	return /^\d+$/.test(name) ? CHAPTERS[Number(name) - 1] : CHAPTERS.find(c => c.id === name);
 }
+
+let current: Chapter | undefined;
+
+/** The chapter the walkthrough teaches: the first unless one was chosen (--lesson FILE). */
+export const currentChapter = (): Chapter => current ?? CHAPTERS[0];
+export const chooseChapter = (chapter: Chapter): void => void (current = chapter);

@@ -3,7 +3,8 @@
 import process from 'node:process';
 import {Chalk} from 'chalk';
 import {executionTable, variableTracker} from '../lifecycle/selectors';
-import {buildLesson} from './lesson';
+import {CHAPTERS, type Chapter} from './chapters';
+import {inWords} from './names';
 import {playLesson} from './timeline';
 import type {Lesson} from './types';
 
@@ -30,7 +31,10 @@ export function trackerColumns(lesson: Lesson, cuts: number[], through = lesson.
 		{label: 'Start', seq: 0},
 		...lesson.checkpoints
 			.filter(step => step <= through)
-			.map(step => ({label: step === lesson.steps.length ? 'Final' : `After ${step}`, seq: cuts[step - 1]})),
+			.map(step => ({
+				label: step === lesson.steps.length ? (lesson.tracker?.final ?? 'Final') : `After ${step}`,
+				seq: cuts[step - 1],
+			})),
 	];
 }
 
@@ -39,14 +43,30 @@ const forcedColour = () => {
 	return force !== undefined && force !== '0' && force !== 'false' && !('NO_COLOR' in process.env);
 };
 
-export function plainLesson(colour = forcedColour()): string {
+/** The steps --preload changes: their title, narration or events differ. */
+const preloadChanges = (lesson: Lesson, preload: Lesson) =>
+	lesson.steps.map((_step, i) => i).filter(i => JSON.stringify(lesson.steps[i]) !== JSON.stringify(preload.steps[i]));
+
+/** Every chapter given (all of them by default), one after the other; one chapter reads alone. */
+export function plainLesson(colour = forcedColour(), chapters: readonly Chapter[] = CHAPTERS): string {
 	const c = new Chalk({level: colour ? 1 : 0});
+	return chapters
+		.map((chapter, i) => {
+			const text = plainChapter(c, chapter);
+			if (chapters.length === 1) return text;
+			const label = `Chapter ${i + 1} of ${chapters.length}: ${chapter.title}`;
+			return `${i ? '\n' : ''}${c.bold(label)}\n${c.bold('#'.repeat(label.length))}\n\n${text}`;
+		})
+		.join('');
+}
+
+function plainChapter(c: InstanceType<typeof Chalk>, chapter: Chapter): string {
 	const out: string[] = [];
 	const heading = (text: string) => out.push('', c.bold(text), c.bold('='.repeat(text.length)));
 	const para = (text: string, indent = '') => out.push(...wrap(text, WIDTH, indent));
 
-	const lesson = buildLesson('default');
-	const preload = buildLesson('preload');
+	const lesson = chapter.lesson('default');
+	const preload = chapter.lesson('preload');
 	const {states, cuts} = playLesson(lesson);
 	const final = states[states.length - 1];
 
@@ -82,17 +102,23 @@ export function plainLesson(colour = forcedColour()): string {
 
 	heading('Variable tracker');
 	const columns = trackerColumns(lesson, cuts);
-	for (const row of variableTracker(final, columns)) {
+	for (const row of variableTracker(final, columns, lesson.tracker?.variables)) {
 		out.push('', `  ${row.variable}`, ...columns.map((col, i) => `    ${col.label.padEnd(8)} ${row.values[i]}`));
 	}
 
-	heading('With --preload');
-	para('Run the same command with --preload and the first three steps change:');
-	const preloadPlay = playLesson(preload);
-	const preloadRows = executionTable(preloadPlay.states[preload.steps.length], preloadPlay.cuts);
-	for (const i of [0, 1, 2])
-		para(`Step ${i + 1}. ${preload.steps[i].title}. Django: ${preloadRows[i].django}.`, '  ');
-	for (const note of lesson.preloadNotes) para(`- ${note}`, '  ');
+	const changed = preloadChanges(lesson, preload);
+	if (changed.length || lesson.preloadNotes.length) {
+		heading('With --preload');
+		const count = inWords(changed.length);
+		const first = changed.length > 1 && changed.every((step, i) => step === i);
+		const what = first ? `the first ${count} steps change` : `${count} of its steps change`;
+		para(`Run the same command with --preload and ${changed.length === 1 ? 'one step changes' : what}:`);
+		const preloadPlay = playLesson(preload);
+		const preloadRows = executionTable(preloadPlay.states[preload.steps.length], preloadPlay.cuts);
+		for (const i of changed)
+			para(`Step ${i + 1}. ${preload.steps[i].title}. Django: ${preloadRows[i].django}.`, '  ');
+		for (const note of lesson.preloadNotes) para(`- ${note}`, '  ');
+	}
 
 	heading('Key moments');
 	for (const moment of lesson.keyMoments) {

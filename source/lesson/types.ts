@@ -14,6 +14,13 @@ export interface Step {
 	narration: string[]; // paragraphs
 	/** The sample line this step runs, lit in the Sample panel. */
 	sample?: {file: number; line: number};
+	/**
+	 * The events this step explains when following a live server: an event type, or type:detail
+	 * (worker.exited:killed, app.loaded:master; see lesson/explains.ts). Absent: its own events' types.
+	 */
+	explains?: string[];
+	/** The title and narration as written, with {names} (lesson/names.ts): live, rendered with the real ones. */
+	template?: {title: string; narration: string[]};
 }
 
 export type TableColumn = 'gunicorn' | 'worker' | 'django' | 'output';
@@ -40,6 +47,27 @@ export interface KeyMoment {
 	step: number;
 }
 
+/** The names a chapter's text is written with, and the scripted values it is rendered with. */
+export interface Cast {
+	master: number;
+	workers: number[]; // {worker}, {worker2}, ...
+	address: string;
+	count: number; // {workers}: how many the master keeps
+	timeout: number;
+	app: string;
+}
+
+/** The variable tracker's rows, by name (lifecycle/selectors.ts TRACKED). */
+export type TrackedVariable =
+	| 'Master'
+	| 'Workers'
+	| 'Pids'
+	| 'Wanted'
+	| 'Django app'
+	| 'Request'
+	| 'Served'
+	| 'Last exit';
+
 export interface Lesson {
 	title: string;
 	summary: string;
@@ -57,4 +85,10 @@ export interface Lesson {
 	preloadNotes: string[];
 	/** Live: what a supervision event means (keys: event type, or worker.exited.REASON). */
 	liveNotes: Record<string, string>;
+	/** The scripted names (absent: the text names no one, nothing is renamed live). */
+	cast?: Cast;
+	/** The tracker's rows (absent: Master, Workers, Django app, Request, Served) and its last column's label. */
+	tracker?: {variables?: TrackedVariable[]; final?: string};
+	/** The table's columns after # and Action, with their headings (absent: all four). */
+	table?: {columns: Array<{column: TableColumn; label: string}>};
 }

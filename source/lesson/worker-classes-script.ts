@@ -127,7 +127,7 @@ export function workerClassSteps(): Step[] {
 			sample: {file: 2, line: 10},
 		},
 		{
-			title: 'The response goes, the connection closes; only then is the second accepted',
+			title: 'The answer goes, its connection closes: only then is the next accepted',
 			events: [...slow.answered, ...queued.taken, ...queued.answered],
 			narration: [
 				'sync.py forces every connection closed after its response ("until someone shows a buffering ' +

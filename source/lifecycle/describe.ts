@@ -45,22 +45,50 @@ export function workerLoad(w: Worker): string {
 	return w.state;
 }
 
-/** The Django WSGI application: where it is imported, and what it is doing. */
-export function describeApp(s: LifecycleState): string {
+/** Where the Django app is and what it does: the structure the table, tracker and words are made from. */
+export type AppState =
+	| {phase: 'view'; view?: string}
+	| {phase: 'called'}
+	| {phase: 'returned'; status?: number; reason?: string}
+	| {phase: 'gone'}
+	| {phase: 'master'; workers: number} // imported in the master (--preload), shared by this many
+	| {phase: 'workers'; workers: number} // imported in this many workers, idle
+	| {phase: 'none'};
+
+export function appState(s: LifecycleState): AppState {
 	const active = Object.values(s.requests).find(
 		r => r.phase === 'wsgi' || r.phase === 'django' || r.phase === 'returned',
 	);
-	if (active?.phase === 'django') return `View ${active.view} running`;
-	if (active?.phase === 'wsgi') return 'Called with environ';
-	if (active?.phase === 'returned') return `Returned ${active.status} ${active.reason}`;
-	if (s.master.state === 'stopped') return 'Gone with its processes';
-	const inWorkers = liveWorkers(s).filter(w => w.appLoaded).length;
-	if (s.master.appLoaded)
-		return inWorkers
-			? `Loaded in master, shared by ${plural(inWorkers, 'worker')}`
-			: 'Loaded in master (--preload)';
-	if (inWorkers) return `Loaded in ${plural(inWorkers, 'worker')}, idle`;
-	return 'Not loaded';
+	if (active?.phase === 'django') return {phase: 'view', view: active.view};
+	if (active?.phase === 'wsgi') return {phase: 'called'};
+	if (active?.phase === 'returned') return {phase: 'returned', status: active.status, reason: active.reason};
+	if (s.master.state === 'stopped') return {phase: 'gone'};
+	const workers = liveWorkers(s).filter(w => w.appLoaded).length;
+	if (s.master.appLoaded) return {phase: 'master', workers};
+	return workers ? {phase: 'workers', workers} : {phase: 'none'};
+}
+
+/** The Django WSGI application: where it is imported, and what it is doing. */
+export function describeApp(s: LifecycleState): string {
+	const app = appState(s);
+	switch (app.phase) {
+		case 'view':
+			return `View ${app.view} running`;
+		case 'called':
+			return 'Called with environ';
+		case 'returned':
+			return `Returned ${app.status} ${app.reason}`;
+		case 'gone':
+			return 'Gone with its processes';
+		case 'master':
+			return app.workers
+				? `Loaded in master, shared by ${plural(app.workers, 'worker')}`
+				: 'Loaded in master (--preload)';
+		case 'workers':
+			return `Loaded in ${plural(app.workers, 'worker')}, idle`;
+		case 'none':
+			return 'Not loaded';
+	}
 }
 
 export function describeRequest(r: Request | undefined): string {
@@ -157,8 +185,14 @@ export function gunicornLog(e: LifecycleEvent, s: LifecycleState): string[] {
 		case 'worker.timeout':
 			return [`WORKER TIMEOUT (pid:${e.pid})`];
 		case 'worker.exiting':
-			return [`Worker exiting (pid: ${e.pid})`];
+			// A worker at its --max-requests says so before its last request, and "Worker exiting" as it leaves.
+			return [
+				e.reason === 'max-requests'
+					? 'Autorestarting worker after current request.'
+					: `Worker exiting (pid: ${e.pid})`,
+			];
 		case 'worker.exited':
+			if (e.reason === 'max-requests') return [`Worker exiting (pid: ${e.pid})`];
 			return e.signal
 				? [`Worker with pid ${e.pid} was terminated due to signal ${SIGNALS[e.signal] ?? e.signal}`]
 				: [];

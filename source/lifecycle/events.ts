@@ -174,6 +174,18 @@ const REQUIRED: Record<EventType, Record<string, (v: unknown) => boolean>> = {
 	'master.stopped': {code: num},
 };
 
+/** What is wrong with a value as an event: the field ("type" for an unknown type) and why; undefined when none. */
+export function eventProblem(value: unknown): {field?: string; message: string} | undefined {
+	if (!isObject(value)) return {message: 'not an object'};
+	const type = value.type as EventType;
+	const fields = REQUIRED[type];
+	if (!fields) return {field: 'type', message: `unknown event type ${JSON.stringify(value.type)}`};
+	for (const [field, ok] of Object.entries(fields)) {
+		if (!ok(value[field])) return {field, message: `${type}: bad or missing "${field}"`};
+	}
+	return undefined;
+}
+
 /** Parses one line of the wire format; returns the event or a reason it is not one. */
 export function parseEvent(line: string): {event: LifecycleEvent} | {error: string} {
 	let value: unknown;
@@ -182,14 +194,8 @@ export function parseEvent(line: string): {event: LifecycleEvent} | {error: stri
 	} catch {
 		return {error: 'not JSON'};
 	}
-	if (!isObject(value)) return {error: 'not an object'};
-	const type = value.type as EventType;
-	const fields = REQUIRED[type];
-	if (!fields) return {error: `unknown event type ${JSON.stringify(value.type)}`};
-	for (const [field, ok] of Object.entries(fields)) {
-		if (!ok(value[field])) return {error: `${type}: bad or missing "${field}"`};
-	}
-	return {event: value as LifecycleEvent};
+	const problem = eventProblem(value);
+	return problem ? {error: problem.message} : {event: value as LifecycleEvent};
 }
 
 /** One line of the wire format (no trailing newline). */

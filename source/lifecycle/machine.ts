@@ -70,6 +70,7 @@ export interface LifecycleState {
 	workers: Worker[]; // live ones, then the most recently dead
 	requests: Record<string, Request>; // in flight
 	last?: Request; // the request most recently touched, kept after it completes
+	lastExit?: {pid: number; reason: ExitReason}; // the worker most recently reaped, and why
 	served: number;
 	history: HistoryEntry[];
 	seq: number;
@@ -332,7 +333,7 @@ export function transition(s: LifecycleState, e: LifecycleEvent, at?: number): L
 		case 'worker.exited': {
 			const {requests, last} = lose(s, findWorker(s, e.pid)!);
 			const workers = pruneDead(patchWorker(s, e.pid, {state: 'dead', requests: [], exitReason: e.reason}));
-			return settle({...s, requests, last, workers});
+			return settle({...s, requests, last, workers, lastExit: {pid: e.pid, reason: e.reason}});
 		}
 		case 'workers.changed':
 			return {...s, master: {...s.master, wanted: e.to}};
@@ -340,9 +341,12 @@ export function transition(s: LifecycleState, e: LifecycleEvent, at?: number): L
 			return {...s, master: {...s.master, state: 'reloading', generation: s.master.generation + 1}};
 		case 'master.stopping':
 			return {...s, master: {...s.master, state: 'stopping'}};
-		case 'master.stopped':
+		case 'master.stopped': {
+			const live = liveWorkers(s);
+			const gone = live[live.length - 1];
 			return {
 				...s,
+				...(gone ? {lastExit: {pid: gone.pid, reason: gone.exitReason ?? 'shutdown'}} : {}),
 				master: {...s.master, state: 'stopped', appLoaded: false, exitCode: e.code},
 				workers: pruneDead(
 					s.workers.map(w =>
@@ -353,6 +357,7 @@ export function transition(s: LifecycleState, e: LifecycleEvent, at?: number): L
 				),
 				requests: {},
 			};
+		}
 	}
 }
 

@@ -1,8 +1,17 @@
 // Views derived from the machine's history: the execution table, the variable tracker and
 // the flow's lit node. Nothing here is typed in by hand next to the machine.
 import type {LifecycleEvent} from './events';
-import {describeAction, describeApp, describeMaster, describeRequest, describeWorkers, gunicornLog} from './describe';
-import {shortAction, shortApp, shortMaster, shortWorkers} from './short';
+import type {TrackedVariable} from '../lesson/types';
+import {
+	appState,
+	describeAction,
+	describeApp,
+	describeMaster,
+	describeRequest,
+	describeWorkers,
+	gunicornLog,
+} from './describe';
+import {REASON, shortAction, shortApp, shortMaster, shortWorkers} from './short';
 import {
 	initialState,
 	liveWorkers,
@@ -70,8 +79,9 @@ export interface TableRow {
 /** A row's Action for a group of events: the first one, and how many forks when it forks several. */
 function groupAction(events: LifecycleEvent[]): string {
 	const forks = events.filter(e => e.type === 'worker.forked');
-	if (forks.length > 1) return `Master forks ${forks.length} workers`;
 	const [first] = events;
+	// A row that starts with its forks is named by them; one started by a command or a signal, by it.
+	if (forks.length > 1 && first.type === 'worker.forked') return `Master forks ${forks.length} workers`;
 	const sent = events.find(e => e.type === 'response.sent');
 	if (first.type === 'request.accepted' && sent) return `${first.method} ${first.path} served by ${first.pid}`;
 	return describeAction(first);
@@ -83,10 +93,11 @@ function groupAction(events: LifecycleEvent[]): string {
  */
 function appCell(state: LifecycleState, urlconf: ReadonlySet<number>, firstHere: number | undefined): string {
 	const app = describeApp(state);
-	if (app.startsWith('View ') && firstHere !== undefined)
+	const {phase} = appState(state);
+	if (phase === 'view' && firstHere !== undefined)
 		return `${app}; urls.py imported now (${firstHere}'s first request)`;
 	const loaded = liveWorkers(state).filter(w => w.appLoaded);
-	if (!app.startsWith('Loaded') || loaded.length === 0) return app;
+	if ((phase !== 'master' && phase !== 'workers') || loaded.length === 0) return app;
 	const have = loaded.filter(w => urlconf.has(w.pid) || w.served > 0).map(w => w.pid);
 	const where =
 		have.length === 0
@@ -155,81 +166,78 @@ export interface TrackerRow {
 	values: string[];
 }
 
-/** Short cell values: the tracker shows several columns side by side. */
-const TRACKED: Array<[string, (s: LifecycleState) => string]> = [
-	[
-		'Master',
-		s =>
-			s.master.state === 'down'
-				? 'not running'
-				: s.master.state === 'stopped'
-					? 'stopped'
-					: `${s.master.state}${s.master.appLoaded ? ', app' : ''}`,
-	],
-	[
-		'Workers',
-		s => {
-			const live = liveWorkers(s);
-			if (live.length === 0) return s.workers.length ? 'terminated' : 'none';
-			const busy = live.filter(w => w.state === 'busy').length;
-			const booting = live.filter(w => w.state === 'booting').length;
-			const threads = live.reduce((n, w) => n + w.threads, 0);
-			if (busy && threads > live.length)
-				return `${live.reduce((n, w) => n + w.requests.length, 0)}/${threads} thr busy`;
-			return busy ? `${busy} busy/${live.length}` : booting ? `${booting} booting` : `${live.length} listening`;
-		},
-	],
-	[
-		'Django app',
-		s => {
-			const app = describeApp(s);
-			return app.startsWith('View')
-				? 'in view'
-				: app.startsWith('Called')
-					? 'called'
-					: app.startsWith('Returned')
-						? 'returned'
-						: app.startsWith('Loaded in master')
-							? 'in master'
-							: app.startsWith('Loaded')
-								? 'loaded'
-								: app.startsWith('Gone')
-									? 'gone'
-									: 'not loaded';
-		},
-	],
-	[
-		'Request',
-		s => {
-			const r = s.last;
-			if (!r) return 'none';
-			const where = {
-				accepted: 'accepted',
-				wsgi: 'in app',
-				django: 'in view',
-				returned: 'ready',
-				sent: 'sent',
-				aborted: 'lost',
-			}[r.phase];
-			return r.phase === 'returned' || r.phase === 'sent'
-				? `${r.status} ${where}`
-				: `${r.method} ${r.path} ${where}`;
-		},
-	],
-	['Served', s => String(s.served)],
-];
+const APP_WORDS = {
+	view: 'in view',
+	called: 'called',
+	returned: 'returned',
+	master: 'in master',
+	workers: 'loaded',
+	gone: 'gone',
+	none: 'not loaded',
+} as const;
 
-export function variableTracker(s: LifecycleState, columns: readonly TrackerColumn[]): TrackerRow[] {
+/** The worker most recently reaped, and why, in a word. */
+const lastExit = (s: LifecycleState) => (s.lastExit ? `${s.lastExit.pid} ${REASON[s.lastExit.reason]}` : 'none');
+
+/** Short cell values, by variable: the tracker shows several columns side by side. */
+const TRACKED: Record<TrackedVariable, (s: LifecycleState) => string> = {
+	Master: s =>
+		s.master.state === 'down'
+			? 'not running'
+			: s.master.state === 'stopped'
+				? 'stopped'
+				: `${s.master.state}${s.master.appLoaded ? ', app' : ''}`,
+	Workers: s => {
+		const live = liveWorkers(s);
+		if (live.length === 0) return s.workers.length ? 'terminated' : 'none';
+		const busy = live.filter(w => w.state === 'busy').length;
+		const booting = live.filter(w => w.state === 'booting').length;
+		const threads = live.reduce((n, w) => n + w.threads, 0);
+		if (busy && threads > live.length)
+			return `${live.reduce((n, w) => n + w.requests.length, 0)}/${threads} thr busy`;
+		return busy ? `${busy} busy/${live.length}` : booting ? `${booting} booting` : `${live.length} listening`;
+	},
+	Pids: s =>
+		liveWorkers(s)
+			.map(w => w.pid)
+			.join(' ') || 'none',
+	Wanted: s => (s.master.state === 'down' ? '-' : String(s.master.wanted)),
+	'Django app': s => APP_WORDS[appState(s).phase],
+	Request: s => {
+		const r = s.last;
+		if (!r) return 'none';
+		const where = {
+			accepted: 'accepted',
+			wsgi: 'in app',
+			django: 'in view',
+			returned: 'ready',
+			sent: 'sent',
+			aborted: 'lost',
+		}[r.phase];
+		return r.phase === 'returned' || r.phase === 'sent' ? `${r.status} ${where}` : `${r.method} ${r.path} ${where}`;
+	},
+	Served: s => String(s.served),
+	'Last exit': lastExit,
+};
+
+export const TRACKED_VARIABLES = Object.keys(TRACKED) as TrackedVariable[];
+export const DEFAULT_TRACKED: readonly TrackedVariable[] = ['Master', 'Workers', 'Django app', 'Request', 'Served'];
+
+export function variableTracker(
+	s: LifecycleState,
+	columns: readonly TrackerColumn[],
+	variables: readonly TrackedVariable[] = DEFAULT_TRACKED,
+): TrackerRow[] {
 	const states = new Map<number, LifecycleState>([[0, initialState]]);
 	const wanted = new Set(columns.map(c => c.seq));
 	replay(s, (state, entry) => {
 		if (wanted.has(entry.seq)) states.set(entry.seq, state);
 	});
-	return TRACKED.map(([variable, cell]) => ({
+	return variables.map(variable => ({
 		variable,
 		values: columns.map(c => {
 			const state = states.get(c.seq);
-			return state ? cell(state) : '';
+			return state ? TRACKED[variable](state) : '';
 		}),
 	}));
 }
@@ -241,32 +249,3 @@ export const currentFacts = (s: LifecycleState) => ({
 	app: describeApp(s),
 	request: describeRequest(s.last),
 });
-
-/** The lesson step (1-9) an event belongs to: what the narration explains when watching live. */
-export function lessonStepOf(e: LifecycleEvent): number {
-	switch (e.type) {
-		case 'master.starting':
-			return 1;
-		case 'socket.bound':
-			return 2;
-		case 'app.loaded':
-			return e.where === 'master' ? 1 : 3; // --preload imports while the master sets up
-		case 'worker.forked':
-		case 'worker.ready':
-			return 3;
-		case 'request.accepted':
-			return 4;
-		case 'wsgi.called':
-		case 'django.dispatched':
-			return 5;
-		case 'response.returned':
-			return 6;
-		case 'response.sent':
-			return 7;
-		case 'master.stopping':
-		case 'master.stopped':
-			return 9;
-		default:
-			return 8; // supervision: timeouts, exits, TTIN/TTOU, reloads
-	}
-}

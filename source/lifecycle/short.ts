@@ -3,7 +3,7 @@
 import type {ExitReason, LifecycleEvent} from './events';
 import {liveWorkers, type LifecycleState} from './machine';
 
-const REASON: Record<ExitReason, string> = {
+export const REASON: Record<ExitReason, string> = {
 	shutdown: 'shutdown',
 	reload: 'reload',
 	removed: 'TTOU',
@@ -18,8 +18,8 @@ const view = (dotted: string) => `${dotted.split('.').pop()}()`;
 
 export function shortAction(events: LifecycleEvent[]): string {
 	const forks = events.filter(e => e.type === 'worker.forked');
-	if (forks.length > 1) return `Fork ${forks.length} workers`;
 	const [e] = events;
+	if (forks.length > 1 && e.type === 'worker.forked') return `Fork ${forks.length} workers`;
 	if (e.type === 'request.accepted' && events.some(x => x.type === 'response.sent'))
 		return `${e.pid} serves ${e.method} ${e.path}`;
 	switch (e.type) {

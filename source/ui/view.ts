@@ -4,7 +4,6 @@ import {liveWorkers, type LifecycleState} from '../lifecycle/machine';
 import {versionNote} from '../lifecycle/describe';
 import {
 	executionTable,
-	lessonStepOf,
 	nodeOf,
 	replay,
 	variableTracker,
@@ -13,12 +12,13 @@ import {
 	type TrackerColumn,
 	type TrackerRow,
 } from '../lifecycle/selectors';
-import {buildLesson} from '../lesson/lesson';
-import {ADDRESS, MASTER, THREADED_WORDS, WORKERS} from '../lesson/script';
+import {currentChapter, type Chapter} from '../lesson/chapters';
+import {stepAt} from '../lesson/explains';
+import {render, type Names} from '../lesson/names';
+import {THREADED_WORDS} from '../lesson/script';
 import {trackerColumns} from '../lesson/plain';
 import {playLesson, type Timeline} from '../lesson/timeline';
 import type {Lesson, Variant} from '../lesson/types';
-import {STEPS} from './model';
 
 export interface View {
 	state: LifecycleState; // at the current position
@@ -36,60 +36,64 @@ export interface View {
 const asWritten = (text: string) => text;
 
 /**
- * Live, the lesson's narration names the real server: its address, worker count and timeout
- * become the real ones, its master the real master, its first worker the one the inspected event
- * is about, its second worker another live one, and on a gthread server its sync-only sentences
- * say what a ThreadWorker does. `latest` is the newest state (the address is known there even
- * when the inspected event came before the bind).
+ * Live, the lesson's narration names the real server: its address, worker count and timeout,
+ * its master, as {worker} the worker the inspected event is about and as {worker2} another live
+ * one. The chapter's text is written with those names (lesson/names.ts) and rendered again
+ * here. `latest` is the newest state (the address is known there even when the inspected event
+ * came before the bind). On a gthread server chapter 1's sync-only sentences say what a ThreadWorker
+ * does instead.
  */
-function realNames(
-	latest: LifecycleState,
-	inspected: LifecycleState,
-	pid: number | undefined,
-): (text: string) => string {
+function realNames(latest: LifecycleState, inspected: LifecycleState, pid: number | undefined, lesson: Lesson) {
+	const {cast} = lesson;
+	if (!cast) return asWritten;
 	const {master} = latest;
 	const live = liveWorkers(inspected).map(w => w.pid);
 	const workers = pid !== undefined && pid !== master.pid ? [pid, ...live.filter(p => p !== pid)] : live;
-	const count = master.wanted || 2;
-	const many =
-		count <= 10
-			? ['', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'][count]
-			: String(count);
-	const names = new Map<string, string>([
-		[ADDRESS, master.address ?? ADDRESS],
-		['the default address', master.address && master.address !== ADDRESS ? 'the address' : 'the default address'],
-		['two workers', count === 1 ? 'one worker' : `${many} workers`],
-		['two copies', count === 1 ? 'one copy' : `${many} copies`],
-		['30 second timeout', `${master.timeout} second timeout`],
-		[String(MASTER), String(master.pid || MASTER)],
-	]);
-	WORKERS.forEach((scripted, i) => names.set(String(scripted), workers[i] ? String(workers[i]) : 'another worker'));
-	const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-	const pattern = new RegExp(`\\b(${[...names.keys()].map(escapeRegExp).join('|')})\\b`, 'g');
-	// A gthread worker is not a sync one: its sentences say what a ThreadWorker does instead.
+	const names: Names = {
+		master: String(master.pid || cast.master),
+		workers: workers.map(String),
+		address: master.address ?? cast.address,
+		count: master.wanted || cast.count,
+		timeout: master.timeout,
+		app: cast.app,
+	};
+	// The text as written for each rendered one: titles and paragraphs of the lesson's steps.
+	const written = new Map<string, string>();
+	for (const step of lesson.steps) {
+		if (!step.template) continue;
+		written.set(step.title, step.template.title);
+		step.narration.forEach((text, i) => written.set(text, step.template!.narration[i]));
+	}
 	const threaded = (text: string) =>
 		master.workerClass === 'gthread'
 			? THREADED_WORDS.reduce((said, [sync, gthread]) => said.split(sync).join(gthread), text)
 			: text;
-	return text => threaded(text).replace(pattern, scripted => names.get(scripted)!);
+	return (text: string) => {
+		const template = written.get(text);
+		return threaded(template === undefined ? text : render(template, names));
+	};
 }
 
-const lessons = new Map<Variant, {lesson: Lesson; timeline: Timeline; table: TableRow[]}>();
+const lessons = new Map<string, {chapter: Chapter; lesson: Lesson; timeline: Timeline; table: TableRow[]}>();
 
-/** The lesson and its played timeline, built once per variant. */
-export function lessonFor(variant: Variant) {
-	let entry = lessons.get(variant);
-	if (!entry) {
-		const lesson = buildLesson(variant);
+/** The chapter's lesson and its played timeline, built once per chapter and variant. */
+export function lessonFor(variant: Variant, chapter: Chapter = currentChapter()) {
+	const key = `${chapter.id} ${variant}`;
+	let entry = lessons.get(key);
+	if (!entry || entry.chapter !== chapter) {
+		const lesson = chapter.lesson(variant);
 		const timeline = playLesson(lesson);
-		entry = {lesson, timeline, table: executionTable(timeline.states[STEPS], timeline.cuts)};
-		lessons.set(variant, entry);
+		const table = executionTable(timeline.states[lesson.steps.length], timeline.cuts);
+		entry = {chapter, lesson, timeline, table};
+		lessons.set(key, entry);
 	}
 	return entry;
 }
 
-export function lessonView(variant: Variant, step: number): View {
-	const {lesson, timeline, table} = lessonFor(variant);
+export function lessonView(variant: Variant, at: number, chapter?: Chapter): View {
+	const {lesson, timeline, table} = lessonFor(variant, chapter);
+	const steps = lesson.steps.length;
+	const step = Math.min(Math.max(1, at), steps);
 	const state = timeline.states[step];
 	const columns = trackerColumns(lesson, timeline.cuts, step);
 	if (!lesson.checkpoints.includes(step)) columns.push({label: 'Now', seq: timeline.cuts[step - 1]});
@@ -99,8 +103,8 @@ export function lessonView(variant: Variant, step: number): View {
 		current: step - 1,
 		lit: nodeOf(lesson.steps[step - 1].events.at(-1)!),
 		step,
-		tracker: {columns, rows: variableTracker(timeline.states[STEPS], columns)},
-		position: `Step ${step}/${STEPS}`,
+		tracker: {columns, rows: variableTracker(timeline.states[steps], columns, lesson.tracker?.variables)},
+		position: `Step ${step}/${steps}`,
 		narrate: asWritten,
 	};
 }
@@ -108,7 +112,8 @@ export function lessonView(variant: Variant, step: number): View {
 /** Live rows kept on screen: the table is a window on the newest events. */
 export const LIVE_ROWS = 200;
 
-export function liveView(live: LifecycleState, cursor: number | undefined, notes: Record<string, string>): View {
+export function liveView(live: LifecycleState, cursor: number | undefined, lesson: Lesson): View {
+	const notes = lesson.liveNotes;
 	const history = live.history;
 	if (history.length === 0) {
 		return {
@@ -118,7 +123,7 @@ export function liveView(live: LifecycleState, cursor: number | undefined, notes
 			step: 1,
 			tracker: {columns: [], rows: []},
 			position: 'Waiting for the server',
-			narrate: realNames(live, live, undefined),
+			narrate: realNames(live, live, undefined, lesson),
 		};
 	}
 	const found = cursor === undefined ? -1 : history.findIndex(h => h.seq === cursor);
@@ -142,10 +147,10 @@ export function liveView(live: LifecycleState, cursor: number | undefined, notes
 		rows: all.slice(from),
 		current: index - from,
 		lit: nodeOf(event),
-		step: lessonStepOf(event),
-		tracker: {columns, rows: variableTracker(live, columns)},
+		step: stepAt(lesson, i => history[i].event, index),
+		tracker: {columns, rows: variableTracker(live, columns, lesson.tracker?.variables)},
 		position: `Event ${seq}/${live.seq}${cursor === undefined ? ' live' : ' paused'}`,
 		liveNote: note,
-		narrate: realNames(live, state, 'pid' in event ? event.pid : undefined),
+		narrate: realNames(live, state, 'pid' in event ? event.pid : undefined, lesson),
 	};
 }

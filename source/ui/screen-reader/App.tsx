@@ -26,7 +26,7 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source}: App
 	const {lesson} = lessonFor(variant);
 	// biome-ignore lint/correctness/useExhaustiveDependencies: the view reads live.state only
 	const view = useMemo(
-		() => (live ? liveView(live.state, ui.cursor, lesson.liveNotes) : lessonView(variant, ui.step)),
+		() => (live ? liveView(live.state, ui.cursor, lesson) : lessonView(variant, ui.step)),
 		[live?.state, ui.cursor, variant, ui.step, lesson],
 	);
 	const history = live?.state.history;
