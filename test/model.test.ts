@@ -3,7 +3,7 @@ import {buildLesson} from '../source/lesson/lesson';
 import {footerKeys, initialUi, interpretKey, update, type Context, type Key, type UiState} from '../source/ui/model';
 
 const lesson = buildLesson();
-const ctx: Context = {quiz: lesson.quiz, panels: 9, live: false, leader: false};
+const ctx: Context = {steps: lesson.steps.length, quiz: lesson.quiz, panels: 9, live: false, leader: false};
 const press = (s: UiState, input: string, key: Key = {}, c = ctx): UiState => {
 	const intent = interpretKey(input, key, s, c);
 	return intent.kind === 'action' ? update(s, intent.action, c) : s;

@@ -4,6 +4,7 @@ import {isAbsolute, resolve} from 'node:path';
 import process from 'node:process';
 import meow from 'meow';
 import {readCommandLine} from '../explain/options';
+import {CHAPTERS} from '../lesson/chapters';
 import {WORKER_CLASSES, type WorkerClass} from '../lifecycle/events';
 import {DEFAULT_SERVER} from './defaults';
 
@@ -20,7 +21,7 @@ export const HELP = `
     $ gunicorn-walkthrough workshop [opts]        serve the walkthrough over SSH
 
   Walkthrough
-    --step N            start at step N (1-9)
+    --step N            start at step N (1 to the chapter's last)
     --panel N|NAME      start on a panel: 1-9 or flow, sample, table, variables,
                         moments, quiz, snapshot, transcript, live
     --plain             print the whole lesson as plain text (also when piped)
@@ -328,7 +329,8 @@ function parse(argv: string[]): Invocation {
 	}
 
 	const str = (name: FlagName) => flags[name] as string | undefined;
-	const step = str('step') === undefined ? undefined : integer(str('step'), 'step', 1, 9, 1);
+	const steps = CHAPTERS[0].lesson('default').steps.length;
+	const step = str('step') === undefined ? undefined : integer(str('step'), 'step', 1, steps, 1);
 	const panel = panelNumber(str('panel'));
 
 	const bind = str('bind') ?? DEFAULT_SERVER.bind;

@@ -16,6 +16,7 @@ import {
 import {homedir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import process from 'node:process';
+import {CHAPTERS} from '../lesson/chapters';
 import type {Progress} from '../ui/contracts';
 
 export const configDir = () => join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'gunicorn-walkthrough');
@@ -74,7 +75,7 @@ const valid = (p: unknown): p is Partial<Progress> => {
 	const answersOk =
 		answers === undefined ||
 		(typeof answers === 'object' && answers !== null && Object.values(answers).every(v => Number.isInteger(v)));
-	return int(step, 9) && int(panel, 10) && answersOk;
+	return int(step, CHAPTERS[0].lesson('default').steps.length) && int(panel, 10) && answersOk;
 };
 
 export class ProgressStore {

@@ -53,8 +53,10 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	const [ui, setUi] = useState<UiState>(() => {
 		// Saved progress is shared with the instructor's walkthrough: its Room panel exists only there.
 		const panel = initial?.panel && initial.panel <= (room ? ROOM_PANEL : 9) ? initial.panel : 1;
+		const steps = lessonFor('default').lesson.steps.length;
 		return initialUi({
 			...initial,
+			step: Math.min(initial?.step ?? 1, steps),
 			panel,
 			notice,
 			quiz: {index: 0, cursor: 0, answers: initial?.answers ?? {}, hints: {}},
@@ -80,6 +82,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	const history = live?.state.history;
 	const scrollMax = useRef(Infinity); // reported by the panel's window of lines (ScrollLimit)
 	const ctx: Context = {
+		steps: lesson.steps.length,
 		scrollMax: () => scrollMax.current,
 		quiz: lesson.quiz,
 		panels: room ? ROOM_PANEL : 9,

@@ -15,7 +15,6 @@ export const PANEL_TITLES = [
 	'Room',
 ];
 export const ROOM_PANEL = 10;
-export const STEPS = 9;
 
 export interface QuizState {
 	index: number; // question shown
@@ -76,6 +75,8 @@ export type Intent =
 	| {kind: 'none'};
 
 export interface Context {
+	/** The current chapter's step count: its lesson's, never a constant. */
+	steps: number;
 	quiz: Array<{id: string; options: string[]; answer: number}>;
 	panels: number; // 9, or 10 with a Room
 	live: boolean;
@@ -109,8 +110,8 @@ function move(s: UiState, ctx: Context, where: 'next' | 'prev' | 'first' | 'last
 		const to = where === 'first' ? t.first : where === 'last' ? undefined : at + (where === 'next' ? 1 : -1);
 		return {...s, cursor: to === undefined || to >= t.last ? undefined : clamp(to, t.first, t.last)};
 	}
-	const step = where === 'first' ? 1 : where === 'last' ? STEPS : s.step + (where === 'next' ? 1 : -1);
-	return {...s, step: clamp(step, 1, STEPS)};
+	const step = where === 'first' ? 1 : where === 'last' ? ctx.steps : s.step + (where === 'next' ? 1 : -1);
+	return {...s, step: clamp(step, 1, ctx.steps)};
 }
 
 export function update(s: UiState, a: Action, ctx: Context): UiState {
@@ -118,7 +119,7 @@ export function update(s: UiState, a: Action, ctx: Context): UiState {
 	const own = {...s, playing: false, following: false, notice: undefined};
 	switch (a.type) {
 		case 'step':
-			return {...own, step: clamp(a.to, 1, STEPS)};
+			return {...own, step: clamp(a.to, 1, ctx.steps)};
 		case 'next':
 		case 'prev':
 		case 'first':
@@ -142,12 +143,12 @@ export function update(s: UiState, a: Action, ctx: Context): UiState {
 		case 'close':
 			return {...s, overlay: undefined, confirm: undefined, playing: false, notice: undefined};
 		case 'play':
-			return {...own, playing: !s.playing, step: !s.playing && s.step === STEPS ? 1 : s.step};
+			return {...own, playing: !s.playing, step: !s.playing && s.step === ctx.steps ? 1 : s.step};
 		case 'stop':
 			return {...s, playing: false};
 		case 'tick':
 			if (!s.playing) return s;
-			return s.step >= STEPS ? {...s, playing: false} : {...s, step: s.step + 1};
+			return s.step >= ctx.steps ? {...s, playing: false} : {...s, step: s.step + 1};
 		case 'quizMove': {
 			const q = ctx.quiz[s.quiz.index];
 			return {...s, quiz: {...s.quiz, cursor: clamp(s.quiz.cursor + a.by, 0, q.options.length - 1)}};
@@ -175,7 +176,7 @@ export function update(s: UiState, a: Action, ctx: Context): UiState {
 			return s.following
 				? {
 						...s,
-						step: clamp(a.step, 1, STEPS),
+						step: clamp(a.step, 1, ctx.steps),
 						panel: a.panel >= 1 && a.panel <= ctx.panels ? a.panel : s.panel,
 					}
 				: s;

@@ -13,12 +13,11 @@ import {
 	type TrackerColumn,
 	type TrackerRow,
 } from '../lifecycle/selectors';
-import {buildLesson} from '../lesson/lesson';
+import {CHAPTERS, type Chapter} from '../lesson/chapters';
 import {ADDRESS, MASTER, WORKERS} from '../lesson/script';
 import {trackerColumns} from '../lesson/plain';
 import {playLesson, type Timeline} from '../lesson/timeline';
 import type {Lesson, Variant} from '../lesson/types';
-import {STEPS} from './model';
 
 export interface View {
 	state: LifecycleState; // at the current position
@@ -68,22 +67,24 @@ function realNames(
 	return text => text.replace(pattern, scripted => names.get(scripted)!);
 }
 
-const lessons = new Map<Variant, {lesson: Lesson; timeline: Timeline; table: TableRow[]}>();
+const lessons = new Map<string, {lesson: Lesson; timeline: Timeline; table: TableRow[]}>();
 
-/** The lesson and its played timeline, built once per variant. */
-export function lessonFor(variant: Variant) {
-	let entry = lessons.get(variant);
+/** A chapter's lesson and its played timeline, built once per chapter and variant. */
+export function lessonFor(variant: Variant, chapter: Chapter = CHAPTERS[0]) {
+	const key = `${chapter.id}:${variant}`;
+	let entry = lessons.get(key);
 	if (!entry) {
-		const lesson = buildLesson(variant);
+		const lesson = chapter.lesson(variant);
 		const timeline = playLesson(lesson);
-		entry = {lesson, timeline, table: executionTable(timeline.states[STEPS], timeline.cuts)};
-		lessons.set(variant, entry);
+		entry = {lesson, timeline, table: executionTable(timeline.states[lesson.steps.length], timeline.cuts)};
+		lessons.set(key, entry);
 	}
 	return entry;
 }
 
-export function lessonView(variant: Variant, step: number): View {
-	const {lesson, timeline, table} = lessonFor(variant);
+export function lessonView(variant: Variant, step: number, chapter?: Chapter): View {
+	const {lesson, timeline, table} = lessonFor(variant, chapter);
+	const steps = lesson.steps.length;
 	const state = timeline.states[step];
 	const columns = trackerColumns(lesson, timeline.cuts, step);
 	if (!lesson.checkpoints.includes(step)) columns.push({label: 'Now', seq: timeline.cuts[step - 1]});
@@ -93,8 +94,8 @@ export function lessonView(variant: Variant, step: number): View {
 		current: step - 1,
 		lit: nodeOf(lesson.steps[step - 1].events.at(-1)!),
 		step,
-		tracker: {columns, rows: variableTracker(timeline.states[STEPS], columns)},
-		position: `Step ${step}/${STEPS}`,
+		tracker: {columns, rows: variableTracker(timeline.states[steps], columns)},
+		position: `Step ${step}/${steps}`,
 		narrate: asWritten,
 	};
 }

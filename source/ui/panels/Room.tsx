@@ -34,7 +34,7 @@ export function roomLines(lesson: Lesson, summary: string, attendees: Attendee[]
 		lines.push(
 			<Text wrap="truncate-end">
 				{`${fitColumns(a.name, 15)} ${String(p.step).padStart(2)}` +
-					`/9  ${(PANEL_TITLES[p.panel - 1] ?? '?').padEnd(12)} ${(p.following ? 'yes' : 'no').padEnd(7)}` +
+					`/${String(lesson.steps.length).padEnd(2)} ${(PANEL_TITLES[p.panel - 1] ?? '?').padEnd(12)} ${(p.following ? 'yes' : 'no').padEnd(7)}` +
 					` ${right}/${answered} right`}
 			</Text>,
 		);

@@ -16,6 +16,7 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source}: App
 	const [ui, setUi] = useState<UiState>(() =>
 		initialUi({
 			...initial,
+			step: Math.min(initial?.step ?? 1, lessonFor('default').lesson.steps.length),
 			panel: initial?.panel && initial.panel <= 9 ? initial.panel : 1,
 			notice,
 			quiz: {index: 0, cursor: 0, answers: initial?.answers ?? {}, hints: {}},
@@ -31,6 +32,7 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source}: App
 	);
 	const history = live?.state.history;
 	const ctx: Context = {
+		steps: lesson.steps.length,
 		scrollMax: () => 0, // nothing scrolls: every panel is said whole
 		quiz: lesson.quiz,
 		panels: 9,
