@@ -163,7 +163,7 @@ describe('flags and progress', () => {
 		await a.exited;
 		expect(JSON.parse(readFileSync(join(config, 'gunicorn-walkthrough', 'progress.json'), 'utf8'))).toMatchObject({
 			step: 5,
-			panel: 3,
+			panel: 'table',
 		});
 		const b = start([], {}, config);
 		await b.waitFor(s => s.includes('Step 5/9') && s.includes('Resumed at step 5'));

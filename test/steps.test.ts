@@ -4,6 +4,10 @@ import type {Chapter} from '../source/lesson/chapters';
 import {buildLesson} from '../source/lesson/lesson';
 import type {Variant} from '../source/lesson/types';
 import {initialUi, interpretKey, update, type Context, type UiState} from '../source/ui/model';
+import {visiblePanels} from '../source/ui/panels';
+
+const NINE = visiblePanels({room: false, live: false});
+const TEN = visiblePanels({room: true, live: false});
 import {lessonView} from '../source/ui/view';
 
 /** Chapter 1 with one more step: the next request, served by the first worker again. */
@@ -19,7 +23,7 @@ const longer: Chapter = {
 
 describe('a lesson with a 10th step', () => {
 	const lesson = longer.lesson('default');
-	const ctx: Context = {steps: lesson.steps.length, quiz: lesson.quiz, panels: 9, live: false, leader: false};
+	const ctx: Context = {steps: lesson.steps.length, quiz: lesson.quiz, panels: NINE, live: false, leader: false};
 	const press = (s: UiState, input: string, key = {}) => {
 		const intent = interpretKey(input, key, s, ctx);
 		return intent.kind === 'action' ? update(s, intent.action, ctx) : s;

@@ -5,8 +5,23 @@ import process from 'node:process';
 import meow from 'meow';
 import {readCommandLine} from '../explain/options';
 import {CHAPTERS} from '../lesson/chapters';
+import {panelKeys, panelNamed, visiblePanels, type PanelId} from '../ui/panels';
 import {WORKER_CLASSES, type WorkerClass} from '../lifecycle/events';
 import {DEFAULT_SERVER} from './defaults';
+
+/** The panels --panel offers (the Room is the workshop instructor's own). */
+const offered = () => visiblePanels({room: false, live: true});
+
+/** One option of --help: its text wrapped to 80 columns under the description column. */
+function optionHelp(flag: string, text: string): string {
+	const lines = [''];
+	for (const word of text.split(' ')) {
+		const line = lines[lines.length - 1];
+		if (line && 24 + line.length + 1 + word.length > 80) lines.push(word);
+		else lines[lines.length - 1] = line ? `${line} ${word}` : word;
+	}
+	return lines.map((l, i) => `${(i ? '' : `    ${flag}`).padEnd(24)}${l}`).join('\n');
+}
 
 export const HELP = `
   Usage
@@ -22,8 +37,7 @@ export const HELP = `
 
   Walkthrough
     --step N            start at step N (1 to the chapter's last)
-    --panel N|NAME      start on a panel: 1-9 or flow, sample, table, variables,
-                        moments, quiz, snapshot, transcript, live
+${optionHelp('--panel N|NAME', `start on a panel: ${panelKeys(offered())} or ${offered().join(', ')}`)}
     --plain             print the whole lesson as plain text (also when piped)
     --screen-reader     interactive, for screen readers: each change said as lines
                         of text, nothing drawn (also INK_SCREEN_READER=true)
@@ -62,19 +76,6 @@ export const HELP = `
   Keys: press ? in the app.
 `;
 
-export const PANELS = [
-	'flow',
-	'sample',
-	'table',
-	'variables',
-	'moments',
-	'quiz',
-	'snapshot',
-	'transcript',
-	'live',
-] as const;
-export type PanelName = (typeof PANELS)[number];
-
 export interface ServerOptions {
 	workers: number;
 	bind: string;
@@ -112,7 +113,7 @@ export type Invocation =
 	| {
 			mode: 'walkthrough';
 			step?: number;
-			panel?: number;
+			panel?: PanelId;
 			plain: boolean;
 			screenReader: boolean;
 			reset: boolean;
@@ -125,7 +126,7 @@ export type Invocation =
 	  }
 	| {mode: 'explain'; argv: string[]}
 	| {mode: 'serve'; server: ServerOptions; events: boolean; notice?: string}
-	| {mode: 'workshop'; workshop: WorkshopOptions; step?: number; panel?: number; reset: boolean}
+	| {mode: 'workshop'; workshop: WorkshopOptions; step?: number; panel?: PanelId; reset: boolean}
 	| {mode: 'worker'} // internal: a forked worker of `serve`
 	| {mode: 'thread'} // internal: one thread of a gthread worker
 	| {mode: 'error'; message: string};
@@ -253,12 +254,12 @@ export function workerClassArgs(server: ServerOptions): string[] {
 	];
 }
 
-function panelNumber(value: string | undefined): number | undefined {
+function panelOption(value: string | undefined): PanelId | undefined {
 	if (value === undefined) return undefined;
-	const byName = PANELS.indexOf(value.toLowerCase() as PanelName);
-	if (byName >= 0) return byName + 1;
-	if (/^[1-9]$/.test(value)) return Number(value);
-	throw new UsageError(`--panel must be 1-9 or one of ${PANELS.join(', ')} (got "${value}")`);
+	const found = panelNamed(value);
+	if (found) return found;
+	const names = offered();
+	throw new UsageError(`--panel must be ${panelKeys(names)} or one of ${names.join(', ')} (got "${value}")`);
 }
 
 export function parseArgs(argv: string[]): Invocation {
@@ -331,7 +332,7 @@ function parse(argv: string[]): Invocation {
 	const str = (name: FlagName) => flags[name] as string | undefined;
 	const steps = CHAPTERS[0].lesson('default').steps.length;
 	const step = str('step') === undefined ? undefined : integer(str('step'), 'step', 1, steps, 1);
-	const panel = panelNumber(str('panel'));
+	const panel = panelOption(str('panel'));
 
 	const bind = str('bind') ?? DEFAULT_SERVER.bind;
 	if (!parseBind(bind)) throw new UsageError(`--bind must be HOST:PORT with a port from 0 to 65535 (got "${bind}")`);

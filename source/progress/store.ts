@@ -18,6 +18,7 @@ import {dirname, join, resolve} from 'node:path';
 import process from 'node:process';
 import {CHAPTERS} from '../lesson/chapters';
 import type {Progress} from '../ui/contracts';
+import {savedPanel, type PanelId} from '../ui/panels';
 
 export const configDir = () => join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'gunicorn-walkthrough');
 
@@ -67,7 +68,8 @@ export interface Loaded {
 	notice?: string;
 }
 
-const valid = (p: unknown): p is Partial<Progress> => {
+/** Saved progress as read: the panel an id, or a number in files written before panel ids. */
+const valid = (p: unknown): p is Partial<Omit<Progress, 'panel'>> & {panel?: unknown} => {
 	if (typeof p !== 'object' || p === null) return false;
 	const {step, panel, answers} = p as Record<string, unknown>;
 	const int = (v: unknown, max: number) =>
@@ -75,7 +77,11 @@ const valid = (p: unknown): p is Partial<Progress> => {
 	const answersOk =
 		answers === undefined ||
 		(typeof answers === 'object' && answers !== null && Object.values(answers).every(v => Number.isInteger(v)));
-	return int(step, CHAPTERS[0].lesson('default').steps.length) && int(panel, 10) && answersOk;
+	return (
+		int(step, CHAPTERS[0].lesson('default').steps.length) &&
+		(panel === undefined || savedPanel(panel) !== undefined) &&
+		answersOk
+	);
 };
 
 export class ProgressStore {
@@ -102,7 +108,9 @@ export class ProgressStore {
 		try {
 			const progress: unknown = JSON.parse(text);
 			if (!valid(progress)) throw new Error('invalid');
-			return {progress, notice: `Resumed at step ${progress.step ?? 1} (--reset starts over).`};
+			const {panel, ...rest} = progress;
+			const read = {...rest, ...(panel === undefined ? {} : {panel: savedPanel(panel)})};
+			return {progress: read, notice: `Resumed at step ${progress.step ?? 1} (--reset starts over).`};
 		} catch {
 			const aside = `${this.file}.corrupt-${Date.now()}`;
 			try {
@@ -142,7 +150,7 @@ export class ProgressStore {
 /** Where a walkthrough starts: saved progress (unless --reset), then --step and --panel over it. */
 export function startingPoint(
 	store: ProgressStore,
-	inv: {reset: boolean; step?: number; panel?: number},
+	inv: {reset: boolean; step?: number; panel?: PanelId},
 ): {initial: Partial<Progress>; notice?: string} {
 	const loaded: Loaded = inv.reset ? {notice: store.reset()} : store.load();
 	return {

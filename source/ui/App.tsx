@@ -5,29 +5,14 @@ import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {Box, Text, useApp, useInput} from 'ink';
 import type {LifecycleState} from '../lifecycle/machine';
 import type {AppProps, Progress} from './contracts';
-import {
-	footerKeys,
-	initialUi,
-	interpretKey,
-	PANEL_TITLES,
-	ROOM_PANEL,
-	update,
-	type Action,
-	type Context,
-	type UiState,
-} from './model';
+import {footerKeys, initialUi, interpretKey, update, type Action, type Context, type UiState} from './model';
 import {Footer} from './parts/Footer';
 import {Header} from './parts/Header';
 import {HelpOverlay, TooSmall} from './parts/Help';
 import {Lines, ScrollLimit} from './parts/Lines';
-import {FlowPanel} from './panels/Flow';
-import {LivePanel} from './panels/Live';
-import {QuizPanel} from './panels/Quiz';
-import {RoomPanel} from './panels/Room';
-import {TablePanel} from './panels/Table';
-import {momentLines, sampleLines, snapshotLines, transcriptLines} from './panels/Text';
-import {VariablesPanel} from './panels/Variables';
-import {MIN_SIZE, useTerminalSize, WIDE} from './terminal';
+import {panelById, visiblePanels} from './panels';
+import {RENDER} from './panels/render';
+import {MIN_SIZE, useTerminalSize} from './terminal';
 import {latestRequest, ownLesson} from './own-project';
 import {useLive} from './use-live';
 import {lessonFor, lessonView, liveView} from './view';
@@ -52,7 +37,8 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	const size = useTerminalSize();
 	const [ui, setUi] = useState<UiState>(() => {
 		// Saved progress is shared with the instructor's walkthrough: its Room panel exists only there.
-		const panel = initial?.panel && initial.panel <= (room ? ROOM_PANEL : 9) ? initial.panel : 1;
+		const shown = visiblePanels({room: Boolean(room), live: Boolean(source)});
+		const panel = initial?.panel && shown.includes(initial.panel) ? initial.panel : 'flow';
 		const steps = lessonFor('default').lesson.steps.length;
 		return initialUi({
 			...initial,
@@ -85,7 +71,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 		steps: lesson.steps.length,
 		scrollMax: () => scrollMax.current,
 		quiz: lesson.quiz,
-		panels: room ? ROOM_PANEL : 9,
+		panels: visiblePanels({room: Boolean(room), live: Boolean(live)}),
 		live: Boolean(live),
 		leader: Boolean(leader),
 		timeline: history?.length
@@ -124,7 +110,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	const [now, setNow] = useState(Date.now);
 	// biome-ignore lint/correctness/useExhaustiveDependencies: only whether a server is attached matters
 	useEffect(() => {
-		if (!live || ui.panel !== 9) return;
+		if (!live || ui.panel !== 'live') return;
 		const timer = setInterval(() => setNow(Date.now()), 1000);
 		return () => clearInterval(timer);
 	}, [Boolean(live), ui.panel]);
@@ -168,7 +154,6 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	}
 
 	const width = size.columns;
-	const wide = width >= WIDE;
 	const scroll = ui.scroll[ui.panel] ?? 0;
 	const q = lesson.quiz[ui.quiz.index];
 	const hint = ui.quiz.hints[q.id] ? q.target : undefined;
@@ -181,114 +166,31 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 		if (room) extra.push(['0', 'the room: attendees and quiz results']);
 		panel = <HelpOverlay width={width} height={body} extra={extra} />;
 	} else {
-		const tableProps = {
-			rows: view.rows,
-			current: view.current,
-			hint: hint?.panel === 'table' && !live ? {row: hint.step, column: hint.column} : undefined,
-			total: live ? undefined : lesson.steps.length,
-		};
-		const flow = (w: number) => (
-			<FlowPanel
-				width={w}
-				height={body}
-				view={view}
-				lesson={lesson}
-				scroll={scroll}
-				hinted={hint?.panel === 'flow' ? hint.node : undefined}
-			/>
-		);
-		const text = (lines: React.ReactNode[], focus?: number) => (
-			<Lines lines={lines} height={body} offset={scroll} width={width} focus={focus} />
-		);
-		switch (ui.panel) {
-			case 1:
-				// Wide: the flow across the width, and the table under it in the room left.
-				panel = wide ? (
-					<FlowPanel
-						width={width}
-						height={body}
-						view={view}
-						lesson={lesson}
-						scroll={scroll}
-						hinted={hint?.panel === 'flow' ? hint.node : undefined}
-						below={h => <TablePanel {...tableProps} width={width} height={h} compact />}
-					/>
-				) : (
-					flow(width)
-				);
-				break;
-			case 2: {
-				const sample = sampleLines(lesson, view.step, width);
-				panel = text(sample.lines, sample.focus);
-				break;
-			}
-			case 3:
-				panel = <TablePanel {...tableProps} width={width} height={body} />;
-				break;
-			case 4:
-				panel = (
-					<VariablesPanel
-						columns={view.tracker.columns}
-						rows={view.tracker.rows}
-						width={width}
-						height={body}
-						scroll={scroll}
-						hinted={hint?.panel === 'variables' ? hint.variable : undefined}
-						caption={
-							live
-								? 'Columns: the inspected event (Now) and the events before it.'
-								: 'Columns: the start, the checkpoints reached, and Now.'
-						}
-					/>
-				);
-				break;
-			case 5:
-				panel = text(momentLines(lesson, view.step, width));
-				break;
-			case 6:
-				panel = <QuizPanel lesson={lesson} quiz={ui.quiz} width={width} height={body} scroll={scroll} />;
-				break;
-			case 7:
-				panel = text(snapshotLines(lesson, width));
-				break;
-			case 8:
-				panel = text(transcriptLines(lesson, width));
-				break;
-			case 9:
-				panel = (
-					<LivePanel
-						width={width}
-						height={body}
-						info={
-							live && source
-								? {
-										kind: source.kind,
-										address: source.address,
-										state: live.state,
-										logs: live.logs,
-										status: live.status,
-										running: live.running,
-										now,
-										rps: requestRate(live.state, now),
-									}
-								: undefined
-						}
-					/>
-				);
-				break;
-			default:
-				panel = room ? (
-					<RoomPanel
-						lesson={lesson}
-						summary={room.summary()}
-						attendees={room.attendees()}
-						incidents={room.incidents?.()}
-						width={width}
-						height={body}
-						scroll={scroll}
-					/>
-				) : null;
-		}
+		const info =
+			live && source
+				? {
+						kind: source.kind,
+						address: source.address,
+						state: live.state,
+						logs: live.logs,
+						status: live.status,
+						running: live.running,
+						now,
+						rps: requestRate(live.state, now),
+					}
+				: undefined;
+		panel = RENDER[ui.panel]({
+			width,
+			height: body,
+			view,
+			lesson,
+			scroll,
+			hint,
+			quiz: ui.quiz,
+			live: info,
+			attached: Boolean(live),
+			room,
+		});
 	}
 
 	const tag = [
@@ -313,7 +215,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 			/>
 			<Box width={width} height={1} overflow="hidden">
 				<Text bold color={ui.confirm ? 'red' : ui.notice ? 'magenta' : undefined} wrap="truncate-end">
-					{`${PANEL_TITLES[ui.panel - 1]} · ${title}`}
+					{`${panelById(ui.panel)!.title} · ${title}`}
 				</Text>
 			</Box>
 			<Box width={width} height={body} overflow="hidden">

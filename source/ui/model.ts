@@ -1,20 +1,7 @@
 // The app's own state and its update function (Elm style): keys become actions, actions
 // become a new state. No React, no I/O: every key's meaning is testable here.
 import type {Variant} from '../lesson/types';
-
-export const PANEL_TITLES = [
-	'Flow',
-	'Sample',
-	'Table',
-	'Variables',
-	'Moments',
-	'Quiz',
-	'Snapshot',
-	'Transcript',
-	'Live',
-	'Room',
-];
-export const ROOM_PANEL = 10;
+import {panelById, panelKeys, type PanelId} from './panels';
 
 export interface QuizState {
 	index: number; // question shown
@@ -25,9 +12,9 @@ export interface QuizState {
 
 export interface UiState {
 	step: number; // 1-based lesson step
-	panel: number; // 1-based; 10 = Room (workshop instructor only)
+	panel: PanelId;
 	variant: Variant;
-	scroll: Record<number, number>; // first visible line per panel
+	scroll: Partial<Record<PanelId, number>>; // first visible line per panel
 	overlay?: 'help';
 	playing: boolean;
 	quiz: QuizState;
@@ -48,7 +35,7 @@ export type Action =
 	| {type: 'prev'}
 	| {type: 'first'}
 	| {type: 'last'}
-	| {type: 'panel'; to: number}
+	| {type: 'panel'; to: PanelId}
 	| {type: 'cyclePanel'; by: 1 | -1}
 	| {type: 'scroll'; by: number}
 	| {type: 'help'}
@@ -62,7 +49,7 @@ export type Action =
 	| {type: 'quizGo'; by: number}
 	| {type: 'variant'}
 	| {type: 'follow'}
-	| {type: 'lead'; step: number; panel: number}
+	| {type: 'lead'; step: number; panel: string}
 	| {type: 'confirm'; question: string}
 	| {type: 'cursor'; to: number | undefined}
 	| {type: 'ask'; text?: string};
@@ -78,7 +65,8 @@ export interface Context {
 	/** The current chapter's step count: its lesson's, never a constant. */
 	steps: number;
 	quiz: Array<{id: string; options: string[]; answer: number}>;
-	panels: number; // 9, or 10 with a Room
+	/** The panels shown, in tab order (the Room only for the workshop's instructor). */
+	panels: PanelId[];
 	live: boolean;
 	leader: boolean;
 	/** Live timeline: how many events can be inspected, and the first and newest seq. */
@@ -91,7 +79,7 @@ export interface Context {
 
 export const initialUi = (partial: Partial<UiState> = {}): UiState => ({
 	step: 1,
-	panel: 1,
+	panel: 'flow',
 	variant: 'default',
 	scroll: {},
 	playing: false,
@@ -126,9 +114,11 @@ export function update(s: UiState, a: Action, ctx: Context): UiState {
 		case 'last':
 			return move(own, ctx, a.type);
 		case 'panel':
-			return a.to >= 1 && a.to <= ctx.panels ? {...own, panel: a.to} : s;
-		case 'cyclePanel':
-			return {...own, panel: ((s.panel - 1 + a.by + ctx.panels) % ctx.panels) + 1};
+			return ctx.panels.includes(a.to) ? {...own, panel: a.to} : s;
+		case 'cyclePanel': {
+			const n = ctx.panels.length;
+			return {...own, panel: ctx.panels[(ctx.panels.indexOf(s.panel) + a.by + n) % n]};
+		}
 		case 'scroll':
 			return {
 				...s,
@@ -177,7 +167,7 @@ export function update(s: UiState, a: Action, ctx: Context): UiState {
 				? {
 						...s,
 						step: clamp(a.step, 1, ctx.steps),
-						panel: a.panel >= 1 && a.panel <= ctx.panels ? a.panel : s.panel,
+						panel: ctx.panels.find(p => p === a.panel) ?? s.panel,
 					}
 				: s;
 		case 'confirm':
@@ -257,7 +247,7 @@ export function interpretKey(pressed: string, key: Key, s: UiState, ctx: Context
 	if (input === 'q') return {kind: 'quit'};
 	if (input === '?') return act({type: 'help'});
 
-	const quiz = s.panel === 6;
+	const quiz = s.panel === 'quiz';
 	if (quiz) {
 		const letter = input.length === 1 ? 'abcd'.indexOf(input) : -1;
 		if (letter >= 0 && letter < ctx.quiz[s.quiz.index].options.length)
@@ -269,9 +259,9 @@ export function interpretKey(pressed: string, key: Key, s: UiState, ctx: Context
 		if (input === ']') return act({type: 'quizGo', by: 1});
 		if (input === '[') return act({type: 'quizGo', by: -1});
 	}
-	if (ctx.live && s.panel === 9 && input === 'r' && ctx.askPath !== undefined)
+	if (ctx.live && s.panel === 'live' && input === 'r' && ctx.askPath !== undefined)
 		return act({type: 'ask', text: ctx.askPath});
-	if (ctx.live && s.panel === 9 && LIVE_KEYS[input]) return {kind: 'live', command: LIVE_KEYS[input]};
+	if (ctx.live && s.panel === 'live' && LIVE_KEYS[input]) return {kind: 'live', command: LIVE_KEYS[input]};
 
 	if (key.rightArrow || input === 'n') return act({type: 'next'});
 	if (key.leftArrow || input === 'p') return act({type: 'prev'});
@@ -279,8 +269,8 @@ export function interpretKey(pressed: string, key: Key, s: UiState, ctx: Context
 	if (key.end) return act({type: 'last'});
 	if (input === ' ' && !ctx.live) return act({type: 'play'});
 	if (key.tab) return act({type: 'cyclePanel', by: key.shift ? -1 : 1});
-	if (/^[1-9]$/.test(input)) return act({type: 'panel', to: Number(input)});
-	if (input === '0' && ctx.panels >= 10) return act({type: 'panel', to: 10});
+	const opens = ctx.panels.find(p => panelById(p)?.key === input);
+	if (opens) return act({type: 'panel', to: opens});
 	if (key.upArrow || input === 'k') return act({type: 'scroll', by: -1});
 	if (key.downArrow || input === 'j') return act({type: 'scroll', by: 1});
 	if (key.pageUp) return act({type: 'scroll', by: -page});
@@ -304,8 +294,8 @@ export function footerKeys(s: UiState, ctx: Context): Array<[string, string]> {
 			['q', 'close'],
 		];
 	const keys: Array<[string, string]> = [];
-	if (s.panel === 6) keys.push(['a-d ↑↓ ⏎', 'answer'], ['h', 'hint'], ['[ ]', 'question']);
-	if (s.panel === 9 && ctx.live)
+	if (s.panel === 'quiz') keys.push(['a-d ↑↓ ⏎', 'answer'], ['h', 'hint'], ['[ ]', 'question']);
+	if (s.panel === 'live' && ctx.live)
 		keys.push(
 			['r', 'request'],
 			['b', 'burst'],
@@ -315,8 +305,8 @@ export function footerKeys(s: UiState, ctx: Context): Array<[string, string]> {
 			['g', 'HUP'],
 			['x', 'stop/start'],
 		);
-	keys.push(['←→', ctx.live ? 'event' : 'step'], [ctx.panels > 9 ? 'Tab 0-9' : 'Tab 1-9', 'panel']);
-	if (!ctx.live && s.panel !== 6) keys.push(['space', 'play'], ['v', 'preload']);
+	keys.push(['←→', ctx.live ? 'event' : 'step'], [`Tab ${panelKeys(ctx.panels)}`, 'panel']);
+	if (!ctx.live && s.panel !== 'quiz') keys.push(['space', 'play'], ['v', 'preload']);
 	if (ctx.leader) keys.push(['f', s.following ? 'unfollow' : 'follow']);
 	keys.push(['?', 'help'], ['q', 'quit']); // last: the footer never drops these two
 	return keys;

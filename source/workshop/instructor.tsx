@@ -24,7 +24,7 @@ function instructorOutput(colour: boolean): NodeJS.WriteStream {
 export async function lead(inv: Workshop, room: WorkshopRoom, colour: boolean, stop: Promise<void>): Promise<void> {
 	const store = new ProgressStore();
 	const {initial, notice} = startingPoint(store, inv);
-	room.setLead(initial.step ?? 1, initial.panel ?? 1);
+	room.setLead(initial.step ?? 1, initial.panel ?? 'flow');
 	const app = render(
 		<App
 			initial={initial}

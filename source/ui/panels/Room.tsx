@@ -2,7 +2,7 @@
 import {Text} from 'ink';
 import type {Lesson} from '../../lesson/types';
 import type {Attendee} from '../contracts';
-import {PANEL_TITLES} from '../model';
+import {panelById} from '../panels';
 import {Lines, type Line} from '../parts/Lines';
 import stringWidth from 'string-width';
 
@@ -34,7 +34,7 @@ export function roomLines(lesson: Lesson, summary: string, attendees: Attendee[]
 		lines.push(
 			<Text wrap="truncate-end">
 				{`${fitColumns(a.name, 15)} ${String(p.step).padStart(2)}` +
-					`/${String(lesson.steps.length).padEnd(2)} ${(PANEL_TITLES[p.panel - 1] ?? '?').padEnd(12)} ${(p.following ? 'yes' : 'no').padEnd(7)}` +
+					`/${String(lesson.steps.length).padEnd(2)} ${(panelById(p.panel)?.title ?? '?').padEnd(12)} ${(p.following ? 'yes' : 'no').padEnd(7)}` +
 					` ${right}/${answered} right`}
 			</Text>,
 		);

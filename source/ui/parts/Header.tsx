@@ -1,14 +1,12 @@
 import React from 'react';
 import {Box, Text} from 'ink';
-import {PANEL_TITLES} from '../model';
-
-const SHORT_TITLES = ['Flow', 'Sample', 'Table', 'Vars', 'Moments', 'Quiz', 'Snap', 'Text', 'Live', 'Room'];
+import {panelById} from '../panels';
 
 interface Props {
 	width: number;
 	position: string;
-	panel: number;
-	panels: number;
+	panel: string;
+	panels: readonly string[]; // ids, in tab order
 	tag?: string; // "--preload", "LIVE server 127.0.0.1:8000"
 }
 
@@ -16,13 +14,16 @@ interface Props {
 export const Header = React.memo(function Header({width, position, panel, panels, tag}: Props) {
 	// Full titles when they fit, else short ones, else numbers with only the current tab named;
 	// each tab costs its label plus two.
-	const cost = (titles: string[]) => titles.slice(0, panels).reduce((n, t) => n + t.length + 4, 0);
+	const tabs = panels.map(id => panelById(id)!);
+	const cost = (titles: string[]) => titles.reduce((n, t) => n + t.length + 4, 0);
+	const full = tabs.map(t => t.title);
+	const short = tabs.map(t => t.short);
 	const titles =
-		cost(PANEL_TITLES) <= width
-			? PANEL_TITLES
-			: cost(SHORT_TITLES) <= width
-				? SHORT_TITLES
-				: SHORT_TITLES.map((t, i) => (i + 1 === panel ? t : ''));
+		cost(full) <= width
+			? full
+			: cost(short) <= width
+				? short
+				: short.map((t, i) => (tabs[i].id === panel ? t : ''));
 	return (
 		<Box flexDirection="column" width={width}>
 			<Box width={width} height={1} overflow="hidden">
@@ -35,13 +36,13 @@ export const Header = React.memo(function Header({width, position, panel, panels
 			</Box>
 			<Box width={width} height={1} overflow="hidden">
 				<Text wrap="truncate-end">
-					{titles.slice(0, panels).map((title, i) => {
-						const n = i + 1;
-						const label = title ? `${n % 10} ${title}` : String(n % 10);
-						return n === panel ? (
-							<Text key={n} bold inverse color="cyan">{`[${label}]`}</Text>
+					{titles.map((title, i) => {
+						const {id, key} = tabs[i];
+						const label = title ? `${key} ${title}` : key;
+						return id === panel ? (
+							<Text key={id} bold inverse color="cyan">{`[${label}]`}</Text>
 						) : (
-							<Text key={n} dimColor>{` ${label} `}</Text>
+							<Text key={id} dimColor>{` ${label} `}</Text>
 						);
 					})}
 				</Text>

@@ -5,6 +5,7 @@ import {useEffect, useMemo, useRef, useState} from 'react';
 import {Static, Text, useApp, useInput} from 'ink';
 import type {AppProps, Progress} from '../contracts';
 import {initialUi, interpretKey, update, type Action, type Context, type UiState} from '../model';
+import {visiblePanels} from '../panels';
 import {useLive} from '../use-live';
 import {lessonFor, lessonView, liveView} from '../view';
 import {announce, type Moment} from './announce';
@@ -17,7 +18,7 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source}: App
 		initialUi({
 			...initial,
 			step: Math.min(initial?.step ?? 1, lessonFor('default').lesson.steps.length),
-			panel: initial?.panel && initial.panel <= 9 ? initial.panel : 1,
+			panel: initial?.panel && initial.panel !== 'room' ? initial.panel : 'flow',
 			notice,
 			quiz: {index: 0, cursor: 0, answers: initial?.answers ?? {}, hints: {}},
 		}),
@@ -35,7 +36,7 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source}: App
 		steps: lesson.steps.length,
 		scrollMax: () => 0, // nothing scrolls: every panel is said whole
 		quiz: lesson.quiz,
-		panels: 9,
+		panels: visiblePanels({room: false, live: Boolean(live)}),
 		live: Boolean(live),
 		leader: false,
 		timeline: history?.length

@@ -3,6 +3,7 @@
 import type {LifecycleState} from '../../lifecycle/machine';
 import type {Lesson} from '../../lesson/types';
 import type {UiState} from '../model';
+import {panelById} from '../panels';
 import type {View} from '../view';
 import {stateAfter} from '../../lifecycle/machine';
 import {eventWords, feedbackWords, KEYS_IN_WORDS, optionWords, panelWords, questionWords, stepWords} from './words';
@@ -16,9 +17,6 @@ export interface Moment {
 	lesson: Lesson;
 	live?: {state: LifecycleState; status?: string; running: boolean};
 }
-
-/** Panels whose words depend on the step: stepping on them says their new content too. */
-const FOLLOWS_STEP = new Set([1, 2, 3, 4, 5]);
 
 /** The live panel's status line ("burst of 200 requests …") as a sentence. */
 const sentence = (text: string) => text.replace(/^./, c => c.toUpperCase()) + (/[.…:!?]$/.test(text) ? '' : '.');
@@ -83,10 +81,10 @@ export function announce(before: Moment | undefined, after: Moment): string[] {
 		const moved = isLive ? ui.cursor !== b.cursor : true;
 		if (moved && ui.cursor === undefined && isLive) lines.push('Following the newest event.');
 		else if (moved) lines.push(...stepWords(view, lesson));
-		if (moved && ui.panel === b.panel && FOLLOWS_STEP.has(ui.panel)) lines.push(...panel().slice(1));
+		if (moved && ui.panel === b.panel && panelById(ui.panel)?.followsStep) lines.push(...panel().slice(1));
 	}
 	if (ui.panel !== b.panel) lines.push(...panel());
-	else if (ui.panel === 6) lines.push(...quizChanges(b, ui, lesson));
+	else if (ui.panel === 'quiz') lines.push(...quizChanges(b, ui, lesson));
 	if (after.live) lines.push(...liveChanges(before.live, after.live));
 	return lines;
 }

@@ -4,7 +4,8 @@ import type {LifecycleState} from '../../lifecycle/machine';
 import {describeAction, describeApp, describeMaster, describeWorkers, gunicornLog} from '../../lifecycle/describe';
 import type {LifecycleEvent} from '../../lifecycle/events';
 import type {Lesson, QuizQuestion} from '../../lesson/types';
-import {PANEL_TITLES, type QuizState} from '../model';
+import type {QuizState} from '../model';
+import {panelById, type PanelId} from '../panels';
 import type {View} from '../view';
 
 const LETTERS = 'abcd';
@@ -111,38 +112,27 @@ function liveWords(view: View, live: boolean, rate?: number): string[] {
 
 /** Panel N in words, led by its name. */
 export function panelWords(
-	panel: number,
+	panel: PanelId,
 	view: View,
 	lesson: Lesson,
 	quiz: QuizState,
 	live: boolean,
 	rate?: number,
 ): string[] {
-	const body = (() => {
-		switch (panel) {
-			case 1:
-				return flowWords(view, lesson);
-			case 2:
-				return sampleWords(view, lesson);
-			case 3:
-				return tableWords(view);
-			case 4:
-				return variableWords(view);
-			case 5:
-				return momentWords(view, lesson);
-			case 6:
-				return questionWords(lesson, quiz);
-			case 7:
-				return [...lesson.snapshot, 'Why --preload matters (press v to switch):', ...lesson.preloadNotes];
-			case 8:
-				return lesson.transcript;
-			case 9:
-				return liveWords(view, live, rate);
-			default:
-				return [];
-		}
-	})();
-	return [`Panel ${panel}, ${PANEL_TITLES[panel - 1]}.`, ...body];
+	const words: Record<PanelId, () => string[]> = {
+		flow: () => flowWords(view, lesson),
+		sample: () => sampleWords(view, lesson),
+		table: () => tableWords(view),
+		variables: () => variableWords(view),
+		moments: () => momentWords(view, lesson),
+		quiz: () => questionWords(lesson, quiz),
+		snapshot: () => [...lesson.snapshot, 'Why --preload matters (press v to switch):', ...lesson.preloadNotes],
+		transcript: () => lesson.transcript,
+		live: () => liveWords(view, live, rate),
+		room: () => [],
+	};
+	const {key, title} = panelById(panel)!;
+	return [`Panel ${key}, ${title}.`, ...words[panel]()];
 }
 
 /** One live event in words: what happened, and what a watcher of the server sees. */
