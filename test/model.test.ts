@@ -7,7 +7,14 @@ const NINE = visiblePanels({room: false, live: false});
 const TEN = visiblePanels({room: true, live: false});
 
 const lesson = buildLesson();
-const ctx: Context = {steps: lesson.steps.length, quiz: lesson.quiz, panels: NINE, live: false, leader: false};
+const ctx: Context = {
+	steps: lesson.steps.length,
+	chapters: [{id: 'request', steps: lesson.steps.length}],
+	quiz: lesson.quiz,
+	panels: NINE,
+	live: false,
+	leader: false,
+};
 const press = (s: UiState, input: string, key: Key = {}, c = ctx): UiState => {
 	const intent = interpretKey(input, key, s, c);
 	return intent.kind === 'action' ? update(s, intent.action, c) : s;

@@ -13,13 +13,18 @@ describe('saved progress', () => {
 		expect(store.load()).toEqual({});
 		store.save(progress);
 		expect(JSON.parse(readFileSync(store.file, 'utf8'))).toEqual({
-			step: 4,
-			panel: 'quiz',
-			answers: {'view-runs': 2},
+			chapter: 'request',
+			chapters: {request: {step: 4, panel: 'quiz', answers: {'view-runs': 2}}},
 		});
 		expect(readdirSync(join(store.file, '..'))).toEqual(['progress.json']); // no temp file left
 		expect(new ProgressStore(join(store.file, '..')).load()).toEqual({
-			progress: {step: 4, panel: 'quiz', answers: {'view-runs': 2}},
+			progress: {
+				chapter: 'request',
+				step: 4,
+				panel: 'quiz',
+				answers: {'view-runs': 2},
+				chapters: {request: {step: 4, panel: 'quiz', answers: {'view-runs': 2}}},
+			},
 			notice: 'Resumed at step 4 (--reset starts over).',
 		});
 	});

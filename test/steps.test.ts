@@ -23,7 +23,14 @@ const longer: Chapter = {
 
 describe('a lesson with a 10th step', () => {
 	const lesson = longer.lesson('default');
-	const ctx: Context = {steps: lesson.steps.length, quiz: lesson.quiz, panels: NINE, live: false, leader: false};
+	const ctx: Context = {
+		steps: lesson.steps.length,
+		chapters: [{id: 'ten-steps', steps: 10}],
+		quiz: lesson.quiz,
+		panels: NINE,
+		live: false,
+		leader: false,
+	};
 	const press = (s: UiState, input: string, key = {}) => {
 		const intent = interpretKey(input, key, s, ctx);
 		return intent.kind === 'action' ? update(s, intent.action, ctx) : s;

@@ -4,7 +4,7 @@ import {isAbsolute, resolve} from 'node:path';
 import process from 'node:process';
 import meow from 'meow';
 import {readCommandLine} from '../explain/options';
-import {CHAPTERS} from '../lesson/chapters';
+import {CHAPTERS, findChapter} from '../lesson/chapters';
 import {panelKeys, panelNamed, visiblePanels, type PanelId} from '../ui/panels';
 import {WORKER_CLASSES, type WorkerClass} from '../lifecycle/events';
 import {DEFAULT_SERVER} from './defaults';
@@ -36,6 +36,7 @@ export const HELP = `
     $ gunicorn-walkthrough workshop [opts]        serve the walkthrough over SSH
 
   Walkthrough
+    --chapter N|NAME    start a chapter: ${CHAPTERS.map((c, i) => `${i + 1} ${c.id}`).join(', ')}
     --step N            start at step N (1 to the chapter's last)
 ${optionHelp('--panel N|NAME', `start on a panel: ${panelKeys(offered())} or ${offered().join(', ')}`)}
     --plain             print the whole lesson as plain text (also when piped)
@@ -112,6 +113,7 @@ export interface ProjectOptions {
 export type Invocation =
 	| {
 			mode: 'walkthrough';
+			chapter?: string; // an id of source/lesson/chapters.ts
 			step?: number;
 			panel?: PanelId;
 			plain: boolean;
@@ -126,12 +128,13 @@ export type Invocation =
 	  }
 	| {mode: 'explain'; argv: string[]}
 	| {mode: 'serve'; server: ServerOptions; events: boolean; notice?: string}
-	| {mode: 'workshop'; workshop: WorkshopOptions; step?: number; panel?: PanelId; reset: boolean}
+	| {mode: 'workshop'; workshop: WorkshopOptions; chapter?: string; step?: number; panel?: PanelId; reset: boolean}
 	| {mode: 'worker'} // internal: a forked worker of `serve`
 	| {mode: 'thread'} // internal: one thread of a gthread worker
 	| {mode: 'error'; message: string};
 
 const FLAGS = {
+	chapter: {type: 'string'},
 	step: {type: 'string'},
 	panel: {type: 'string'},
 	plain: {type: 'boolean'},
@@ -183,9 +186,10 @@ const SERVER_FLAGS: FlagName[] = [
 const WORKSHOP_FLAGS: FlagName[] = ['host', 'port', 'password', 'authorizedKeys', 'open', 'maxSessions', 'idleTimeout'];
 /** Which flags each mode takes; anything else is an error naming the mode it belongs to. */
 const ALLOWED: Record<'walkthrough' | 'live' | 'gunicorn' | 'serve' | 'workshop', FlagName[]> = {
-	walkthrough: ['step', 'panel', 'plain', 'screenReader', 'reset'],
-	live: ['step', 'panel', 'screenReader', 'reset', 'live', 'path', ...SERVER_FLAGS],
+	walkthrough: ['chapter', 'step', 'panel', 'plain', 'screenReader', 'reset'],
+	live: ['chapter', 'step', 'panel', 'screenReader', 'reset', 'live', 'path', ...SERVER_FLAGS],
 	gunicorn: [
+		'chapter',
 		'step',
 		'panel',
 		'screenReader',
@@ -198,7 +202,7 @@ const ALLOWED: Record<'walkthrough' | 'live' | 'gunicorn' | 'serve' | 'workshop'
 		...SERVER_FLAGS,
 	],
 	serve: [...SERVER_FLAGS, 'events'],
-	workshop: ['step', 'panel', 'reset', ...WORKSHOP_FLAGS],
+	workshop: ['chapter', 'step', 'panel', 'reset', ...WORKSHOP_FLAGS],
 };
 
 class UsageError extends Error {}
@@ -252,6 +256,15 @@ export function workerClassArgs(server: ServerOptions): string[] {
 		'--worker-connections',
 		String(server.workerConnections),
 	];
+}
+
+/** --chapter by number or id; anything else names the chapters there are. */
+function chapterOption(value: string | undefined): string | undefined {
+	if (value === undefined) return undefined;
+	const found = findChapter(value.toLowerCase());
+	if (found) return found.id;
+	const there = CHAPTERS.map((c, i) => `${i + 1} ${c.id} (${c.title})`).join(', ');
+	throw new UsageError(`unknown chapter "${value}"; the chapters are ${there}`);
 }
 
 function panelOption(value: string | undefined): PanelId | undefined {
@@ -330,7 +343,8 @@ function parse(argv: string[]): Invocation {
 	}
 
 	const str = (name: FlagName) => flags[name] as string | undefined;
-	const steps = CHAPTERS[0].lesson('default').steps.length;
+	const chapter = chapterOption(str('chapter'));
+	const steps = (findChapter(chapter ?? '1') ?? CHAPTERS[0]).lesson('default').steps.length;
 	const step = str('step') === undefined ? undefined : integer(str('step'), 'step', 1, steps, 1);
 	const panel = panelOption(str('panel'));
 
@@ -391,7 +405,7 @@ function parse(argv: string[]): Invocation {
 			if (!loopback && !workshop.password && !workshop.authorizedKeys && !workshop.open) {
 				throw new UsageError(`--host ${host} is not loopback: add --password, --authorized-keys or --open`);
 			}
-			return {mode, workshop, step, panel, reset: Boolean(flags.reset)};
+			return {mode, workshop, chapter, step, panel, reset: Boolean(flags.reset)};
 		}
 		default: {
 			if (str('python') === '') throw new UsageError('--python must name a Python interpreter (got "")');
@@ -406,6 +420,7 @@ function parse(argv: string[]): Invocation {
 			if (project) server.bind = project.bind;
 			return {
 				mode: 'walkthrough',
+				chapter,
 				step,
 				panel,
 				plain: Boolean(flags.plain),

@@ -14,6 +14,9 @@ import {panelById, visiblePanels} from './panels';
 import {RENDER} from './panels/render';
 import {MIN_SIZE, useTerminalSize} from './terminal';
 import {latestRequest, ownLesson} from './own-project';
+import {CHAPTERS} from '../lesson/chapters';
+import {chapterOf, chapterSteps, progressOf, startUi} from './course';
+import {ChapterList} from './parts/Chapters';
 import {useLive} from './use-live';
 import {lessonFor, lessonView, liveView} from './view';
 
@@ -35,23 +38,15 @@ const CHROME = 4; // header (2), title (1), footer (1)
 export function App({initial, onProgress, notice, live: source, leader, room, confirmQuit}: AppProps) {
 	const {exit} = useApp();
 	const size = useTerminalSize();
-	const [ui, setUi] = useState<UiState>(() => {
-		// Saved progress is shared with the instructor's walkthrough: its Room panel exists only there.
-		const shown = visiblePanels({room: Boolean(room), live: Boolean(source)});
-		const panel = initial?.panel && shown.includes(initial.panel) ? initial.panel : 'flow';
-		const steps = lessonFor('default').lesson.steps.length;
-		return initialUi({
-			...initial,
-			step: Math.min(initial?.step ?? 1, steps),
-			panel,
-			notice,
-			quiz: {index: 0, cursor: 0, answers: initial?.answers ?? {}, hints: {}},
-		});
-	});
+	// Saved progress is shared with the instructor's walkthrough: its Room panel exists only there.
+	const [ui, setUi] = useState<UiState>(() =>
+		startUi(initial, visiblePanels({room: Boolean(room), live: Boolean(source)}), notice),
+	);
 	const live = useLive(source);
 	// Live, the narration follows what the server really does: --preload or not.
 	const variant = live ? (live.state.master.preload ? 'preload' : 'default') : ui.variant;
-	const base = lessonFor(variant).lesson;
+	const chapter = chapterOf(ui.chapter);
+	const base = lessonFor(variant, chapter).lesson;
 	// Their own project: the lesson names their app and their latest view, never the demo's.
 	const newest = live && source?.project ? latestRequest(live.state) : undefined;
 	const lesson = useMemo(
@@ -62,13 +57,14 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 
 	// biome-ignore lint/correctness/useExhaustiveDependencies: the view reads live.state only
 	const view = useMemo(
-		() => (live ? liveView(live.state, ui.cursor, lesson.liveNotes) : lessonView(variant, ui.step)),
-		[live?.state, ui.cursor, variant, ui.step, lesson],
+		() => (live ? liveView(live.state, ui.cursor, lesson.liveNotes) : lessonView(variant, ui.step, chapter)),
+		[live?.state, ui.cursor, variant, ui.step, lesson, chapter],
 	);
 	const history = live?.state.history;
 	const scrollMax = useRef(Infinity); // reported by the panel's window of lines (ScrollLimit)
 	const ctx: Context = {
 		steps: lesson.steps.length,
+		chapters: chapterSteps(),
 		scrollMax: () => scrollMax.current,
 		quiz: lesson.quiz,
 		panels: visiblePanels({room: Boolean(room), live: Boolean(live)}),
@@ -100,7 +96,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 		if (!leader) return;
 		const follow = () => {
 			const at = leader.current();
-			dispatch({type: 'lead', step: at.step, panel: at.panel});
+			dispatch({type: 'lead', chapter: at.chapter, step: at.step, panel: at.panel});
 		};
 		follow();
 		return leader.subscribe(follow);
@@ -117,9 +113,8 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 
 	// biome-ignore lint/correctness/useExhaustiveDependencies: report progress, not a new callback
 	useEffect(() => {
-		const progress: Progress = {step: ui.step, panel: ui.panel, answers: ui.quiz.answers, following: ui.following};
-		onProgress?.(progress);
-	}, [ui.step, ui.panel, ui.quiz.answers, ui.following]);
+		onProgress?.(progressOf(ui));
+	}, [ui.chapter, ui.step, ui.panel, ui.quiz.answers, ui.following]);
 
 	const body = size.rows - 1 - CHROME;
 	useInput((text, key) => {
@@ -165,6 +160,8 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 		if (leader) extra.push(['f', 'follow the instructor (any navigation key stops)']);
 		if (room) extra.push(['0', 'the room: attendees and quiz results']);
 		panel = <HelpOverlay width={width} height={body} extra={extra} />;
+	} else if (ui.overlay === 'chapters') {
+		panel = <ChapterList ui={ui} width={width} height={body} />;
 	} else {
 		const info =
 			live && source
@@ -211,6 +208,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 				position={view.position}
 				panel={ui.panel}
 				panels={ctx.panels}
+				chapter={`Chapter ${CHAPTERS.indexOf(chapter) + 1}: ${chapter.title}`}
 				tag={tag || undefined}
 			/>
 			<Box width={width} height={1} overflow="hidden">

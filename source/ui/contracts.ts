@@ -3,8 +3,21 @@
 import type {LiveSource} from '../live/source';
 import type {PanelId} from './panels';
 
+/** Where a learner left one chapter. */
+export interface ChapterProgress {
+	step: number;
+	panel: PanelId;
+	answers: Record<string, number>;
+	seen?: number[]; // the steps seen (absent in files from before chapters)
+}
+
 /** Where a learner is: saved to disk locally, reported to the room in a workshop. */
 export interface Progress {
+	/** The chapter on screen (absent: the first); step, panel and answers are its own. */
+	chapter?: string;
+	/** Every chapter's progress, this one's included (absent: only this chapter is known). */
+	chapters?: Record<string, ChapterProgress>;
+	seen?: number[];
 	step: number; // 1-based lesson step
 	panel: PanelId; // see source/ui/panels.ts
 	answers: Record<string, number>; // quiz question id -> chosen option index
@@ -13,7 +26,7 @@ export interface Progress {
 
 /** The instructor's position, for attendees who follow it. */
 export interface Leader {
-	current(): {step: number; panel: string};
+	current(): {chapter?: string; step: number; panel: string};
 	subscribe(listener: () => void): () => void;
 }
 

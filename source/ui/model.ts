@@ -1,6 +1,7 @@
 // The app's own state and its update function (Elm style): keys become actions, actions
 // become a new state. No React, no I/O: every key's meaning is testable here.
 import type {Variant} from '../lesson/types';
+import type {ChapterProgress} from './contracts';
 import {panelById, panelKeys, type PanelId} from './panels';
 
 export interface QuizState {
@@ -11,11 +12,19 @@ export interface QuizState {
 }
 
 export interface UiState {
+	/** The chapter on screen (its id in source/lesson/chapters.ts). */
+	chapter: string;
 	step: number; // 1-based lesson step
 	panel: PanelId;
 	variant: Variant;
 	scroll: Partial<Record<PanelId, number>>; // first visible line per panel
-	overlay?: 'help';
+	overlay?: 'help' | 'chapters';
+	/** The chapter list's cursor (an index into the chapters). */
+	menu: number;
+	/** The steps of this chapter seen so far. */
+	seen: number[];
+	/** Where the learner left the other chapters. */
+	others: Record<string, ChapterProgress>;
 	playing: boolean;
 	quiz: QuizState;
 	following: boolean;
@@ -49,7 +58,10 @@ export type Action =
 	| {type: 'quizGo'; by: number}
 	| {type: 'variant'}
 	| {type: 'follow'}
-	| {type: 'lead'; step: number; panel: string}
+	| {type: 'lead'; chapter?: string; step: number; panel: string}
+	| {type: 'chapters'}
+	| {type: 'menuMove'; by: number}
+	| {type: 'chapter'; to: string}
 	| {type: 'confirm'; question: string}
 	| {type: 'cursor'; to: number | undefined}
 	| {type: 'ask'; text?: string};
@@ -64,6 +76,8 @@ export type Intent =
 export interface Context {
 	/** The current chapter's step count: its lesson's, never a constant. */
 	steps: number;
+	/** Every chapter, in order, with its step count. */
+	chapters: Array<{id: string; steps: number}>;
 	quiz: Array<{id: string; options: string[]; answer: number}>;
 	/** The panels shown, in tab order (the Room only for the workshop's instructor). */
 	panels: PanelId[];
@@ -78,6 +92,10 @@ export interface Context {
 }
 
 export const initialUi = (partial: Partial<UiState> = {}): UiState => ({
+	chapter: 'request',
+	menu: 0,
+	seen: [partial.step ?? 1],
+	others: {},
 	step: 1,
 	panel: 'flow',
 	variant: 'default',
@@ -102,7 +120,40 @@ function move(s: UiState, ctx: Context, where: 'next' | 'prev' | 'first' | 'last
 	return {...s, step: clamp(step, 1, ctx.steps)};
 }
 
+/** Leaves the current chapter where it is and opens another where it was left (else at its start). */
+function openChapter(s: UiState, to: string, ctx: Context): UiState {
+	const target = ctx.chapters.find(c => c.id === to);
+	if (!target) return s;
+	if (to === s.chapter) return {...s, overlay: undefined};
+	const {[to]: back, ...others} = {
+		...s.others,
+		[s.chapter]: {step: s.step, panel: s.panel, answers: s.quiz.answers, seen: s.seen},
+	};
+	const step = clamp(back?.step ?? 1, 1, target.steps);
+	return {
+		...s,
+		overlay: undefined,
+		chapter: to,
+		others,
+		step,
+		seen: back?.seen ?? [step],
+		panel: back && ctx.panels.includes(back.panel) ? back.panel : s.panel,
+		quiz: {index: 0, cursor: 0, answers: back?.answers ?? {}, hints: {}},
+		scroll: {},
+		cursor: undefined,
+	};
+}
+
+/** Every step reached is seen, for the chapter list. */
+const seeing = (s: UiState): UiState =>
+	s.seen.includes(s.step) ? s : {...s, seen: [...s.seen, s.step].sort((a, b) => a - b)};
+
 export function update(s: UiState, a: Action, ctx: Context): UiState {
+	const next = reduce(s, a, ctx);
+	return next === s ? s : seeing(next);
+}
+
+function reduce(s: UiState, a: Action, ctx: Context): UiState {
 	// Any navigation by the learner stops autoplay and following the instructor.
 	const own = {...s, playing: false, following: false, notice: undefined};
 	switch (a.type) {
@@ -162,14 +213,23 @@ export function update(s: UiState, a: Action, ctx: Context): UiState {
 			return {...s, variant: s.variant === 'default' ? 'preload' : 'default'};
 		case 'follow':
 			return ctx.leader ? {...s, following: !s.following, playing: false} : s;
-		case 'lead':
-			return s.following
-				? {
-						...s,
-						step: clamp(a.step, 1, ctx.steps),
-						panel: ctx.panels.find(p => p === a.panel) ?? s.panel,
-					}
-				: s;
+		case 'lead': {
+			if (!s.following) return s;
+			const there = a.chapter && a.chapter !== s.chapter ? openChapter(s, a.chapter, ctx) : s;
+			const steps = ctx.chapters.find(c => c.id === there.chapter)?.steps ?? ctx.steps;
+			return {...there, step: clamp(a.step, 1, steps), panel: ctx.panels.find(p => p === a.panel) ?? there.panel};
+		}
+		case 'chapters': {
+			const menu = Math.max(
+				0,
+				ctx.chapters.findIndex(c => c.id === s.chapter),
+			);
+			return {...s, overlay: s.overlay === 'chapters' ? undefined : 'chapters', menu, playing: false};
+		}
+		case 'menuMove':
+			return {...s, menu: clamp(s.menu + a.by, 0, ctx.chapters.length - 1)};
+		case 'chapter':
+			return openChapter(own, a.to, ctx);
 		case 'confirm':
 			return {...s, confirm: a.question, playing: false};
 		case 'cursor':
@@ -240,12 +300,19 @@ export function interpretKey(pressed: string, key: Key, s: UiState, ctx: Context
 	if (s.asking !== undefined) return askingKey(input, key, s.asking);
 	// While autoplay runs, any key stops it (and does nothing else).
 	if (s.playing) return act({type: 'stop'});
+	if (s.overlay === 'chapters') {
+		if (key.upArrow || input === 'k') return act({type: 'menuMove', by: -1});
+		if (key.downArrow || input === 'j') return act({type: 'menuMove', by: 1});
+		if (key.return) return act({type: 'chapter', to: ctx.chapters[s.menu].id});
+		return key.escape || input === 'm' || input === 'q' ? act({type: 'close'}) : {kind: 'none'};
+	}
 	if (s.overlay) {
 		return key.escape || input === '?' || input === 'q' ? act({type: 'close'}) : {kind: 'none'};
 	}
 	if (key.escape) return act({type: 'close'});
 	if (input === 'q') return {kind: 'quit'};
 	if (input === '?') return act({type: 'help'});
+	if (input === 'm') return act({type: 'chapters'});
 
 	const quiz = s.panel === 'quiz';
 	if (quiz) {

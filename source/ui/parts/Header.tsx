@@ -8,10 +8,11 @@ interface Props {
 	panel: string;
 	panels: readonly string[]; // ids, in tab order
 	tag?: string; // "--preload", "LIVE server 127.0.0.1:8000"
+	chapter?: string; // "Chapter 1: One request's life"
 }
 
 /** Title, position and the panel tabs; the current tab is bracketed, not only coloured. */
-export const Header = React.memo(function Header({width, position, panel, panels, tag}: Props) {
+export const Header = React.memo(function Header({width, position, panel, panels, tag, chapter}: Props) {
 	// Full titles when they fit, else short ones, else numbers with only the current tab named;
 	// each tab costs its label plus two.
 	const tabs = panels.map(id => panelById(id)!);
@@ -27,12 +28,16 @@ export const Header = React.memo(function Header({width, position, panel, panels
 	return (
 		<Box flexDirection="column" width={width}>
 			<Box width={width} height={1} overflow="hidden">
-				<Text bold color="green" wrap="truncate-end">
-					Gunicorn walkthrough
+				{/* One line of text, cut at its end: the title and position always whole, the chapter last. */}
+				<Text wrap="truncate-end">
+					<Text bold color="green">
+						Gunicorn walkthrough
+					</Text>
+					{'  '}
+					<Text bold inverse>{` ${position} `}</Text>
+					{tag && <Text color="yellow">{`  ${tag}`}</Text>}
+					{chapter && <Text>{`  ${chapter}`}</Text>}
 				</Text>
-				<Text wrap="truncate-end">{'  '}</Text>
-				<Text bold inverse wrap="truncate-end">{` ${position} `}</Text>
-				{tag && <Text color="yellow" wrap="truncate-end">{`  ${tag}`}</Text>}
 			</Box>
 			<Box width={width} height={1} overflow="hidden">
 				<Text wrap="truncate-end">

@@ -6,6 +6,7 @@ import {Static, Text, useApp, useInput} from 'ink';
 import type {AppProps, Progress} from '../contracts';
 import {initialUi, interpretKey, update, type Action, type Context, type UiState} from '../model';
 import {visiblePanels} from '../panels';
+import {chapterOf, chapterSteps, progressOf, startUi} from '../course';
 import {useLive} from '../use-live';
 import {lessonFor, lessonView, liveView} from '../view';
 import {announce, type Moment} from './announce';
@@ -15,25 +16,21 @@ const AUTOPLAY_MS = 2500;
 export function ScreenReaderApp({initial, onProgress, notice, live: source}: AppProps) {
 	const {exit} = useApp();
 	const [ui, setUi] = useState<UiState>(() =>
-		initialUi({
-			...initial,
-			step: Math.min(initial?.step ?? 1, lessonFor('default').lesson.steps.length),
-			panel: initial?.panel && initial.panel !== 'room' ? initial.panel : 'flow',
-			notice,
-			quiz: {index: 0, cursor: 0, answers: initial?.answers ?? {}, hints: {}},
-		}),
+		startUi(initial, visiblePanels({room: false, live: Boolean(source)}), notice),
 	);
 	const live = useLive(source);
 	const variant = live ? (live.state.master.preload ? 'preload' : 'default') : ui.variant;
-	const {lesson} = lessonFor(variant);
+	const chapter = chapterOf(ui.chapter);
+	const {lesson} = lessonFor(variant, chapter);
 	// biome-ignore lint/correctness/useExhaustiveDependencies: the view reads live.state only
 	const view = useMemo(
-		() => (live ? liveView(live.state, ui.cursor, lesson.liveNotes) : lessonView(variant, ui.step)),
-		[live?.state, ui.cursor, variant, ui.step, lesson],
+		() => (live ? liveView(live.state, ui.cursor, lesson.liveNotes) : lessonView(variant, ui.step, chapter)),
+		[live?.state, ui.cursor, variant, ui.step, lesson, chapter],
 	);
 	const history = live?.state.history;
 	const ctx: Context = {
 		steps: lesson.steps.length,
+		chapters: chapterSteps(),
 		scrollMax: () => 0, // nothing scrolls: every panel is said whole
 		quiz: lesson.quiz,
 		panels: visiblePanels({room: false, live: Boolean(live)}),
@@ -73,9 +70,8 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source}: App
 
 	// biome-ignore lint/correctness/useExhaustiveDependencies: report progress, not a new callback
 	useEffect(() => {
-		const progress: Progress = {step: ui.step, panel: ui.panel, answers: ui.quiz.answers, following: false};
-		onProgress?.(progress);
-	}, [ui.step, ui.panel, ui.quiz.answers]);
+		onProgress?.(progressOf(ui));
+	}, [ui.chapter, ui.step, ui.panel, ui.quiz.answers]);
 
 	useInput((input, key) => {
 		const presses =
