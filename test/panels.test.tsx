@@ -6,6 +6,8 @@ import {join} from 'node:path';
 import {render} from 'ink-testing-library';
 import {describe, expect, test} from 'vitest';
 import {ProgressStore} from '../source/progress/store';
+import {helpRows} from '../source/ui/keys';
+import {initialUi, interpretKey} from '../source/ui/model';
 import {Header} from '../source/ui/parts/Header';
 import {PANELS, visiblePanels, type PanelDef, type PanelId} from '../source/ui/panels';
 
@@ -22,6 +24,14 @@ describe('a panel added to the registry', () => {
 		expect(lastFrame()).toContain('[l Labs]');
 		expect(lastFrame()).toContain(' 9 Live ');
 		unmount();
+	});
+
+	test('is in the help, and its key opens it', () => {
+		const panels = visiblePanels({room: false, live: false});
+		const row = helpRows({leader: false, panels}).find(([, what]) => what.startsWith('panels'));
+		expect(row).toEqual(['1-9 l Tab Shift+Tab', expect.stringContaining('Live Labs')]);
+		const ctx = {steps: 9, chapters: [], quiz: [], panels, live: false, leader: false};
+		expect(interpretKey('l', {}, initialUi(), ctx)).toEqual({kind: 'action', action: {type: 'panel', to: 'labs'}});
 	});
 
 	test('is offered by --panel, by key and by id, and named in --help', async () => {

@@ -156,10 +156,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 
 	let panel: React.ReactNode;
 	if (ui.overlay === 'help') {
-		const extra: Array<[string, string]> = [];
-		if (leader) extra.push(['f', 'follow the instructor (any navigation key stops)']);
-		if (room) extra.push(['0', 'the room: attendees and quiz results']);
-		panel = <HelpOverlay width={width} height={body} extra={extra} />;
+		panel = <HelpOverlay width={width} height={body} leader={ctx.leader} panels={ctx.panels} />;
 	} else if (ui.overlay === 'chapters') {
 		panel = <ChapterList ui={ui} width={width} height={body} />;
 	} else {

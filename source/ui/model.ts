@@ -2,7 +2,8 @@
 // become a new state. No React, no I/O: every key's meaning is testable here.
 import type {Variant} from '../lesson/types';
 import type {ChapterProgress} from './contracts';
-import {panelById, panelKeys, type PanelId} from './panels';
+import {bindingAt, keyName, placeOf} from './keys';
+import type {PanelId} from './panels';
 
 export interface QuizState {
 	index: number; // question shown
@@ -239,18 +240,6 @@ function reduce(s: UiState, a: Action, ctx: Context): UiState {
 	}
 }
 
-const LIVE_KEYS: Record<string, LiveCommand> = {
-	r: 'request',
-	b: 'burst',
-	s: 'slow',
-	k: 'kill',
-	'+': 'add',
-	'=': 'add',
-	'-': 'remove',
-	g: 'reload',
-	x: 'toggle',
-};
-
 export interface Key {
 	leftArrow?: boolean;
 	rightArrow?: boolean;
@@ -270,14 +259,6 @@ export interface Key {
 	meta?: boolean;
 }
 
-/**
- * What a key types: its character, or nothing for a key without one and for Ctrl / Alt + a character (Ctrl+Q is not q).
- */
-function typed(input: unknown, key: Key): string {
-	if (typeof input !== 'string') return ''; // some Ink versions hand on a Ctrl key without a name
-	return (key.ctrl || (key.meta && !key.escape)) && !/[\x00-\x1f\x7f]/.test(input) ? '' : input;
-}
-
 /** Typing the path r requests: Enter sends it, Esc cancels, Backspace deletes. */
 function askingKey(input: string, key: Key, text: string): Intent {
 	if (key.return) return {kind: 'live', command: 'request', path: text.startsWith('/') ? text : `/${text}`};
@@ -290,91 +271,14 @@ function askingKey(input: string, key: Key, text: string): Intent {
 
 /** The meaning of one key press in the current state. `page` is the height of a page for PgUp / PgDn. */
 export function interpretKey(pressed: string, key: Key, s: UiState, ctx: Context, page = 10): Intent {
-	const act = (action: Action): Intent => ({kind: 'action', action});
-	if (key.ctrl && pressed === 'c') return {kind: 'quit'};
-	const input = typed(pressed, key);
-	if (s.confirm) {
-		if (input === 'y' || input === 'Y') return {kind: 'quit'};
-		return act({type: 'close'});
-	}
-	if (s.asking !== undefined) return askingKey(input, key, s.asking);
-	// While autoplay runs, any key stops it (and does nothing else).
-	if (s.playing) return act({type: 'stop'});
-	if (s.overlay === 'chapters') {
-		if (key.upArrow || input === 'k') return act({type: 'menuMove', by: -1});
-		if (key.downArrow || input === 'j') return act({type: 'menuMove', by: 1});
-		if (key.return) return act({type: 'chapter', to: ctx.chapters[s.menu].id});
-		return key.escape || input === 'm' || input === 'q' ? act({type: 'close'}) : {kind: 'none'};
-	}
-	if (s.overlay) {
-		return key.escape || input === '?' || input === 'q' ? act({type: 'close'}) : {kind: 'none'};
-	}
-	if (key.escape) return act({type: 'close'});
-	if (input === 'q') return {kind: 'quit'};
-	if (input === '?') return act({type: 'help'});
-	if (input === 'm') return act({type: 'chapters'});
-
-	const quiz = s.panel === 'quiz';
-	if (quiz) {
-		const letter = input.length === 1 ? 'abcd'.indexOf(input) : -1;
-		if (letter >= 0 && letter < ctx.quiz[s.quiz.index].options.length)
-			return act({type: 'quizAnswer', option: letter});
-		if (key.upArrow || input === 'k') return act({type: 'quizMove', by: -1});
-		if (key.downArrow || input === 'j') return act({type: 'quizMove', by: 1});
-		if (key.return) return act({type: 'quizAnswer'});
-		if (input === 'h') return act({type: 'quizHint'});
-		if (input === ']') return act({type: 'quizGo', by: 1});
-		if (input === '[') return act({type: 'quizGo', by: -1});
-	}
-	if (ctx.live && s.panel === 'live' && input === 'r' && ctx.askPath !== undefined)
-		return act({type: 'ask', text: ctx.askPath});
-	if (ctx.live && s.panel === 'live' && LIVE_KEYS[input]) return {kind: 'live', command: LIVE_KEYS[input]};
-
-	if (key.rightArrow || input === 'n') return act({type: 'next'});
-	if (key.leftArrow || input === 'p') return act({type: 'prev'});
-	if (key.home) return act({type: 'first'});
-	if (key.end) return act({type: 'last'});
-	if (input === ' ' && !ctx.live) return act({type: 'play'});
-	if (key.tab) return act({type: 'cyclePanel', by: key.shift ? -1 : 1});
-	const opens = ctx.panels.find(p => panelById(p)?.key === input);
-	if (opens) return act({type: 'panel', to: opens});
-	if (key.upArrow || input === 'k') return act({type: 'scroll', by: -1});
-	if (key.downArrow || input === 'j') return act({type: 'scroll', by: 1});
-	if (key.pageUp) return act({type: 'scroll', by: -page});
-	if (key.pageDown) return act({type: 'scroll', by: page});
-	if (input === 'v' && !ctx.live) return act({type: 'variant'});
-	if (input === 'f' && ctx.leader) return act({type: 'follow'});
-	return {kind: 'none'};
+	const name = keyName(pressed, key);
+	if (name === 'ctrl+c') return {kind: 'quit'};
+	// Three modes read keys their own way: a quit question, typing a path, autoplay.
+	if (s.confirm) return name === 'y' || name === 'Y' ? {kind: 'quit'} : {kind: 'action', action: {type: 'close'}};
+	if (s.asking !== undefined) return askingKey(name?.length === 1 ? name : '', key, s.asking);
+	if (s.playing) return {kind: 'action', action: {type: 'stop'}}; // any key stops it, and does nothing else
+	if (name === undefined) return {kind: 'none'};
+	return bindingAt(name, placeOf(s, ctx))?.intent(s, ctx, name, page) ?? {kind: 'none'};
 }
 
-/** The footer: the keys that work right now. */
-export function footerKeys(s: UiState, ctx: Context): Array<[string, string]> {
-	if (s.confirm)
-		return [
-			['y', 'quit'],
-			['any other key', 'stay'],
-		];
-	if (s.playing) return [['any key', 'stop autoplay']];
-	if (s.overlay)
-		return [
-			['Esc', 'close help'],
-			['q', 'close'],
-		];
-	const keys: Array<[string, string]> = [];
-	if (s.panel === 'quiz') keys.push(['a-d ↑↓ ⏎', 'answer'], ['h', 'hint'], ['[ ]', 'question']);
-	if (s.panel === 'live' && ctx.live)
-		keys.push(
-			['r', 'request'],
-			['b', 'burst'],
-			['s', 'slow'],
-			['k', 'kill'],
-			['+ -', 'workers'],
-			['g', 'HUP'],
-			['x', 'stop/start'],
-		);
-	keys.push(['←→', ctx.live ? 'event' : 'step'], [`Tab ${panelKeys(ctx.panels)}`, 'panel']);
-	if (!ctx.live && s.panel !== 'quiz') keys.push(['space', 'play'], ['v', 'preload']);
-	if (ctx.leader) keys.push(['f', s.following ? 'unfollow' : 'follow']);
-	keys.push(['?', 'help'], ['q', 'quit']); // last: the footer never drops these two
-	return keys;
-}
+export {footerKeys} from './keys';

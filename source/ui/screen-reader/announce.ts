@@ -6,7 +6,7 @@ import type {UiState} from '../model';
 import {panelById} from '../panels';
 import type {View} from '../view';
 import {stateAfter} from '../../lifecycle/machine';
-import {eventWords, feedbackWords, KEYS_IN_WORDS, optionWords, panelWords, questionWords, stepWords} from './words';
+import {eventWords, feedbackWords, keysInWords, optionWords, panelWords, questionWords, stepWords} from './words';
 
 /** A burst of requests makes hundreds of events: say the first few, then count the rest. */
 export const EVENTS_SAID = 12;
@@ -65,7 +65,7 @@ export function announce(before: Moment | undefined, after: Moment): string[] {
 	const lines: string[] = [];
 	if (ui.confirm && ui.confirm !== b.confirm) lines.push(ui.confirm);
 	else if (b.confirm && !ui.confirm) lines.push('Not quitting.');
-	if (ui.overlay === 'help' && b.overlay !== 'help') lines.push(...KEYS_IN_WORDS);
+	if (ui.overlay === 'help' && b.overlay !== 'help') lines.push(...keysInWords(isLive));
 	else if (b.overlay === 'help' && !ui.overlay) lines.push('Keys closed.');
 	if (ui.playing !== b.playing)
 		lines.push(ui.playing ? 'Autoplay: a step every 2.5 seconds; any key stops it.' : 'Autoplay stopped.');

@@ -5,21 +5,16 @@ import {describeAction, describeApp, describeMaster, describeWorkers, gunicornLo
 import type {LifecycleEvent} from '../../lifecycle/events';
 import type {Lesson, QuizQuestion} from '../../lesson/types';
 import type {QuizState} from '../model';
-import {panelById, type PanelId} from '../panels';
+import {panelById, visiblePanels, type PanelId} from '../panels';
+import {keysInWords as sayKeys} from '../keys';
 import type {View} from '../view';
 
 const LETTERS = 'abcd';
 
-export const KEYS_IN_WORDS = [
+/** The keys, said: the same table as the full screen's help (source/ui/keys.ts). */
+export const keysInWords = (live: boolean) => [
 	'Keys, the same as on the full screen:',
-	'n or right arrow: next step; p or left arrow: previous step (attached to a server: event). Home, End: first, ' +
-		'last.',
-	'space: autoplay, any key stops it. v: default or --preload.',
-	'1 to 9, or Tab and Shift+Tab: panels Flow, Sample, Table, Variables, Moments, Quiz, Snapshot, Transcript, Live.',
-	'Quiz: a to d, or up and down arrows then Enter, to answer; h: hint; [ and ]: previous and next question.',
-	'Live panel: r one request, b a burst of 200, s a slow request, k kill a worker, + and - add or remove one, g ' +
-		'HUP, x stop or start the server.',
-	'?: these keys again. q or Ctrl+C: quit.',
+	...sayKeys({leader: false, panels: visiblePanels({room: false, live})}),
 ];
 
 /** The step at this position: where it is, its title, its narration; live, what the event means. */
