@@ -78,7 +78,8 @@ describe('the key-binding table', () => {
 								const meaning = here.filter(b => b.keys.includes(key));
 								if (meaning.length > 1)
 									clashes.push(
-										`${key} at ${JSON.stringify(at)}: ${meaning.map(b => b.description).join(' / ')}`,
+										`${key} at ${JSON.stringify(at)}: ` +
+											meaning.map(b => b.description).join(' / '),
 									);
 							}
 						}

@@ -317,7 +317,8 @@ export function keyName(input: unknown, key: Key): string | undefined {
 	];
 	const found = named.find(([on]) => on);
 	if (found) return found[1];
-	if (typeof input !== 'string' || input === '') return undefined; // some Ink versions hand on a Ctrl key without a name
+	// Some Ink versions hand on a Ctrl key without a name.
+	if (typeof input !== 'string' || input === '') return undefined;
 	if ((key.ctrl || key.meta) && !/[\x00-\x1f\x7f]/.test(input)) return undefined;
 	return input === ' ' ? 'space' : input;
 }

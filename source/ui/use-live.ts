@@ -99,7 +99,8 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 						.burst(200)
 						.then(r =>
 							setStatus(
-								`burst: ${r.sent} sent, ${r.ok} ok, ${r.failed} failed in ${(r.ms / 1000).toFixed(1)} s`,
+								`burst: ${r.sent} sent, ${r.ok} ok, ${r.failed} failed ` +
+									`in ${(r.ms / 1000).toFixed(1)} s`,
 							),
 						);
 				},

@@ -14,7 +14,8 @@ function hintPreview(target: HintTarget): string {
 		case 'table': {
 			// Where to look, not what it says: reading the cell is the learner's part.
 			const name = {gunicorn: 'Gunicorn', worker: 'Worker', django: 'Django', output: 'Output'}[target.column];
-			return `Table, row ${target.step}, ${name} column: lit on panel ${panelById('table')!.key} once step ${target.step} is reached`;
+			const panel = panelById('table')!.key;
+			return `Table, row ${target.step}, ${name} column: lit on panel ${panel} once step ${target.step} is reached`;
 		}
 		case 'flow':
 			return `Flow: the ${target.node} box, marked "? hint" (panel ${panelById('flow')!.key})`;

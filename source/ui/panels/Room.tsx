@@ -40,7 +40,8 @@ export function roomLines(lesson: Lesson, summary: string, attendees: Attendee[]
 		lines.push(
 			<Text wrap="truncate-end">
 				{`${fitColumns(a.name, 15)} ${String(p.step).padStart(2)}` +
-					`/${String(their.steps.length).padEnd(2)} ${(panelById(p.panel)?.title ?? '?').padEnd(12)} ${(p.following ? 'yes' : 'no').padEnd(7)}` +
+					`/${String(their.steps.length).padEnd(2)} ${(panelById(p.panel)?.title ?? '?').padEnd(12)}` +
+					` ${(p.following ? 'yes' : 'no').padEnd(7)}` +
 					` ${right}/${answered} right`}
 			</Text>,
 		);
