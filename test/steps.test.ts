@@ -5,10 +5,9 @@ import {buildLesson} from '../source/lesson/lesson';
 import type {Variant} from '../source/lesson/types';
 import {initialUi, interpretKey, update, type Context, type UiState} from '../source/ui/model';
 import {visiblePanels} from '../source/ui/panels';
+import {lessonView} from '../source/ui/view';
 
 const NINE = visiblePanels({room: false, live: false});
-const TEN = visiblePanels({room: true, live: false});
-import {lessonView} from '../source/ui/view';
 
 /** Chapter 1 with one more step: the next request, served by the first worker again. */
 const longer: Chapter = {

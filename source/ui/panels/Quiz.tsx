@@ -15,7 +15,10 @@ function hintPreview(target: HintTarget): string {
 			// Where to look, not what it says: reading the cell is the learner's part.
 			const name = {gunicorn: 'Gunicorn', worker: 'Worker', django: 'Django', output: 'Output'}[target.column];
 			const panel = panelById('table')!.key;
-			return `Table, row ${target.step}, ${name} column: lit on panel ${panel} once step ${target.step} is reached`;
+			return (
+				`Table, row ${target.step}, ${name} column: lit on panel ${panel} once step ${target.step} ` +
+				'is reached'
+			);
 		}
 		case 'flow':
 			return `Flow: the ${target.node} box, marked "? hint" (panel ${panelById('flow')!.key})`;

@@ -3,8 +3,8 @@
 // text (Ink's <Static>, written once), so a screen reader reads exactly what is new.
 import {useEffect, useMemo, useRef, useState} from 'react';
 import {Static, Text, useApp, useInput} from 'ink';
-import type {AppProps, Progress} from '../contracts';
-import {initialUi, interpretKey, update, type Action, type Context, type UiState} from '../model';
+import type {AppProps} from '../contracts';
+import {interpretKey, update, type Action, type Context, type UiState} from '../model';
 import {visiblePanels} from '../panels';
 import {chapterOf, chapterSteps, progressOf, startUi} from '../course';
 import {useLive} from '../use-live';
