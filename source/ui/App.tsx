@@ -5,7 +5,7 @@ import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {Box, Text, useApp, useInput} from 'ink';
 import type {LifecycleState} from '../lifecycle/machine';
 import type {AppProps} from './contracts';
-import {footerKeys, interpretKey, update, type Action, type Context, type UiState} from './model';
+import {footerKeys, type Context, type UiState} from './model';
 import {Footer} from './parts/Footer';
 import {Header} from './parts/Header';
 import {HelpOverlay, TooSmall} from './parts/Help';
@@ -15,12 +15,12 @@ import {RENDER} from './panels/render';
 import {MIN_SIZE, useTerminalSize} from './terminal';
 import {latestRequest, ownLesson} from './own-project';
 import {CHAPTERS} from '../lesson/chapters';
+import {AUTOPLAY_MS, step as advance, type Effect, type Msg} from './loop';
 import {chapterOf, chapterSteps, progressOf, startUi} from './course';
 import {ChapterList} from './parts/Chapters';
 import {useLive} from './use-live';
 import {lessonFor, lessonView, liveView} from './view';
 
-const AUTOPLAY_MS = 2500;
 const RATE_WINDOW_MS = 5000;
 
 /** Requests answered per second over the last few seconds, from the history's arrival times. */
@@ -77,27 +77,57 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 				: undefined,
 		...(source?.project ? {askPath: source.path ?? '/'} : {}),
 	};
-	const dispatch = (action: Action) => setUi(s => update(s, action, ctx));
+	const body = size.rows - 1 - CHROME;
 	const reportScroll = useCallback((max: number) => void (scrollMax.current = max), []);
-	const latest = useRef(ui);
-	latest.current = ui;
 
-	// Autoplay: one timer, only while playing.
-	// biome-ignore lint/correctness/useExhaustiveDependencies: ui.step restarts the timer; dispatch is stable
+	// The one update loop (loop.ts): each message is applied once, to the newest state, and its
+	// effects run here. The state lives in a ref as well: keys can arrive faster than redraws.
+	const current = useRef(ui);
+	const context = useRef(ctx);
+	context.current = ctx;
+	const timer = useRef<NodeJS.Timeout | undefined>(undefined);
+	const send = (msg: Msg) => {
+		const next = advance(current.current, msg, context.current);
+		current.current = next.state;
+		setUi(next.state);
+		// Effects run after the frame is committed (as React effects: an error in one is a render error).
+		if (next.effects.length) {
+			pending.current.push(...next.effects);
+			setFlushes(n => n + 1);
+		}
+	};
+	const pending = useRef<Effect[]>([]);
+	const [flushes, setFlushes] = useState(0);
+	// biome-ignore lint/correctness/useExhaustiveDependencies: runs the effects queued since the last frame
 	useEffect(() => {
-		if (!ui.playing) return;
-		const timer = setTimeout(() => dispatch({type: 'tick'}), AUTOPLAY_MS);
-		return () => clearTimeout(timer);
-	}, [ui.playing, ui.step]);
+		const effects = pending.current.splice(0);
+		for (const effect of effects) run(effect);
+	}, [flushes]);
+	const run = (effect: Effect) => {
+		switch (effect.type) {
+			case 'live':
+				return live?.run(effect.command, effect.path);
+			case 'save':
+				return onProgress?.(progressOf(current.current));
+			case 'quit':
+				return exit();
+			case 'timer':
+				clearTimeout(timer.current);
+				timer.current = effect.ms === undefined ? undefined : setTimeout(() => send({type: 'tick'}), effect.ms);
+		}
+	};
+	// biome-ignore lint/correctness/useExhaustiveDependencies: once: where the walkthrough starts, and its last timer
+	useEffect(() => {
+		onProgress?.(progressOf(current.current));
+		if (current.current.playing) run({type: 'timer', ms: AUTOPLAY_MS});
+		return () => clearTimeout(timer.current);
+	}, []);
 
 	// Workshop: follow the instructor; redraw the room when it changes.
 	// biome-ignore lint/correctness/useExhaustiveDependencies: ui.following: follow again when switched back on
 	useEffect(() => {
 		if (!leader) return;
-		const follow = () => {
-			const at = leader.current();
-			dispatch({type: 'lead', chapter: at.chapter, step: at.step, panel: at.panel});
-		};
+		const follow = () => send({type: 'lead', ...leader.current()});
 		follow();
 		return leader.subscribe(follow);
 	}, [leader, ui.following]);
@@ -107,41 +137,13 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	// biome-ignore lint/correctness/useExhaustiveDependencies: only whether a server is attached matters
 	useEffect(() => {
 		if (!live || ui.panel !== 'live') return;
-		const timer = setInterval(() => setNow(Date.now()), 1000);
-		return () => clearInterval(timer);
+		const clock = setInterval(() => setNow(Date.now()), 1000);
+		return () => clearInterval(clock);
 	}, [Boolean(live), ui.panel]);
 
-	// biome-ignore lint/correctness/useExhaustiveDependencies: report progress, not a new callback
-	useEffect(() => {
-		onProgress?.(progressOf(ui));
-	}, [ui.chapter, ui.step, ui.panel, ui.quiz.answers, ui.following]);
-
-	const body = size.rows - 1 - CHROME;
 	useInput((text, key) => {
 		const input = typeof text === 'string' ? text : ''; // a key without a name, on some Ink versions
-		// Keys typed quickly, pasted or batched by SSH arrive as one string ("nn"): each is a press.
-		const presses =
-			input.length > 1 && !key.ctrl && !key.meta && !/[\x00-\x1f\x7f]/.test(input) ? [...input] : [input];
-		let current = latest.current; // keys can arrive faster than redraws: act on the newest state
-		for (const press of presses) {
-			const intent = interpretKey(press, key, current, ctx, Math.max(1, body - 2));
-			if (intent.kind === 'quit') {
-				const question = current.confirm ? undefined : confirmQuit?.();
-				if (!question) return exit();
-				dispatch({type: 'confirm', question});
-				current = update(current, {type: 'confirm', question}, ctx);
-			} else if (intent.kind === 'live') {
-				if (current.asking !== undefined) {
-					dispatch({type: 'ask'});
-					current = update(current, {type: 'ask'}, ctx);
-				}
-				live?.run(intent.command, intent.path);
-			} else if (intent.kind === 'action') {
-				dispatch(intent.action);
-				current = update(current, intent.action, ctx);
-			}
-		}
-		latest.current = current;
+		send({type: 'key', input, key, page: Math.max(1, body - 2), question: confirmQuit?.()});
 	});
 
 	if (size.columns < MIN_SIZE.columns || size.rows < MIN_SIZE.rows) {
