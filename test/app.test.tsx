@@ -121,7 +121,7 @@ describe('the execution table at 80x24', () => {
 	test.each(['default', 'preload'] as const)(
 		'no cell is cut off at any step (%s), and the current row is spelled out in full',
 		async variant => {
-			const app = mount(<App initial={{step: 1, panel: 3}} />);
+			const app = mount(<App initial={{step: 1, panel: 'table'}} />);
 			await resize(app, 80);
 			if (variant === 'preload') await app.press('v');
 			for (let step = 1; step <= 9; step++) {
@@ -177,7 +177,7 @@ function boxAround(frame: string, label: string): {top: string; rows: string[]} 
 
 describe('the variable tracker at 80x24', () => {
 	test('no value is cut off at any step', async () => {
-		const app = mount(<App initial={{step: 1, panel: 4}} />);
+		const app = mount(<App initial={{step: 1, panel: 'variables'}} />);
 		await resize(app, 80);
 		for (let step = 1; step <= 9; step++) {
 			expect(app.frame(), `step ${step}`).toContain(`Step ${step}/9`);
@@ -191,7 +191,7 @@ describe('the flow diagram', () => {
 	test(
 		'the request path is Client, listening socket, ' + 'Worker, Django; the master stands apart, never on it',
 		async () => {
-			const app = mount(<App initial={{step: 5, panel: 1}} />);
+			const app = mount(<App initial={{step: 5, panel: 'flow'}} />);
 			await resize(app, 80);
 			const lines = app.frame().split('\n');
 			const path = lines.find(l => l.includes('Client'))!;
@@ -218,14 +218,14 @@ describe('the flow diagram', () => {
 		[5, 'Django'],
 		[6, 'Worker'],
 	])('at step %i the %s box is lit', async (step, label) => {
-		const app = mount(<App initial={{step, panel: 1}} />);
+		const app = mount(<App initial={{step, panel: 'flow'}} />);
 		await resize(app, 80);
 		expect(boxAround(app.frame(), label).top).toMatch(/^╔═ ▲ now ═*[╧═]*═*╗$/);
 		expect(app.frame().match(/▲ now/g)).toHaveLength(1);
 	});
 
 	test("at step 4 the worker's accept is lit, not the client; at step 7 the way back to the client", async () => {
-		const app = mount(<App initial={{step: 4, panel: 1}} />);
+		const app = mount(<App initial={{step: 4, panel: 'flow'}} />);
 		await resize(app, 80);
 		expect(boxAround(app.frame(), 'Client').top).toMatch(/^┌─+┐$/);
 		await app.press(RIGHT, RIGHT, RIGHT);
@@ -238,7 +238,7 @@ describe('the flow diagram', () => {
 			const {buildLesson} = await import('../source/lesson/lesson');
 			const {wrap} = await import('../source/lesson/plain');
 			const lesson = buildLesson(variant);
-			const app = mount(<App initial={{step: 1, panel: 1}} />);
+			const app = mount(<App initial={{step: 1, panel: 'flow'}} />);
 			await resize(app, 80);
 			if (variant === 'preload') await app.press('v');
 			for (let step = 1; step <= 9; step++) {
@@ -253,7 +253,7 @@ describe('the flow diagram', () => {
 	);
 
 	test('from 120 columns the facts stand beside the diagram and the table fills the room under it', async () => {
-		const app = mount(<App initial={{step: 5, panel: 1}} />);
+		const app = mount(<App initial={{step: 5, panel: 'flow'}} />);
 		Object.defineProperty(app.stdout, 'rows', {value: 40, configurable: true});
 		await resize(app, 120);
 		expect(app.frame()).toMatch(/═╗ {3}Master {2}Running \(pid 4120\)$/m);
@@ -296,13 +296,13 @@ describe('the walkthrough', () => {
 	});
 
 	test("a saved Room panel (the instructor's) opens as Flow outside a workshop", () => {
-		const app = mount(<App initial={{panel: 10, step: 2}} />);
+		const app = mount(<App initial={{panel: 'room', step: 2}} />);
 		expect(app.frame()).toContain('[1 Flow]');
 		expect(app.frame()).toContain('Step 2/9');
 	});
 
 	test('scrolling stops at the end: the first key back moves the text back', async () => {
-		const app = mount(<App initial={{panel: 2}} />);
+		const app = mount(<App initial={{panel: 'sample'}} />);
 		const first = () => Number(/lines (\d+)-\d+ of \d+/.exec(app.frame())![1]);
 		await app.press(...Array(40).fill('j'));
 		const end = first();
@@ -312,7 +312,7 @@ describe('the walkthrough', () => {
 	});
 
 	test('v switches to --preload and the table says where the app lives', async () => {
-		const app = mount(<App initial={{step: 2, panel: 3}} />);
+		const app = mount(<App initial={{step: 2, panel: 'table'}} />);
 		expect(app.frame()).toContain('Not loaded');
 		await app.press('v');
 		expect(app.frame()).toContain('--preload');
@@ -321,7 +321,7 @@ describe('the walkthrough', () => {
 
 	test('the quiz explains answers and its hint lights the table cell', async () => {
 		const progress: Progress[] = [];
-		const app = mount(<App initial={{step: 9, panel: 6}} onProgress={p => progress.push(p)} />);
+		const app = mount(<App initial={{step: 9, panel: 'quiz'}} onProgress={p => progress.push(p)} />);
 		await app.press('b');
 		expect(app.frame()).toContain('Not quite: the answer is a)');
 		await app.press('h');
@@ -335,7 +335,7 @@ describe('the walkthrough', () => {
 	});
 
 	test('a hint on a row not reached yet says so on the table', async () => {
-		const app = mount(<App initial={{step: 2, panel: 6}} />);
+		const app = mount(<App initial={{step: 2, panel: 'quiz'}} />);
 		await app.press(']', 'h', '3'); // question 2's hint is on row 5
 		expect(app.frame()).toContain('» hint: row 5, not reached yet');
 		await app.press(RIGHT, RIGHT, RIGHT);
@@ -343,7 +343,7 @@ describe('the walkthrough', () => {
 	});
 
 	test('a hint on the flow marks the box, not only with colour', async () => {
-		const app = mount(<App initial={{panel: 6, step: 5}} />);
+		const app = mount(<App initial={{panel: 'quiz', step: 5}} />);
 		await app.press(']', ']', ']', ']', 'h', '1');
 		expect(app.frame()).toContain('? hint');
 		expect(app.frame()).toContain('▲ now');
@@ -369,7 +369,7 @@ describe('attached to a live server', () => {
 
 	test('real pids reach panel 9 and the flow; keys send commands', async () => {
 		const source = new FakeSource();
-		const app = mount(<App live={source} initial={{panel: 9}} />);
+		const app = mount(<App live={source} initial={{panel: 'live'}} />);
 		source.emit(...boot);
 		source.log('[2026-11-25 00:00:00 +0000] [500] [INFO] Booting worker with pid: 501');
 		await tick(200);
@@ -399,7 +399,7 @@ describe('attached to a live server', () => {
 		'a gthread worker with three of its four threads ' + 'busy: "busy 3/4" on panel 9, the flow and the table',
 		async () => {
 			const source = new FakeSource();
-			const app = mount(<App live={source} initial={{panel: 9}} />);
+			const app = mount(<App live={source} initial={{panel: 'live'}} />);
 			const accepted = (n: number): LifecycleEvent => ({
 				type: 'request.accepted',
 				pid: 501,
@@ -430,7 +430,7 @@ describe('attached to a live server', () => {
 
 	test("the narration names the real processes, not the lesson's scripted pids", async () => {
 		const source = new FakeSource();
-		const app = mount(<App live={source} initial={{panel: 1}} />);
+		const app = mount(<App live={source} initial={{panel: 'flow'}} />);
 		source.emit(
 			...boot,
 			{type: 'worker.forked', pid: 502},
@@ -474,7 +474,7 @@ describe('attached to a live server', () => {
 
 	test('at 70 columns the footer drops keys from the middle, never help and quit', async () => {
 		const source = new FakeSource();
-		const app = mount(<App live={source} initial={{panel: 9}} />);
+		const app = mount(<App live={source} initial={{panel: 'live'}} />);
 		Object.defineProperty(app.stdout, 'columns', {value: 70, configurable: true});
 		app.stdout.emit('resize');
 		source.emit(...boot);
@@ -486,7 +486,7 @@ describe('attached to a live server', () => {
 
 	test('the table follows an inspected event older than the newest 200', async () => {
 		const source = new FakeSource();
-		const app = mount(<App live={source} initial={{panel: 3}} />);
+		const app = mount(<App live={source} initial={{panel: 'table'}} />);
 		source.emit(...boot);
 		for (let i = 0; i < 60; i++) {
 			const id = `r${i}`;
@@ -520,7 +520,7 @@ describe('attached to a live server', () => {
 
 	test('many workers give way to the log: panel 9 never needs scrolling', async () => {
 		const source = new FakeSource();
-		const app = mount(<App live={source} initial={{panel: 9}} />);
+		const app = mount(<App live={source} initial={{panel: 'live'}} />);
 		source.emit(...boot);
 		for (let pid = 502; pid < 516; pid++)
 			source.emit(
@@ -539,7 +539,7 @@ describe('attached to a live server', () => {
 
 	test('arrows inspect earlier events; a timeout is explained', async () => {
 		const source = new FakeSource();
-		const app = mount(<App live={source} initial={{panel: 1}} />);
+		const app = mount(<App live={source} initial={{panel: 'flow'}} />);
 		source.emit(
 			...boot,
 			{type: 'request.accepted', pid: 501, id: 'a', method: 'GET', path: '/slow'},
@@ -559,7 +559,7 @@ describe('attached to a live server', () => {
 
 describe('in a workshop', () => {
 	test('an attendee follows the leader with f until they navigate', async () => {
-		let at = {step: 4, panel: 2};
+		let at = {step: 4, panel: 'sample'};
 		const listeners = new Set<() => void>();
 		const leader: Leader = {current: () => at, subscribe: l => (listeners.add(l), () => void listeners.delete(l))};
 		const app = mount(<App leader={leader} />);
@@ -567,7 +567,7 @@ describe('in a workshop', () => {
 		await app.press('f');
 		expect(app.frame()).toContain('Step 4/9');
 		expect(app.frame()).toContain('following the instructor');
-		at = {step: 6, panel: 3};
+		at = {step: 6, panel: 'table'};
 		listeners.forEach(l => l());
 		await tick();
 		expect(app.frame()).toContain('Step 6/9');
@@ -582,12 +582,12 @@ describe('in a workshop', () => {
 			{
 				id: '1',
 				name: 'ada',
-				progress: {step: 5, panel: 6, answers: {'workers-after-fork': 0, 'view-runs': 1}, following: true},
+				progress: {step: 5, panel: 'quiz', answers: {'workers-after-fork': 0, 'view-runs': 1}, following: true},
 			},
 			{
 				id: '2',
 				name: 'linus',
-				progress: {step: 2, panel: 1, answers: {'workers-after-fork': 0}, following: false},
+				progress: {step: 2, panel: 'flow', answers: {'workers-after-fork': 0}, following: false},
 			},
 		];
 		const room: Room = {

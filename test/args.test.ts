@@ -9,8 +9,12 @@ const error = (argv: string[]) => {
 describe('flags', () => {
 	test('the walkthrough by default, with step and panel by number or name', () => {
 		expect(parseArgs([])).toMatchObject({mode: 'walkthrough', plain: false, reset: false, live: undefined});
-		expect(parseArgs(['--step', '4', '--panel', 'quiz'])).toMatchObject({step: 4, panel: 6});
-		expect(parseArgs(['--panel', '3', '--plain', '--reset'])).toMatchObject({panel: 3, plain: true, reset: true});
+		expect(parseArgs(['--step', '4', '--panel', 'quiz'])).toMatchObject({step: 4, panel: 'quiz'});
+		expect(parseArgs(['--panel', '3', '--plain', '--reset'])).toMatchObject({
+			panel: 'table',
+			plain: true,
+			reset: true,
+		});
 	});
 
 	test('modes and their server flags, named as Gunicorn names them', () => {

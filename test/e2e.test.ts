@@ -161,9 +161,9 @@ describe('flags and progress', () => {
 		await a.waitFor('Step 5/9');
 		a.write('q');
 		await a.exited;
-		expect(JSON.parse(readFileSync(join(config, 'gunicorn-walkthrough', 'progress.json'), 'utf8'))).toMatchObject({
-			step: 5,
-			panel: 3,
+		expect(JSON.parse(readFileSync(join(config, 'gunicorn-walkthrough', 'progress.json'), 'utf8'))).toEqual({
+			chapter: 'request',
+			chapters: {request: {step: 5, panel: 'table', answers: {}, seen: [4, 5]}},
 		});
 		const b = start([], {}, config);
 		await b.waitFor(s => s.includes('Step 5/9') && s.includes('Resumed at step 5'));

@@ -1,9 +1,20 @@
 import {describe, expect, test} from 'vitest';
 import {buildLesson} from '../source/lesson/lesson';
 import {footerKeys, initialUi, interpretKey, update, type Context, type Key, type UiState} from '../source/ui/model';
+import {visiblePanels} from '../source/ui/panels';
+
+const NINE = visiblePanels({room: false, live: false});
+const TEN = visiblePanels({room: true, live: false});
 
 const lesson = buildLesson();
-const ctx: Context = {quiz: lesson.quiz, panels: 9, live: false, leader: false};
+const ctx: Context = {
+	steps: lesson.steps.length,
+	chapters: [{id: 'request', steps: lesson.steps.length}],
+	quiz: lesson.quiz,
+	panels: NINE,
+	live: false,
+	leader: false,
+};
 const press = (s: UiState, input: string, key: Key = {}, c = ctx): UiState => {
 	const intent = interpretKey(input, key, s, c);
 	return intent.kind === 'action' ? update(s, intent.action, c) : s;
@@ -23,11 +34,11 @@ describe('keys', () => {
 	});
 
 	test('panels by number and Tab / Shift+Tab, wrapping', () => {
-		expect(keys(initialUi(), '6').panel).toBe(6);
-		expect(keys(initialUi(), {tab: true}).panel).toBe(2);
-		expect(keys(initialUi(), {tab: true, shift: true}).panel).toBe(9);
-		expect(keys(initialUi(), '0').panel).toBe(1); // no room panel outside a workshop
-		expect(press(initialUi(), '0', {}, {...ctx, panels: 10}).panel).toBe(10);
+		expect(keys(initialUi(), '6').panel).toBe('quiz');
+		expect(keys(initialUi(), {tab: true}).panel).toBe('sample');
+		expect(keys(initialUi(), {tab: true, shift: true}).panel).toBe('live');
+		expect(keys(initialUi(), '0').panel).toBe('flow'); // no room panel outside a workshop
+		expect(press(initialUi(), '0', {}, {...ctx, panels: TEN}).panel).toBe('room');
 	});
 
 	test('q and Ctrl+C quit; ? opens help and Esc closes it; keys do nothing else under help', () => {
@@ -51,13 +62,13 @@ describe('keys', () => {
 	});
 
 	test('scrolling never goes above the top', () => {
-		const s = keys(initialUi({panel: 8}), {downArrow: true}, 'j', {pageDown: true});
-		expect(s.scroll[8]).toBe(12);
-		expect(keys(s, {pageUp: true}, {pageUp: true}, 'k').scroll[8]).toBe(0);
+		const s = keys(initialUi({panel: 'transcript'}), {downArrow: true}, 'j', {pageDown: true});
+		expect(s.scroll.transcript).toBe(12);
+		expect(keys(s, {pageUp: true}, {pageUp: true}, 'k').scroll.transcript).toBe(0);
 	});
 
 	test('quiz: letters answer, arrows and Enter answer, h toggles the hint, [ ] move', () => {
-		let s = keys(initialUi({panel: 6}), 'b');
+		let s = keys(initialUi({panel: 'quiz'}), 'b');
 		expect(s.quiz.answers[lesson.quiz[0].id]).toBe(1);
 		s = keys(s, ']', {downArrow: true}, {downArrow: true}, {return: true});
 		expect(s.quiz.index).toBe(1);
@@ -85,7 +96,7 @@ describe('keys', () => {
 		expect(s.cursor).toBe(3);
 		expect(press(s, '', {end: true}, live).cursor).toBeUndefined();
 		expect(press(initialUi({cursor: 9}), 'n', {}, live).cursor).toBeUndefined();
-		const nine = initialUi({panel: 9});
+		const nine = initialUi({panel: 'live'});
 		for (const [key, command] of [
 			['r', 'request'],
 			['b', 'burst'],
@@ -105,11 +116,11 @@ describe('keys', () => {
 		const led = {...ctx, leader: true};
 		let s = press(initialUi(), 'f', {}, led);
 		expect(s.following).toBe(true);
-		s = update(s, {type: 'lead', step: 6, panel: 3}, led);
-		expect(s).toMatchObject({step: 6, panel: 3});
+		s = update(s, {type: 'lead', step: 6, panel: 'table'}, led);
+		expect(s).toMatchObject({step: 6, panel: 'table'});
 		s = press(s, 'n', {}, led);
 		expect(s).toMatchObject({step: 7, following: false});
-		expect(update(s, {type: 'lead', step: 2, panel: 1}, led).step).toBe(7);
+		expect(update(s, {type: 'lead', step: 2, panel: 'flow'}, led).step).toBe(7);
 		expect(press(initialUi(), 'f').following).toBe(false);
 	});
 
@@ -122,13 +133,13 @@ describe('keys', () => {
 	test('the footer lists the keys that work now', () => {
 		const words = (s: UiState, c = ctx) => footerKeys(s, c).map(([k]) => k);
 		expect(words(initialUi())).toEqual(expect.arrayContaining(['←→', 'space', '?', 'q']));
-		expect(words(initialUi({panel: 6}))).toEqual(expect.arrayContaining(['a-d ↑↓ ⏎', 'h']));
-		expect(words(initialUi({panel: 9}), {...ctx, live: true})).toEqual(
+		expect(words(initialUi({panel: 'quiz'}))).toEqual(expect.arrayContaining(['a-d ↑↓ ⏎', 'h']));
+		expect(words(initialUi({panel: 'live'}), {...ctx, live: true})).toEqual(
 			expect.arrayContaining(['r', 'b', 's', 'k', '+ -', 'g', 'x']),
 		);
 		expect(words(initialUi({playing: true}))).toEqual(['any key']);
 		expect(words(initialUi())).toContain('Tab 1-9');
-		expect(words(initialUi(), {...ctx, panels: 10})).toContain('Tab 0-9'); // the instructor's room is 0
+		expect(words(initialUi(), {...ctx, panels: TEN})).toContain('Tab 0-9'); // the instructor's room is 0
 	});
 });
 
@@ -139,9 +150,9 @@ describe('hostile keys', () => {
 		expect(interpretKey('q', {ctrl: true}, s, ctx)).toEqual({kind: 'none'});
 		expect(interpretKey('q', {meta: true}, s, ctx)).toEqual({kind: 'none'});
 		expect(interpretKey('n', {meta: true}, s, ctx)).toEqual({kind: 'none'});
-		expect(interpretKey('k', {ctrl: true}, {...s, panel: 9}, live)).toEqual({kind: 'none'});
-		expect(interpretKey('x', {ctrl: true}, {...s, panel: 9}, live)).toEqual({kind: 'none'});
-		expect(interpretKey('k', {}, {...s, panel: 9}, live)).toEqual({kind: 'live', command: 'kill'});
+		expect(interpretKey('k', {ctrl: true}, {...s, panel: 'live'}, live)).toEqual({kind: 'none'});
+		expect(interpretKey('x', {ctrl: true}, {...s, panel: 'live'}, live)).toEqual({kind: 'none'});
+		expect(interpretKey('k', {}, {...s, panel: 'live'}, live)).toEqual({kind: 'live', command: 'kill'});
 		expect(interpretKey('c', {ctrl: true}, s, ctx)).toEqual({kind: 'quit'});
 		expect(interpretKey('y', {ctrl: true}, {...s, confirm: 'quit?'}, ctx)).toEqual({
 			kind: 'action',
@@ -154,10 +165,10 @@ describe('hostile keys', () => {
 	});
 
 	test('a key without a name (undefined or empty input) does nothing, on every panel', () => {
-		for (let panel = 1; panel <= 10; panel++) {
+		for (const panel of TEN) {
 			for (const input of [undefined, '']) {
 				expect(
-					interpretKey(input as unknown as string, {ctrl: true}, initialUi({panel}), {...ctx, panels: 10}),
+					interpretKey(input as unknown as string, {ctrl: true}, initialUi({panel}), {...ctx, panels: TEN}),
 				).toEqual({kind: 'none'});
 			}
 		}

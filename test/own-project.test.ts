@@ -25,7 +25,7 @@ import type {LifecycleEvent} from '../source/lifecycle/events';
 import {initialState, reduceAll} from '../source/lifecycle/machine';
 import {groupAlive} from '../source/live/process-source';
 import type {LiveSource} from '../source/live/source';
-import {PANEL_TITLES} from '../source/ui/model';
+import {panelNamed, panelById} from '../source/ui/panels';
 import {KEYS, TerminalSession} from './support/terminal';
 
 const found = await findGunicorn();
@@ -387,7 +387,7 @@ describe.skipIf(Boolean(missing))('their project on screen (a pty, dist/cli.js)'
 		const screens: string[] = [];
 		for (const panel of '123456789') {
 			session.write(panel);
-			const title = PANEL_TITLES[Number(panel) - 1];
+			const title = panelById(panelNamed(panel)!)!.title;
 			screens.push(await session.waitFor(s => s.split('\n').some(line => line.startsWith(`${title} · `))));
 		}
 		const all = screens.join('\n');

@@ -5,17 +5,26 @@ import {describe, expect, test} from 'vitest';
 import {ProgressStore} from '../source/progress/store';
 
 const dir = () => join(mkdtempSync(join(tmpdir(), 'gw-progress-')), 'gunicorn-walkthrough');
-const progress = {step: 4, panel: 6, answers: {'view-runs': 2}, following: false};
+const progress = {step: 4, panel: 'quiz' as const, answers: {'view-runs': 2}, following: false};
 
 describe('saved progress', () => {
 	test('saves atomically and loads it back with a notice', () => {
 		const store = new ProgressStore(dir());
 		expect(store.load()).toEqual({});
 		store.save(progress);
-		expect(JSON.parse(readFileSync(store.file, 'utf8'))).toEqual({step: 4, panel: 6, answers: {'view-runs': 2}});
+		expect(JSON.parse(readFileSync(store.file, 'utf8'))).toEqual({
+			chapter: 'request',
+			chapters: {request: {step: 4, panel: 'quiz', answers: {'view-runs': 2}}},
+		});
 		expect(readdirSync(join(store.file, '..'))).toEqual(['progress.json']); // no temp file left
 		expect(new ProgressStore(join(store.file, '..')).load()).toEqual({
-			progress: {step: 4, panel: 6, answers: {'view-runs': 2}},
+			progress: {
+				chapter: 'request',
+				step: 4,
+				panel: 'quiz',
+				answers: {'view-runs': 2},
+				chapters: {request: {step: 4, panel: 'quiz', answers: {'view-runs': 2}}},
+			},
 			notice: 'Resumed at step 4 (--reset starts over).',
 		});
 	});

@@ -814,7 +814,7 @@ describe('the room panel', () => {
 		const {default: stringWidth} = await import('string-width');
 		const React = await import('react');
 		const {Box} = await import('ink');
-		const progress = {step: 3, panel: 3, answers: {}, following: false};
+		const progress = {step: 3, panel: 'table' as const, answers: {}, following: false};
 		const names = ['ascii', '漢字の名前', 'e\u0301te\u0301', '漢字漢字漢字漢字漢字漢字', '👩‍💻dev'];
 		const lines = roomLines(
 			buildLesson(),

@@ -4,8 +4,24 @@ import {isAbsolute, resolve} from 'node:path';
 import process from 'node:process';
 import meow from 'meow';
 import {readCommandLine} from '../explain/options';
+import {CHAPTERS, findChapter} from '../lesson/chapters';
+import {panelKeys, panelNamed, visiblePanels, type PanelId} from '../ui/panels';
 import {WORKER_CLASSES, type WorkerClass} from '../lifecycle/events';
 import {DEFAULT_SERVER} from './defaults';
+
+/** The panels --panel offers (the Room is the workshop instructor's own). */
+const offered = () => visiblePanels({room: false, live: true});
+
+/** One option of --help: its text wrapped to 80 columns under the description column. */
+function optionHelp(flag: string, text: string): string {
+	const lines = [''];
+	for (const word of text.split(' ')) {
+		const line = lines[lines.length - 1];
+		if (line && 24 + line.length + 1 + word.length > 80) lines.push(word);
+		else lines[lines.length - 1] = line ? `${line} ${word}` : word;
+	}
+	return lines.map((l, i) => `${(i ? '' : `    ${flag}`).padEnd(24)}${l}`).join('\n');
+}
 
 export const HELP = `
   Usage
@@ -20,9 +36,9 @@ export const HELP = `
     $ gunicorn-walkthrough workshop [opts]        serve the walkthrough over SSH
 
   Walkthrough
-    --step N            start at step N (1-9)
-    --panel N|NAME      start on a panel: 1-9 or flow, sample, table, variables,
-                        moments, quiz, snapshot, transcript, live
+    --chapter N|NAME    start a chapter: ${CHAPTERS.map((c, i) => `${i + 1} ${c.id}`).join(', ')}
+    --step N            start at step N (1 to the chapter's last)
+${optionHelp('--panel N|NAME', `start on a panel: ${panelKeys(offered())} or ${offered().join(', ')}`)}
     --plain             print the whole lesson as plain text (also when piped)
     --lesson FILE       teach the chapter in FILE (JSON or YAML, docs/lessons.md)
     --screen-reader     interactive, for screen readers: each change said as lines
@@ -62,19 +78,6 @@ export const HELP = `
   Keys: press ? in the app.
 `;
 
-export const PANELS = [
-	'flow',
-	'sample',
-	'table',
-	'variables',
-	'moments',
-	'quiz',
-	'snapshot',
-	'transcript',
-	'live',
-] as const;
-export type PanelName = (typeof PANELS)[number];
-
 export interface ServerOptions {
 	workers: number;
 	bind: string;
@@ -111,8 +114,9 @@ export interface ProjectOptions {
 export type Invocation =
 	| {
 			mode: 'walkthrough';
+			chapter?: string; // an id of source/lesson/chapters.ts
 			step?: number;
-			panel?: number;
+			panel?: PanelId;
 			plain: boolean;
 			lesson?: string; // --lesson FILE: a chapter in the lesson format
 			screenReader: boolean;
@@ -126,12 +130,13 @@ export type Invocation =
 	  }
 	| {mode: 'explain'; argv: string[]}
 	| {mode: 'serve'; server: ServerOptions; events: boolean; notice?: string}
-	| {mode: 'workshop'; workshop: WorkshopOptions; step?: number; panel?: number; reset: boolean}
+	| {mode: 'workshop'; workshop: WorkshopOptions; chapter?: string; step?: number; panel?: PanelId; reset: boolean}
 	| {mode: 'worker'} // internal: a forked worker of `serve`
 	| {mode: 'thread'} // internal: one thread of a gthread worker
 	| {mode: 'error'; message: string};
 
 const FLAGS = {
+	chapter: {type: 'string'},
 	step: {type: 'string'},
 	panel: {type: 'string'},
 	plain: {type: 'boolean'},
@@ -184,9 +189,10 @@ const SERVER_FLAGS: FlagName[] = [
 const WORKSHOP_FLAGS: FlagName[] = ['host', 'port', 'password', 'authorizedKeys', 'open', 'maxSessions', 'idleTimeout'];
 /** Which flags each mode takes; anything else is an error naming the mode it belongs to. */
 const ALLOWED: Record<'walkthrough' | 'live' | 'gunicorn' | 'serve' | 'workshop', FlagName[]> = {
-	walkthrough: ['step', 'panel', 'plain', 'lesson', 'screenReader', 'reset'],
-	live: ['step', 'panel', 'lesson', 'screenReader', 'reset', 'live', 'path', ...SERVER_FLAGS],
+	walkthrough: ['chapter', 'step', 'panel', 'plain', 'lesson', 'screenReader', 'reset'],
+	live: ['chapter', 'step', 'panel', 'lesson', 'screenReader', 'reset', 'live', 'path', ...SERVER_FLAGS],
 	gunicorn: [
+		'chapter',
 		'step',
 		'lesson',
 		'panel',
@@ -200,7 +206,7 @@ const ALLOWED: Record<'walkthrough' | 'live' | 'gunicorn' | 'serve' | 'workshop'
 		...SERVER_FLAGS,
 	],
 	serve: [...SERVER_FLAGS, 'events'],
-	workshop: ['step', 'panel', 'reset', ...WORKSHOP_FLAGS],
+	workshop: ['chapter', 'step', 'panel', 'reset', ...WORKSHOP_FLAGS],
 };
 
 class UsageError extends Error {}
@@ -256,12 +262,21 @@ export function workerClassArgs(server: ServerOptions): string[] {
 	];
 }
 
-function panelNumber(value: string | undefined): number | undefined {
+/** --chapter by number or id; anything else names the chapters there are. */
+function chapterOption(value: string | undefined): string | undefined {
 	if (value === undefined) return undefined;
-	const byName = PANELS.indexOf(value.toLowerCase() as PanelName);
-	if (byName >= 0) return byName + 1;
-	if (/^[1-9]$/.test(value)) return Number(value);
-	throw new UsageError(`--panel must be 1-9 or one of ${PANELS.join(', ')} (got "${value}")`);
+	const found = findChapter(value.toLowerCase());
+	if (found) return found.id;
+	const there = CHAPTERS.map((c, i) => `${i + 1} ${c.id} (${c.title})`).join(', ');
+	throw new UsageError(`unknown chapter "${value}"; the chapters are ${there}`);
+}
+
+function panelOption(value: string | undefined): PanelId | undefined {
+	if (value === undefined) return undefined;
+	const found = panelNamed(value);
+	if (found) return found;
+	const names = offered();
+	throw new UsageError(`--panel must be ${panelKeys(names)} or one of ${names.join(', ')} (got "${value}")`);
 }
 
 export function parseArgs(argv: string[]): Invocation {
@@ -332,8 +347,10 @@ function parse(argv: string[]): Invocation {
 	}
 
 	const str = (name: FlagName) => flags[name] as string | undefined;
-	const step = str('step') === undefined ? undefined : integer(str('step'), 'step', 1, 9, 1);
-	const panel = panelNumber(str('panel'));
+	const chapter = chapterOption(str('chapter'));
+	const steps = (findChapter(chapter ?? '1') ?? CHAPTERS[0]).lesson('default').steps.length;
+	const step = str('step') === undefined ? undefined : integer(str('step'), 'step', 1, steps, 1);
+	const panel = panelOption(str('panel'));
 
 	const bind = str('bind') ?? DEFAULT_SERVER.bind;
 	if (!parseBind(bind)) throw new UsageError(`--bind must be HOST:PORT with a port from 0 to 65535 (got "${bind}")`);
@@ -392,7 +409,7 @@ function parse(argv: string[]): Invocation {
 			if (!loopback && !workshop.password && !workshop.authorizedKeys && !workshop.open) {
 				throw new UsageError(`--host ${host} is not loopback: add --password, --authorized-keys or --open`);
 			}
-			return {mode, workshop, step, panel, reset: Boolean(flags.reset)};
+			return {mode, workshop, chapter, step, panel, reset: Boolean(flags.reset)};
 		}
 		default: {
 			if (str('python') === '') throw new UsageError('--python must name a Python interpreter (got "")');
@@ -407,6 +424,7 @@ function parse(argv: string[]): Invocation {
 			if (project) server.bind = project.bind;
 			return {
 				mode: 'walkthrough',
+				chapter,
 				step,
 				panel,
 				plain: Boolean(flags.plain),

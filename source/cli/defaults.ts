@@ -21,6 +21,7 @@ export function noArguments(): Invocation {
 	process.title = 'gunicorn-walkthrough';
 	return {
 		mode: 'walkthrough',
+		chapter: undefined,
 		step: undefined,
 		panel: undefined,
 		plain: false,

@@ -42,8 +42,10 @@ async function main(): Promise<void> {
 		}
 		case 'walkthrough': {
 			// A lesson file is read and checked before anything starts: a bad one is one line, exit 2.
-			const chapters = invocation.lesson ? await lessonFile(invocation.lesson) : undefined;
+			const chapters = invocation.lesson ? await lessonFile(invocation.lesson) : await named(invocation.chapter);
 			if (invocation.lesson && !chapters) return;
+			// The walkthrough opens the file's chapter, whatever chapter the saved progress was on.
+			if (invocation.lesson && chapters) invocation.chapter = chapters[0].id;
 			// The full-screen walkthrough needs keys (stdin a terminal) and a screen that addresses the cursor (not
 			// TERM=dumb).
 			const dumb = process.env.TERM === 'dumb';
@@ -63,6 +65,14 @@ async function main(): Promise<void> {
 			process.exitCode = await runWalkthrough(invocation);
 		}
 	}
+}
+
+/** The one chapter --chapter names, for --plain; undefined: every chapter. */
+async function named(chapter: string | undefined) {
+	if (chapter === undefined) return undefined;
+	const {findChapter} = await import('../lesson/chapters');
+	const found = findChapter(chapter);
+	return found ? [found] : undefined;
 }
 
 /** The chapter in a lesson file, chosen for the walkthrough; undefined (and exit 2, said) when it is bad. */

@@ -29,4 +29,14 @@ let current: Chapter | undefined;
 
 /** The chapter the walkthrough teaches: the first unless one was chosen (--lesson FILE). */
 export const currentChapter = (): Chapter => current ?? CHAPTERS[0];
-export const chooseChapter = (chapter: Chapter): void => void (current = chapter);
+
+/**
+ * A chapter from a lesson file joins the course: one with a built-in chapter's id takes its
+ * place (an instructor's own wording or quiz), any other comes last.
+ */
+export function chooseChapter(chapter: Chapter): void {
+	const at = CHAPTERS.findIndex(c => c.id === chapter.id);
+	if (at >= 0) CHAPTERS[at] = chapter;
+	else CHAPTERS.push(chapter);
+	current = chapter;
+}

@@ -16,7 +16,9 @@ import {
 import {homedir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import process from 'node:process';
-import type {Progress} from '../ui/contracts';
+import {CHAPTERS, findChapter} from '../lesson/chapters';
+import type {ChapterProgress, Progress} from '../ui/contracts';
+import {savedPanel, type PanelId} from '../ui/panels';
 
 export const configDir = () => join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'gunicorn-walkthrough');
 
@@ -66,16 +68,56 @@ export interface Loaded {
 	notice?: string;
 }
 
-const valid = (p: unknown): p is Partial<Progress> => {
-	if (typeof p !== 'object' || p === null) return false;
-	const {step, panel, answers} = p as Record<string, unknown>;
-	const int = (v: unknown, max: number) =>
-		v === undefined || (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= max);
+const isInt = (v: unknown, min: number, max: number) =>
+	Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+
+/** One chapter's saved place, checked against that chapter's lesson; undefined when it does not fit. */
+function readChapter(id: string, value: unknown): ChapterProgress | undefined {
+	const chapter = findChapter(id);
+	if (!chapter || typeof value !== 'object' || value === null) return undefined;
+	const steps = chapter.lesson('default').steps.length;
+	const {step = 1, panel = 'flow', answers = {}, seen} = value as Record<string, unknown>;
+	const panelId = savedPanel(panel);
 	const answersOk =
-		answers === undefined ||
-		(typeof answers === 'object' && answers !== null && Object.values(answers).every(v => Number.isInteger(v)));
-	return int(step, 9) && int(panel, 10) && answersOk;
-};
+		typeof answers === 'object' && answers !== null && Object.values(answers).every(v => Number.isInteger(v));
+	const seenOk = seen === undefined || (Array.isArray(seen) && seen.every(n => isInt(n, 1, steps)));
+	if (!isInt(step, 1, steps) || !panelId || !answersOk || !seenOk) return undefined;
+	return {
+		step: step as number,
+		panel: panelId,
+		answers: answers as Record<string, number>,
+		...(seen ? {seen: seen as number[]} : {}),
+	};
+}
+
+/**
+ * Saved progress: {chapter, chapters: {id: {step, panel, answers, seen}}}. A file from before
+ * chapters ({step, panel: a number, answers}) is chapter 1's. Undefined when it does not fit.
+ */
+export function readProgress(json: unknown): Partial<Progress> | undefined {
+	if (typeof json !== 'object' || json === null) return undefined;
+	const saved = json as Record<string, unknown>;
+	if (saved.chapters === undefined) {
+		const only = readChapter(CHAPTERS[0].id, saved);
+		return only && {chapter: CHAPTERS[0].id, chapters: {[CHAPTERS[0].id]: only}, ...only};
+	}
+	if (typeof saved.chapters !== 'object' || saved.chapters === null || typeof saved.chapter !== 'string')
+		return undefined;
+	const chapters: Record<string, ChapterProgress> = {};
+	for (const [id, value] of Object.entries(saved.chapters)) {
+		if (!findChapter(id)) continue; // a chapter this version does not have: kept out, not an error
+		const read = readChapter(id, value);
+		if (!read) return undefined;
+		chapters[id] = read;
+	}
+	return {...chapterAt(chapters, saved.chapter), chapters};
+}
+
+/** The saved chapters with `id` open: its own step, panel and answers on top. */
+function chapterAt(chapters: Record<string, ChapterProgress>, id: string): Partial<Progress> {
+	const chapter = findChapter(id)?.id ?? CHAPTERS[0].id;
+	return {chapter, ...chapters[chapter]};
+}
 
 export class ProgressStore {
 	readonly file: string;
@@ -99,9 +141,9 @@ export class ProgressStore {
 			return {notice: `Could not read saved progress (${code(error)}); starting over.`};
 		}
 		try {
-			const progress: unknown = JSON.parse(text);
-			if (!valid(progress)) throw new Error('invalid');
-			return {progress, notice: `Resumed at step ${progress.step ?? 1} (--reset starts over).`};
+			const progress = readProgress(JSON.parse(text));
+			if (!progress) throw new Error('invalid');
+			return {progress, notice: resumed(progress)};
 		} catch {
 			const aside = `${this.file}.corrupt-${Date.now()}`;
 			try {
@@ -115,11 +157,12 @@ export class ProgressStore {
 
 	save(progress: Progress): void {
 		if (this.disabled) return;
-		const {step, panel, answers} = progress;
+		const {chapter, step, panel, answers, seen} = progress;
+		const chapters = {...progress.chapters, [chapter ?? CHAPTERS[0].id]: {step, panel, answers, seen}};
 		try {
 			makeDir(join(this.file, '..'));
 			const temp = `${this.file}.${process.pid}.tmp`;
-			writeRegular(temp, JSON.stringify({step, panel, answers}) + '\n');
+			writeRegular(temp, JSON.stringify({chapter: chapter ?? CHAPTERS[0].id, chapters}) + '\n');
 			renameSync(temp, this.file);
 		} catch (error) {
 			this.disabled = true;
@@ -138,14 +181,21 @@ export class ProgressStore {
 	}
 }
 
-/** Where a walkthrough starts: saved progress (unless --reset), then --step and --panel over it. */
+const resumed = (p: Partial<Progress>) =>
+	`Resumed ${p.chapter === CHAPTERS[0].id ? '' : `chapter ${CHAPTERS.findIndex(c => c.id === p.chapter) + 1} `}` +
+	`at step ${p.step ?? 1} (--reset starts over).`;
+
+/** Where a walkthrough starts: saved progress (unless --reset), then --chapter, --step and --panel over it. */
 export function startingPoint(
 	store: ProgressStore,
-	inv: {reset: boolean; step?: number; panel?: number},
+	inv: {reset: boolean; chapter?: string; step?: number; panel?: PanelId},
 ): {initial: Partial<Progress>; notice?: string} {
 	const loaded: Loaded = inv.reset ? {notice: store.reset()} : store.load();
+	const chapters = loaded.progress?.chapters ?? {};
+	const at = inv.chapter ? chapterAt(chapters, inv.chapter) : (loaded.progress ?? {});
 	return {
-		initial: {...loaded.progress, ...(inv.step ? {step: inv.step} : {}), ...(inv.panel ? {panel: inv.panel} : {})},
-		notice: loaded.notice,
+		initial: {...at, chapters, ...(inv.step ? {step: inv.step} : {}), ...(inv.panel ? {panel: inv.panel} : {})},
+		// Another chapter than the saved one: resumed only if it was saved too.
+		notice: inv.chapter && loaded.progress ? (at.step ? resumed(at) : undefined) : loaded.notice,
 	};
 }

@@ -4,35 +4,23 @@ import type React from 'react';
 import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {Box, Text, useApp, useInput} from 'ink';
 import type {LifecycleState} from '../lifecycle/machine';
-import type {AppProps, Progress} from './contracts';
-import {
-	footerKeys,
-	initialUi,
-	interpretKey,
-	PANEL_TITLES,
-	ROOM_PANEL,
-	update,
-	type Action,
-	type Context,
-	type UiState,
-} from './model';
+import type {AppProps} from './contracts';
+import {footerKeys, type Context, type UiState} from './model';
 import {Footer} from './parts/Footer';
 import {Header} from './parts/Header';
 import {HelpOverlay, TooSmall} from './parts/Help';
-import {Lines, ScrollLimit} from './parts/Lines';
-import {FlowPanel} from './panels/Flow';
-import {LivePanel} from './panels/Live';
-import {QuizPanel} from './panels/Quiz';
-import {RoomPanel} from './panels/Room';
-import {TablePanel} from './panels/Table';
-import {momentLines, sampleLines, snapshotLines, transcriptLines} from './panels/Text';
-import {VariablesPanel} from './panels/Variables';
-import {MIN_SIZE, useTerminalSize, WIDE} from './terminal';
+import {ScrollLimit} from './parts/Lines';
+import {panelById, visiblePanels} from './panels';
+import {RENDER} from './panels/render';
+import {MIN_SIZE, useTerminalSize} from './terminal';
 import {latestRequest, ownLesson} from './own-project';
+import {CHAPTERS} from '../lesson/chapters';
+import {AUTOPLAY_MS, step as advance, type Effect, type Msg} from './loop';
+import {chapterOf, chapterSteps, progressOf, startUi} from './course';
+import {ChapterList} from './parts/Chapters';
 import {useLive} from './use-live';
 import {lessonFor, lessonView, liveView} from './view';
 
-const AUTOPLAY_MS = 2500;
 const RATE_WINDOW_MS = 5000;
 
 /** Requests answered per second over the last few seconds, from the history's arrival times. */
@@ -50,20 +38,15 @@ const CHROME = 4; // header (2), title (1), footer (1)
 export function App({initial, onProgress, notice, live: source, leader, room, confirmQuit}: AppProps) {
 	const {exit} = useApp();
 	const size = useTerminalSize();
-	const [ui, setUi] = useState<UiState>(() => {
-		// Saved progress is shared with the instructor's walkthrough: its Room panel exists only there.
-		const panel = initial?.panel && initial.panel <= (room ? ROOM_PANEL : 9) ? initial.panel : 1;
-		return initialUi({
-			...initial,
-			panel,
-			notice,
-			quiz: {index: 0, cursor: 0, answers: initial?.answers ?? {}, hints: {}},
-		});
-	});
+	// Saved progress is shared with the instructor's walkthrough: its Room panel exists only there.
+	const [ui, setUi] = useState<UiState>(() =>
+		startUi(initial, visiblePanels({room: Boolean(room), live: Boolean(source)}), notice),
+	);
 	const live = useLive(source);
 	// Live, the narration follows what the server really does: --preload or not.
 	const variant = live ? (live.state.master.preload ? 'preload' : 'default') : ui.variant;
-	const base = lessonFor(variant).lesson;
+	const chapter = chapterOf(ui.chapter);
+	const base = lessonFor(variant, chapter).lesson;
 	// Their own project: the lesson names their app and their latest view, never the demo's.
 	const newest = live && source?.project ? latestRequest(live.state) : undefined;
 	const lesson = useMemo(
@@ -74,15 +57,17 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 
 	// biome-ignore lint/correctness/useExhaustiveDependencies: the view reads live.state only
 	const view = useMemo(
-		() => (live ? liveView(live.state, ui.cursor, lesson) : lessonView(variant, ui.step)),
-		[live?.state, ui.cursor, variant, ui.step, lesson],
+		() => (live ? liveView(live.state, ui.cursor, lesson) : lessonView(variant, ui.step, chapter)),
+		[live?.state, ui.cursor, variant, ui.step, lesson, chapter],
 	);
 	const history = live?.state.history;
 	const scrollMax = useRef(Infinity); // reported by the panel's window of lines (ScrollLimit)
 	const ctx: Context = {
+		steps: lesson.steps.length,
+		chapters: chapterSteps(),
 		scrollMax: () => scrollMax.current,
 		quiz: lesson.quiz,
-		panels: room ? ROOM_PANEL : 9,
+		panels: visiblePanels({room: Boolean(room), live: Boolean(live)}),
 		live: Boolean(live),
 		leader: Boolean(leader),
 		timeline: history?.length
@@ -92,27 +77,57 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 				: undefined,
 		...(source?.project ? {askPath: source.path ?? '/'} : {}),
 	};
-	const dispatch = (action: Action) => setUi(s => update(s, action, ctx));
+	const body = size.rows - 1 - CHROME;
 	const reportScroll = useCallback((max: number) => void (scrollMax.current = max), []);
-	const latest = useRef(ui);
-	latest.current = ui;
 
-	// Autoplay: one timer, only while playing.
-	// biome-ignore lint/correctness/useExhaustiveDependencies: ui.step restarts the timer; dispatch is stable
+	// The one update loop (loop.ts): each message is applied once, to the newest state, and its
+	// effects run here. The state lives in a ref as well: keys can arrive faster than redraws.
+	const current = useRef(ui);
+	const context = useRef(ctx);
+	context.current = ctx;
+	const timer = useRef<NodeJS.Timeout | undefined>(undefined);
+	const send = (msg: Msg) => {
+		const next = advance(current.current, msg, context.current);
+		current.current = next.state;
+		setUi(next.state);
+		// Effects run after the frame is committed (as React effects: an error in one is a render error).
+		if (next.effects.length) {
+			pending.current.push(...next.effects);
+			setFlushes(n => n + 1);
+		}
+	};
+	const pending = useRef<Effect[]>([]);
+	const [flushes, setFlushes] = useState(0);
+	// biome-ignore lint/correctness/useExhaustiveDependencies: runs the effects queued since the last frame
 	useEffect(() => {
-		if (!ui.playing) return;
-		const timer = setTimeout(() => dispatch({type: 'tick'}), AUTOPLAY_MS);
-		return () => clearTimeout(timer);
-	}, [ui.playing, ui.step]);
+		const effects = pending.current.splice(0);
+		for (const effect of effects) run(effect);
+	}, [flushes]);
+	const run = (effect: Effect) => {
+		switch (effect.type) {
+			case 'live':
+				return live?.run(effect.command, effect.path);
+			case 'save':
+				return onProgress?.(progressOf(current.current));
+			case 'quit':
+				return exit();
+			case 'timer':
+				clearTimeout(timer.current);
+				timer.current = effect.ms === undefined ? undefined : setTimeout(() => send({type: 'tick'}), effect.ms);
+		}
+	};
+	// biome-ignore lint/correctness/useExhaustiveDependencies: once: where the walkthrough starts, and its last timer
+	useEffect(() => {
+		onProgress?.(progressOf(current.current));
+		if (current.current.playing) run({type: 'timer', ms: AUTOPLAY_MS});
+		return () => clearTimeout(timer.current);
+	}, []);
 
 	// Workshop: follow the instructor; redraw the room when it changes.
 	// biome-ignore lint/correctness/useExhaustiveDependencies: ui.following: follow again when switched back on
 	useEffect(() => {
 		if (!leader) return;
-		const follow = () => {
-			const at = leader.current();
-			dispatch({type: 'lead', step: at.step, panel: at.panel});
-		};
+		const follow = () => send({type: 'lead', ...leader.current()});
 		follow();
 		return leader.subscribe(follow);
 	}, [leader, ui.following]);
@@ -121,43 +136,14 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	const [now, setNow] = useState(Date.now);
 	// biome-ignore lint/correctness/useExhaustiveDependencies: only whether a server is attached matters
 	useEffect(() => {
-		if (!live || ui.panel !== 9) return;
-		const timer = setInterval(() => setNow(Date.now()), 1000);
-		return () => clearInterval(timer);
+		if (!live || ui.panel !== 'live') return;
+		const clock = setInterval(() => setNow(Date.now()), 1000);
+		return () => clearInterval(clock);
 	}, [Boolean(live), ui.panel]);
 
-	// biome-ignore lint/correctness/useExhaustiveDependencies: report progress, not a new callback
-	useEffect(() => {
-		const progress: Progress = {step: ui.step, panel: ui.panel, answers: ui.quiz.answers, following: ui.following};
-		onProgress?.(progress);
-	}, [ui.step, ui.panel, ui.quiz.answers, ui.following]);
-
-	const body = size.rows - 1 - CHROME;
 	useInput((text, key) => {
 		const input = typeof text === 'string' ? text : ''; // a key without a name, on some Ink versions
-		// Keys typed quickly, pasted or batched by SSH arrive as one string ("nn"): each is a press.
-		const presses =
-			input.length > 1 && !key.ctrl && !key.meta && !/[\x00-\x1f\x7f]/.test(input) ? [...input] : [input];
-		let current = latest.current; // keys can arrive faster than redraws: act on the newest state
-		for (const press of presses) {
-			const intent = interpretKey(press, key, current, ctx, Math.max(1, body - 2));
-			if (intent.kind === 'quit') {
-				const question = current.confirm ? undefined : confirmQuit?.();
-				if (!question) return exit();
-				dispatch({type: 'confirm', question});
-				current = update(current, {type: 'confirm', question}, ctx);
-			} else if (intent.kind === 'live') {
-				if (current.asking !== undefined) {
-					dispatch({type: 'ask'});
-					current = update(current, {type: 'ask'}, ctx);
-				}
-				live?.run(intent.command, intent.path);
-			} else if (intent.kind === 'action') {
-				dispatch(intent.action);
-				current = update(current, intent.action, ctx);
-			}
-		}
-		latest.current = current;
+		send({type: 'key', input, key, page: Math.max(1, body - 2), question: confirmQuit?.()});
 	});
 
 	if (size.columns < MIN_SIZE.columns || size.rows < MIN_SIZE.rows) {
@@ -165,7 +151,6 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	}
 
 	const width = size.columns;
-	const wide = width >= WIDE;
 	const scroll = ui.scroll[ui.panel] ?? 0;
 	const q = lesson.quiz[ui.quiz.index];
 	const hint = ui.quiz.hints[q.id] ? q.target : undefined;
@@ -173,119 +158,35 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 
 	let panel: React.ReactNode;
 	if (ui.overlay === 'help') {
-		const extra: Array<[string, string]> = [];
-		if (leader) extra.push(['f', 'follow the instructor (any navigation key stops)']);
-		if (room) extra.push(['0', 'the room: attendees and quiz results']);
-		panel = <HelpOverlay width={width} height={body} extra={extra} />;
+		panel = <HelpOverlay width={width} height={body} leader={ctx.leader} panels={ctx.panels} />;
+	} else if (ui.overlay === 'chapters') {
+		panel = <ChapterList ui={ui} width={width} height={body} />;
 	} else {
-		const tableProps = {
-			rows: view.rows,
-			current: view.current,
-			hint: hint?.panel === 'table' && !live ? {row: hint.step, column: hint.column} : undefined,
-			total: live ? undefined : lesson.steps.length,
-		};
-		const flow = (w: number) => (
-			<FlowPanel
-				width={w}
-				height={body}
-				view={view}
-				lesson={lesson}
-				scroll={scroll}
-				hinted={hint?.panel === 'flow' ? hint.node : undefined}
-			/>
-		);
-		const text = (lines: React.ReactNode[], focus?: number) => (
-			<Lines lines={lines} height={body} offset={scroll} width={width} focus={focus} />
-		);
-		switch (ui.panel) {
-			case 1:
-				// Wide: the flow across the width, and the table under it in the room left.
-				panel = wide ? (
-					<FlowPanel
-						width={width}
-						height={body}
-						view={view}
-						lesson={lesson}
-						scroll={scroll}
-						hinted={hint?.panel === 'flow' ? hint.node : undefined}
-						below={h => <TablePanel {...tableProps} width={width} height={h} compact />}
-					/>
-				) : (
-					flow(width)
-				);
-				break;
-			case 2: {
-				const sample = sampleLines(lesson, view.step, width);
-				panel = text(sample.lines, sample.focus);
-				break;
-			}
-			case 3:
-				panel = <TablePanel {...tableProps} width={width} height={body} />;
-				break;
-			case 4:
-				panel = (
-					<VariablesPanel
-						columns={view.tracker.columns}
-						rows={view.tracker.rows}
-						width={width}
-						height={body}
-						scroll={scroll}
-						hinted={hint?.panel === 'variables' ? hint.variable : undefined}
-						caption={
-							live
-								? 'Columns: the inspected event (Now) and the events before it.'
-								: 'Columns: the start, the checkpoints reached, and Now.'
-						}
-					/>
-				);
-				break;
-			case 5:
-				panel = text(momentLines(lesson, view.step, width));
-				break;
-			case 6:
-				panel = <QuizPanel lesson={lesson} quiz={ui.quiz} width={width} height={body} scroll={scroll} />;
-				break;
-			case 7:
-				panel = text(snapshotLines(lesson, width));
-				break;
-			case 8:
-				panel = text(transcriptLines(lesson, width));
-				break;
-			case 9:
-				panel = (
-					<LivePanel
-						width={width}
-						height={body}
-						info={
-							live && source
-								? {
-										kind: source.kind,
-										address: source.address,
-										state: live.state,
-										logs: live.logs,
-										status: live.status,
-										running: live.running,
-										now,
-										rps: requestRate(live.state, now),
-									}
-								: undefined
-						}
-					/>
-				);
-				break;
-			default:
-				panel = room ? (
-					<RoomPanel
-						lesson={lesson}
-						summary={room.summary()}
-						attendees={room.attendees()}
-						incidents={room.incidents?.()}
-						width={width}
-						height={body}
-						scroll={scroll}
-					/>
-				) : null;
-		}
+		const info =
+			live && source
+				? {
+						kind: source.kind,
+						address: source.address,
+						state: live.state,
+						logs: live.logs,
+						status: live.status,
+						running: live.running,
+						now,
+						rps: requestRate(live.state, now),
+					}
+				: undefined;
+		panel = RENDER[ui.panel]({
+			width,
+			height: body,
+			view,
+			lesson,
+			scroll,
+			hint,
+			quiz: ui.quiz,
+			live: info,
+			attached: Boolean(live),
+			room,
+		});
 	}
 
 	const tag = [
@@ -306,11 +207,12 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 				position={view.position}
 				panel={ui.panel}
 				panels={ctx.panels}
+				chapter={`Chapter ${CHAPTERS.indexOf(chapter) + 1}: ${chapter.title}`}
 				tag={tag || undefined}
 			/>
 			<Box width={width} height={1} overflow="hidden">
 				<Text bold color={ui.confirm ? 'red' : ui.notice ? 'magenta' : undefined} wrap="truncate-end">
-					{`${PANEL_TITLES[ui.panel - 1]} · ${title}`}
+					{`${panelById(ui.panel)!.title} · ${title}`}
 				</Text>
 			</Box>
 			<Box width={width} height={body} overflow="hidden">

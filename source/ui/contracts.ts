@@ -1,18 +1,32 @@
 // What the App takes from whoever hosts it: the local terminal (run.tsx), or one SSH
 // session of a workshop. Plain data and subscriptions, so hosts need no React.
 import type {LiveSource} from '../live/source';
+import type {PanelId} from './panels';
+
+/** Where a learner left one chapter. */
+export interface ChapterProgress {
+	step: number;
+	panel: PanelId;
+	answers: Record<string, number>;
+	seen?: number[]; // the steps seen (absent in files from before chapters)
+}
 
 /** Where a learner is: saved to disk locally, reported to the room in a workshop. */
 export interface Progress {
+	/** The chapter on screen (absent: the first); step, panel and answers are its own. */
+	chapter?: string;
+	/** Every chapter's progress, this one's included (absent: only this chapter is known). */
+	chapters?: Record<string, ChapterProgress>;
+	seen?: number[];
 	step: number; // 1-based lesson step
-	panel: number; // 1-based panel number (see PANELS in source/cli/args.ts); 10 = Room
+	panel: PanelId; // see source/ui/panels.ts
 	answers: Record<string, number>; // quiz question id -> chosen option index
 	following: boolean; // workshop: tracking the instructor
 }
 
 /** The instructor's position, for attendees who follow it. */
 export interface Leader {
-	current(): {step: number; panel: number};
+	current(): {chapter?: string; step: number; panel: string};
 	subscribe(listener: () => void): () => void;
 }
 

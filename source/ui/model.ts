@@ -1,21 +1,9 @@
 // The app's own state and its update function (Elm style): keys become actions, actions
 // become a new state. No React, no I/O: every key's meaning is testable here.
 import type {Variant} from '../lesson/types';
-
-export const PANEL_TITLES = [
-	'Flow',
-	'Sample',
-	'Table',
-	'Variables',
-	'Moments',
-	'Quiz',
-	'Snapshot',
-	'Transcript',
-	'Live',
-	'Room',
-];
-export const ROOM_PANEL = 10;
-export const STEPS = 9;
+import type {ChapterProgress} from './contracts';
+import {bindingAt, keyName, placeOf} from './keys';
+import type {PanelId} from './panels';
 
 export interface QuizState {
 	index: number; // question shown
@@ -25,11 +13,19 @@ export interface QuizState {
 }
 
 export interface UiState {
+	/** The chapter on screen (its id in source/lesson/chapters.ts). */
+	chapter: string;
 	step: number; // 1-based lesson step
-	panel: number; // 1-based; 10 = Room (workshop instructor only)
+	panel: PanelId;
 	variant: Variant;
-	scroll: Record<number, number>; // first visible line per panel
-	overlay?: 'help';
+	scroll: Partial<Record<PanelId, number>>; // first visible line per panel
+	overlay?: 'help' | 'chapters';
+	/** The chapter list's cursor (an index into the chapters). */
+	menu: number;
+	/** The steps of this chapter seen so far. */
+	seen: number[];
+	/** Where the learner left the other chapters. */
+	others: Record<string, ChapterProgress>;
 	playing: boolean;
 	quiz: QuizState;
 	following: boolean;
@@ -49,7 +45,7 @@ export type Action =
 	| {type: 'prev'}
 	| {type: 'first'}
 	| {type: 'last'}
-	| {type: 'panel'; to: number}
+	| {type: 'panel'; to: PanelId}
 	| {type: 'cyclePanel'; by: 1 | -1}
 	| {type: 'scroll'; by: number}
 	| {type: 'help'}
@@ -63,7 +59,10 @@ export type Action =
 	| {type: 'quizGo'; by: number}
 	| {type: 'variant'}
 	| {type: 'follow'}
-	| {type: 'lead'; step: number; panel: number}
+	| {type: 'lead'; chapter?: string; step: number; panel: string}
+	| {type: 'chapters'}
+	| {type: 'menuMove'; by: number}
+	| {type: 'chapter'; to: string}
 	| {type: 'confirm'; question: string}
 	| {type: 'cursor'; to: number | undefined}
 	| {type: 'ask'; text?: string};
@@ -76,8 +75,13 @@ export type Intent =
 	| {kind: 'none'};
 
 export interface Context {
+	/** The current chapter's step count: its lesson's, never a constant. */
+	steps: number;
+	/** Every chapter, in order, with its step count. */
+	chapters: Array<{id: string; steps: number}>;
 	quiz: Array<{id: string; options: string[]; answer: number}>;
-	panels: number; // 9, or 10 with a Room
+	/** The panels shown, in tab order (the Room only for the workshop's instructor). */
+	panels: PanelId[];
 	live: boolean;
 	leader: boolean;
 	/** Live timeline: how many events can be inspected, and the first and newest seq. */
@@ -89,8 +93,12 @@ export interface Context {
 }
 
 export const initialUi = (partial: Partial<UiState> = {}): UiState => ({
+	chapter: 'request',
+	menu: 0,
+	seen: [partial.step ?? 1],
+	others: {},
 	step: 1,
-	panel: 1,
+	panel: 'flow',
 	variant: 'default',
 	scroll: {},
 	playing: false,
@@ -109,25 +117,60 @@ function move(s: UiState, ctx: Context, where: 'next' | 'prev' | 'first' | 'last
 		const to = where === 'first' ? t.first : where === 'last' ? undefined : at + (where === 'next' ? 1 : -1);
 		return {...s, cursor: to === undefined || to >= t.last ? undefined : clamp(to, t.first, t.last)};
 	}
-	const step = where === 'first' ? 1 : where === 'last' ? STEPS : s.step + (where === 'next' ? 1 : -1);
-	return {...s, step: clamp(step, 1, STEPS)};
+	const step = where === 'first' ? 1 : where === 'last' ? ctx.steps : s.step + (where === 'next' ? 1 : -1);
+	return {...s, step: clamp(step, 1, ctx.steps)};
 }
 
+/** Leaves the current chapter where it is and opens another where it was left (else at its start). */
+function openChapter(s: UiState, to: string, ctx: Context): UiState {
+	const target = ctx.chapters.find(c => c.id === to);
+	if (!target) return s;
+	if (to === s.chapter) return {...s, overlay: undefined};
+	const {[to]: back, ...others} = {
+		...s.others,
+		[s.chapter]: {step: s.step, panel: s.panel, answers: s.quiz.answers, seen: s.seen},
+	};
+	const step = clamp(back?.step ?? 1, 1, target.steps);
+	return {
+		...s,
+		overlay: undefined,
+		chapter: to,
+		others,
+		step,
+		seen: back?.seen ?? [step],
+		panel: back && ctx.panels.includes(back.panel) ? back.panel : s.panel,
+		quiz: {index: 0, cursor: 0, answers: back?.answers ?? {}, hints: {}},
+		scroll: {},
+		cursor: undefined,
+	};
+}
+
+/** Every step reached is seen, for the chapter list. */
+const seeing = (s: UiState): UiState =>
+	s.seen.includes(s.step) ? s : {...s, seen: [...s.seen, s.step].sort((a, b) => a - b)};
+
 export function update(s: UiState, a: Action, ctx: Context): UiState {
+	const next = reduce(s, a, ctx);
+	return next === s ? s : seeing(next);
+}
+
+function reduce(s: UiState, a: Action, ctx: Context): UiState {
 	// Any navigation by the learner stops autoplay and following the instructor.
 	const own = {...s, playing: false, following: false, notice: undefined};
 	switch (a.type) {
 		case 'step':
-			return {...own, step: clamp(a.to, 1, STEPS)};
+			return {...own, step: clamp(a.to, 1, ctx.steps)};
 		case 'next':
 		case 'prev':
 		case 'first':
 		case 'last':
 			return move(own, ctx, a.type);
 		case 'panel':
-			return a.to >= 1 && a.to <= ctx.panels ? {...own, panel: a.to} : s;
-		case 'cyclePanel':
-			return {...own, panel: ((s.panel - 1 + a.by + ctx.panels) % ctx.panels) + 1};
+			return ctx.panels.includes(a.to) ? {...own, panel: a.to} : s;
+		case 'cyclePanel': {
+			const n = ctx.panels.length;
+			return {...own, panel: ctx.panels[(ctx.panels.indexOf(s.panel) + a.by + n) % n]};
+		}
 		case 'scroll':
 			return {
 				...s,
@@ -142,12 +185,12 @@ export function update(s: UiState, a: Action, ctx: Context): UiState {
 		case 'close':
 			return {...s, overlay: undefined, confirm: undefined, playing: false, notice: undefined};
 		case 'play':
-			return {...own, playing: !s.playing, step: !s.playing && s.step === STEPS ? 1 : s.step};
+			return {...own, playing: !s.playing, step: !s.playing && s.step === ctx.steps ? 1 : s.step};
 		case 'stop':
 			return {...s, playing: false};
 		case 'tick':
 			if (!s.playing) return s;
-			return s.step >= STEPS ? {...s, playing: false} : {...s, step: s.step + 1};
+			return s.step >= ctx.steps ? {...s, playing: false} : {...s, step: s.step + 1};
 		case 'quizMove': {
 			const q = ctx.quiz[s.quiz.index];
 			return {...s, quiz: {...s.quiz, cursor: clamp(s.quiz.cursor + a.by, 0, q.options.length - 1)}};
@@ -171,14 +214,23 @@ export function update(s: UiState, a: Action, ctx: Context): UiState {
 			return {...s, variant: s.variant === 'default' ? 'preload' : 'default'};
 		case 'follow':
 			return ctx.leader ? {...s, following: !s.following, playing: false} : s;
-		case 'lead':
-			return s.following
-				? {
-						...s,
-						step: clamp(a.step, 1, STEPS),
-						panel: a.panel >= 1 && a.panel <= ctx.panels ? a.panel : s.panel,
-					}
-				: s;
+		case 'lead': {
+			if (!s.following) return s;
+			const there = a.chapter && a.chapter !== s.chapter ? openChapter(s, a.chapter, ctx) : s;
+			const steps = ctx.chapters.find(c => c.id === there.chapter)?.steps ?? ctx.steps;
+			return {...there, step: clamp(a.step, 1, steps), panel: ctx.panels.find(p => p === a.panel) ?? there.panel};
+		}
+		case 'chapters': {
+			const menu = Math.max(
+				0,
+				ctx.chapters.findIndex(c => c.id === s.chapter),
+			);
+			return {...s, overlay: s.overlay === 'chapters' ? undefined : 'chapters', menu, playing: false};
+		}
+		case 'menuMove':
+			return {...s, menu: clamp(s.menu + a.by, 0, ctx.chapters.length - 1)};
+		case 'chapter':
+			return openChapter(own, a.to, ctx);
 		case 'confirm':
 			return {...s, confirm: a.question, playing: false};
 		case 'cursor':
@@ -187,18 +239,6 @@ export function update(s: UiState, a: Action, ctx: Context): UiState {
 			return {...s, asking: a.text, notice: undefined};
 	}
 }
-
-const LIVE_KEYS: Record<string, LiveCommand> = {
-	r: 'request',
-	b: 'burst',
-	s: 'slow',
-	k: 'kill',
-	'+': 'add',
-	'=': 'add',
-	'-': 'remove',
-	g: 'reload',
-	x: 'toggle',
-};
 
 export interface Key {
 	leftArrow?: boolean;
@@ -219,14 +259,6 @@ export interface Key {
 	meta?: boolean;
 }
 
-/**
- * What a key types: its character, or nothing for a key without one and for Ctrl / Alt + a character (Ctrl+Q is not q).
- */
-function typed(input: unknown, key: Key): string {
-	if (typeof input !== 'string') return ''; // some Ink versions hand on a Ctrl key without a name
-	return (key.ctrl || (key.meta && !key.escape)) && !/[\x00-\x1f\x7f]/.test(input) ? '' : input;
-}
-
 /** Typing the path r requests: Enter sends it, Esc cancels, Backspace deletes. */
 function askingKey(input: string, key: Key, text: string): Intent {
 	if (key.return) return {kind: 'live', command: 'request', path: text.startsWith('/') ? text : `/${text}`};
@@ -239,84 +271,14 @@ function askingKey(input: string, key: Key, text: string): Intent {
 
 /** The meaning of one key press in the current state. `page` is the height of a page for PgUp / PgDn. */
 export function interpretKey(pressed: string, key: Key, s: UiState, ctx: Context, page = 10): Intent {
-	const act = (action: Action): Intent => ({kind: 'action', action});
-	if (key.ctrl && pressed === 'c') return {kind: 'quit'};
-	const input = typed(pressed, key);
-	if (s.confirm) {
-		if (input === 'y' || input === 'Y') return {kind: 'quit'};
-		return act({type: 'close'});
-	}
-	if (s.asking !== undefined) return askingKey(input, key, s.asking);
-	// While autoplay runs, any key stops it (and does nothing else).
-	if (s.playing) return act({type: 'stop'});
-	if (s.overlay) {
-		return key.escape || input === '?' || input === 'q' ? act({type: 'close'}) : {kind: 'none'};
-	}
-	if (key.escape) return act({type: 'close'});
-	if (input === 'q') return {kind: 'quit'};
-	if (input === '?') return act({type: 'help'});
-
-	const quiz = s.panel === 6;
-	if (quiz) {
-		const letter = input.length === 1 ? 'abcd'.indexOf(input) : -1;
-		if (letter >= 0 && letter < ctx.quiz[s.quiz.index].options.length)
-			return act({type: 'quizAnswer', option: letter});
-		if (key.upArrow || input === 'k') return act({type: 'quizMove', by: -1});
-		if (key.downArrow || input === 'j') return act({type: 'quizMove', by: 1});
-		if (key.return) return act({type: 'quizAnswer'});
-		if (input === 'h') return act({type: 'quizHint'});
-		if (input === ']') return act({type: 'quizGo', by: 1});
-		if (input === '[') return act({type: 'quizGo', by: -1});
-	}
-	if (ctx.live && s.panel === 9 && input === 'r' && ctx.askPath !== undefined)
-		return act({type: 'ask', text: ctx.askPath});
-	if (ctx.live && s.panel === 9 && LIVE_KEYS[input]) return {kind: 'live', command: LIVE_KEYS[input]};
-
-	if (key.rightArrow || input === 'n') return act({type: 'next'});
-	if (key.leftArrow || input === 'p') return act({type: 'prev'});
-	if (key.home) return act({type: 'first'});
-	if (key.end) return act({type: 'last'});
-	if (input === ' ' && !ctx.live) return act({type: 'play'});
-	if (key.tab) return act({type: 'cyclePanel', by: key.shift ? -1 : 1});
-	if (/^[1-9]$/.test(input)) return act({type: 'panel', to: Number(input)});
-	if (input === '0' && ctx.panels >= 10) return act({type: 'panel', to: 10});
-	if (key.upArrow || input === 'k') return act({type: 'scroll', by: -1});
-	if (key.downArrow || input === 'j') return act({type: 'scroll', by: 1});
-	if (key.pageUp) return act({type: 'scroll', by: -page});
-	if (key.pageDown) return act({type: 'scroll', by: page});
-	if (input === 'v' && !ctx.live) return act({type: 'variant'});
-	if (input === 'f' && ctx.leader) return act({type: 'follow'});
-	return {kind: 'none'};
+	const name = keyName(pressed, key);
+	if (name === 'ctrl+c') return {kind: 'quit'};
+	// Three modes read keys their own way: a quit question, typing a path, autoplay.
+	if (s.confirm) return name === 'y' || name === 'Y' ? {kind: 'quit'} : {kind: 'action', action: {type: 'close'}};
+	if (s.asking !== undefined) return askingKey(name?.length === 1 ? name : '', key, s.asking);
+	if (s.playing) return {kind: 'action', action: {type: 'stop'}}; // any key stops it, and does nothing else
+	if (name === undefined) return {kind: 'none'};
+	return bindingAt(name, placeOf(s, ctx))?.intent(s, ctx, name, page) ?? {kind: 'none'};
 }
 
-/** The footer: the keys that work right now. */
-export function footerKeys(s: UiState, ctx: Context): Array<[string, string]> {
-	if (s.confirm)
-		return [
-			['y', 'quit'],
-			['any other key', 'stay'],
-		];
-	if (s.playing) return [['any key', 'stop autoplay']];
-	if (s.overlay)
-		return [
-			['Esc', 'close help'],
-			['q', 'close'],
-		];
-	const keys: Array<[string, string]> = [];
-	if (s.panel === 6) keys.push(['a-d ↑↓ ⏎', 'answer'], ['h', 'hint'], ['[ ]', 'question']);
-	if (s.panel === 9 && ctx.live)
-		keys.push(
-			['r', 'request'],
-			['b', 'burst'],
-			['s', 'slow'],
-			['k', 'kill'],
-			['+ -', 'workers'],
-			['g', 'HUP'],
-			['x', 'stop/start'],
-		);
-	keys.push(['←→', ctx.live ? 'event' : 'step'], [ctx.panels > 9 ? 'Tab 0-9' : 'Tab 1-9', 'panel']);
-	if (!ctx.live && s.panel !== 6) keys.push(['space', 'play'], ['v', 'preload']);
-	if (ctx.leader) keys.push(['f', s.following ? 'unfollow' : 'follow']);
-	keys.push(['?', 'help'], ['q', 'quit']); // last: the footer never drops these two
-	return keys;
-}
+export {footerKeys} from './keys';

@@ -55,7 +55,7 @@ export async function runWalkthrough(inv: Walkthrough): Promise<number> {
 		source = started;
 	}
 	applyColourPreference();
-	const initial = {...start.initial, ...(source && !inv.panel ? {panel: 9} : {})};
+	const initial = {...start.initial, ...(source && !inv.panel ? {panel: 'live' as const} : {})};
 	// Screen readers get the same walkthrough said as lines of text (source/ui/screen-reader/).
 	const screenReader = inv.screenReader || process.env.INK_SCREEN_READER === 'true';
 	const Root = screenReader ? (await import('./screen-reader/App')).ScreenReaderApp : App;

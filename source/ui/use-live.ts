@@ -2,7 +2,7 @@
 // requests renders at a bounded rate, and runs the Live panel's commands.
 import {useCallback, useEffect, useRef, useState} from 'react';
 import {initialState, reduceArrivals, type Arrival, type LifecycleState} from '../lifecycle/machine';
-import type {LiveSource} from '../live/source';
+import type {LiveSource, RequestResult} from '../live/source';
 import type {LiveCommand} from './model';
 
 const FLUSH_MS = 80; // at most ~12 renders a second from events
@@ -80,22 +80,20 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 			const live = source.running();
 			if (!live && command !== 'toggle') return setStatus('the server is stopped: x starts it');
 			const timeout = state.master.timeout;
-			switch (command) {
-				case 'request': {
+			const request = (path: string, said: (r: RequestResult) => string) =>
+				void source.request(path).then(r => setStatus(said(r)));
+			// Every command has its handler here: a LiveCommand without one does not compile.
+			const handlers: Record<LiveCommand, () => void> = {
+				request: () => {
 					const path = asked ?? source.path ?? '/';
 					setStatus(`GET ${path} …`);
-					void source
-						.request(path)
-						.then(r =>
-							setStatus(
-								r.status
-									? `GET ${path} -> ${r.status} in ${Math.round(r.ms)} ms`
-									: `GET ${path} failed: ${r.error}`,
-							),
-						);
-					return;
-				}
-				case 'burst':
+					request(path, r =>
+						r.status
+							? `GET ${path} -> ${r.status} in ${Math.round(r.ms)} ms`
+							: `GET ${path} failed: ${r.error}`,
+					);
+				},
+				burst: () => {
 					setStatus(`burst of 200 requests to ${source.path ?? '/'} …`);
 					void source
 						.burst(200)
@@ -105,41 +103,40 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 									`in ${(r.ms / 1000).toFixed(1)} s`,
 							),
 						);
-					return;
-				case 'slow': {
+				},
+				slow: () => {
 					if (source.project)
 						return setStatus(
 							"s needs the demo's /slow view: r a slow page of yours, past --timeout, shows the same",
 						);
 					const path = `/slow?s=${timeout + 5}`;
 					setStatus(`GET ${path}: the worker will be silent past the ${timeout}s timeout …`);
-					void source
-						.request(path)
-						.then(r =>
-							setStatus(
-								r.status
-									? `GET ${path} -> ${r.status} after ${(r.ms / 1000).toFixed(1)} s`
-									: `GET ${path}: no response after ${(r.ms / 1000).toFixed(1)} s (${r.error})`,
-							),
-						);
-					return;
-				}
-				case 'kill':
+					request(path, r =>
+						r.status
+							? `GET ${path} -> ${r.status} after ${(r.ms / 1000).toFixed(1)} s`
+							: `GET ${path}: no response after ${(r.ms / 1000).toFixed(1)} s (${r.error})`,
+					);
+				},
+				kill: () => {
 					source.killWorker();
-					return setStatus('SIGKILL sent to a worker: watch the master replace it');
-				case 'add':
+					setStatus('SIGKILL sent to a worker: watch the master replace it');
+				},
+				add: () => {
 					source.addWorker();
-					return setStatus('TTIN sent: one more worker');
-				case 'remove':
+					setStatus('TTIN sent: one more worker');
+				},
+				remove: () => {
 					source.removeWorker();
-					return setStatus('TTOU sent: one fewer worker (never below 1)');
-				case 'reload':
+					setStatus('TTOU sent: one fewer worker (never below 1)');
+				},
+				reload: () => {
 					source.reload();
-					return setStatus(
+					setStatus(
 						`HUP sent: fresh workers, then the old ones ` +
 							`retire${state.master.preload ? ' (--preload: the app code is NOT reloaded)' : ''}`,
 					);
-				case 'toggle':
+				},
+				toggle: () => {
 					// One stop or start at a time: x pressed again meanwhile would act on a server half gone.
 					if (switching.current) return setStatus(live ? 'still stopping …' : 'still starting …');
 					switching.current = true;
@@ -164,7 +161,9 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 							},
 						);
 					}
-			}
+				},
+			};
+			handlers[command]();
 		},
 		[source, state.master.timeout, state.master.preload],
 	);

@@ -24,7 +24,7 @@ function instructorOutput(colour: boolean): NodeJS.WriteStream {
 export async function lead(inv: Workshop, room: WorkshopRoom, colour: boolean, stop: Promise<void>): Promise<void> {
 	const store = new ProgressStore();
 	const {initial, notice} = startingPoint(store, inv);
-	room.setLead(initial.step ?? 1, initial.panel ?? 1);
+	room.setLead(initial.step ?? 1, initial.panel ?? 'flow', initial.chapter);
 	const app = render(
 		<App
 			initial={initial}
@@ -32,7 +32,7 @@ export async function lead(inv: Workshop, room: WorkshopRoom, colour: boolean, s
 			notice={`${notice ? `${notice}  ` : ''}Attendees join with: ${room.address}  (0: the room)`}
 			onProgress={progress => {
 				store.save(progress);
-				room.setLead(progress.step, progress.panel);
+				room.setLead(progress.step, progress.panel, progress.chapter);
 			}}
 			confirmQuit={() =>
 				room.size ? `${attendeeCount(room.size)} connected: quit and end their sessions? y/n` : undefined

@@ -22,7 +22,7 @@ export class WorkshopRoom implements Room {
 	private readonly listeners = new Set<() => void>();
 	private readonly leaders = new Set<() => void>();
 	private redraw?: NodeJS.Timeout;
-	private lead = {step: 1, panel: 1};
+	private lead: {chapter?: string; step: number; panel: string} = {step: 1, panel: 'flow'};
 	private nextId = 1;
 	private readonly errors: string[] = [];
 	/** "ssh -p 2222 HOST", set once the server listens. */
@@ -39,9 +39,9 @@ export class WorkshopRoom implements Room {
 	};
 
 	/** The instructor moved: followers move with them at once. */
-	setLead(step: number, panel: number): void {
-		if (step === this.lead.step && panel === this.lead.panel) return;
-		this.lead = {step, panel};
+	setLead(step: number, panel: string, chapter?: string): void {
+		if (step === this.lead.step && panel === this.lead.panel && chapter === this.lead.chapter) return;
+		this.lead = {chapter, step, panel};
 		for (const listener of [...this.leaders]) listener();
 	}
 
@@ -53,7 +53,7 @@ export class WorkshopRoom implements Room {
 		const attendee: Attendee = {
 			id: String(this.nextId++),
 			name,
-			progress: {step: 1, panel: 1, answers: {}, following: false},
+			progress: {step: 1, panel: 'flow', answers: {}, following: false},
 		};
 		this.members.set(attendee.id, attendee);
 		this.changed();

@@ -4,6 +4,7 @@ import {workerLoad} from '../../lifecycle/describe';
 import {liveWorkers, type LifecycleState} from '../../lifecycle/machine';
 import {wrap} from '../../lesson/plain';
 import {Lines, type Line} from '../parts/Lines';
+import {liveKeysInWords} from '../keys';
 
 export interface LiveInfo {
 	kind: 'server' | 'gunicorn';
@@ -23,8 +24,7 @@ const HOWTO = [
 	'  gunicorn-walkthrough --gunicorn    real Gunicorn serving a small Django project',
 	'',
 	'Both take --workers N, --bind HOST:PORT, --timeout S and --preload. Then the flow, the table and the variables ' +
-		'show real pids and requests, and here you can send requests (r, b), hang one past the timeout (s), kill a ' +
-		'worker (k), add or remove workers (+ -), reload with HUP (g) and stop or start the server (x).',
+		`show real pids and requests, and here its keys are commands: ${liveKeysInWords()}.`,
 ];
 
 /**

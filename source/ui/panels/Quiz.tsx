@@ -5,6 +5,7 @@ import {wrap} from '../../lesson/plain';
 import type {HintTarget, Lesson} from '../../lesson/types';
 import type {QuizState} from '../model';
 import {Lines, type Line} from '../parts/Lines';
+import {panelById} from '../panels';
 
 const LETTERS = 'abcd';
 
@@ -13,12 +14,16 @@ function hintPreview(target: HintTarget): string {
 		case 'table': {
 			// Where to look, not what it says: reading the cell is the learner's part.
 			const name = {gunicorn: 'Gunicorn', worker: 'Worker', django: 'Django', output: 'Output'}[target.column];
-			return `Table, row ${target.step}, ${name} column: lit on panel 3 once step ${target.step} is reached`;
+			const panel = panelById('table')!.key;
+			return (
+				`Table, row ${target.step}, ${name} column: lit on panel ${panel} once step ${target.step} ` +
+				'is reached'
+			);
 		}
 		case 'flow':
-			return `Flow: the ${target.node} box, marked "? hint" (panel 1)`;
+			return `Flow: the ${target.node} box, marked "? hint" (panel ${panelById('flow')!.key})`;
 		case 'variables':
-			return `Variables: the ${target.variable} row, marked » (panel 4)`;
+			return `Variables: the ${target.variable} row, marked » (panel ${panelById('variables')!.key})`;
 	}
 }
 

@@ -2,7 +2,12 @@
 import {Text} from 'ink';
 import type {Lesson} from '../../lesson/types';
 import type {Attendee} from '../contracts';
-import {PANEL_TITLES} from '../model';
+import {chapterOf} from '../course';
+import {panelById} from '../panels';
+import {lessonFor} from '../view';
+
+/** An attendee's own chapter's lesson: their steps and quiz. */
+const theirs = (chapter?: string) => lessonFor('default', chapterOf(chapter)).lesson;
 import {Lines, type Line} from '../parts/Lines';
 import stringWidth from 'string-width';
 
@@ -29,12 +34,14 @@ export function roomLines(lesson: Lesson, summary: string, attendees: Attendee[]
 	if (attendees.length === 0) lines.push(<Text dimColor>No attendees yet.</Text>);
 	for (const a of attendees) {
 		const p = a.progress;
-		const right = lesson.quiz.filter(q => p.answers[q.id] === q.answer).length;
-		const answered = lesson.quiz.filter(q => p.answers[q.id] !== undefined).length;
+		const their = theirs(p.chapter);
+		const right = their.quiz.filter(q => p.answers[q.id] === q.answer).length;
+		const answered = their.quiz.filter(q => p.answers[q.id] !== undefined).length;
 		lines.push(
 			<Text wrap="truncate-end">
 				{`${fitColumns(a.name, 15)} ${String(p.step).padStart(2)}` +
-					`/9  ${(PANEL_TITLES[p.panel - 1] ?? '?').padEnd(12)} ${(p.following ? 'yes' : 'no').padEnd(7)}` +
+					`/${String(their.steps.length).padEnd(2)} ${(panelById(p.panel)?.title ?? '?').padEnd(12)}` +
+					` ${(p.following ? 'yes' : 'no').padEnd(7)}` +
 					` ${right}/${answered} right`}
 			</Text>,
 		);

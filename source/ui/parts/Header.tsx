@@ -1,47 +1,53 @@
 import React from 'react';
 import {Box, Text} from 'ink';
-import {PANEL_TITLES} from '../model';
-
-const SHORT_TITLES = ['Flow', 'Sample', 'Table', 'Vars', 'Moments', 'Quiz', 'Snap', 'Text', 'Live', 'Room'];
+import {panelById} from '../panels';
 
 interface Props {
 	width: number;
 	position: string;
-	panel: number;
-	panels: number;
+	panel: string;
+	panels: readonly string[]; // ids, in tab order
 	tag?: string; // "--preload", "LIVE server 127.0.0.1:8000"
+	chapter?: string; // "Chapter 1: One request's life"
 }
 
 /** Title, position and the panel tabs; the current tab is bracketed, not only coloured. */
-export const Header = React.memo(function Header({width, position, panel, panels, tag}: Props) {
+export const Header = React.memo(function Header({width, position, panel, panels, tag, chapter}: Props) {
 	// Full titles when they fit, else short ones, else numbers with only the current tab named;
 	// each tab costs its label plus two.
-	const cost = (titles: string[]) => titles.slice(0, panels).reduce((n, t) => n + t.length + 4, 0);
+	const tabs = panels.map(id => panelById(id)!);
+	const cost = (titles: string[]) => titles.reduce((n, t) => n + t.length + 4, 0);
+	const full = tabs.map(t => t.title);
+	const short = tabs.map(t => t.short);
 	const titles =
-		cost(PANEL_TITLES) <= width
-			? PANEL_TITLES
-			: cost(SHORT_TITLES) <= width
-				? SHORT_TITLES
-				: SHORT_TITLES.map((t, i) => (i + 1 === panel ? t : ''));
+		cost(full) <= width
+			? full
+			: cost(short) <= width
+				? short
+				: short.map((t, i) => (tabs[i].id === panel ? t : ''));
 	return (
 		<Box flexDirection="column" width={width}>
 			<Box width={width} height={1} overflow="hidden">
-				<Text bold color="green" wrap="truncate-end">
-					Gunicorn walkthrough
+				{/* One line of text, cut at its end: the title and position always whole, the chapter last. */}
+				<Text wrap="truncate-end">
+					<Text bold color="green">
+						Gunicorn walkthrough
+					</Text>
+					{'  '}
+					<Text bold inverse>{` ${position} `}</Text>
+					{tag && <Text color="yellow">{`  ${tag}`}</Text>}
+					{chapter && <Text>{`  ${chapter}`}</Text>}
 				</Text>
-				<Text wrap="truncate-end">{'  '}</Text>
-				<Text bold inverse wrap="truncate-end">{` ${position} `}</Text>
-				{tag && <Text color="yellow" wrap="truncate-end">{`  ${tag}`}</Text>}
 			</Box>
 			<Box width={width} height={1} overflow="hidden">
 				<Text wrap="truncate-end">
-					{titles.slice(0, panels).map((title, i) => {
-						const n = i + 1;
-						const label = title ? `${n % 10} ${title}` : String(n % 10);
-						return n === panel ? (
-							<Text key={n} bold inverse color="cyan">{`[${label}]`}</Text>
+					{titles.map((title, i) => {
+						const {id, key} = tabs[i];
+						const label = title ? `${key} ${title}` : key;
+						return id === panel ? (
+							<Text key={id} bold inverse color="cyan">{`[${label}]`}</Text>
 						) : (
-							<Text key={n} dimColor>{` ${label} `}</Text>
+							<Text key={id} dimColor>{` ${label} `}</Text>
 						);
 					})}
 				</Text>

@@ -1,26 +1,21 @@
 import {Text} from 'ink';
 import {Lines, type Line} from './Lines';
+import type {PanelId} from '../panels';
+import {helpRows} from '../keys';
 
-const KEYS: Array<[string, string]> = [
-	['→ n / ← p', 'next / previous step (live: event)'],
-	['Home / End', 'first / last step (live: back to the newest)'],
-	['space', 'autoplay the steps; any key stops it'],
-	['1-9, Tab / Shift+Tab', 'switch panel'],
-	['↑ ↓ j k, PgUp PgDn', 'scroll a long panel (live panel: k kills)'],
-	['v', 'switch between default and --preload'],
-	['Quiz: a-d, ↑ ↓ Enter', 'answer the question'],
-	['Quiz: h', 'hint: lights the table cell or flow box it means'],
-	['Quiz: [ ]', 'previous / next question'],
-	['Live: r b s', 'a request, a burst of 200, one slower than --timeout'],
-	['Live: k + -', 'kill a worker; add / remove one (TTIN / TTOU)'],
-	['Live: g x', 'reload (HUP); stop / start the server'],
-	['?', 'this help'],
-	['Esc', 'close help or a question'],
-	['q, Ctrl+C', 'quit'],
-];
-
-export function HelpOverlay({width, height, extra}: {width: number; height: number; extra: Array<[string, string]>}) {
-	const all = [...KEYS, ...extra];
+/** Every key of this walkthrough (a workshop's only in one), from the key-binding table. */
+export function HelpOverlay({
+	width,
+	height,
+	leader,
+	panels,
+}: {
+	width: number;
+	height: number;
+	leader: boolean;
+	panels: PanelId[];
+}) {
+	const all = helpRows({leader, panels});
 	const pad = Math.max(...all.map(([k]) => k.length)) + 2;
 	const lines: Line[] = [
 		<Text bold wrap="truncate-end">

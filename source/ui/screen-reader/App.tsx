@@ -3,37 +3,36 @@
 // text (Ink's <Static>, written once), so a screen reader reads exactly what is new.
 import {useEffect, useMemo, useRef, useState} from 'react';
 import {Static, Text, useApp, useInput} from 'ink';
-import type {AppProps, Progress} from '../contracts';
-import {initialUi, interpretKey, update, type Action, type Context, type UiState} from '../model';
+import type {AppProps} from '../contracts';
+import type {Context, UiState} from '../model';
+import {visiblePanels} from '../panels';
+import {step as advance, type Effect, type Msg} from '../loop';
+import {chapterOf, chapterSteps, progressOf, startUi} from '../course';
 import {useLive} from '../use-live';
 import {lessonFor, lessonView, liveView} from '../view';
 import {announce, type Moment} from './announce';
 
-const AUTOPLAY_MS = 2500;
-
 export function ScreenReaderApp({initial, onProgress, notice, live: source}: AppProps) {
 	const {exit} = useApp();
 	const [ui, setUi] = useState<UiState>(() =>
-		initialUi({
-			...initial,
-			panel: initial?.panel && initial.panel <= 9 ? initial.panel : 1,
-			notice,
-			quiz: {index: 0, cursor: 0, answers: initial?.answers ?? {}, hints: {}},
-		}),
+		startUi(initial, visiblePanels({room: false, live: Boolean(source)}), notice),
 	);
 	const live = useLive(source);
 	const variant = live ? (live.state.master.preload ? 'preload' : 'default') : ui.variant;
-	const {lesson} = lessonFor(variant);
+	const chapter = chapterOf(ui.chapter);
+	const {lesson} = lessonFor(variant, chapter);
 	// biome-ignore lint/correctness/useExhaustiveDependencies: the view reads live.state only
 	const view = useMemo(
-		() => (live ? liveView(live.state, ui.cursor, lesson) : lessonView(variant, ui.step)),
-		[live?.state, ui.cursor, variant, ui.step, lesson],
+		() => (live ? liveView(live.state, ui.cursor, lesson) : lessonView(variant, ui.step, chapter)),
+		[live?.state, ui.cursor, variant, ui.step, lesson, chapter],
 	);
 	const history = live?.state.history;
 	const ctx: Context = {
+		steps: lesson.steps.length,
+		chapters: chapterSteps(),
 		scrollMax: () => 0, // nothing scrolls: every panel is said whole
 		quiz: lesson.quiz,
-		panels: 9,
+		panels: visiblePanels({room: false, live: Boolean(live)}),
 		live: Boolean(live),
 		leader: false,
 		timeline: history?.length
@@ -42,8 +41,46 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source}: App
 				? {first: 0, last: 0}
 				: undefined,
 	};
-	const latest = useRef(ui);
-	latest.current = ui;
+	// The same update loop as the App (../loop.ts): one message, one update, its effects run here.
+	const current = useRef(ui);
+	const context = useRef(ctx);
+	context.current = ctx;
+	const timer = useRef<NodeJS.Timeout | undefined>(undefined);
+	const send = (msg: Msg) => {
+		const next = advance(current.current, msg, context.current);
+		current.current = next.state;
+		setUi(next.state);
+		// Effects run after the frame is committed (as React effects: an error in one is a render error).
+		if (next.effects.length) {
+			pending.current.push(...next.effects);
+			setFlushes(n => n + 1);
+		}
+	};
+	const pending = useRef<Effect[]>([]);
+	const [flushes, setFlushes] = useState(0);
+	// biome-ignore lint/correctness/useExhaustiveDependencies: runs the effects queued since the last frame
+	useEffect(() => {
+		const effects = pending.current.splice(0);
+		for (const effect of effects) run(effect);
+	}, [flushes]);
+	const run = (effect: Effect) => {
+		switch (effect.type) {
+			case 'live':
+				return live?.run(effect.command, effect.path);
+			case 'save':
+				return onProgress?.(progressOf(current.current));
+			case 'quit':
+				return exit();
+			case 'timer':
+				clearTimeout(timer.current);
+				timer.current = effect.ms === undefined ? undefined : setTimeout(() => send({type: 'tick'}), effect.ms);
+		}
+	};
+	// biome-ignore lint/correctness/useExhaustiveDependencies: once: where the walkthrough starts, and its last timer
+	useEffect(() => {
+		onProgress?.(progressOf(current.current));
+		return () => clearTimeout(timer.current);
+	}, []);
 
 	// What has been said: each change adds lines, none is ever rewritten.
 	const [said, setSaid] = useState<Array<{id: number; text: string}>>([]);
@@ -61,36 +98,7 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source}: App
 		if (lines.length > 0) setSaid(s => [...s, ...lines.map((text, i) => ({id: s.length + i, text}))]);
 	}, [ui, view, live?.status, live?.running]);
 
-	// biome-ignore lint/correctness/useExhaustiveDependencies: ui.step restarts the timer, with the current ctx
-	useEffect(() => {
-		if (!ui.playing) return;
-		const timer = setTimeout(() => setUi(s => update(s, {type: 'tick'}, ctx)), AUTOPLAY_MS);
-		return () => clearTimeout(timer);
-	}, [ui.playing, ui.step]);
-
-	// biome-ignore lint/correctness/useExhaustiveDependencies: report progress, not a new callback
-	useEffect(() => {
-		const progress: Progress = {step: ui.step, panel: ui.panel, answers: ui.quiz.answers, following: false};
-		onProgress?.(progress);
-	}, [ui.step, ui.panel, ui.quiz.answers]);
-
-	useInput((input, key) => {
-		const presses =
-			input.length > 1 && !key.ctrl && !key.meta && !/[\x00-\x1f\x7f]/.test(input) ? [...input] : [input];
-		let current = latest.current;
-		for (const press of presses) {
-			const intent = interpretKey(press, key, current, ctx);
-			if (intent.kind === 'quit') return exit();
-			if (intent.kind === 'live') live?.run(intent.command);
-			if (intent.kind === 'action') current = apply(current, intent.action);
-		}
-		latest.current = current;
-	});
-	const apply = (s: UiState, action: Action) => {
-		const next = update(s, action, ctx);
-		setUi(next);
-		return next;
-	};
+	useInput((input, key) => send({type: 'key', input, key, page: 10}));
 
 	return <Static items={said}>{line => <Text key={line.id}>{line.text}</Text>}</Static>;
 }

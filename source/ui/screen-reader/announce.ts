@@ -3,9 +3,10 @@
 import type {LifecycleState} from '../../lifecycle/machine';
 import type {Lesson} from '../../lesson/types';
 import type {UiState} from '../model';
+import {panelById} from '../panels';
 import type {View} from '../view';
 import {stateAfter} from '../../lifecycle/machine';
-import {eventWords, feedbackWords, KEYS_IN_WORDS, optionWords, panelWords, questionWords, stepWords} from './words';
+import {eventWords, feedbackWords, keysInWords, optionWords, panelWords, questionWords, stepWords} from './words';
 
 /** A burst of requests makes hundreds of events: say the first few, then count the rest. */
 export const EVENTS_SAID = 12;
@@ -16,9 +17,6 @@ export interface Moment {
 	lesson: Lesson;
 	live?: {state: LifecycleState; status?: string; running: boolean};
 }
-
-/** Panels whose words depend on the step: stepping on them says their new content too. */
-const FOLLOWS_STEP = new Set([1, 2, 3, 4, 5]);
 
 /** The live panel's status line ("burst of 200 requests …") as a sentence. */
 const sentence = (text: string) => text.replace(/^./, c => c.toUpperCase()) + (/[.…:!?]$/.test(text) ? '' : '.');
@@ -67,7 +65,7 @@ export function announce(before: Moment | undefined, after: Moment): string[] {
 	const lines: string[] = [];
 	if (ui.confirm && ui.confirm !== b.confirm) lines.push(ui.confirm);
 	else if (b.confirm && !ui.confirm) lines.push('Not quitting.');
-	if (ui.overlay === 'help' && b.overlay !== 'help') lines.push(...KEYS_IN_WORDS);
+	if (ui.overlay === 'help' && b.overlay !== 'help') lines.push(...keysInWords(isLive));
 	else if (b.overlay === 'help' && !ui.overlay) lines.push('Keys closed.');
 	if (ui.playing !== b.playing)
 		lines.push(ui.playing ? 'Autoplay: a step every 2.5 seconds; any key stops it.' : 'Autoplay stopped.');
@@ -83,10 +81,10 @@ export function announce(before: Moment | undefined, after: Moment): string[] {
 		const moved = isLive ? ui.cursor !== b.cursor : true;
 		if (moved && ui.cursor === undefined && isLive) lines.push('Following the newest event.');
 		else if (moved) lines.push(...stepWords(view, lesson));
-		if (moved && ui.panel === b.panel && FOLLOWS_STEP.has(ui.panel)) lines.push(...panel().slice(1));
+		if (moved && ui.panel === b.panel && panelById(ui.panel)?.followsStep) lines.push(...panel().slice(1));
 	}
 	if (ui.panel !== b.panel) lines.push(...panel());
-	else if (ui.panel === 6) lines.push(...quizChanges(b, ui, lesson));
+	else if (ui.panel === 'quiz') lines.push(...quizChanges(b, ui, lesson));
 	if (after.live) lines.push(...liveChanges(before.live, after.live));
 	return lines;
 }

@@ -4,21 +4,17 @@ import type {LifecycleState} from '../../lifecycle/machine';
 import {describeAction, describeApp, describeMaster, describeWorkers, gunicornLog} from '../../lifecycle/describe';
 import type {LifecycleEvent} from '../../lifecycle/events';
 import type {Lesson, QuizQuestion} from '../../lesson/types';
-import {PANEL_TITLES, type QuizState} from '../model';
+import type {QuizState} from '../model';
+import {panelById, visiblePanels, type PanelId} from '../panels';
+import {keysInWords as sayKeys} from '../keys';
 import type {View} from '../view';
 
 const LETTERS = 'abcd';
 
-export const KEYS_IN_WORDS = [
+/** The keys, said: the same table as the full screen's help (source/ui/keys.ts). */
+export const keysInWords = (live: boolean) => [
 	'Keys, the same as on the full screen:',
-	'n or right arrow: next step; p or left arrow: previous step (attached to a server: event). Home, End: first, ' +
-		'last.',
-	'space: autoplay, any key stops it. v: default or --preload.',
-	'1 to 9, or Tab and Shift+Tab: panels Flow, Sample, Table, Variables, Moments, Quiz, Snapshot, Transcript, Live.',
-	'Quiz: a to d, or up and down arrows then Enter, to answer; h: hint; [ and ]: previous and next question.',
-	'Live panel: r one request, b a burst of 200, s a slow request, k kill a worker, + and - add or remove one, g ' +
-		'HUP, x stop or start the server.',
-	'?: these keys again. q or Ctrl+C: quit.',
+	...sayKeys({leader: false, panels: visiblePanels({room: false, live})}),
 ];
 
 /** The step at this position: where it is, its title, its narration; live, what the event means. */
@@ -111,38 +107,27 @@ function liveWords(view: View, live: boolean, rate?: number): string[] {
 
 /** Panel N in words, led by its name. */
 export function panelWords(
-	panel: number,
+	panel: PanelId,
 	view: View,
 	lesson: Lesson,
 	quiz: QuizState,
 	live: boolean,
 	rate?: number,
 ): string[] {
-	const body = (() => {
-		switch (panel) {
-			case 1:
-				return flowWords(view, lesson);
-			case 2:
-				return sampleWords(view, lesson);
-			case 3:
-				return tableWords(view);
-			case 4:
-				return variableWords(view);
-			case 5:
-				return momentWords(view, lesson);
-			case 6:
-				return questionWords(lesson, quiz);
-			case 7:
-				return [...lesson.snapshot, 'Why --preload matters (press v to switch):', ...lesson.preloadNotes];
-			case 8:
-				return lesson.transcript;
-			case 9:
-				return liveWords(view, live, rate);
-			default:
-				return [];
-		}
-	})();
-	return [`Panel ${panel}, ${PANEL_TITLES[panel - 1]}.`, ...body];
+	const words: Record<PanelId, () => string[]> = {
+		flow: () => flowWords(view, lesson),
+		sample: () => sampleWords(view, lesson),
+		table: () => tableWords(view),
+		variables: () => variableWords(view),
+		moments: () => momentWords(view, lesson),
+		quiz: () => questionWords(lesson, quiz),
+		snapshot: () => [...lesson.snapshot, 'Why --preload matters (press v to switch):', ...lesson.preloadNotes],
+		transcript: () => lesson.transcript,
+		live: () => liveWords(view, live, rate),
+		room: () => [],
+	};
+	const {key, title} = panelById(panel)!;
+	return [`Panel ${key}, ${title}.`, ...words[panel]()];
 }
 
 /** One live event in words: what happened, and what a watcher of the server sees. */

@@ -1,0 +1,81 @@
+// The update loop (Elm's, as Bubble Tea's): every message becomes the next state and the effects
+// the host runs: a live command, saving progress, quitting, the autoplay timer. Pure.
+import {interpretKey, update, type Context, type Key, type LiveCommand, type UiState} from './model';
+
+export const AUTOPLAY_MS = 2500;
+
+export type Msg =
+	/** One read of keys: several characters are several presses. `question`: what to ask before quitting. */
+	| {type: 'key'; input: string; key: Key; page: number; question?: string}
+	| {type: 'tick'} // the autoplay timer fired
+	| {type: 'lead'; chapter?: string; step: number; panel: string}; // the instructor moved
+
+export type Effect =
+	| {type: 'live'; command: LiveCommand; path?: string}
+	| {type: 'save'} // progress changed: report it to the host
+	| {type: 'quit'}
+	| {type: 'timer'; ms?: number}; // (re)start the autoplay timer; without ms, stop it
+
+export interface Next {
+	state: UiState;
+	effects: Effect[];
+}
+
+/** Keys typed quickly, pasted or batched by SSH arrive as one string ("nn"): each is a press. */
+const pressesOf = (input: string, key: Key) =>
+	input.length > 1 && !key.ctrl && !key.meta && !/[\x00-\x1f\x7f]/.test(input) ? [...input] : [input];
+
+function keys(s: UiState, msg: Extract<Msg, {type: 'key'}>, ctx: Context): Next {
+	const effects: Effect[] = [];
+	let state = s;
+	for (const press of pressesOf(msg.input, msg.key)) {
+		const intent = interpretKey(press, msg.key, state, ctx, msg.page);
+		if (intent.kind === 'quit') {
+			if (state.confirm || !msg.question) return {state, effects: [...effects, {type: 'quit'}]};
+			state = update(state, {type: 'confirm', question: msg.question}, ctx);
+		} else if (intent.kind === 'live') {
+			if (state.asking !== undefined) state = update(state, {type: 'ask'}, ctx);
+			effects.push({type: 'live', command: intent.command, path: intent.path});
+		} else if (intent.kind === 'action') state = update(state, intent.action, ctx);
+	}
+	return {state, effects};
+}
+
+const saved = (a: UiState, b: UiState) =>
+	a.chapter === b.chapter &&
+	a.step === b.step &&
+	a.panel === b.panel &&
+	a.quiz.answers === b.quiz.answers &&
+	a.following === b.following;
+
+/** What follows from a change of state: save it, start or stop autoplay's timer. */
+function consequences(before: UiState, after: UiState): Effect[] {
+	const effects: Effect[] = [];
+	if (!saved(before, after)) effects.push({type: 'save'});
+	if (after.playing && (!before.playing || after.step !== before.step))
+		effects.push({type: 'timer', ms: AUTOPLAY_MS});
+	else if (before.playing && !after.playing) effects.push({type: 'timer'});
+	return effects;
+}
+
+export function step(s: UiState, msg: Msg, ctx: Context): Next {
+	let next: Next;
+	switch (msg.type) {
+		case 'key':
+			next = keys(s, msg, ctx);
+			break;
+		case 'tick':
+			next = {state: update(s, {type: 'tick'}, ctx), effects: []};
+			break;
+		case 'lead':
+			next = {
+				state: update(s, {type: 'lead', chapter: msg.chapter, step: msg.step, panel: msg.panel}, ctx),
+				effects: [],
+			};
+			break;
+	}
+	// Quitting comes last: what the keys before it changed is saved first.
+	const quit = next.effects.filter(e => e.type === 'quit');
+	const rest = next.effects.filter(e => e.type !== 'quit');
+	return {state: next.state, effects: [...rest, ...consequences(s, next.state), ...quit]};
+}

@@ -1,0 +1,68 @@
+// The panel registry is the only list of panels: one added to it shows in the header, is
+// offered by --panel and --help, and survives saved progress; old numeric files still load.
+import {mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {render} from 'ink-testing-library';
+import {describe, expect, test} from 'vitest';
+import {ProgressStore} from '../source/progress/store';
+import {helpRows} from '../source/ui/keys';
+import {initialUi, interpretKey} from '../source/ui/model';
+import {Header} from '../source/ui/parts/Header';
+import {PANELS, visiblePanels, type PanelDef, type PanelId} from '../source/ui/panels';
+
+const dir = () => join(mkdtempSync(join(tmpdir(), 'gw-panels-')), 'gunicorn-walkthrough');
+
+describe('a panel added to the registry', () => {
+	(PANELS as unknown as PanelDef[]).splice(9, 0, {id: 'labs', title: 'Labs', short: 'Labs', key: 'l'});
+	const labs = 'labs' as PanelId;
+
+	test('has its tab in the header', () => {
+		const panels = visiblePanels({room: false, live: false});
+		expect(panels).toContain(labs);
+		const {lastFrame, unmount} = render(<Header width={160} position="Step 1/9" panel={labs} panels={panels} />);
+		expect(lastFrame()).toContain('[l Labs]');
+		expect(lastFrame()).toContain(' 9 Live ');
+		unmount();
+	});
+
+	test('is in the help, and its key opens it', () => {
+		const panels = visiblePanels({room: false, live: false});
+		const row = helpRows({leader: false, panels}).find(([, what]) => what.startsWith('panels'));
+		expect(row).toEqual(['1-9 l Tab Shift+Tab', expect.stringContaining('Live Labs')]);
+		const ctx = {steps: 9, chapters: [], quiz: [], panels, live: false, leader: false};
+		expect(interpretKey('l', {}, initialUi(), ctx)).toEqual({kind: 'action', action: {type: 'panel', to: 'labs'}});
+	});
+
+	test('is offered by --panel, by key and by id, and named in --help', async () => {
+		const {parseArgs, HELP} = await import('../source/cli/args');
+		expect(parseArgs(['--panel', 'labs'])).toMatchObject({panel: 'labs'});
+		expect(parseArgs(['--panel', 'l'])).toMatchObject({panel: 'labs'});
+		expect(parseArgs(['--panel', 'room'])).toMatchObject({mode: 'error'}); // the instructor's own
+		expect(HELP).toMatch(/live,\s+labs/);
+	});
+
+	test('is saved by id and restored', () => {
+		const store = new ProgressStore(dir());
+		store.save({step: 2, panel: labs, answers: {}, following: false});
+		expect(readFileSync(store.file, 'utf8')).toContain('"labs"');
+		expect(new ProgressStore(join(store.file, '..')).load().progress).toMatchObject({step: 2, panel: 'labs'});
+	});
+});
+
+describe('progress files from before panel ids', () => {
+	test('a numeric panel is read as the panel that number was, without complaint', () => {
+		for (const [number, id] of [
+			[3, 'table'],
+			[9, 'live'],
+			[10, 'room'],
+		] as const) {
+			const d = dir();
+			mkdirSync(d, {recursive: true});
+			writeFileSync(join(d, 'progress.json'), `${JSON.stringify({step: 4, panel: number, answers: {}})}\n`);
+			const loaded = new ProgressStore(d).load();
+			expect(loaded.progress).toMatchObject({step: 4, panel: id});
+			expect(loaded.notice).toBe('Resumed at step 4 (--reset starts over).');
+		}
+	});
+});
