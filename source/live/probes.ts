@@ -6,6 +6,7 @@ import net from 'node:net';
 import {parseBind} from '../cli/args';
 import type {MemoryReading, RequestResult, SlowClientResult, TimedResult} from './source';
 
+const BODY_KEPT = 300; // enough for the app's greeting
 const target = (address: string) => parseBind(address) ?? {host: '127.0.0.1', port: 8000};
 
 /** One GET with Connection: close, timed from the connect to the end of the body. */

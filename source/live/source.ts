@@ -6,6 +6,7 @@ export interface RequestResult {
 	status?: number; // absent when the request failed outright
 	ms: number;
 	error?: string;
+	body?: string; // the start of the body (what the app answered with)
 }
 
 export interface BurstResult {
