@@ -18,8 +18,12 @@ export function getOnce(address: string, path: string, timeoutMs = 10 * 60_000):
 		const req = http.get(
 			{host, port, path, agent: false, headers: {Connection: 'close'}, timeout: timeoutMs},
 			res => {
-				res.resume();
-				res.on('end', () => done({status: res.statusCode}));
+				let body = '';
+				res.setEncoding('utf8');
+				res.on('data', (chunk: string) => {
+					if (body.length < BODY_KEPT) body += chunk.slice(0, BODY_KEPT - body.length);
+				});
+				res.on('end', () => done({status: res.statusCode, body}));
 				res.on('error', error => done({status: res.statusCode, error: error.message}));
 			},
 		);

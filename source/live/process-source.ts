@@ -8,7 +8,6 @@ import {readdirSync, readFileSync} from 'node:fs';
 import process from 'node:process';
 import readline from 'node:readline';
 import type {Readable} from 'node:stream';
-import {parseBind} from '../cli/args';
 import {parseEvent, type LifecycleEvent} from '../lifecycle/events';
 import {check, initialState, liveWorkers, transition, type LifecycleState} from '../lifecycle/machine';
 import {getOnce, readMemory, slowClients, timedTogether} from './probes';
