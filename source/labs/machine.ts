@@ -48,6 +48,7 @@ export type LabEffect =
 	| {type: 'restart'; flags: ServerFlags}; // the live source's restartWith(flags)
 
 const LOGS_KEPT = 200;
+const NO_PREDICTION = 'No prediction yet: what happens is recorded anyway.';
 
 export function initialLab(
 	id: LabId,
@@ -108,10 +109,11 @@ function observe(s: LabState): LabState {
 		results: s.results,
 		logs: s.logs,
 	});
-	if (!o.done) return sameNotes(s.notes, o.notes) ? s : {...s, notes: o.notes};
+	const notes = [...(s.prediction === undefined ? [NO_PREDICTION] : []), ...o.notes];
+	if (!o.done) return sameNotes(s.notes, notes) ? s : {...s, notes};
 	const verdict = verdictOf(s, l, o);
 	const reveal = revealOf(l, verdict, o.facts, s.server === 'gunicorn');
-	return {...s, phase: 'observed', notes: o.notes, verdict, reveal};
+	return {...s, phase: 'observed', notes, verdict, reveal};
 }
 
 const sameNotes = (a: string[], b: string[]) => a.length === b.length && a.every((n, i) => n === b[i]);
