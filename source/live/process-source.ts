@@ -302,7 +302,10 @@ export function createProcessSource(spec: ProcessSpec): LiveSource {
 		memory: () =>
 			readMemory(
 				childRunning() ? child?.pid : undefined,
-				liveWorkers(state).map(w => w.pid),
+				// Booted workers only: one still importing the app would read low.
+				liveWorkers(state)
+					.filter(w => w.state === 'idle' || w.state === 'busy')
+					.map(w => w.pid),
 			),
 		editApp(text: string) {
 			if (!spec.editApp) throw new Error('this server has no working copy to edit');

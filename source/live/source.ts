@@ -82,7 +82,7 @@ export interface LiveSource {
 	timed(path: string, n: number): Promise<TimedResult[]>;
 	/** n clients that send their request head a byte every intervalMs, `bytes` header bytes long. */
 	slowClients(n: number, intervalMs: number, bytes: number): Promise<SlowClientResult[]>;
-	/** The master's and the live workers' memory, now. */
+	/** The master's and the booted workers' memory, now. */
 	memory(): MemoryReading[];
 	/**
 	 * Changes the text the app answers / with, in the working copy the server runs from (never the
