@@ -6,6 +6,7 @@ import {OPTIONS} from '../source/explain/options';
 import {GOALS} from '../source/labs/goals';
 import {LAB_IDS, LABS, labById} from '../source/labs/labs';
 import {initialLab, labUpdate, outcomeOf, shownHints, type LabEffect, type LabState} from '../source/labs/machine';
+import {labSheet} from '../source/labs/sheet';
 import type {LabId, LabStep, ProbeResult} from '../source/labs/types';
 import type {LifecycleEvent} from '../source/lifecycle/events';
 import {initialState, reduce, type LifecycleState} from '../source/lifecycle/machine';
@@ -522,5 +523,21 @@ describe('preload-memory', () => {
 		const lab = run('server', 0, 30_100);
 		expect(lab.verdict).toMatchObject({right: false, happened: 'no change'});
 		expect(lab.reveal!.join('\n')).toContain('child_process.fork');
+	});
+});
+
+describe('the sheets', () => {
+	test('each sheet has the question, the choices, the steps and no answer', () => {
+		for (const lab of LABS) {
+			const text = labSheet(lab).join('\n');
+			expect(text).toContain(lab.question);
+			for (const step of lab.steps) expect(text).toContain(step.label);
+			expect(text).not.toContain(lab.hints[2]);
+			expect(text).not.toContain(lab.why);
+			for (const line of labSheet(lab)) expect(line.length, line).toBeLessThanOrEqual(200);
+		}
+		expect(labSheet(labById('max-requests')!)[1]).toBe(
+			'Setup: --workers 2 --max-requests 20 --max-requests-jitter 10',
+		);
 	});
 });
