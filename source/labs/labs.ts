@@ -207,7 +207,7 @@ export const LABS: readonly Lab[] = [
 		why:
 			'The master binds the socket before forking and never accepts on it; each worker waits in select() ' +
 			'and calls accept() itself, and the kernel gives each connection to one of them. It is not round-robin: ' +
-			'a worker that just finished is often the one that wins again.',
+			'the split follows however each race goes, and is uneven.',
 		hints: [
 			'Which process calls accept()?',
 			"Compare the counts per worker, and look for the master's pid in them.",
@@ -378,7 +378,8 @@ export const LABS: readonly Lab[] = [
 			'The sync worker reads the request head with a blocking recv and no deadline (workers/sync.py sets the ' +
 			'socket blocking, no timeout) and calls notify() only between requests: a trickling client holds it ' +
 			'until --timeout aborts it. There is no 408: the connection just closes. As many slow clients as ' +
-			"workers stop the server; that is why Gunicorn's deployment docs put a buffering proxy (nginx) in front.",
+			'workers stop the server. Gunicorn\'s deployment docs: with the sync workers "you must ensure the proxy ' +
+			'buffers slow clients; otherwise Gunicorn becomes vulnerable to denial-of-service attacks".',
 		hints: [
 			'When does a sync worker heartbeat, and what is it doing meanwhile?',
 			'Look for WORKER TIMEOUT for a worker that never logged a request.',
