@@ -378,8 +378,9 @@ export const LABS: readonly Lab[] = [
 			'The sync worker reads the request head with a blocking recv and no deadline (workers/sync.py sets the ' +
 			'socket blocking, no timeout) and calls notify() only between requests: a trickling client holds it ' +
 			'until --timeout aborts it. There is no 408: the connection just closes. As many slow clients as ' +
-			'workers stop the server. Gunicorn\'s deployment docs (today's wording): with the sync workers "you must ensure the proxy ' +
-			'buffers slow clients; otherwise Gunicorn becomes vulnerable to denial-of-service attacks".',
+			"workers stop the server. Gunicorn's deployment docs, in today's wording: with the sync workers " +
+			'"you must ensure the proxy buffers slow clients; otherwise Gunicorn becomes vulnerable to ' +
+			'denial-of-service attacks".',
 		hints: [
 			'When does a sync worker heartbeat, and what is it doing meanwhile?',
 			'Look for WORKER TIMEOUT for a worker that never logged a request.',
