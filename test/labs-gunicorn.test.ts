@@ -51,7 +51,7 @@ describe.skipIf(Boolean(missing))('labs on real Gunicorn', () => {
 		['reload', false, 'Bonjour'],
 		['reload-preload', true, 'Hello'],
 	] as const)
-		it(`${id}: edit the working copy's greeting, HUP, GET / says "${text}"; the installed files untouched`, async () => {
+		it(`${id}: edit the copy's greeting, HUP, GET / says "${text}"; installed files untouched`, async () => {
 			const before = installedSettings();
 			const {session} = await labOn(id);
 			await session.send({type: 'predict', answer: preload ? 1 : 0});
@@ -87,7 +87,8 @@ describe.skipIf(Boolean(missing))('labs on real Gunicorn', () => {
 		// 20.1's wording, or 21+'s
 		expect(reveal(session)).toMatch(
 			new RegExp(
-				`Log: .*(Worker with pid ${killed} was terminated due to signal 9|Worker \\(pid:${killed}\\) was sent SIGKILL)`,
+				`Log: .*(Worker with pid ${killed} was terminated due to signal 9|` +
+					`Worker \\(pid:${killed}\\) was sent SIGKILL)`,
 			),
 		);
 	}, 60_000);

@@ -23,7 +23,8 @@ export const LABS: readonly Lab[] = [
 		reveal: [
 			'Killed {killed}; the master forked {fresh} {respawnMs} ms after it reaped it: {workers} workers.',
 			'Log: {deathLine}',
-			'Gunicorn 20.1: "Worker with pid {killed} was terminated due to signal 9"; 21+: "Worker (pid:{killed}) was sent ' +
+			'Gunicorn 20.1: "Worker with pid {killed} was terminated due to signal 9"; ' +
+				'21+: "Worker (pid:{killed}) was sent ' +
 				'SIGKILL! Perhaps out of memory?".',
 		],
 		why:
@@ -234,8 +235,9 @@ export const LABS: readonly Lab[] = [
 			'The app was imported {imports} after the HUP.',
 		],
 		why:
-			'HUP (handle_hup) reloads the configuration, forks fresh workers and stops the old ones. Each fresh worker ' +
-			"imports the app after its fork (load_wsgi in init_process), so it reads the project's files as they are now.",
+			'HUP (handle_hup) reloads the configuration, forks fresh workers and stops the old ones. Each fresh ' +
+			'worker imports the app after its fork (load_wsgi in init_process), so it reads the ' +
+			"project's files as they are now.",
 		hints: [
 			'Where is the app imported without --preload?',
 			'Watch the app.loaded events of the new workers.',
