@@ -91,6 +91,8 @@ describe('labs on our server', () => {
 		const {session} = await labOn('queueing-ttin');
 		await session.send({type: 'predict', answer: 2});
 		await session.step(0);
+		// A second TTIN while the first is pending would merge with it (signals of one kind do not queue).
+		await until('three workers', () => session.lifecycle.master.wanted === 3);
 		await session.step(1);
 		await until('four workers', () => session.lifecycle.workers.filter(w => w.state === 'idle').length === 4);
 		await session.step(2);

@@ -276,7 +276,11 @@ describe('queueing', () => {
 		ends.map(end => ({status: 200, ms: end * 1000, start: t0, end: t0 + end * 1000}));
 	const run = (id: LabId, answer: number, adds: number, ends: number[]) => {
 		const sim = new Sim(id).events(boot()).predict(answer);
-		for (let i = 0; i < adds; i++) sim.act({command: 'add', label: 'TTIN'}).events(worker(110 + i));
+		for (let i = 0; i < adds; i++)
+			sim.act({command: 'add', label: 'TTIN'}).events([
+				{type: 'workers.changed', from: 2 + i, to: 3 + i},
+				...worker(110 + i),
+			]);
 		sim.act({command: 'timed', path: '/slow?s=1', count: 6, label: 'six'});
 		sim.events([...serve(101, '/slow'), ...serve(102, '/slow')]);
 		return sim.result({kind: 'timed', path: '/slow?s=1', results: timedResults(ends, sim.at)}).lab;
@@ -293,8 +297,17 @@ describe('queueing', () => {
 		const one = run('queueing-ttin', 2, 1, [1, 1, 1, 2, 2, 2]);
 		expect(one.verdict).toMatchObject({
 			planned: false,
-			unplanned: '1 TTIN before the requests, the lab planned 2.',
+			unplanned: '3 workers when the requests went, the lab planned 4.',
 		});
+	});
+	test('queueing-ttin: two TTINs that arrived as one signal are noted', () => {
+		const sim = new Sim('queueing-ttin').events(boot()).predict(2);
+		sim.act({command: 'add', label: 'TTIN'}).act({command: 'add', label: 'TTIN'});
+		sim.events([{type: 'workers.changed', from: 2, to: 3}, ...worker(110)]);
+		sim.act({command: 'timed', path: '/slow?s=1', count: 6, label: 'six'});
+		sim.result({kind: 'timed', path: '/slow?s=1', results: timedResults([1, 1, 1, 2, 2, 2], sim.at)});
+		expect(sim.lab.verdict).toMatchObject({planned: false});
+		expect(sim.lab.notes.join(' ')).toContain('2 TTIN sent, 1 taken');
 	});
 	test('queueing-gthread: the uneven split shows as 2 s', () => {
 		expect(run('queueing-gthread', 1, 0, [1, 1, 1, 1, 2, 1]).verdict).toMatchObject({

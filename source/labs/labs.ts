@@ -143,7 +143,7 @@ export const LABS: readonly Lab[] = [
 		prediction: {kind: 'number', unit: 's', expected: 2, tolerance: 0.6},
 		steps: [
 			{command: 'add', label: 'TTIN'},
-			{command: 'add', label: 'TTIN again'},
+			{command: 'add', label: 'TTIN again, once the first new worker is up'},
 			{command: 'timed', path: REQUEST, count: 6, label: `six GET ${REQUEST} at once`},
 		],
 		watch: 'the two new workers booting, then the latencies',
