@@ -94,6 +94,27 @@ class FakeSource implements LiveSource {
 	async start() {
 		this.calls.push('start');
 	}
+	// The labs' probes (source/labs/effects.ts); the App does not call them yet.
+	async timed(path: string, n: number) {
+		this.calls.push(`timed ${n} ${path}`);
+		return [];
+	}
+	async slowClients(n: number) {
+		this.calls.push(`slow-client ${n}`);
+		return [];
+	}
+	memory() {
+		return [];
+	}
+	editApp(text: string) {
+		this.calls.push(`edit-app ${text}`);
+	}
+	interrupt() {
+		this.calls.push('int');
+	}
+	async restartWith() {
+		this.calls.push('restart');
+	}
 }
 
 const RIGHT = '\x1b[C';

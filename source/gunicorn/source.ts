@@ -1,7 +1,9 @@
 // Real Gunicorn serving the Django project in python/, as a LiveSource: found by find.ts,
 // run with our hooks (python/walkthrough_conf.py) that write protocol events to fd 3.
-import {existsSync, statSync} from 'node:fs';
-import {join} from 'node:path';
+import {cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {basename, join} from 'node:path';
+import process from 'node:process';
 import {fileURLToPath} from 'node:url';
 import {formatBind, workerClassArgs, type ProjectOptions, type ServerOptions} from '../cli/args';
 import {createProcessSource} from '../live/process-source';
@@ -23,6 +25,22 @@ export function projectDir(): string | undefined {
 		if (existsSync(`${dir}${CONFIG}`)) return dir;
 	}
 	return undefined;
+}
+
+/**
+ * A copy of the demo project in a temporary directory, removed when this process exits: the
+ * server runs from it, and edit-app changes its settings' GREETING, never the installed files.
+ */
+export function workingCopy(ours: string): {dir: string; edit: (text: string) => void} {
+	const dir = mkdtempSync(join(tmpdir(), 'gw-project-'));
+	process.on('exit', () => rmSync(dir, {recursive: true, force: true}));
+	cpSync(ours, dir, {recursive: true, filter: from => basename(from) !== '__pycache__'});
+	const settings = join(dir, 'myproject', 'settings.py');
+	const edit = (text: string) => {
+		const line = `GREETING = ${JSON.stringify(text)}`; // a JSON string is a valid Python literal
+		writeFileSync(settings, readFileSync(settings, 'utf8').replace(/^GREETING = .*$/m, line));
+	};
+	return {dir, edit};
 }
 
 /** Gunicorn's command line for these options; flags equal to Gunicorn's defaults are left out to keep it readable. */
@@ -72,11 +90,12 @@ export async function createGunicornSource(
 	if ('error' in found) return found;
 	const ours = projectDir();
 	if (!ours) return {error: 'the Django project (source/gunicorn/python/) is missing from this installation'};
+	const copy = project ? undefined : workingCopy(ours);
 	const run = project
 		? projectRun(project, ours)
 		: {
 				args: ['-m', 'gunicorn', ...gunicornArgs(server)],
-				cwd: ours,
+				cwd: copy!.dir,
 				env: {DJANGO_SETTINGS_MODULE: 'myproject.settings'},
 			};
 	if ('error' in run) return run;
@@ -103,6 +122,17 @@ export async function createGunicornSource(
 		},
 		path,
 		gracefulTimeout: server.gracefulTimeout, // stop() caps it at STOP_LIMIT_S
+		editApp: copy?.edit,
+		// Their project keeps their own options; the demo's are rebuilt from the lab's flags.
+		reconfigure: project
+			? undefined
+			: flags => {
+					const options = {...server, ...flags};
+					return {
+						args: ['-m', 'gunicorn', ...gunicornArgs(options)],
+						gracefulTimeout: options.gracefulTimeout,
+					};
+				},
 	});
 	const start = source.start;
 	source.start = () =>

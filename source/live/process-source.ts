@@ -5,14 +5,13 @@
 import {setTimeout as sleep} from 'node:timers/promises';
 import {spawn, type ChildProcess} from 'node:child_process';
 import {readdirSync, readFileSync} from 'node:fs';
-import http from 'node:http';
 import process from 'node:process';
 import readline from 'node:readline';
 import type {Readable} from 'node:stream';
-import {parseBind} from '../cli/args';
 import {parseEvent, type LifecycleEvent} from '../lifecycle/events';
 import {check, initialState, liveWorkers, transition, type LifecycleState} from '../lifecycle/machine';
-import type {BurstResult, LiveSource, ProjectInfo, RequestResult} from './source';
+import {getOnce, readMemory, slowClients, timedTogether} from './probes';
+import type {BurstResult, LiveSource, ProjectInfo, RequestResult, ServerFlags} from './source';
 
 export interface ProcessSpec {
 	kind: 'server' | 'gunicorn';
@@ -25,6 +24,10 @@ export interface ProcessSpec {
 	gracefulTimeout: number; // seconds: stop() sends TERM to the group, KILL after this (at most STOP_LIMIT_S) + margin
 	project?: ProjectInfo; // the learner's own project (LiveSource.project)
 	path?: string; // what r requests (LiveSource.path)
+	/** Changes the app's text in the working copy the server runs from (LiveSource.editApp). */
+	editApp?: (text: string) => void;
+	/** The command line for other flags (LiveSource.restartWith); absent: it restarts as it was. */
+	reconfigure?: (flags: ServerFlags) => {args: string[]; gracefulTimeout: number};
 }
 
 /** The environment variable naming the fd the child watches for EOF. */
@@ -252,30 +255,7 @@ export function createProcessSource(spec: ProcessSpec): LiveSource {
 		return stopping;
 	}
 
-	function request(path: string): Promise<RequestResult> {
-		const t0 = performance.now();
-		const target = parseBind(address) ?? {host: '127.0.0.1', port: 8000};
-		return new Promise(resolve => {
-			const done = (result: Omit<RequestResult, 'ms'>) => resolve({...result, ms: performance.now() - t0});
-			const req = http.get(
-				{
-					host: target.host,
-					port: target.port,
-					path,
-					agent: false,
-					headers: {Connection: 'close'},
-					timeout: REQUEST_TIMEOUT_MS,
-				},
-				res => {
-					res.resume();
-					res.on('end', () => done({status: res.statusCode}));
-					res.on('error', error => done({status: res.statusCode, error: error.message}));
-				},
-			);
-			req.on('timeout', () => req.destroy(new Error('timed out')));
-			req.on('error', error => done({error: (error as NodeJS.ErrnoException).code ?? error.message}));
-		});
-	}
+	const request = (path: string): Promise<RequestResult> => getOnce(address, path, REQUEST_TIMEOUT_MS);
 
 	async function burst(n: number): Promise<BurstResult> {
 		const t0 = performance.now();
@@ -316,6 +296,26 @@ export function createProcessSource(spec: ProcessSpec): LiveSource {
 			} catch {
 				// already gone
 			}
+		},
+		timed: (path, n) => timedTogether(address, path, n),
+		slowClients: (n, intervalMs, bytes) => slowClients(address, n, intervalMs, bytes),
+		memory: () =>
+			readMemory(
+				childRunning() ? child?.pid : undefined,
+				// Booted workers only: one still importing the app would read low.
+				liveWorkers(state)
+					.filter(w => w.state === 'idle' || w.state === 'busy')
+					.map(w => w.pid),
+			),
+		editApp(text: string) {
+			if (!spec.editApp) throw new Error('this server has no working copy to edit');
+			spec.editApp(text);
+		},
+		interrupt: () => signalMaster('SIGINT'),
+		async restartWith(flags: ServerFlags) {
+			await stop();
+			if (spec.reconfigure) Object.assign(spec, spec.reconfigure(flags));
+			await start();
 		},
 		addWorker: () => signalMaster('SIGTTIN'),
 		removeWorker: () => signalMaster('SIGTTOU'),

@@ -6,6 +6,7 @@ export interface RequestResult {
 	status?: number; // absent when the request failed outright
 	ms: number;
 	error?: string;
+	body?: string; // the start of the body (what the app answered with)
 }
 
 export interface BurstResult {
@@ -13,6 +14,42 @@ export interface BurstResult {
 	ok: number; // 2xx
 	failed: number;
 	ms: number;
+}
+
+/** One of several requests sent together, with its own start and end (Date.now ms). */
+export interface TimedResult extends RequestResult {
+	start: number;
+	end: number;
+}
+
+/** A client that trickled its request head: how it ended, after how long, and what it had sent. */
+export interface SlowClientResult {
+	ms: number;
+	sent: number; // bytes written before the end
+	ended: 'answered' | 'closed' | 'reset'; // answered: some response came back (status, when it parsed)
+	status?: number;
+}
+
+/** One process's memory from /proc/PID/smaps_rollup, in kB: shared and private pages as the kernel counts them. */
+export interface MemoryReading {
+	pid: number;
+	role: 'master' | 'worker';
+	rss: number;
+	pss: number;
+	shared: number; // Shared_Clean + Shared_Dirty
+	private: number; // Private_Clean + Private_Dirty
+}
+
+/** The server flags a lab sets; the rest stay as they were given. */
+export interface ServerFlags {
+	workers?: number;
+	timeout?: number;
+	gracefulTimeout?: number;
+	maxRequests?: number;
+	maxRequestsJitter?: number;
+	preload?: boolean;
+	workerClass?: 'sync' | 'gthread';
+	threads?: number;
 }
 
 /** The learner's own project, when it is theirs and not the bundled demo. */
@@ -41,6 +78,21 @@ export interface LiveSource {
 	request(path: string): Promise<RequestResult>;
 	/** n requests to '/', a few at a time. */
 	burst(n: number): Promise<BurstResult>;
+	/** n GETs of path sent together, each timed (the queueing lab). */
+	timed(path: string, n: number): Promise<TimedResult[]>;
+	/** n clients that send their request head a byte every intervalMs, `bytes` header bytes long. */
+	slowClients(n: number, intervalMs: number, bytes: number): Promise<SlowClientResult[]>;
+	/** The master's and the booted workers' memory, now. */
+	memory(): MemoryReading[];
+	/**
+	 * Changes the text the app answers / with, in the working copy the server runs from (never the
+	 * installed files). A worker sees it only when it imports the app again.
+	 */
+	editApp(text: string): void;
+	/** SIGINT to the master: the quick shutdown. */
+	interrupt(): void;
+	/** Stops the server and starts it again with these flags over the ones it was given. */
+	restartWith(flags: ServerFlags): Promise<void>;
 	/** SIGKILL one worker (the given pid, else the oldest live one). */
 	killWorker(pid?: number): void;
 	/** TTIN / TTOU to the master. */

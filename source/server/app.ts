@@ -1,6 +1,7 @@
 // The WSGI-shaped application that plays Django's part: environ in; status, headers and
 // body out, called synchronously by a sync worker. A tiny URL resolver routes the path to
 // a view, as Django's does.
+import {readFileSync} from 'node:fs';
 import process from 'node:process';
 import {timestamp, writeAll} from './log';
 
@@ -33,6 +34,22 @@ export interface AppOrigin {
 	pid: number;
 	where: 'master' | 'worker';
 	loadedAt: number; // ms since the epoch
+	/** The greeting / answers with, read at import (a preloaded app's workers inherit the master's). */
+	greeting?: string;
+}
+
+/** Where the app reads its greeting when it is imported: the working copy a lab edits (edit-app). */
+export const GREETING_FILE_ENV = 'GW_APP_TEXT_FILE';
+const DEFAULT_GREETING = 'Hello';
+
+function readGreeting(): string {
+	const file = process.env[GREETING_FILE_ENV];
+	if (!file) return DEFAULT_GREETING;
+	try {
+		return readFileSync(file, 'utf8').trim() || DEFAULT_GREETING;
+	} catch {
+		return DEFAULT_GREETING; // not written yet: the text as shipped
+	}
 }
 
 export const APP_NAME = 'walkthrough.wsgi:application';
@@ -77,7 +94,7 @@ export function loadApp(where: 'master' | 'worker', origin?: AppOrigin): {app: W
 		throw new AppImportError(
 			`ImproperlyConfigured: ${APP_NAME.split(':')[0]} cannot be imported (GW_APP_FAIL is set)`,
 		);
-	const loaded = origin ?? {name: APP_NAME, pid: process.pid, where, loadedAt: Date.now()};
+	const loaded = origin ?? {name: APP_NAME, pid: process.pid, where, loadedAt: Date.now(), greeting: readGreeting()};
 	return {app: application(loaded), origin: loaded};
 }
 
@@ -109,7 +126,7 @@ function application(origin: AppOrigin): WsgiApp {
 			() => ({
 				status: '200 OK',
 				body:
-					`Hello from ` +
+					`${origin.greeting ?? DEFAULT_GREETING} from ` +
 					`worker ${process.pid}.\n${loaded}` +
 					`${origin.where === 'master' ? ', before the fork: HUP does not re-import it' : ''}.\n`,
 			}),

@@ -37,7 +37,21 @@ export interface UiState {
 	asking?: string;
 }
 
-export type LiveCommand = 'request' | 'burst' | 'slow' | 'kill' | 'add' | 'remove' | 'reload' | 'toggle';
+export type LiveCommand =
+	| 'request'
+	| 'burst'
+	| 'slow'
+	| 'kill'
+	| 'add'
+	| 'remove'
+	| 'reload'
+	| 'toggle'
+	// The labs' actions (source/labs/effects.ts runs them): no key yet.
+	| 'slow-client'
+	| 'edit-app'
+	| 'memory'
+	| 'timed'
+	| 'interrupt';
 
 export type Action =
 	| {type: 'step'; to: number}

@@ -9,6 +9,9 @@ MIDDLEWARE = [
     "walkthrough.django.ViewDispatched",  # reports django.dispatched
 ]
 DATABASES = {}
+# What / answers with. A lab's edit-app changes this line in a working copy of the project: settings
+# are imported by django.setup() when the app is imported (in the master with --preload).
+GREETING = "Hello"
 USE_TZ = True
 TIME_ZONE = None  # keep the system's zone: Django would otherwise set TZ and the workers' log times would differ from the master's
 

@@ -2,11 +2,12 @@ import math
 import os
 import time
 
+from django.conf import settings
 from django.http import HttpResponse
 
 
 def home(request):
-    return HttpResponse("Hello from worker %d\n" % os.getpid(), content_type="text/plain")
+    return HttpResponse("%s from worker %d\n" % (settings.GREETING, os.getpid()), content_type="text/plain")
 
 
 def slow(request):
