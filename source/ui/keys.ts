@@ -49,6 +49,15 @@ export const LIVE_KEYS: Record<LiveCommand, {keys: string[]; footer: string; des
 	remove: {keys: ['-'], footer: 'workers', description: 'one worker fewer (TTOU)'},
 	reload: {keys: ['g'], footer: 'HUP', description: 'reload (HUP): fresh workers, then the old ones retire'},
 	toggle: {keys: ['x'], footer: 'stop/start', description: 'stop or start the server'},
+	interrupt: {keys: ['i'], footer: 'INT', description: 'quick shutdown (INT): workers stop at once'},
+	timed: {keys: ['a'], footer: '6 at once', description: 'six GET /slow?s=1 at once, each timed'},
+	'slow-client': {
+		keys: ['l'],
+		footer: 'slow client',
+		description: 'a client that sends its headers a byte at a time',
+	},
+	'edit-app': {keys: ['t'], footer: 'edit', description: 'change the text the app answers with (a working copy)'},
+	memory: {keys: ['u'], footer: 'memory', description: "each process's memory (RSS, PSS) from /proc"},
 };
 
 /** Help rows: bindings of one group share a line of the ? overlay and a sentence of the screen reader. */
@@ -62,8 +71,9 @@ export const GROUPS = {
 	variant: 'default or --preload',
 	answer: 'answer: a letter, or move and Enter; the feedback explains',
 	hint: 'hint (lights the cell or box it means); previous / next question',
-	requests: 'one request, a burst of 200, one slower than --timeout',
-	workers: 'kill a worker; one more / fewer (TTIN / TTOU); HUP; stop / start',
+	requests: 'one request, a burst of 200, one slower than --timeout, six at once, a slow client',
+	workers: 'kill a worker; one more / fewer (TTIN / TTOU); HUP; stop / start; INT',
+	app: "change the app's text; each process's memory",
 	follow: 'follow the instructor (any navigation key stops)',
 	chapters: 'the chapters: steps seen, quiz score',
 	menu: 'choose a chapter; Enter opens it where it was left',
@@ -79,7 +89,11 @@ const liveBindings = (): Binding[] =>
 		return {
 			keys,
 			description,
-			group: ['request', 'burst', 'slow'].includes(command) ? 'requests' : 'workers',
+			group: ['request', 'burst', 'slow', 'timed', 'slow-client'].includes(command)
+				? 'requests'
+				: ['edit-app', 'memory'].includes(command)
+					? 'app'
+					: 'workers',
 			where: {panels: ['live'], live: true},
 			intent: (_s, ctx) =>
 				command === 'request' && ctx.askPath !== undefined

@@ -162,6 +162,38 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 						);
 					}
 				},
+				interrupt: () => {
+					source.interrupt();
+					setStatus('INT sent: a quick shutdown, the workers stop at once');
+				},
+				timed: () => {
+					setStatus('six GET /slow?s=1 at once …');
+					void source.timed('/slow?s=1', 6).then(results => {
+						const ms = results.map(r => (r.ms / 1000).toFixed(1));
+						setStatus(`six at once: answered after ${ms.join(', ')} s`);
+					});
+				},
+				'slow-client': () => {
+					setStatus('a slow client: its headers go one byte every 250 ms …');
+					void source.slowClients(1, 250, 200).then(([r]) => {
+						const how = r.ended === 'answered' ? `answered${r.status ? ` ${r.status}` : ''}` : r.ended;
+						setStatus(`slow client: ${how} after ${(r.ms / 1000).toFixed(1)} s, ${r.sent} bytes sent`);
+					});
+				},
+				'edit-app': () => {
+					const text = `Edited at ${new Date().toTimeString().slice(0, 8)}`;
+					source.editApp(text);
+					setStatus(`the app's text is now "${text}" in its working copy: HUP to serve it`);
+				},
+				memory: () => {
+					const said = source
+						.memory()
+						.map(
+							m =>
+								`${m.role} ${m.pid} RSS ${Math.round(m.rss / 1024)} PSS ${Math.round(m.pss / 1024)} MB`,
+						);
+					setStatus(said.length ? said.join('; ') : 'no memory readings (no /proc here?)');
+				},
 			};
 			handlers[command]();
 		},
