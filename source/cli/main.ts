@@ -3,6 +3,7 @@
 import process from 'node:process';
 import {complain, reason} from './complain';
 import {noArguments} from './defaults';
+import {boundHeapForScreen} from './heap';
 
 const fail = (message: string, code = 2) => {
 	complain(message);
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
 						`terminal${dumb ? ' that can address the cursor (TERM is dumb)' : ''}`,
 				);
 			}
+			boundHeapForScreen();
 			const {runWalkthrough} = await import('../ui/run');
 			process.exitCode = await runWalkthrough(invocation);
 		}
