@@ -23,7 +23,10 @@ import {Lines, ScrollLimit} from './parts/Lines';
 import {FlowPanel} from './panels/Flow';
 import {LivePanel} from './panels/Live';
 import {QuizPanel} from './panels/Quiz';
+import {PollPanel} from './panels/Poll';
 import {RoomPanel} from './panels/Room';
+import {HAND_KEY, roomCommand} from './room-keys';
+import {useSeat} from './use-seat';
 import {TablePanel} from './panels/Table';
 import {momentLines, sampleLines, snapshotLines, transcriptLines} from './panels/Text';
 import {VariablesPanel} from './panels/Variables';
@@ -47,7 +50,7 @@ function requestRate(state: LifecycleState, now: number): number {
 }
 const CHROME = 4; // header (2), title (1), footer (1)
 
-export function App({initial, onProgress, notice, live: source, leader, room, confirmQuit}: AppProps) {
+export function App({initial, onProgress, notice, live: source, leader, room, seat, confirmQuit}: AppProps) {
 	const {exit} = useApp();
 	const size = useTerminalSize();
 	const [ui, setUi] = useState<UiState>(() => {
@@ -71,6 +74,8 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 		[base, source?.project, newest?.view, newest?.path],
 	);
 	const [, setRoomTick] = useState(0);
+	// The workshop: a pushed poll (or its reveal) opens the poll overlay.
+	const {poll, hand} = useSeat(seat, () => dispatch({type: 'poll'}));
 
 	// biome-ignore lint/correctness/useExhaustiveDependencies: the view reads live.state only
 	const view = useMemo(
@@ -91,6 +96,9 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 				? {first: 0, last: 0}
 				: undefined,
 		...(source?.project ? {askPath: source.path ?? '/'} : {}),
+		room: room ? 'instructor' : seat ? 'attendee' : undefined,
+		poll: poll ? {options: poll.question.options.length, revealed: poll.revealed} : undefined,
+		hand: hand !== undefined,
 	};
 	const dispatch = (action: Action) => setUi(s => update(s, action, ctx));
 	const reportScroll = useCallback((max: number) => void (scrollMax.current = max), []);
@@ -152,6 +160,8 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 					current = update(current, {type: 'ask'}, ctx);
 				}
 				live?.run(intent.command, intent.path);
+			} else if (intent.kind === 'room') {
+				roomCommand(intent, {room, seat, question: lesson.quiz[current.quiz.index]});
 			} else if (intent.kind === 'action') {
 				dispatch(intent.action);
 				current = update(current, intent.action, ctx);
@@ -175,8 +185,12 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	if (ui.overlay === 'help') {
 		const extra: Array<[string, string]> = [];
 		if (leader) extra.push(['f', 'follow the instructor (any navigation key stops)']);
-		if (room) extra.push(['0', 'the room: attendees and quiz results']);
+		if (room)
+			extra.push(['0', 'the room: attendees and quiz results'], ['Room: o e c', 'poll, reveal, clear a hand']);
+		if (seat) extra.push([HAND_KEY, 'raise or lower your hand'], ['o', 'the poll, when there is one']);
 		panel = <HelpOverlay width={width} height={body} extra={extra} />;
+	} else if (ui.overlay === 'poll' && poll) {
+		panel = <PollPanel poll={poll} width={width} height={body} />;
 	} else {
 		const tableProps = {
 			rows: view.rows,
@@ -267,6 +281,8 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 										running: live.running,
 										now,
 										rps: requestRate(live.state, now),
+										rules: source.rules,
+										restart: source.restart,
 									}
 								: undefined
 						}
@@ -280,6 +296,13 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 						summary={room.summary()}
 						attendees={room.attendees()}
 						incidents={room.incidents?.()}
+						extra={{
+							poll: room.poll?.(),
+							hands: room.hands?.(),
+							served: room.served?.(),
+							next: lesson.quiz[ui.quiz.index].question,
+							now: Date.now(),
+						}}
 						width={width}
 						height={body}
 						scroll={scroll}
@@ -293,6 +316,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 		source ? `LIVE ${source.kind}` : undefined,
 		variant === 'preload' ? '--preload' : undefined,
 		ui.following ? 'following the instructor' : undefined,
+		hand !== undefined ? '✋ hand up' : undefined,
 		ui.playing ? '▶ autoplay' : undefined,
 	]
 		.filter(Boolean)

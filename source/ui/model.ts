@@ -1,6 +1,7 @@
 // The app's own state and its update function (Elm style): keys become actions, actions
 // become a new state. No React, no I/O: every key's meaning is testable here.
 import type {Variant} from '../lesson/types';
+import {roomFooter, roomKey, type RoomCommand} from './room-keys';
 
 export const PANEL_TITLES = [
 	'Flow',
@@ -29,7 +30,7 @@ export interface UiState {
 	panel: number; // 1-based; 10 = Room (workshop instructor only)
 	variant: Variant;
 	scroll: Record<number, number>; // first visible line per panel
-	overlay?: 'help';
+	overlay?: 'help' | 'poll'; // poll: the workshop's poll on an attendee's screen
 	playing: boolean;
 	quiz: QuizState;
 	following: boolean;
@@ -66,12 +67,15 @@ export type Action =
 	| {type: 'lead'; step: number; panel: number}
 	| {type: 'confirm'; question: string}
 	| {type: 'cursor'; to: number | undefined}
-	| {type: 'ask'; text?: string};
+	| {type: 'ask'; text?: string}
+	// The workshop room
+	| {type: 'poll'};
 
 /** What a key asks for: a state change, a live command, or quitting. */
 export type Intent =
 	| {kind: 'action'; action: Action}
 	| {kind: 'live'; command: LiveCommand; path?: string}
+	| {kind: 'room'; command: RoomCommand; option?: number}
 	| {kind: 'quit'}
 	| {kind: 'none'};
 
@@ -86,6 +90,10 @@ export interface Context {
 	scrollMax?: () => number;
 	/** Live, their own project: r asks for a path, starting from this one. */
 	askPath?: string;
+	// The workshop room (room-keys.ts): who this screen is, the poll on it, whether their hand is up.
+	room?: 'instructor' | 'attendee';
+	poll?: {options: number; revealed: boolean};
+	hand?: boolean;
 }
 
 export const initialUi = (partial: Partial<UiState> = {}): UiState => ({
@@ -185,6 +193,8 @@ export function update(s: UiState, a: Action, ctx: Context): UiState {
 			return {...s, cursor: a.to};
 		case 'ask':
 			return {...s, asking: a.text, notice: undefined};
+		case 'poll':
+			return {...s, overlay: 'poll', playing: false};
 	}
 }
 
@@ -247,6 +257,8 @@ export function interpretKey(pressed: string, key: Key, s: UiState, ctx: Context
 		return act({type: 'close'});
 	}
 	if (s.asking !== undefined) return askingKey(input, key, s.asking);
+	const room = ctx.room ? roomKey(input, key, s, ctx) : undefined;
+	if (room) return room;
 	// While autoplay runs, any key stops it (and does nothing else).
 	if (s.playing) return act({type: 'stop'});
 	if (s.overlay) {
@@ -297,12 +309,13 @@ export function footerKeys(s: UiState, ctx: Context): Array<[string, string]> {
 			['any other key', 'stay'],
 		];
 	if (s.playing) return [['any key', 'stop autoplay']];
+	if (s.overlay === 'poll') return roomFooter(s, ctx);
 	if (s.overlay)
 		return [
 			['Esc', 'close help'],
 			['q', 'close'],
 		];
-	const keys: Array<[string, string]> = [];
+	const keys: Array<[string, string]> = ctx.room ? roomFooter(s, ctx) : [];
 	if (s.panel === 6) keys.push(['a-d ↑↓ ⏎', 'answer'], ['h', 'hint'], ['[ ]', 'question']);
 	if (s.panel === 9 && ctx.live)
 		keys.push(

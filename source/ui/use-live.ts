@@ -48,8 +48,8 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 			timer.current ??= setTimeout(flush, lastBatch > BUSY_EVENTS ? BUSY_FLUSH_MS : FLUSH_MS);
 		};
 		const offs = [
-			source.onEvent(e => {
-				pending.current.push([e, Date.now()]);
+			source.onEvent((e, at) => {
+				pending.current.push([e, at ?? Date.now()]);
 				schedule();
 			}),
 			source.onLog(line => {
@@ -63,7 +63,7 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 					Date.now(),
 					masterUp,
 				]);
-				setStatus(`server exited (${signal ?? `code ${code}`}); x starts it again`);
+				setStatus(`server exited (${signal ?? `code ${code}`}); ${source.restart ?? 'x starts it again'}`);
 				schedule();
 			}),
 		];
@@ -77,8 +77,11 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 	const run = useCallback(
 		(command: LiveCommand, asked?: string) => {
 			if (!source) return;
+			const refused = source.refuse?.(command);
+			if (refused) return setStatus(refused);
 			const live = source.running();
-			if (!live && command !== 'toggle') return setStatus('the server is stopped: x starts it');
+			if (!live && command !== 'toggle')
+				return setStatus(`the server is stopped: ${source.restart ?? 'x starts it'}`);
 			const timeout = state.master.timeout;
 			switch (command) {
 				case 'request': {
