@@ -4,7 +4,10 @@
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, describe, expect, test} from 'vitest';
-import {attend, cleanUp, instructor, tempDir} from './support/ssh';
+import {loadHostKey} from '../source/workshop/host-key';
+import {WorkshopRoom} from '../source/workshop/room';
+import {WorkshopServer} from '../source/workshop/server';
+import {attend, cleanUp, cleanups, instructor, tempDir} from './support/ssh';
 import {KEYS, sleep} from './support/terminal';
 
 afterEach(cleanUp);
@@ -80,7 +83,7 @@ describe('one server for the room', () => {
 });
 
 describe('polls', () => {
-	test('pushed to every screen, a live histogram without the answer, then revealed with each answer marked', async () => {
+	test('pushed to every screen, a live histogram without the answer, then revealed, each answer marked', async () => {
 		const {t, port} = await instructor();
 		const alice = await attend(port, 'alice');
 		const bob = await attend(port, 'bob');
@@ -149,7 +152,7 @@ describe('late joiners and hands', () => {
 });
 
 describe('results', () => {
-	test('SIGTERM writes the JSON and the CSV whole, with each attendee’s progress, quiz and poll answers', async () => {
+	test('SIGTERM writes the JSON and the CSV whole: each attendee’s progress, quiz and poll answers', async () => {
 		const dir = tempDir();
 		const file = join(dir, 'room.json');
 		const {t, port} = await instructor(['--results', file]);
@@ -188,4 +191,56 @@ describe('results', () => {
 		expect(csv[2]).toMatch(/^bob,.*,b,0,0,$/);
 		expect(existsSync(`${file}.tmp`)).toBe(false);
 	}, 60_000);
+});
+
+describe('a client that stops reading', () => {
+	test('is dropped once its queue passes the limit, and the others are unaffected', async () => {
+		const room = new WorkshopRoom('SHA256:test');
+		const log: string[] = [];
+		const server = new WorkshopServer({
+			hostKey: loadHostKey(tempDir()).key,
+			policy: {kind: 'open'},
+			maxSessions: 5,
+			idleMs: 600_000,
+			room,
+			log: line => log.push(line),
+		});
+		cleanups.push(() => void server.close());
+		const port = await server.listen('127.0.0.1', 0);
+		// The biggest screen a client may claim, so its frames are large. Before anything queues in the server, the
+		// client's SSH window (2 MB in ssh2) and the loopback socket's buffers fill: some 3 MB of frames, about 20 s.
+		const stuck = await attend(port, 'stuck', {cols: 500, rows: 200});
+		const other = await attend(port, 'other');
+		await stuck.screen.waitFor('Welcome, stuck');
+		await other.screen.waitFor('Welcome, other');
+		stuck.write('f');
+		await stuck.screen.waitFor('following the instructor');
+		stuck.socket.pause(); // it reads nothing more: its frames queue up in the server
+		const latencies: number[] = [];
+		for (let i = 0; room.attendees().some(a => a.name === 'stuck'); i++) {
+			if (i > 2000) throw new Error(`never dropped; log: ${log.join('; ')}`);
+			// A new size is a whole new frame; the instructor's moves change its content too.
+			stuck.channel.setWindow(200, 500 - (i % 2), 0, 0);
+			room.setLead(1 + (i % 9), [1, 3, 8][i % 3]);
+			await sleep(40);
+			if (i % 10 === 0) {
+				const step = (latencies.length % 8) + 2;
+				const sent = Date.now();
+				other.write(step === 2 ? KEYS.home + KEYS.right : KEYS.right);
+				await other.screen.waitFor(`Step ${step}/9`, 5000);
+				latencies.push(Date.now() - sent);
+			}
+		}
+		expect(log).toContain('stuck left (1 connected)');
+		// The other attendee kept stepping at a key's speed meanwhile, and carries on after.
+		expect(latencies.length).toBeGreaterThan(0);
+		expect(Math.max(...latencies)).toBeLessThan(1500);
+		other.write('6');
+		await other.screen.waitFor('Question 1/5');
+		expect(room.attendees().map(a => a.name)).toEqual(['other']);
+		// Reading again, the dropped client gets what was queued and the reason, then the end.
+		stuck.socket.resume();
+		await stuck.closed;
+		expect(stuck.screen.output).toContain('Your connection could not keep up; the session was closed.');
+	}, 90_000);
 });

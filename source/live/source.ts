@@ -58,7 +58,7 @@ export interface LiveSource {
 	stop(): Promise<void>;
 	/** Starts it again after stop() or after it exited. */
 	start(): Promise<void>;
-	/** A workshop's shared server: why this session may not run the command now (its limits, or not its fault to send). */
+	/** A workshop's shared server: why this session may not run the command now (a limit, or a fault not theirs). */
 	refuse?(command: LiveCommand): string | undefined;
 	/** How the server gets started again when it is down (default: "x starts it"). */
 	readonly restart?: string;

@@ -103,8 +103,10 @@ export class AttendeeSession {
 						onProgress={progress => room.update(this.attendee.id, progress)}
 						notice={
 							room.underway
-								? `Welcome, ${this.attendee.name}: following the instructor (f stops). ${HAND_KEY} raises your hand.`
-								: `Welcome, ${this.attendee.name}. Press f to follow the instructor, ${HAND_KEY} to raise your hand.`
+								? `Welcome, ${this.attendee.name}: following the instructor (f stops). ` +
+									`${HAND_KEY} raises your hand.`
+								: `Welcome, ${this.attendee.name}. Press f to follow the instructor, ` +
+									`${HAND_KEY} to raise your hand.`
 						}
 					/>
 				</Guard>

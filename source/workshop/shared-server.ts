@@ -173,7 +173,10 @@ class Limits {
 		const now = this.now();
 		const wait = (this.last.get(command) ?? -Infinity) + every * 1000 - now;
 		if (wait > 0)
-			return `${command === 'burst' ? 'b' : 's'}: once per ${every} s for each attendee; again in ${Math.ceil(wait / 1000)} s`;
+			return (
+				`${command === 'burst' ? 'b' : 's'}: once per ${every} s for each attendee; ` +
+				`again in ${Math.ceil(wait / 1000)} s`
+			);
 		this.last.set(command, now);
 		return undefined;
 	}

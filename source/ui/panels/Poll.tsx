@@ -76,7 +76,8 @@ export function pollHistogram(poll: PollView, attendees: number): Line[] {
 	});
 	lines.push(
 		<Text dimColor wrap="truncate-end">
-			{`${answered(poll)} answered of ${attendees} here${poll.gone ? `; ${poll.gone} gone (left before the reveal)` : ''}`}
+			{`${answered(poll)} answered of ${attendees} here` +
+				(poll.gone ? `; ${poll.gone} gone (left before the reveal)` : '')}
 		</Text>,
 	);
 	return lines;

@@ -42,7 +42,8 @@ function extraLines(extra: RoomExtras, attendees: number): {top: Line[]; server:
 	if (extra.hands?.length)
 		top.push(
 			<Text bold color="yellow" wrap="truncate-end">
-				{`✋ ${extra.hands.map(h => `${h.name} ${held(extra.now - h.since)}`).join(', ')}  (c clears the oldest)`}
+				{`✋ ${extra.hands.map(h => `${h.name} ${held(extra.now - h.since)}`).join(', ')}`}
+				{'  (c clears the oldest)'}
 			</Text>,
 		);
 	if (extra.poll) top.push(...pollHistogram(extra.poll, attendees));
@@ -55,7 +56,9 @@ function extraLines(extra: RoomExtras, attendees: number): {top: Line[]; server:
 		for (const [pid, tally] of workers) {
 			const names = [...tally].sort((a, b) => b[1] - a[1]);
 			server.push(
-				<Text wrap="truncate-end">{`${String(pid).padEnd(8)} ${names.map(([n, c]) => `${n} ${c}`).join(', ')}`}</Text>,
+				<Text wrap="truncate-end">
+					{`${String(pid).padEnd(8)} ${names.map(([n, c]) => `${n} ${c}`).join(', ')}`}
+				</Text>,
 			);
 		}
 	}
