@@ -1,6 +1,7 @@
 // What the app needs from a running pre-fork server, whichever it is: our own (`serve`)
 // or real Gunicorn. The UI depends on this interface only.
 import type {LifecycleEvent} from '../lifecycle/events';
+import type {LifecycleState} from '../lifecycle/machine';
 import type {LiveCommand} from '../ui/model';
 
 export interface RequestResult {
@@ -64,4 +65,9 @@ export interface LiveSource {
 	readonly restart?: string;
 	/** The room's rules for this session, said on the Live panel. */
 	readonly rules?: string;
+	/**
+	 * A workshop's shared server: the lifecycle state, folded once for the whole room (each session keeps only its
+	 * cursor). `subscribe` hears that it changed; `current` folds what arrived since and returns the state.
+	 */
+	readonly shared?: {current(): LifecycleState; subscribe(listener: () => void): () => void};
 }

@@ -33,14 +33,19 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 	useEffect(() => {
 		if (!source) return;
 		let lastBatch = 0; // events in the last flush: a burst is on when it is large
+		// A workshop's shared server folds its events once for the room: this session only reads the result.
+		const shared = source.shared;
+		let heard = 0;
 		const flush = () => {
 			timer.current = undefined;
 			const events = pending.current;
-			lastBatch = events.length;
+			lastBatch = shared ? heard : events.length;
 			const lines = pendingLogs.current;
 			pending.current = [];
 			pendingLogs.current = [];
-			if (events.length) setState(s => reduceArrivals(s, events));
+			if (shared && heard) setState(shared.current());
+			else if (events.length) setState(s => reduceArrivals(s, events));
+			heard = 0;
 			if (lines.length) setLogs(l => [...l, ...lines].slice(-LOG_LINES));
 			setRunning(source.running());
 		};
@@ -48,26 +53,34 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 			timer.current ??= setTimeout(flush, lastBatch > BUSY_EVENTS ? BUSY_FLUSH_MS : FLUSH_MS);
 		};
 		const offs = [
-			source.onEvent((e, at) => {
-				pending.current.push([e, at ?? Date.now()]);
-				schedule();
-			}),
+			shared
+				? shared.subscribe(() => {
+						heard++;
+						schedule();
+					})
+				: source.onEvent((e, at) => {
+						pending.current.push([e, at ?? Date.now()]);
+						schedule();
+					}),
 			source.onLog(line => {
 				pendingLogs.current.push(line);
 				schedule();
 			}),
 			source.onExit((code, signal) => {
-				// The process is gone: whatever the machine still thinks is running is not.
-				pending.current.push([
-					{type: 'master.stopped', code: code ?? (signal ? 128 : 0)},
-					Date.now(),
-					masterUp,
-				]);
+				// The process is gone: whatever the machine still thinks is running is not (a shared state is told so
+				// by its owner).
+				if (!shared)
+					pending.current.push([
+						{type: 'master.stopped', code: code ?? (signal ? 128 : 0)},
+						Date.now(),
+						masterUp,
+					]);
 				setStatus(`server exited (${signal ?? `code ${code}`}); ${source.restart ?? 'x starts it again'}`);
 				schedule();
 			}),
 		];
 		setRunning(source.running());
+		if (shared) setState(shared.current());
 		return () => {
 			offs.forEach(off => off());
 			clearTimeout(timer.current);

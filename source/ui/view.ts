@@ -102,7 +102,23 @@ export function lessonView(variant: Variant, step: number): View {
 /** Live rows kept on screen: the table is a window on the newest events. */
 export const LIVE_ROWS = 200;
 
+/**
+ * Views already derived, per state and cursor: a workshop's sessions share one state (its shared server), and
+ * every session at the same cursor (most follow the newest event) gets the same view, derived once.
+ */
+const liveViews = new WeakMap<LifecycleState, WeakMap<Record<string, string>, Map<number | undefined, View>>>();
+
 export function liveView(live: LifecycleState, cursor: number | undefined, notes: Record<string, string>): View {
+	let byNotes = liveViews.get(live);
+	if (!byNotes) liveViews.set(live, (byNotes = new WeakMap()));
+	let byCursor = byNotes.get(notes);
+	if (!byCursor) byNotes.set(notes, (byCursor = new Map()));
+	let view = byCursor.get(cursor);
+	if (!view) byCursor.set(cursor, (view = deriveLiveView(live, cursor, notes)));
+	return view;
+}
+
+function deriveLiveView(live: LifecycleState, cursor: number | undefined, notes: Record<string, string>): View {
 	const history = live.history;
 	if (history.length === 0) {
 		return {

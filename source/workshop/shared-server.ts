@@ -7,6 +7,7 @@ import process from 'node:process';
 import type {ServerOptions} from '../cli/args';
 import type {LifecycleEvent} from '../lifecycle/events';
 import {TAG, whose} from '../lifecycle/whose';
+import {initialState, reduceArrivals, type Arrival, type LifecycleState} from '../lifecycle/machine';
 import type {LiveCommand} from '../ui/model';
 import type {BurstResult, LiveSource, RequestResult} from '../live/source';
 
@@ -50,6 +51,23 @@ export class SharedServer {
 	private readonly exitListeners = new Set<(code: number | null, signal: NodeJS.Signals | null) => void>();
 	private readonly offs: Array<() => void>;
 	private readonly now: () => number;
+	/** The room's one lifecycle state: folded when a session asks, from what arrived since. */
+	private state: LifecycleState = initialState;
+	private unfolded: Arrival[] = [];
+	private readonly changes = new Set<() => void>();
+	readonly shared = {
+		current: (): LifecycleState => {
+			if (this.unfolded.length) {
+				this.state = reduceArrivals(this.state, this.unfolded);
+				this.unfolded = [];
+			}
+			return this.state;
+		},
+		subscribe: (listener: () => void) => {
+			this.changes.add(listener);
+			return () => void this.changes.delete(listener);
+		},
+	};
 
 	constructor(
 		readonly source: LiveSource,
@@ -65,6 +83,9 @@ export class SharedServer {
 			}),
 			source.onExit((code, signal) => {
 				this.lastExit = [code, signal];
+				// The process is gone: whatever the machine still thinks is running is not.
+				this.unfolded.push([{type: 'master.stopped', code: code ?? (signal ? 128 : 0)}, this.now(), masterUp]);
+				this.told();
 				options.onExit?.(code, signal);
 				for (const listener of [...this.exitListeners]) listener(code, signal);
 			}),
@@ -81,7 +102,13 @@ export class SharedServer {
 		if (this.replay.length > REPLAY_MAX) this.compact();
 		const name = requester(event);
 		if (name !== undefined && event.type === 'request.accepted') this.options.onServed?.(name, event.pid);
+		this.unfolded.push([event, at]);
 		for (const listener of [...this.events]) listener(event, at);
+		this.told();
+	}
+
+	private told(): void {
+		for (const listener of [...this.changes]) listener();
 	}
 
 	/** The oldest half's request events go (the workers' lives stay): a late joiner sees every worker. */
@@ -103,6 +130,7 @@ export class SharedServer {
 		this.events.clear();
 		this.logListeners.clear();
 		this.exitListeners.clear();
+		this.changes.clear();
 	}
 
 	/** A session's own view: `name` tags its requests; undefined is the instructor (every control, no limits). */
@@ -150,9 +178,12 @@ export class SharedServer {
 			},
 			restart: controls ? undefined : 'the instructor can start it again',
 			rules: name === undefined ? undefined : rules(controls),
+			shared: this.shared,
 		};
 	}
 }
+
+const masterUp = (s: LifecycleState) => !['down', 'stopped'].includes(s.master.state);
 
 /** What an attendee's Live panel says about the room's limits. */
 export function rules(controls: boolean): string {
