@@ -27,7 +27,6 @@ const REQUEST_EVENTS = 5; // accepted, wsgi, django, returned, sent
 
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 const rssMb = pid => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escapes are what is stripped
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]/g;
 
 function freePort() {
@@ -223,14 +222,16 @@ export async function run() {
 				attendees.length === SESSIONS,
 			),
 			row(
-				`memory per attendee session (workshop RSS ${Math.round(before)} -> ${Math.round(after)} MB, / ${SESSIONS})`,
+				`memory per attendee session (workshop RSS ${Math.round(before)} -> ${Math.round(after)} MB, ` +
+					`/ ${SESSIONS})`,
 				ms(perSession),
 				'MB',
 				'<= 2',
 				perSession <= 2,
 			),
 			row(
-				`key to update on screen during the burst, median (${latencies.length} keys, ${KEY_ATTENDEES} attendees)`,
+				`key to update on screen during the burst, median (${latencies.length} keys, ` +
+					`${KEY_ATTENDEES} attendees)`,
 				ms(median(latencies)),
 				'ms',
 				'',
