@@ -50,7 +50,9 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 			setRunning(source.running());
 		};
 		const schedule = () => {
-			timer.current ??= setTimeout(flush, lastBatch > BUSY_EVENTS ? BUSY_FLUSH_MS : FLUSH_MS);
+			const every = lastBatch > BUSY_EVENTS ? BUSY_FLUSH_MS : FLUSH_MS;
+			// A shared state: every session flushes on the same beat, so they all read one fold (and share its views).
+			timer.current ??= setTimeout(flush, shared ? every - (Date.now() % every) : every);
 		};
 		const offs = [
 			shared
