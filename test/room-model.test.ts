@@ -4,6 +4,7 @@ import type {LifecycleEvent} from '../source/lifecycle/events';
 import {shortAction} from '../source/lifecycle/short';
 import type {LiveSource} from '../source/live/source';
 import {footerKeys, initialUi, interpretKey, type Context} from '../source/ui/model';
+import {step} from '../source/ui/loop';
 import {visiblePanels} from '../source/ui/panels';
 import {Poll} from '../source/workshop/poll';
 import {csvBeside, resultsCsv, type Results} from '../source/workshop/results';
@@ -172,6 +173,19 @@ describe('room keys', () => {
 		expect(interpretKey('o', {}, initialUi(), attendee)).toEqual({kind: 'action', action: {type: 'poll'}});
 		expect(footerKeys(initialUi(), attendee)[0]).toEqual(['!', 'raise hand']);
 		expect(interpretKey('!', {}, initialUi(), ctx({}))).toEqual({kind: 'none'}); // not in the workshop
+	});
+
+	test('through the loop: a pushed poll opens the overlay, an answer is a room effect, not a state change', () => {
+		const attendee = ctx({room: 'attendee', poll: {options: 4, revealed: false}});
+		const opened = step(initialUi({playing: true}), {type: 'poll'}, attendee).state;
+		expect(opened).toMatchObject({overlay: 'poll', playing: false});
+		const answered = step(opened, {type: 'key', input: 'b', key: {}, page: 10}, attendee);
+		expect(answered.state).toBe(opened);
+		expect(answered.effects).toEqual([{type: 'room', command: 'answer', option: 1, question: 0}]);
+		expect(footerKeys(opened, attendee)).toEqual([
+			['a-d', 'answer'],
+			['Esc', 'close the poll'],
+		]);
 	});
 
 	test('the instructor polls, reveals and clears hands on the Room panel only', () => {
