@@ -1,5 +1,5 @@
 // `npm run bench`: every section's figures in one table, and bench/results.json with the
-// machine they were taken on. Sections: walkthrough.mjs here; server.mjs and workshop.mjs
+// machine they were taken on. Sections: walkthrough.mjs here; server.mjs, workshop.mjs and room.mjs
 // when they exist. Each exports run() -> [{section, metric, value, unit, goal, ok}].
 import {existsSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import {cpus, availableParallelism, release} from 'node:os';
@@ -7,7 +7,7 @@ import {fileURLToPath} from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const rows = [];
-for (const name of ['walkthrough', 'server', 'workshop']) {
+for (const name of ['walkthrough', 'server', 'workshop', 'room']) {
 	if (!existsSync(`${here}${name}.mjs`)) continue;
 	process.stderr.write(`bench: ${name} …\n`);
 	const {run} = await import(`./${name}.mjs`);

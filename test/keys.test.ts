@@ -9,10 +9,12 @@ import {PANELS, visiblePanels, type PanelId} from '../source/ui/panels';
 /** A README row's context ("quiz: ", "live panel: ") as a binding's. */
 function contextOf(b: Binding): string {
 	if (b.where.overlay === 'chapters') return 'chapter list';
+	if (b.where.overlay === 'poll') return 'poll';
 	if (b.where.overlay === 'help') return ''; // closing the help: the same keys as the last row
 	if (b.where.panels?.[0] === 'quiz') return 'quiz';
 	if (b.where.panels?.[0] === 'live') return 'live panel';
-	if (b.where.leader || b.where.instructor) return 'workshop';
+	if (b.where.panels?.[0] === 'room') return 'room panel';
+	if (b.where.leader || b.where.instructor || b.where.seat) return 'workshop';
 	return '';
 }
 
@@ -71,18 +73,19 @@ describe('the key-binding table', () => {
 			for (const live of [false, true])
 				for (const leader of [false, true])
 					for (const instructor of [false, true])
-						for (const overlay of [undefined, 'help', 'chapters'] as const) {
-							const at: Place = {panel, live, leader, instructor, overlay};
-							const here = bindings().filter(b => applies(b.where, at));
-							for (const key of new Set(here.flatMap(b => b.keys))) {
-								const meaning = here.filter(b => b.keys.includes(key));
-								if (meaning.length > 1)
-									clashes.push(
-										`${key} at ${JSON.stringify(at)}: ` +
-											meaning.map(b => b.description).join(' / '),
-									);
+						for (const seat of [false, true])
+							for (const overlay of [undefined, 'help', 'chapters', 'poll'] as const) {
+								const at: Place = {panel, live, leader, instructor, seat, overlay};
+								const here = bindings().filter(b => applies(b.where, at));
+								for (const key of new Set(here.flatMap(b => b.keys))) {
+									const meaning = here.filter(b => b.keys.includes(key));
+									if (meaning.length > 1)
+										clashes.push(
+											`${key} at ${JSON.stringify(at)}: ` +
+												meaning.map(b => b.description).join(' / '),
+										);
+								}
 							}
-						}
 		expect(clashes).toEqual([]);
 	});
 

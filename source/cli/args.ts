@@ -74,6 +74,10 @@ ${optionHelp('--panel N|NAME', `start on a panel: ${panelKeys(offered())} or ${o
     --open              allow a non-loopback host without authentication
     --max-sessions N    at most N attendees (default 50)
     --idle-timeout M    close sessions idle M minutes (default 60)
+    --live, --gunicorn  one server for the room (with the server opts above)
+    --room-controls     attendees may kill, TTIN/TTOU, HUP, stop and start it
+    --results FILE      at the end, each attendee's progress and answers as
+                        FILE (JSON) and a CSV beside it
 
   Keys: press ? in the app.
 `;
@@ -100,6 +104,10 @@ export interface WorkshopOptions {
 	open: boolean;
 	maxSessions: number;
 	idleTimeout: number;
+	/** Where to write the room's results at the end (JSON; the CSV beside it). */
+	results?: string;
+	/** Faults on the shared server are the attendees' too. */
+	roomControls: boolean;
 }
 
 /** The learner's own project under real Gunicorn. */
@@ -130,7 +138,19 @@ export type Invocation =
 	  }
 	| {mode: 'explain'; argv: string[]}
 	| {mode: 'serve'; server: ServerOptions; events: boolean; notice?: string}
-	| {mode: 'workshop'; workshop: WorkshopOptions; chapter?: string; step?: number; panel?: PanelId; reset: boolean}
+	| {
+			mode: 'workshop';
+			workshop: WorkshopOptions;
+			chapter?: string;
+			step?: number;
+			panel?: PanelId;
+			reset: boolean;
+			/** One server for the room, run by the instructor's process. */
+			live?: 'server' | 'gunicorn';
+			server: ServerOptions;
+			python?: string;
+			path?: string;
+	  }
 	| {mode: 'worker'} // internal: a forked worker of `serve`
 	| {mode: 'thread'} // internal: one thread of a gthread worker
 	| {mode: 'error'; message: string};
@@ -168,6 +188,8 @@ const FLAGS = {
 	open: {type: 'boolean'},
 	maxSessions: {type: 'string'},
 	idleTimeout: {type: 'string'},
+	results: {type: 'string'},
+	roomControls: {type: 'boolean'},
 } as const;
 
 type FlagName = keyof typeof FLAGS;
@@ -186,7 +208,17 @@ const SERVER_FLAGS: FlagName[] = [
 	'keepAlive',
 	'workerConnections',
 ];
-const WORKSHOP_FLAGS: FlagName[] = ['host', 'port', 'password', 'authorizedKeys', 'open', 'maxSessions', 'idleTimeout'];
+const WORKSHOP_FLAGS: FlagName[] = [
+	'host',
+	'port',
+	'password',
+	'authorizedKeys',
+	'open',
+	'maxSessions',
+	'idleTimeout',
+	'results',
+	'roomControls',
+];
 /** Which flags each mode takes; anything else is an error naming the mode it belongs to. */
 const ALLOWED: Record<'walkthrough' | 'live' | 'gunicorn' | 'serve' | 'workshop', FlagName[]> = {
 	walkthrough: ['chapter', 'step', 'panel', 'plain', 'lesson', 'screenReader', 'reset'],
@@ -206,7 +238,18 @@ const ALLOWED: Record<'walkthrough' | 'live' | 'gunicorn' | 'serve' | 'workshop'
 		...SERVER_FLAGS,
 	],
 	serve: [...SERVER_FLAGS, 'events'],
-	workshop: ['chapter', 'step', 'panel', 'reset', ...WORKSHOP_FLAGS],
+	workshop: [
+		'chapter',
+		'step',
+		'panel',
+		'reset',
+		...WORKSHOP_FLAGS,
+		'live',
+		'gunicorn',
+		'python',
+		'path',
+		...SERVER_FLAGS,
+	],
 };
 
 class UsageError extends Error {}
@@ -334,7 +377,7 @@ function parse(argv: string[]): Invocation {
 	}
 	if (flags.live && flags.gunicorn) throw new UsageError('--live and --gunicorn cannot be used together');
 	const mode = command ?? (flags.live ? 'live' : flags.gunicorn ? 'gunicorn' : 'walkthrough');
-	if (command && (flags.live || flags.gunicorn))
+	if (command === 'serve' && (flags.live || flags.gunicorn))
 		throw new UsageError(`--${flags.live ? 'live' : 'gunicorn'} cannot be used with ${command}`);
 	for (const name of Object.keys(FLAGS) as FlagName[]) {
 		if (flags[name] === undefined || flags[name] === false) continue;
@@ -384,6 +427,7 @@ function parse(argv: string[]): Invocation {
 				`when threads > 1)`
 			: undefined;
 
+	if (str('python') === '') throw new UsageError('--python must name a Python interpreter (got "")');
 	switch (mode) {
 		case 'serve': {
 			const events = str('events');
@@ -401,7 +445,12 @@ function parse(argv: string[]): Invocation {
 				open: Boolean(flags.open),
 				maxSessions: integer(str('maxSessions'), 'max-sessions', 1, 1000, 50),
 				idleTimeout: integer(str('idleTimeout'), 'idle-timeout', 1, 24 * 60, 60),
+				results: str('results'),
+				roomControls: Boolean(flags.roomControls),
 			};
+			if (workshop.results === '') throw new UsageError('--results must name a file');
+			if (workshop.roomControls && !flags.live && !flags.gunicorn)
+				throw new UsageError('--room-controls needs --live or --gunicorn');
 			if (workshop.password === '') throw new UsageError('--password must not be empty');
 			if (workshop.password && workshop.authorizedKeys)
 				throw new UsageError('use --password or --authorized-keys, not both');
@@ -409,10 +458,23 @@ function parse(argv: string[]): Invocation {
 			if (!loopback && !workshop.password && !workshop.authorizedKeys && !workshop.open) {
 				throw new UsageError(`--host ${host} is not loopback: add --password, --authorized-keys or --open`);
 			}
-			return {mode, workshop, chapter, step, panel, reset: Boolean(flags.reset)};
+			const path = str('path');
+			if (path !== undefined && !/^\/[^\s]*$/.test(path))
+				throw new UsageError(`--path must start with / and hold no spaces (got "${path}")`);
+			return {
+				mode,
+				workshop,
+				chapter,
+				step,
+				panel,
+				reset: Boolean(flags.reset),
+				live: flags.live ? 'server' : flags.gunicorn ? 'gunicorn' : undefined,
+				server,
+				...(str('python') ? {python: str('python')} : {}),
+				...(path ? {path} : {}),
+			};
 		}
 		default: {
-			if (str('python') === '') throw new UsageError('--python must name a Python interpreter (got "")');
 			const path = str('path');
 			if (path !== undefined && !/^\/[^\s]*$/.test(path))
 				throw new UsageError(`--path must start with / and hold no spaces (got "${path}")`);

@@ -1,4 +1,5 @@
 // Words for states and events: what the table, tracker and flow print. Pure.
+import {target as requestTarget, whose} from './whose';
 import type {LifecycleEvent} from './events';
 import {liveWorkers, type LifecycleState, type Request, type Worker} from './machine';
 
@@ -93,7 +94,7 @@ export function describeApp(s: LifecycleState): string {
 
 export function describeRequest(r: Request | undefined): string {
 	if (!r) return 'None';
-	const target = `${r.method} ${r.path}${r.query ? '?' + r.query : ''}`;
+	const target = requestTarget(r.method, r.path, r.query);
 	switch (r.phase) {
 		case 'accepted':
 			return (
@@ -129,7 +130,8 @@ export function describeAction(e: LifecycleEvent): string {
 			return `Worker ${e.pid} waits for connections`;
 		case 'request.accepted':
 			return (
-				`${e.method} ${e.path} ${(e.onConnection ?? 1) > 1 ? 'again over keep-alive' : 'accepted'}` +
+				`${requestTarget(e.method, e.path, whose(e.query).name ? e.query : undefined)} ` +
+				`${(e.onConnection ?? 1) > 1 ? 'again over keep-alive' : 'accepted'}` +
 				` by ${e.pid}${e.thread ? `/t${e.thread}` : ''}`
 			);
 		case 'wsgi.called':

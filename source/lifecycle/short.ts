@@ -2,6 +2,10 @@
 // whole at 80 columns, and the current row's full texts are spelled out below the table.
 import type {ExitReason, LifecycleEvent} from './events';
 import {liveWorkers, type LifecycleState} from './machine';
+import {whose} from './whose';
+
+/** What was asked: "GET /", or in a workshop's shared server whose it was (the full text below names both). */
+const asked = (e: {method: string; path: string; query?: string}) => whose(e.query).name ?? `${e.method} ${e.path}`;
 
 export const REASON: Record<ExitReason, string> = {
 	shutdown: 'shutdown',
@@ -21,7 +25,7 @@ export function shortAction(events: LifecycleEvent[]): string {
 	const [e] = events;
 	if (forks.length > 1 && e.type === 'worker.forked') return `Fork ${forks.length} workers`;
 	if (e.type === 'request.accepted' && events.some(x => x.type === 'response.sent'))
-		return `${e.pid} serves ${e.method} ${e.path}`;
+		return `${e.pid} serves ${asked(e)}`;
 	switch (e.type) {
 		case 'master.starting':
 			return e.preload ? 'Run gunicorn --preload' : 'Run gunicorn';
@@ -34,7 +38,7 @@ export function shortAction(events: LifecycleEvent[]): string {
 		case 'worker.ready':
 			return `${e.pid} ready`;
 		case 'request.accepted':
-			return `${e.pid} accepts ${e.method} ${e.path}`;
+			return `${e.pid} accepts ${asked(e)}`;
 		case 'wsgi.called':
 			return `${e.pid} calls the app`;
 		case 'django.dispatched':

@@ -1,6 +1,8 @@
 // What the app needs from a running pre-fork server, whichever it is: our own (`serve`)
 // or real Gunicorn. The UI depends on this interface only.
 import type {LifecycleEvent} from '../lifecycle/events';
+import type {LifecycleState} from '../lifecycle/machine';
+import type {LiveCommand} from '../ui/model';
 
 export interface RequestResult {
 	status?: number; // absent when the request failed outright
@@ -67,8 +69,11 @@ export interface LiveSource {
 	readonly path?: string;
 	/** host:port the server listens on. */
 	readonly address: string;
-	/** Every lifecycle event the server reports, in order. Returns an unsubscribe function. */
-	onEvent(listener: (event: LifecycleEvent) => void): () => void;
+	/**
+	 * Every lifecycle event the server reports, in order, with when it arrived (when that was before
+	 * the call: a workshop's shared server replays the past to a late joiner). Returns an unsubscribe function.
+	 */
+	onEvent(listener: (event: LifecycleEvent, at?: number) => void): () => void;
 	/** The server's own log lines (stderr), one at a time, without the newline. */
 	onLog(listener: (line: string) => void): () => void;
 	/** The server process ended (by itself or by stop()). */
@@ -106,4 +111,15 @@ export interface LiveSource {
 	stop(): Promise<void>;
 	/** Starts it again after stop() or after it exited. */
 	start(): Promise<void>;
+	/** A workshop's shared server: why this session may not run the command now (a limit, or a fault not theirs). */
+	refuse?(command: LiveCommand): string | undefined;
+	/** How the server gets started again when it is down (default: "x starts it"). */
+	readonly restart?: string;
+	/** The room's rules for this session, said on the Live panel. */
+	readonly rules?: string;
+	/**
+	 * A workshop's shared server: the lifecycle state, folded once for the whole room (each session keeps only its
+	 * cursor). `subscribe` hears that it changed; `current` folds what arrived since and returns the state.
+	 */
+	readonly shared?: {current(): LifecycleState; subscribe(listener: () => void): () => void};
 }

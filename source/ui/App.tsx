@@ -11,7 +11,10 @@ import {Header} from './parts/Header';
 import {HelpOverlay, TooSmall} from './parts/Help';
 import {ScrollLimit} from './parts/Lines';
 import {panelById, visiblePanels} from './panels';
+import {PollPanel} from './panels/Poll';
 import {RENDER} from './panels/render';
+import {roomCommand} from './room-keys';
+import {useSeat} from './use-seat';
 import {MIN_SIZE, useTerminalSize} from './terminal';
 import {latestRequest, ownLesson} from './own-project';
 import {CHAPTERS} from '../lesson/chapters';
@@ -35,7 +38,7 @@ function requestRate(state: LifecycleState, now: number): number {
 }
 const CHROME = 4; // header (2), title (1), footer (1)
 
-export function App({initial, onProgress, notice, live: source, leader, room, confirmQuit}: AppProps) {
+export function App({initial, onProgress, notice, live: source, leader, room, seat, confirmQuit}: AppProps) {
 	const {exit} = useApp();
 	const size = useTerminalSize();
 	// Saved progress is shared with the instructor's walkthrough: its Room panel exists only there.
@@ -54,6 +57,8 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 		[base, source?.project, newest?.view, newest?.path],
 	);
 	const [, setRoomTick] = useState(0);
+	// The workshop: a pushed poll (or its reveal) opens the poll overlay.
+	const {poll, hand} = useSeat(seat, () => send({type: 'poll'}));
 
 	// biome-ignore lint/correctness/useExhaustiveDependencies: the view reads live.state only
 	const view = useMemo(
@@ -76,6 +81,9 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 				? {first: 0, last: 0}
 				: undefined,
 		...(source?.project ? {askPath: source.path ?? '/'} : {}),
+		room: room ? 'instructor' : seat ? 'attendee' : undefined,
+		poll: poll ? {options: poll.question.options.length, revealed: poll.revealed} : undefined,
+		hand: hand !== undefined,
 	};
 	const body = size.rows - 1 - CHROME;
 	const reportScroll = useCallback((max: number) => void (scrollMax.current = max), []);
@@ -107,6 +115,8 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 		switch (effect.type) {
 			case 'live':
 				return live?.run(effect.command, effect.path);
+			case 'room':
+				return roomCommand(effect, {room, seat, question: lesson.quiz[effect.question]});
 			case 'save':
 				return onProgress?.(progressOf(current.current));
 			case 'quit':
@@ -158,7 +168,9 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 
 	let panel: React.ReactNode;
 	if (ui.overlay === 'help') {
-		panel = <HelpOverlay width={width} height={body} leader={ctx.leader} panels={ctx.panels} />;
+		panel = <HelpOverlay width={width} height={body} leader={ctx.leader} panels={ctx.panels} room={ctx.room} />;
+	} else if (ui.overlay === 'poll' && poll) {
+		panel = <PollPanel poll={poll} width={width} height={body} />;
 	} else if (ui.overlay === 'chapters') {
 		panel = <ChapterList ui={ui} width={width} height={body} />;
 	} else {
@@ -173,6 +185,8 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 						running: live.running,
 						now,
 						rps: requestRate(live.state, now),
+						rules: source.rules,
+						restart: source.restart,
 					}
 				: undefined;
 		panel = RENDER[ui.panel]({
@@ -186,6 +200,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 			live: info,
 			attached: Boolean(live),
 			room,
+			next: q.question,
 		});
 	}
 
@@ -194,6 +209,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 		source ? `LIVE ${source.kind}` : undefined,
 		variant === 'preload' ? '--preload' : undefined,
 		ui.following ? 'following the instructor' : undefined,
+		hand !== undefined ? '✋ hand up' : undefined,
 		ui.playing ? '▶ autoplay' : undefined,
 	]
 		.filter(Boolean)

@@ -36,6 +36,36 @@ export interface Attendee {
 	progress: Progress;
 }
 
+/** A question the instructor pushes to the room: a quiz question, or (later) a lab's prediction. */
+export interface PollQuestion {
+	id: string;
+	question: string;
+	options: string[];
+	answer: number;
+}
+
+/** A poll as one screen sees it: the answer only once revealed. */
+export interface PollView {
+	question: Omit<PollQuestion, 'answer'>;
+	/** Answers per option so far (the live histogram). */
+	counts: number[];
+	/** Attendees who left before the reveal, their answer (if any) not counted. */
+	gone: number;
+	revealed: boolean;
+	answer?: number; // set once revealed
+	mine?: number; // this attendee's answer
+}
+
+/** An attendee's link to the room: the poll on their screen, their hand. */
+export interface Seat {
+	poll(): PollView | undefined;
+	answer(option: number): void;
+	/** When their hand went up (ms), or undefined. */
+	hand(): number | undefined;
+	toggleHand(): void;
+	subscribe(listener: () => void): () => void;
+}
+
 /** The instructor's view of the room. */
 export interface Room {
 	/** One line: address, host key fingerprint, attendees connected. */
@@ -44,6 +74,15 @@ export interface Room {
 	/** Sessions closed by an error, newest last, for the instructor. */
 	incidents?(): string[];
 	subscribe(listener: () => void): () => void;
+	/** Polls: push a question to every attendee, reveal its answer; the poll as the room sees it. */
+	push?(question: PollQuestion): void;
+	reveal?(): void;
+	poll?(): PollView | undefined;
+	/** Raised hands, oldest first, and clearing the oldest one. */
+	hands?(): Array<{name: string; since: number}>;
+	clearHand?(): void;
+	/** Per worker pid, whose requests it served (name -> count), from the shared server's request events. */
+	served?(): Map<number, Map<string, number>>;
 }
 
 export interface AppProps {
@@ -55,6 +94,7 @@ export interface AppProps {
 	live?: LiveSource;
 	leader?: Leader; // set for workshop attendees: enables `f`
 	room?: Room; // set for the workshop instructor: enables the Room panel (key 0)
+	seat?: Seat; // set for workshop attendees: polls and the raised hand
 	/** Asked when q is pressed: a question to confirm first ("3 attendees connected. Quit? y/n"), or undefined. */
 	confirmQuit?: () => string | undefined;
 }

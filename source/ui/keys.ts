@@ -1,8 +1,9 @@
 // Every key, declared once (as Gemini CLI's keyBindings.ts): what it is called, where it works
 // and what it asks for. The key interpreter, the footer, the ? overlay, the Live panel's how-to
 // and the screen reader's list of keys all read BINDINGS; README's keys table is checked against it.
-import type {Action, Context, Intent, Key, LiveCommand, UiState} from './model';
+import type {Action, Context, Intent, Key, LiveCommand, Overlay, UiState} from './model';
 import {PANELS, panelById, panelKeys, type PanelId} from './panels';
+import {HAND_KEY, POLL_LETTERS, type RoomCommand} from './room-keys';
 
 /** Where a binding works. Absent fields do not restrict. */
 export interface Where {
@@ -11,7 +12,8 @@ export interface Where {
 	live?: boolean; // true: only attached to a server; false: only without one
 	leader?: true; // only for a workshop attendee (there is an instructor to follow)
 	instructor?: true; // only for the workshop instructor
-	overlay?: 'help' | 'chapters'; // only over this overlay (absent: only without one)
+	seat?: true; // only for a workshop attendee with a seat in the room (polls, a raised hand)
+	overlay?: Overlay; // only over this overlay (absent: only without one)
 }
 
 /** Where a key is pressed. */
@@ -20,7 +22,8 @@ export interface Place {
 	live: boolean;
 	leader: boolean;
 	instructor: boolean;
-	overlay?: 'help' | 'chapters';
+	seat: boolean;
+	overlay?: Overlay;
 }
 
 export interface Binding {
@@ -38,6 +41,7 @@ export interface Binding {
 
 const act = (action: Action) => (): Intent => ({kind: 'action', action});
 const none: Intent = {kind: 'none'};
+const room = (command: RoomCommand, option?: number): Intent => ({kind: 'room', command, option});
 
 /** The Live panel's commands: a command without a key here does not compile. */
 export const LIVE_KEYS: Record<LiveCommand, {keys: string[]; footer: string; description: string}> = {
@@ -76,6 +80,9 @@ export const GROUPS = {
 	app: "change the app's text; each process's memory",
 	follow: 'follow the instructor (any navigation key stops)',
 	chapters: 'the chapters: steps seen, quiz score',
+	hand: 'raise or lower your hand; the poll again, when there is one',
+	roomPoll: 'poll the room with the current quiz question, reveal its answer, clear the oldest hand',
+	poll: 'answer the poll (until revealed); close it',
 	menu: 'choose a chapter; Enter opens it where it was left',
 	help: 'these keys again',
 	close: 'close a question; quit',
@@ -129,9 +136,81 @@ const scroll = (name: string, page: number): Intent => ({
 });
 const by = (name: string, back: string[]): number => (back.includes(name) ? -1 : 1);
 
+/** The workshop room's keys: an attendee's hand and poll, the instructor's on the Room panel. */
+const roomBindings = (): Binding[] => [
+	{
+		keys: [HAND_KEY],
+		description: 'raise or lower your hand',
+		group: 'hand',
+		where: {seat: true},
+		intent: () => room('hand'),
+		footer: (_s, ctx) => [HAND_KEY, ctx.hand ? 'lower hand' : 'raise hand'],
+	},
+	{
+		keys: ['o'],
+		description: 'the poll, when there is one',
+		group: 'hand',
+		where: {seat: true, except: ['room']},
+		intent: (_s, ctx) => (ctx.poll ? {kind: 'action', action: {type: 'poll'}} : none),
+		footer: (_s, ctx) => (ctx.poll ? ['o', 'poll'] : undefined),
+	},
+	{
+		keys: ['o'],
+		description: 'poll the room with the current quiz question',
+		group: 'roomPoll',
+		where: {panels: ['room'], instructor: true},
+		intent: () => room('push'),
+		footer: () => ['o', 'poll'],
+	},
+	{
+		keys: ['e'],
+		description: "reveal the poll's answer",
+		group: 'roomPoll',
+		where: {panels: ['room'], instructor: true},
+		intent: () => room('reveal'),
+		footer: () => ['e', 'reveal'],
+	},
+	{
+		keys: ['c'],
+		description: 'clear the oldest raised hand',
+		group: 'roomPoll',
+		where: {panels: ['room'], instructor: true},
+		intent: () => room('clearHand'),
+		footer: () => ['c', 'clear hand'],
+	},
+	{
+		keys: [...POLL_LETTERS],
+		description: 'answer the poll',
+		group: 'poll',
+		where: {overlay: 'poll'},
+		intent: (_s, ctx, name) => {
+			const option = POLL_LETTERS.indexOf(name);
+			return ctx.poll && !ctx.poll.revealed && option < ctx.poll.options ? room('answer', option) : none;
+		},
+		footer: (_s, ctx) =>
+			ctx.poll && !ctx.poll.revealed ? [`a-${POLL_LETTERS[ctx.poll.options - 1]}`, 'answer'] : undefined,
+	},
+	{
+		keys: [HAND_KEY],
+		description: 'raise or lower your hand',
+		group: 'poll',
+		where: {overlay: 'poll', seat: true},
+		intent: () => room('hand'),
+	},
+	{
+		keys: ['esc', 'o', 'q'],
+		description: 'close the poll',
+		group: 'poll',
+		where: {overlay: 'poll'},
+		intent: act({type: 'close'}),
+		footer: () => ['Esc', 'close the poll'],
+	},
+];
+
 /** Every binding; built on each call, so a panel added to the registry has its key. */
 export function bindings(): Binding[] {
 	return [
+		...roomBindings(),
 		{
 			keys: ['right', 'n', 'left', 'p'],
 			description: 'next / previous step (live: event)',
@@ -299,6 +378,7 @@ export function applies(where: Where, at: Place): boolean {
 	if (where.live !== undefined && where.live !== at.live) return false;
 	if (where.leader && !at.leader) return false;
 	if (where.instructor && !at.instructor) return false;
+	if (where.seat && !at.seat) return false;
 	return true;
 }
 
@@ -307,6 +387,7 @@ export const placeOf = (s: UiState, ctx: Context): Place => ({
 	live: ctx.live,
 	leader: ctx.leader,
 	instructor: ctx.panels.some(p => panelById(p)?.instructor),
+	seat: ctx.room === 'attendee',
 	overlay: s.overlay,
 });
 
@@ -398,8 +479,9 @@ const SPOKEN: Record<string, string> = {
 /** Where a binding works, as a prefix: "Quiz: ", "Live: ", "Chapters: ", "Workshop: ". */
 export function whereLabel(where: Where): string {
 	if (where.overlay === 'chapters') return 'Chapters: ';
+	if (where.overlay === 'poll') return 'Poll: ';
 	if (where.panels) return `${where.panels.map(p => panelById(p)!.title).join(', ')}: `;
-	if (where.leader || where.instructor) return 'Workshop: ';
+	if (where.leader || where.instructor || where.seat) return 'Workshop: ';
 	return '';
 }
 
@@ -417,12 +499,15 @@ function ranges(labels: string[]): string[] {
 }
 
 /** The table by group, for this walkthrough (a workshop's keys only in one): [where, keys, what]. */
-function groups(ctx: Pick<Context, 'leader' | 'panels'>): Array<{where: string; keys: string[]; group: Group}> {
+function groups(
+	ctx: Pick<Context, 'leader' | 'panels' | 'room'>,
+): Array<{where: string; keys: string[]; group: Group}> {
 	const instructor = ctx.panels.some(p => panelById(p)?.instructor);
 	const rows = new Map<Group, {where: string; keys: string[]; group: Group}>();
 	for (const b of bindings()) {
 		// An overlay's own keys are on the overlay; the help lists what works over the panels.
-		if ((b.where.leader && !ctx.leader) || (b.where.instructor && !instructor) || b.where.overlay) continue;
+		const absent = (b.where.leader && !ctx.leader) || (b.where.instructor && !instructor);
+		if (absent || (b.where.seat && ctx.room !== 'attendee') || b.where.overlay) continue;
 		const row = rows.get(b.group) ?? {where: whereLabel(b.where), keys: [], group: b.group};
 		for (const key of b.keys) if (!row.keys.includes(key)) row.keys.push(key);
 		rows.set(b.group, row);
@@ -441,11 +526,11 @@ const what = (group: Group, panels: readonly string[]) =>
 	group === 'panels' ? `${GROUPS.panels}: ${panelList(panels)}` : GROUPS[group];
 
 /** The ? overlay's rows: keys and what they do. */
-export const helpRows = (ctx: Pick<Context, 'leader' | 'panels'>): Array<[string, string]> =>
+export const helpRows = (ctx: Pick<Context, 'leader' | 'panels' | 'room'>): Array<[string, string]> =>
 	groups(ctx).map(row => [row.where + ranges(row.keys.map(keyLabel)).join(' '), what(row.group, ctx.panels)]);
 
 /** The keys in words, for the screen reader: one sentence a group. */
-export const keysInWords = (ctx: Pick<Context, 'leader' | 'panels'>): string[] =>
+export const keysInWords = (ctx: Pick<Context, 'leader' | 'panels' | 'room'>): string[] =>
 	groups(ctx).map(row => {
 		const keys = ranges(row.keys.map(k => SPOKEN[k] ?? keyLabel(k))).join(', ');
 		return `${row.where}${keys}: ${what(row.group, ctx.panels)}.`;

@@ -1,6 +1,7 @@
 // The update loop (Elm's, as Bubble Tea's): every message becomes the next state and the effects
 // the host runs: a live command, saving progress, quitting, the autoplay timer. Pure.
 import {interpretKey, update, type Context, type Key, type LiveCommand, type UiState} from './model';
+import type {RoomCommand} from './room-keys';
 
 export const AUTOPLAY_MS = 2500;
 
@@ -8,10 +9,13 @@ export type Msg =
 	/** One read of keys: several characters are several presses. `question`: what to ask before quitting. */
 	| {type: 'key'; input: string; key: Key; page: number; question?: string}
 	| {type: 'tick'} // the autoplay timer fired
-	| {type: 'lead'; chapter?: string; step: number; panel: string}; // the instructor moved
+	| {type: 'lead'; chapter?: string; step: number; panel: string} // the instructor moved
+	| {type: 'poll'}; // the room pushed a poll to this attendee, or revealed it
 
 export type Effect =
 	| {type: 'live'; command: LiveCommand; path?: string}
+	/** The room's: the instructor's poll and hands, an attendee's answer and hand (`question`: the quiz's index). */
+	| {type: 'room'; command: RoomCommand; option?: number; question: number}
 	| {type: 'save'} // progress changed: report it to the host
 	| {type: 'quit'}
 	| {type: 'timer'; ms?: number}; // (re)start the autoplay timer; without ms, stop it
@@ -36,6 +40,8 @@ function keys(s: UiState, msg: Extract<Msg, {type: 'key'}>, ctx: Context): Next 
 		} else if (intent.kind === 'live') {
 			if (state.asking !== undefined) state = update(state, {type: 'ask'}, ctx);
 			effects.push({type: 'live', command: intent.command, path: intent.path});
+		} else if (intent.kind === 'room') {
+			effects.push({type: 'room', command: intent.command, option: intent.option, question: state.quiz.index});
 		} else if (intent.kind === 'action') state = update(state, intent.action, ctx);
 	}
 	return {state, effects};
@@ -65,7 +71,8 @@ export function step(s: UiState, msg: Msg, ctx: Context): Next {
 			next = keys(s, msg, ctx);
 			break;
 		case 'tick':
-			next = {state: update(s, {type: 'tick'}, ctx), effects: []};
+		case 'poll':
+			next = {state: update(s, {type: msg.type}, ctx), effects: []};
 			break;
 		case 'lead':
 			next = {

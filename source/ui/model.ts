@@ -4,6 +4,7 @@ import type {Variant} from '../lesson/types';
 import type {ChapterProgress} from './contracts';
 import {bindingAt, keyName, placeOf} from './keys';
 import type {PanelId} from './panels';
+import type {RoomCommand} from './room-keys';
 
 export interface QuizState {
 	index: number; // question shown
@@ -12,6 +13,9 @@ export interface QuizState {
 	hints: Record<string, boolean>;
 }
 
+/** What covers the panels: the help, the chapter list, or the workshop's poll on an attendee's screen. */
+export type Overlay = 'help' | 'chapters' | 'poll';
+
 export interface UiState {
 	/** The chapter on screen (its id in source/lesson/chapters.ts). */
 	chapter: string;
@@ -19,7 +23,7 @@ export interface UiState {
 	panel: PanelId;
 	variant: Variant;
 	scroll: Partial<Record<PanelId, number>>; // first visible line per panel
-	overlay?: 'help' | 'chapters';
+	overlay?: Overlay;
 	/** The chapter list's cursor (an index into the chapters). */
 	menu: number;
 	/** The steps of this chapter seen so far. */
@@ -79,12 +83,15 @@ export type Action =
 	| {type: 'chapter'; to: string}
 	| {type: 'confirm'; question: string}
 	| {type: 'cursor'; to: number | undefined}
-	| {type: 'ask'; text?: string};
+	| {type: 'ask'; text?: string}
+	// The workshop room: a pushed poll (or its reveal) opens the poll overlay.
+	| {type: 'poll'};
 
 /** What a key asks for: a state change, a live command, or quitting. */
 export type Intent =
 	| {kind: 'action'; action: Action}
 	| {kind: 'live'; command: LiveCommand; path?: string}
+	| {kind: 'room'; command: RoomCommand; option?: number}
 	| {kind: 'quit'}
 	| {kind: 'none'};
 
@@ -104,6 +111,10 @@ export interface Context {
 	scrollMax?: () => number;
 	/** Live, their own project: r asks for a path, starting from this one. */
 	askPath?: string;
+	// The workshop room: who this screen is, the poll on it, whether their hand is up.
+	room?: 'instructor' | 'attendee';
+	poll?: {options: number; revealed: boolean};
+	hand?: boolean;
 }
 
 export const initialUi = (partial: Partial<UiState> = {}): UiState => ({
@@ -251,6 +262,8 @@ function reduce(s: UiState, a: Action, ctx: Context): UiState {
 			return {...s, cursor: a.to};
 		case 'ask':
 			return {...s, asking: a.text, notice: undefined};
+		case 'poll':
+			return {...s, overlay: 'poll', playing: false};
 	}
 }
 

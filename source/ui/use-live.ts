@@ -33,41 +33,56 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 	useEffect(() => {
 		if (!source) return;
 		let lastBatch = 0; // events in the last flush: a burst is on when it is large
+		// A workshop's shared server folds its events once for the room: this session only reads the result.
+		const shared = source.shared;
+		let heard = 0;
 		const flush = () => {
 			timer.current = undefined;
 			const events = pending.current;
-			lastBatch = events.length;
+			lastBatch = shared ? heard : events.length;
 			const lines = pendingLogs.current;
 			pending.current = [];
 			pendingLogs.current = [];
-			if (events.length) setState(s => reduceArrivals(s, events));
+			if (shared && heard) setState(shared.current());
+			else if (events.length) setState(s => reduceArrivals(s, events));
+			heard = 0;
 			if (lines.length) setLogs(l => [...l, ...lines].slice(-LOG_LINES));
 			setRunning(source.running());
 		};
 		const schedule = () => {
-			timer.current ??= setTimeout(flush, lastBatch > BUSY_EVENTS ? BUSY_FLUSH_MS : FLUSH_MS);
+			const every = lastBatch > BUSY_EVENTS ? BUSY_FLUSH_MS : FLUSH_MS;
+			// A shared state: every session flushes on the same beat, so they all read one fold (and share its views).
+			timer.current ??= setTimeout(flush, shared ? every - (Date.now() % every) : every);
 		};
 		const offs = [
-			source.onEvent(e => {
-				pending.current.push([e, Date.now()]);
-				schedule();
-			}),
+			shared
+				? shared.subscribe(() => {
+						heard++;
+						schedule();
+					})
+				: source.onEvent((e, at) => {
+						pending.current.push([e, at ?? Date.now()]);
+						schedule();
+					}),
 			source.onLog(line => {
 				pendingLogs.current.push(line);
 				schedule();
 			}),
 			source.onExit((code, signal) => {
-				// The process is gone: whatever the machine still thinks is running is not.
-				pending.current.push([
-					{type: 'master.stopped', code: code ?? (signal ? 128 : 0)},
-					Date.now(),
-					masterUp,
-				]);
-				setStatus(`server exited (${signal ?? `code ${code}`}); x starts it again`);
+				// The process is gone: whatever the machine still thinks is running is not (a shared state is told so
+				// by its owner).
+				if (!shared)
+					pending.current.push([
+						{type: 'master.stopped', code: code ?? (signal ? 128 : 0)},
+						Date.now(),
+						masterUp,
+					]);
+				setStatus(`server exited (${signal ?? `code ${code}`}); ${source.restart ?? 'x starts it again'}`);
 				schedule();
 			}),
 		];
 		setRunning(source.running());
+		if (shared) setState(shared.current());
 		return () => {
 			offs.forEach(off => off());
 			clearTimeout(timer.current);
@@ -77,8 +92,11 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 	const run = useCallback(
 		(command: LiveCommand, asked?: string) => {
 			if (!source) return;
+			const refused = source.refuse?.(command);
+			if (refused) return setStatus(refused);
 			const live = source.running();
-			if (!live && command !== 'toggle') return setStatus('the server is stopped: x starts it');
+			if (!live && command !== 'toggle')
+				return setStatus(`the server is stopped: ${source.restart ?? 'x starts it'}`);
 			const timeout = state.master.timeout;
 			const request = (path: string, said: (r: RequestResult) => string) =>
 				void source.request(path).then(r => setStatus(said(r)));

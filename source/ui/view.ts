@@ -112,7 +112,23 @@ export function lessonView(variant: Variant, at: number, chapter?: Chapter): Vie
 /** Live rows kept on screen: the table is a window on the newest events. */
 export const LIVE_ROWS = 200;
 
+/**
+ * Views already derived, per state, lesson and cursor: a workshop's sessions share one state (its shared
+ * server), and every session at the same cursor (most follow the newest event) gets the same view, derived once.
+ */
+const liveViews = new WeakMap<LifecycleState, WeakMap<Lesson, Map<number | undefined, View>>>();
+
 export function liveView(live: LifecycleState, cursor: number | undefined, lesson: Lesson): View {
+	let byLesson = liveViews.get(live);
+	if (!byLesson) liveViews.set(live, (byLesson = new WeakMap()));
+	let byCursor = byLesson.get(lesson);
+	if (!byCursor) byLesson.set(lesson, (byCursor = new Map()));
+	let view = byCursor.get(cursor);
+	if (!view) byCursor.set(cursor, (view = deriveLiveView(live, cursor, lesson)));
+	return view;
+}
+
+function deriveLiveView(live: LifecycleState, cursor: number | undefined, lesson: Lesson): View {
 	const notes = lesson.liveNotes;
 	const history = live.history;
 	if (history.length === 0) {

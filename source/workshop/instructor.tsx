@@ -3,9 +3,12 @@
 import process from 'node:process';
 import {render} from 'ink';
 import type {Invocation} from '../cli/args';
+import type {LiveSource} from '../live/source';
 import {ProgressStore, startingPoint} from '../progress/store';
 import {RENDER_OPTIONS} from '../ui/terminal';
 import {App} from '../ui/App';
+import {startUi} from '../ui/course';
+import {visiblePanels} from '../ui/panels';
 import {attendeeCount, type WorkshopRoom} from './room';
 import {asTty, TerminalOutput} from './terminal';
 
@@ -21,14 +24,26 @@ function instructorOutput(colour: boolean): NodeJS.WriteStream {
 }
 
 /** Resolves when the instructor has quit, or at once when `stop` settles first (SIGTERM). */
-export async function lead(inv: Workshop, room: WorkshopRoom, colour: boolean, stop: Promise<void>): Promise<void> {
+export async function lead(
+	inv: Workshop,
+	room: WorkshopRoom,
+	colour: boolean,
+	stop: Promise<void>,
+	live?: LiveSource,
+): Promise<void> {
 	const store = new ProgressStore();
-	const {initial, notice} = startingPoint(store, inv);
-	room.setLead(initial.step ?? 1, initial.panel ?? 'flow', initial.chapter);
+	const start = startingPoint(store, inv);
+	const {notice} = start;
+	// With the room's server, the instructor starts on its Live panel unless --panel says otherwise.
+	const initial = {...start.initial, ...(live && !inv.panel ? {panel: 'live' as const} : {})};
+	// Where the App will start (the same function places it), so its first report is no move.
+	const at = startUi(initial, visiblePanels({room: true, live: Boolean(live)}));
+	room.setLead(at.step, at.panel, at.chapter);
 	const app = render(
 		<App
 			initial={initial}
 			room={room}
+			live={live}
 			notice={`${notice ? `${notice}  ` : ''}Attendees join with: ${room.address}  (0: the room)`}
 			onProgress={progress => {
 				store.save(progress);

@@ -2,7 +2,9 @@
 // starts, the instructor's walkthrough. q (confirmed), SIGTERM or SIGINT end it the same way: a
 // goodbye to every session, then exit 0. SIGHUP or a vanished terminal say goodbye too, then the
 // process dies of SIGHUP (see ../ui/hangup.ts).
+import {existsSync, statSync} from 'node:fs';
 import {networkInterfaces} from 'node:os';
+import {dirname, resolve} from 'node:path';
 import process from 'node:process';
 import chalk from 'chalk';
 import type {Invocation, WorkshopOptions} from '../cli/args';
@@ -14,6 +16,9 @@ import {loadHostKey, type HostKey} from './host-key';
 import {attendeeCount, WorkshopRoom} from './room';
 import {WorkshopServer} from './server';
 import {crashedSession} from './session';
+import type {LiveSource} from '../live/source';
+import {collectResults, writeResults} from './results';
+import {SharedServer, startShared} from './shared-server';
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
@@ -48,10 +53,21 @@ function listenError(error: unknown, {host, port}: WorkshopOptions): string {
 	}
 }
 
+/** --results FILE must be writable where it is named: say so at the start, not after the workshop. */
+function resultsProblem(file: string | undefined): string | undefined {
+	if (file === undefined) return undefined;
+	const dir = dirname(resolve(file));
+	if (!existsSync(dir) || !statSync(dir).isDirectory()) return `--results: there is no directory ${dir}`;
+	if (existsSync(file) && !statSync(file).isFile()) return `--results: ${file} is not a regular file`;
+	return undefined;
+}
+
 export async function runWorkshop(inv: Extract<Invocation, {mode: 'workshop'}>): Promise<number> {
 	const options = inv.workshop;
 	const policy = policyFor(options);
 	if (typeof policy === 'string') return fail(policy, 2);
+	const problem = resultsProblem(options.results);
+	if (problem) return fail(problem, 2);
 	let hostKey: HostKey;
 	try {
 		hostKey = loadHostKey();
@@ -64,6 +80,19 @@ export async function runWorkshop(inv: Extract<Invocation, {mode: 'workshop'}>):
 
 	const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
 	const room = new WorkshopRoom(hostKey.fingerprint);
+	// One server for the room: started before anyone can join, so every session sees it from its start.
+	let source: LiveSource | undefined;
+	let shared: SharedServer | undefined;
+	if (inv.live) {
+		const started = await startShared(inv);
+		if (typeof started === 'string') return fail(started, 2);
+		source = started;
+		shared = new SharedServer(started, {
+			roomControls: options.roomControls,
+			onServed: (name, pid) => room.tally(name, pid),
+			onExit: (code, signal) => room.incident(`the shared server exited (${signal ?? `code ${code}`})`),
+		});
+	}
 	const server = new WorkshopServer({
 		hostKey: hostKey.key,
 		policy,
@@ -71,11 +100,13 @@ export async function runWorkshop(inv: Extract<Invocation, {mode: 'workshop'}>):
 		idleMs: options.idleTimeout * 60_000,
 		room,
 		log: interactive ? undefined : line => process.stdout.write(`${line}\n`),
+		live: shared && (name => shared.view(name)),
 	});
 	let port: number;
 	try {
 		port = await server.listen(options.host, options.port);
 	} catch (error) {
+		await source?.stop();
 		return fail(listenError(error, options), 1);
 	}
 	room.address = `ssh -p ${port} ${displayHost(options.host)}`;
@@ -109,7 +140,7 @@ export async function runWorkshop(inv: Extract<Invocation, {mode: 'workshop'}>):
 	try {
 		if (interactive) {
 			const {lead} = await import('./instructor');
-			await lead(inv, room, instructorColour, stopped);
+			await lead(inv, room, instructorColour, stopped, shared?.view());
 		} else {
 			await stopped;
 		}
@@ -118,6 +149,9 @@ export async function runWorkshop(inv: Extract<Invocation, {mode: 'workshop'}>):
 		await server.close();
 		room.close();
 		process.stderr.write(`Workshop ended${attendees ? `; said goodbye to ${attendeeCount(attendees)}` : ''}.\n`);
+		if (options.results) exitCode = saveResults(options.results, room) || exitCode;
+		shared?.close();
+		await source?.stop();
 		for (const signal of SIGNALS) process.off(signal, stop);
 		process.off('SIGHUP', gone);
 		process.off('uncaughtException', crash);
@@ -126,4 +160,16 @@ export async function runWorkshop(inv: Extract<Invocation, {mode: 'workshop'}>):
 	}
 	if (hungUp) dieOfHangup();
 	return exitCode;
+}
+
+/** Writes the results; 1 (and one line saying why) when they could not be written. */
+function saveResults(file: string, room: WorkshopRoom): number {
+	try {
+		const [json, csv] = writeResults(file, collectResults(room));
+		process.stderr.write(`Results: ${json} and ${csv}\n`);
+		return 0;
+	} catch (error) {
+		complain(`could not write the results: ${reason(error)}`);
+		return 1;
+	}
 }

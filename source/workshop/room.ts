@@ -1,12 +1,30 @@
 // The room: who is connected and where each attendee is (the instructor's Room), and where the
 // instructor is (the attendees' Leader). Plain data with subscriptions, as the App's contract asks.
-import type {Attendee, Leader, Progress, Room} from '../ui/contracts';
+import type {Attendee, Leader, PollQuestion, PollView, Progress, Room, Seat} from '../ui/contracts';
+import {Poll} from './poll';
 
 /** Attendees step often; the instructor's room view redraws at most this often. */
 const ROOM_REDRAW_MS = 100;
 const NAME_MAX = 16;
 /** The latest incidents the Room panel lists. */
 const INCIDENTS_KEPT = 5;
+/** While a hand is up, the room redraws this often: it says for how long. */
+const HAND_TICK_MS = 1000;
+/** Workers whose served-by tally is kept (the newest pids; a long workshop recycles many). */
+const WORKERS_KEPT = 64;
+
+/** Everyone who joined, kept after they leave: the results name them all. */
+export interface Member {
+	id: string;
+	name: string;
+	joined: number;
+	left?: number;
+	progress: Progress;
+	/** Their tagged requests a worker accepted. */
+	requests: number;
+	/** How often they raised a hand. */
+	hands: number;
+}
 
 /** "1 attendee", "3 attendees". */
 export const attendeeCount = (n: number) => `${n} attendee${n === 1 ? '' : 's'}`;
@@ -25,6 +43,13 @@ export class WorkshopRoom implements Room {
 	private lead: {chapter?: string; step: number; panel: string} = {step: 1, panel: 'flow'};
 	private nextId = 1;
 	private readonly errors: string[] = [];
+	private readonly everyone = new Map<string, Member>();
+	private readonly raised = new Map<string, number>();
+	private handTicker?: NodeJS.Timeout;
+	private readonly seats = new Map<string, Set<() => void>>();
+	private readonly servedBy = new Map<number, Map<string, number>>();
+	readonly polls: Poll[] = [];
+	readonly started = Date.now();
 	/** "ssh -p 2222 HOST", set once the server listens. */
 	address = '';
 
@@ -38,9 +63,16 @@ export class WorkshopRoom implements Room {
 		},
 	};
 
+	/** Set once the instructor has moved since the workshop opened: whoever joins after that is late. */
+	underway = false;
+	private placed = false;
+
 	/** The instructor moved: followers move with them at once. */
 	setLead(step: number, panel: string, chapter?: string): void {
-		if (step === this.lead.step && panel === this.lead.panel && chapter === this.lead.chapter) return;
+		if (step === this.lead.step && panel === this.lead.panel && chapter === this.lead.chapter)
+			return void (this.placed = true);
+		if (this.placed) this.underway = true;
+		this.placed = true;
 		this.lead = {chapter, step, panel};
 		for (const listener of [...this.leaders]) listener();
 	}
@@ -56,6 +88,14 @@ export class WorkshopRoom implements Room {
 			progress: {step: 1, panel: 'flow', answers: {}, following: false},
 		};
 		this.members.set(attendee.id, attendee);
+		this.everyone.set(attendee.id, {
+			id: attendee.id,
+			name,
+			joined: Date.now(),
+			progress: attendee.progress,
+			requests: 0,
+			hands: 0,
+		});
 		this.changed();
 		return attendee;
 	}
@@ -64,11 +104,130 @@ export class WorkshopRoom implements Room {
 		const attendee = this.members.get(id);
 		if (!attendee) return;
 		attendee.progress = progress;
+		const member = this.everyone.get(id);
+		if (member) member.progress = progress;
 		this.changed();
 	}
 
 	leave(id: string): void {
-		if (this.members.delete(id)) this.changed();
+		if (!this.members.delete(id)) return;
+		const member = this.everyone.get(id);
+		if (member) member.left = Date.now();
+		this.raised.delete(id);
+		this.current?.leave(id);
+		this.seats.delete(id);
+		this.changed();
+	}
+
+	/** Everyone who joined, in the order they came, with where they got to. */
+	roster(): Member[] {
+		return [...this.everyone.values()];
+	}
+
+	// Polls --------------------------------------------------------------------------------------
+
+	private get current(): Poll | undefined {
+		return this.polls.at(-1);
+	}
+
+	/** The instructor pushes a question: every attendee's screen opens it. A poll still open is closed unrevealed. */
+	push(question: PollQuestion): void {
+		this.polls.push(new Poll(question, this.polls.length + 1));
+		this.toSeats();
+	}
+
+	reveal(): void {
+		const poll = this.current;
+		if (!poll || poll.revealed) return;
+		poll.revealed = true;
+		this.toSeats();
+	}
+
+	poll(): PollView | undefined {
+		return this.current?.view();
+	}
+
+	/** An attendee's link to the room. */
+	seat(id: string): Seat {
+		return {
+			poll: () => this.current?.view(id),
+			answer: option => {
+				if (!this.members.has(id) || !this.current?.answer(id, option)) return;
+				this.toSeat(id);
+				this.changed();
+			},
+			hand: () => this.raised.get(id),
+			toggleHand: () => this.toggleHand(id),
+			subscribe: listener => {
+				const set = this.seats.get(id) ?? new Set();
+				this.seats.set(id, set);
+				set.add(listener);
+				return () => void set.delete(listener);
+			},
+		};
+	}
+
+	private toSeat(id: string): void {
+		for (const listener of [...(this.seats.get(id) ?? [])]) listener();
+	}
+
+	private toSeats(): void {
+		for (const id of [...this.seats.keys()]) this.toSeat(id);
+		this.changed();
+	}
+
+	// Hands --------------------------------------------------------------------------------------
+
+	private toggleHand(id: string): void {
+		if (!this.members.has(id)) return;
+		if (this.raised.delete(id)) return this.handsChanged(id);
+		this.raised.set(id, Date.now());
+		const member = this.everyone.get(id);
+		if (member) member.hands++;
+		this.handsChanged(id);
+	}
+
+	hands(): Array<{name: string; since: number}> {
+		return [...this.raised].map(([id, since]) => ({name: this.members.get(id)?.name ?? '?', since}));
+	}
+
+	/** The instructor answers the oldest raised hand. */
+	clearHand(): void {
+		const oldest = this.raised.keys().next();
+		if (oldest.done) return;
+		this.raised.delete(oldest.value);
+		this.handsChanged(oldest.value);
+	}
+
+	private handsChanged(id: string): void {
+		this.toSeat(id);
+		this.changed();
+		if (this.raised.size && !this.handTicker)
+			this.handTicker = setInterval(() => this.changed(), HAND_TICK_MS).unref();
+		if (!this.raised.size && this.handTicker) {
+			clearInterval(this.handTicker);
+			this.handTicker = undefined;
+		}
+	}
+
+	// The shared server --------------------------------------------------------------------------
+
+	served(): Map<number, Map<string, number>> {
+		return this.servedBy;
+	}
+
+	/** A worker accepted a request tagged with this name. */
+	tally(name: string, pid: number): void {
+		const tally = this.servedBy.get(pid) ?? new Map<string, number>();
+		if (!this.servedBy.has(pid)) {
+			this.servedBy.set(pid, tally);
+			if (this.servedBy.size > WORKERS_KEPT) this.servedBy.delete(this.servedBy.keys().next().value as number);
+		}
+		tally.set(name, (tally.get(name) ?? 0) + 1);
+		const member = [...this.members.values()].find(a => a.name === name);
+		const record = member && this.everyone.get(member.id);
+		if (record) record.requests++;
+		this.changed();
 	}
 
 	/** Something went wrong in one session (it was closed): kept for the Room panel, and logged. */
@@ -111,6 +270,8 @@ export class WorkshopRoom implements Room {
 
 	close(): void {
 		clearTimeout(this.redraw);
+		clearInterval(this.handTicker);
+		this.seats.clear();
 		this.listeners.clear();
 		this.leaders.clear();
 	}

@@ -5,6 +5,7 @@
 import {createServer, type AddressInfo, type Server as NetServer, type Socket} from 'node:net';
 import ssh2, {type Connection, type ServerChannel, type Session} from 'ssh2';
 import {plainLesson} from '../lesson/plain';
+import type {LiveSource} from '../live/source';
 import {terminalHasColour} from '../ui/colour';
 import {authenticator, type Policy} from './auth';
 import type {WorkshopRoom} from './room';
@@ -21,6 +22,8 @@ export interface WorkshopConfig {
 	log?: (line: string) => void;
 	/** How long a logged-in connection may stay without an attendee session (`ssh -N`) before it is cut. */
 	sessionGraceMs?: number;
+	/** The room's shared server, as one attendee's view of it (workshop --live / --gunicorn). */
+	live?: (name: string) => LiveSource;
 }
 
 /** Variables a client may send that say how its terminal shows colour; others are ignored. */
@@ -187,6 +190,7 @@ export class WorkshopServer {
 			if (!size || exec || env.TERM === 'dumb') return finish(channel, size ? crlf(lessonText()) : lessonText());
 			attendee = new AttendeeSession(channel, user, size, terminalHasColour(env), this.config.room, {
 				idleMs: this.config.idleMs,
+				live: this.config.live,
 				farewell: {
 					...FAREWELL,
 					idle:

@@ -4,9 +4,12 @@ import {AsyncLocalStorage} from 'node:async_hooks';
 import React, {useEffect} from 'react';
 import {render, type Instance} from 'ink';
 import type {ServerChannel} from 'ssh2';
-import type {Attendee, Leader} from '../ui/contracts';
+import type {LiveSource} from '../live/source';
+import type {Attendee, Leader, Progress} from '../ui/contracts';
+import {HAND_KEY} from '../ui/room-keys';
 import {App} from '../ui/App';
 import {RENDER_OPTIONS} from '../ui/terminal';
+import {visiblePanels, type PanelId} from '../ui/panels';
 import type {WorkshopRoom} from './room';
 import {asTty, clampSize, crlf, TerminalInput, TerminalOutput, type Size} from './terminal';
 
@@ -36,6 +39,8 @@ export interface SessionOptions {
 	onEnd: (session: AttendeeSession) => void;
 	/** An exception ended this session (for the instructor's log). */
 	onCrash?: (session: AttendeeSession, error: unknown) => void;
+	/** The room's shared server, as this attendee's view of it (workshop --live / --gunicorn). */
+	live?: (name: string) => LiveSource;
 }
 
 /** A render or effect that throws ends this session, not the process (and shows no stack trace). */
@@ -87,13 +92,23 @@ export class AttendeeSession {
 		channel.on('error', () => this.end('dropped'));
 		channel.on('close', () => this.end('dropped'));
 		this.touch();
+		const live = options.live?.(this.attendee.name);
 		const app = (
 			<Lifetime onGone={() => this.end('quit')}>
 				<Guard onError={error => setImmediate(() => this.crash(error))}>
 					<App
+						initial={this.start(room, Boolean(live))}
 						leader={this.leader(room.leader)}
+						seat={room.seat(this.attendee.id)}
+						live={live}
 						onProgress={progress => room.update(this.attendee.id, progress)}
-						notice={`Welcome, ${this.attendee.name}. Press f to follow the instructor, ? for every key.`}
+						notice={
+							room.underway
+								? `Welcome, ${this.attendee.name}: following the instructor (f stops). ` +
+									`${HAND_KEY} raises your hand.`
+								: `Welcome, ${this.attendee.name}. Press f to follow the instructor, ` +
+									`${HAND_KEY} to raise your hand.`
+						}
 					/>
 				</Guard>
 			</Lifetime>
@@ -109,6 +124,15 @@ export class AttendeeSession {
 			interactive: true,
 		};
 		this.ink = scope.run(this, () => render(app, inkOptions));
+	}
+
+	/** A late joiner lands where the instructor is, following; the first ones start at the beginning. */
+	private start(room: WorkshopRoom, live: boolean): Partial<Progress> | undefined {
+		const home: PanelId = live ? 'live' : 'flow';
+		if (!room.underway) return live ? {panel: home} : undefined;
+		const {chapter, step, panel} = room.leader.current();
+		const theirs = visiblePanels({room: false, live}).find(p => p === panel); // not the instructor's Room
+		return {chapter, step, panel: theirs ?? home, following: true};
 	}
 
 	resize(columns: number, rows: number): void {

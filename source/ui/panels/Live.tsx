@@ -15,6 +15,9 @@ export interface LiveInfo {
 	rps: number;
 	now: number;
 	running: boolean;
+	/** A workshop's shared server: the room's limits for this session, and who starts it again. */
+	rules?: string;
+	restart?: string;
 }
 
 const HOWTO = [
@@ -44,11 +47,18 @@ export function liveLines(info: LiveInfo | undefined, width: number, height: num
 			<Text bold>{info.kind === 'gunicorn' ? 'Gunicorn' : 'Server'} </Text>
 			{info.running
 				? `master pid ${m.pid || '…'}  on http://${info.address}  ${m.state}${m.preload ? '  --preload' : ''}`
-				: 'stopped (x starts it)'}
+				: `stopped (${info.restart ?? 'x starts it'})`}
 		</Text>,
 		<Text wrap="truncate-end">
 			{`Workers wanted ${m.wanted}   served ${s.served}   ${info.rps.toFixed(1)} req/s`}
 		</Text>,
+		...(info.rules
+			? [
+					<Text dimColor wrap="truncate-end">
+						{info.rules}
+					</Text>,
+				]
+			: []),
 		<Text bold wrap="truncate-end">
 			{'  pid      state     served  age'}
 		</Text>,

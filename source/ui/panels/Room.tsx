@@ -1,10 +1,11 @@
-// Panel 0 (workshop instructor): where every attendee is, and how the room does on the quiz.
+// The Room panel (workshop instructor): where every attendee is, and how the room does on the quiz.
 import {Text} from 'ink';
 import type {Lesson} from '../../lesson/types';
-import type {Attendee} from '../contracts';
+import type {Attendee, PollView} from '../contracts';
 import {chapterOf} from '../course';
 import {panelById} from '../panels';
 import {lessonFor} from '../view';
+import {pollHistogram} from './Poll';
 
 /** An attendee's own chapter's lesson: their steps and quiz. */
 const theirs = (chapter?: string) => lessonFor('default', chapterOf(chapter)).lesson;
@@ -24,8 +25,60 @@ export function fitColumns(text: string, width: number): string {
 	return out + '…' + ' '.repeat(width - 1 - stringWidth(out));
 }
 
-export function roomLines(lesson: Lesson, summary: string, attendees: Attendee[], incidents: string[] = []): Line[] {
-	const lines: Line[] = [<Text wrap="truncate-end">{summary}</Text>, ''];
+/** What the room holds beyond who is where: the poll, raised hands, whose requests each worker served. */
+export interface RoomExtras {
+	poll?: PollView;
+	hands?: Array<{name: string; since: number}>;
+	served?: Map<number, Map<string, number>>;
+	/** The quiz question o would push. */
+	next?: string;
+	now: number;
+}
+
+/** "1m 05s", "12s": how long a hand has been up. */
+export const held = (ms: number) => {
+	const s = Math.max(0, Math.floor(ms / 1000));
+	return s >= 60 ? `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+};
+
+/** The room's own lines: hands up, the poll, and on a shared server whose requests each worker served. */
+function extraLines(extra: RoomExtras, attendees: number): {top: Line[]; server: Line[]} {
+	const top: Line[] = [];
+	if (extra.hands?.length)
+		top.push(
+			<Text bold color="yellow" wrap="truncate-end">
+				{`✋ ${extra.hands.map(h => `${h.name} ${held(extra.now - h.since)}`).join(', ')}`}
+				{'  (c clears the oldest)'}
+			</Text>,
+		);
+	if (extra.poll) top.push(...pollHistogram(extra.poll, attendees));
+	if (extra.next) top.push(<Text dimColor wrap="truncate-end">{`o polls the room: ${extra.next}`}</Text>);
+	if (top.length) top.push('');
+	const server: Line[] = [];
+	const workers = [...(extra.served ?? [])].slice(-8);
+	if (workers.length) {
+		server.push('', <Text bold>Whose requests each worker served (newest workers)</Text>);
+		for (const [pid, tally] of workers) {
+			const names = [...tally].sort((a, b) => b[1] - a[1]);
+			server.push(
+				<Text wrap="truncate-end">
+					{`${String(pid).padEnd(8)} ${names.map(([n, c]) => `${n} ${c}`).join(', ')}`}
+				</Text>,
+			);
+		}
+	}
+	return {top, server};
+}
+
+export function roomLines(
+	lesson: Lesson,
+	summary: string,
+	attendees: Attendee[],
+	incidents: string[] = [],
+	extra?: RoomExtras,
+): Line[] {
+	const {top, server} = extra ? extraLines(extra, attendees.length) : {top: [], server: []};
+	const lines: Line[] = [<Text wrap="truncate-end">{summary}</Text>, '', ...top];
 	lines.push(
 		<Text bold wrap="truncate-end">
 			{'Attendee        Step  Panel        Follow  Quiz'}
@@ -46,6 +99,7 @@ export function roomLines(lesson: Lesson, summary: string, attendees: Attendee[]
 			</Text>,
 		);
 	}
+	lines.push(...server);
 	lines.push(
 		'',
 		<Text bold wrap="truncate-end">
@@ -80,16 +134,23 @@ export function RoomPanel({
 	width,
 	height,
 	scroll,
+	extra,
 }: {
 	lesson: Lesson;
 	summary: string;
 	attendees: Attendee[];
 	incidents?: string[];
+	extra?: RoomExtras;
 	width: number;
 	height: number;
 	scroll: number;
 }) {
 	return (
-		<Lines lines={roomLines(lesson, summary, attendees, incidents)} height={height} offset={scroll} width={width} />
+		<Lines
+			lines={roomLines(lesson, summary, attendees, incidents, extra)}
+			height={height}
+			offset={scroll}
+			width={width}
+		/>
 	);
 }

@@ -28,6 +28,8 @@ export interface PanelProps {
 	live?: LiveInfo;
 	attached: boolean;
 	room?: Room;
+	/** The quiz question the instructor's o would push to the room. */
+	next?: string;
 }
 
 const text = (p: PanelProps, lines: React.ReactNode[], focus?: number) => (
@@ -95,6 +97,13 @@ export const RENDER: Record<PanelId, (p: PanelProps) => React.ReactNode> = {
 				summary={p.room.summary()}
 				attendees={p.room.attendees()}
 				incidents={p.room.incidents?.()}
+				extra={{
+					poll: p.room.poll?.(),
+					hands: p.room.hands?.(),
+					served: p.room.served?.(),
+					next: p.next,
+					now: Date.now(),
+				}}
 				width={p.width}
 				height={p.height}
 				scroll={p.scroll}

@@ -9,13 +9,15 @@ export function HelpOverlay({
 	height,
 	leader,
 	panels,
+	room,
 }: {
 	width: number;
 	height: number;
 	leader: boolean;
 	panels: PanelId[];
+	room?: 'instructor' | 'attendee';
 }) {
-	const all = helpRows({leader, panels});
+	const all = helpRows({leader, panels, room});
 	const pad = Math.max(...all.map(([k]) => k.length)) + 2;
 	const lines: Line[] = [
 		<Text bold wrap="truncate-end">
