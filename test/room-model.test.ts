@@ -30,6 +30,12 @@ function fakeSource() {
 		reload: () => undefined,
 		stop: async () => undefined,
 		start: async () => undefined,
+		timed: async (path, n) => (asked.push(`timed ${path} ${n}`), []),
+		slowClients: async () => [],
+		memory: () => [],
+		editApp: text => void asked.push(`edit ${text}`),
+		interrupt: () => void asked.push('interrupt'),
+		restartWith: async () => undefined,
 	};
 	return {source, asked, emit: (e: LifecycleEvent) => listeners.forEach(l => l(e))};
 }
@@ -95,7 +101,7 @@ describe('the shared server', () => {
 		clock = 30_000;
 		expect(alice.refuse?.('burst')).toBeUndefined();
 		expect(alice.refuse?.('slow')).toMatch(/^s: once per 60 s .* again in 40 s$/);
-		expect(alice.rules).toMatch(/b once per 30 s, s once per 60 s; faults are the instructor’s/);
+		expect(alice.rules).toMatch(/b once per 30 s, s and a once per 60 s; faults are the instructor’s/);
 		expect(alice.restart).toBe('the instructor can start it again');
 		const open = new SharedServer(source, {roomControls: true}).view('carol');
 		expect(open.refuse?.('kill')).toBeUndefined();

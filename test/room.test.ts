@@ -42,7 +42,7 @@ describe('one server for the room', () => {
 		await t.waitFor(/^\d+\s+alice 1$/m);
 
 		alice.write('k');
-		await alice.screen.waitFor("k, + -, g and x are the instructor's in this workshop");
+		await alice.screen.waitFor("faults (k + - g x i l t) are the instructor's here");
 		alice.write('b');
 		await alice.screen.waitFor(/burst: 200 sent, 200 ok/, 30_000);
 		alice.write('b');

@@ -18,7 +18,16 @@ const BURST_CONCURRENCY = 8;
 const REPLAY_MAX = 3000;
 const LOGS_KEPT = 200;
 const REQUEST_EVENTS = new Set(['request.accepted', 'wsgi.called', 'django.dispatched', 'response.returned']);
-const FAULTS = new Set<LiveCommand>(['kill', 'add', 'remove', 'reload', 'toggle']);
+const FAULTS = new Set<LiveCommand>([
+	'kill',
+	'add',
+	'remove',
+	'reload',
+	'toggle',
+	'interrupt',
+	'slow-client',
+	'edit-app',
+]);
 
 /** `/path?by=alice`: the attendee's name as the server will report it. */
 export function tagged(path: string, name: string): string {
@@ -171,9 +180,16 @@ export class SharedServer {
 			reload: () => source.reload(),
 			stop: () => source.stop(),
 			start: () => source.start(),
+			// The labs' probes: six timed requests are tagged like r's; the rest act on the room's server as it is.
+			timed: (path, n) => source.timed(tagged(path, who), n),
+			slowClients: (n, intervalMs, bytes) => source.slowClients(n, intervalMs, bytes),
+			memory: () => source.memory(),
+			editApp: text => source.editApp(text),
+			interrupt: () => source.interrupt(),
+			restartWith: flags => source.restartWith(flags),
 			refuse: command => {
 				if (FAULTS.has(command) && !controls)
-					return `k, + -, g and x are the instructor's in this workshop; r, b and s are yours`;
+					return `faults (k + - g x i l t) are the instructor's here; r b s a u are yours`;
 				return limits?.take(command);
 			},
 			restart: controls ? undefined : 'the instructor can start it again',
@@ -188,7 +204,7 @@ const masterUp = (s: LifecycleState) => !['down', 'stopped'].includes(s.master.s
 /** What an attendee's Live panel says about the room's limits. */
 export function rules(controls: boolean): string {
 	return (
-		`Shared server: r tags your requests; b once per ${BURST_EVERY_S} s, s once per ${SLOW_EVERY_S} s` +
+		`Shared server: r tags your requests; b once per ${BURST_EVERY_S} s, s and a once per ${SLOW_EVERY_S} s` +
 		(controls ? '' : '; faults are the instructor’s')
 	);
 }
@@ -199,13 +215,14 @@ class Limits {
 	constructor(private readonly now: () => number) {}
 
 	take(command: LiveCommand): string | undefined {
-		const every = command === 'burst' ? BURST_EVERY_S : command === 'slow' ? SLOW_EVERY_S : 0;
+		const every =
+			command === 'burst' ? BURST_EVERY_S : command === 'slow' || command === 'timed' ? SLOW_EVERY_S : 0;
 		if (!every) return undefined;
 		const now = this.now();
 		const wait = (this.last.get(command) ?? -Infinity) + every * 1000 - now;
 		if (wait > 0)
 			return (
-				`${command === 'burst' ? 'b' : 's'}: once per ${every} s for each attendee; ` +
+				`${command === 'burst' ? 'b' : command === 'slow' ? 's' : 'a'}: once per ${every} s for each attendee; ` +
 				`again in ${Math.ceil(wait / 1000)} s`
 			);
 		this.last.set(command, now);
