@@ -209,7 +209,9 @@ export function rules(controls: boolean): string {
 	);
 }
 
-/** One attendee's b and s: each at most once per its period. */
+const LIMITED_KEY: Partial<Record<LiveCommand, string>> = {burst: 'b', slow: 's', timed: 'a'};
+
+/** One attendee's b, s and a: each at most once per its period. */
 class Limits {
 	private readonly last = new Map<LiveCommand, number>();
 	constructor(private readonly now: () => number) {}
@@ -222,7 +224,7 @@ class Limits {
 		const wait = (this.last.get(command) ?? -Infinity) + every * 1000 - now;
 		if (wait > 0)
 			return (
-				`${command === 'burst' ? 'b' : command === 'slow' ? 's' : 'a'}: once per ${every} s for each attendee; ` +
+				`${LIMITED_KEY[command]}: once per ${every} s for each attendee; ` +
 				`again in ${Math.ceil(wait / 1000)} s`
 			);
 		this.last.set(command, now);
