@@ -63,7 +63,7 @@ describe('one server for the room', () => {
 		for (const a of [alice, bob])
 			await a.screen.waitFor('server exited (SIGKILL); the instructor can start it again');
 		alice.write('x');
-		await alice.screen.waitFor("k, + -, g and x are the instructor's");
+		await alice.screen.waitFor("faults (k + - g x i l t) are the instructor's");
 		t.write('x');
 		await t.waitFor(/server started on 127\.0\.0\.1:\d+/);
 		const again = Number(/master pid (\d+)/.exec(await t.waitFor(/master pid \d+ .*running/))![1]);
