@@ -232,9 +232,11 @@ describe('serve', () => {
 		s.signal('SIGTTIN');
 		await until('3 workers', () => s.ready().length === 3);
 		expect(s.has(e => e.type === 'workers.changed')).toEqual({type: 'workers.changed', from: 2, to: 3});
-		for (let i = 0; i < 3; i++) {
+		// One TTOU at a time, each handled before the next: two pending at once would be one signal.
+		const handled = () => s.stderr.split('Handling signal: ttou').length - 1;
+		for (let i = 1; i <= 3; i++) {
 			s.signal('SIGTTOU');
-			await sleep(300);
+			await until(`TTOU ${i} handled`, () => handled() === i);
 		}
 		await until('1 worker', () => s.live().length === 1 && liveWorkers(s.state()).length === 1);
 		await sleep(1500); // the third TTOU must not take the last one away
@@ -255,13 +257,14 @@ describe('serve', () => {
 		const load = (async () => {
 			while (!stop) results.push(await get(s.port));
 		})();
-		await sleep(300);
+		await until('requests flowing', () => results.length >= 5);
 		s.signal('SIGHUP');
 		await until(
 			'old workers gone',
 			() => old.every(pid => s.has(e => e.type === 'worker.exited' && e.pid === pid)) && s.ready().length === 2,
 		);
-		await sleep(300);
+		const reloaded = results.length;
+		await until('the fresh workers serving', () => results.length >= reloaded + 6);
 		stop = true;
 		await load;
 		expect(results.length).toBeGreaterThan(10);
