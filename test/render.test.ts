@@ -37,6 +37,9 @@ async function settled(t: TerminalSession): Promise<string[]> {
 	while (seen !== t.output.length) {
 		seen = t.output.length;
 		await new Promise(resolve => setTimeout(resolve, 250));
+		// Timers run before the loop polls the pty: let it read what the app wrote meanwhile, or a frame
+		// already written would go uncounted.
+		await new Promise(resolve => setImmediate(resolve));
 	}
 	const text = await t.screen();
 	const buffer = t.term.buffer.active;

@@ -4,6 +4,7 @@
 // does not use (Ctrl+F1 is ESC[1;5P) never reaches Ink: Ink 6.8 throws on a Ctrl key it cannot name.
 import {Readable} from 'node:stream';
 import {StringDecoder} from 'node:string_decoder';
+import {isHangup} from './hangup';
 
 /** One key: a CSI or SS3 sequence, Alt+key, or one character. */
 const KEY = /\x1b\[[0-?]*[ -/]*[@-~]|\x1bO.|\x1b[^]?|[^]/gu;
@@ -95,7 +96,13 @@ export class KeyInput extends Readable {
 	}
 
 	setRawMode(mode: boolean): this {
-		this.tty?.setRawMode?.(mode);
+		try {
+			this.tty?.setRawMode?.(mode);
+		} catch (error) {
+			// A vanished terminal has no mode to restore (Node 22 throws EIO here, from Ink's unmount): the
+			// hangup path goes on to die of SIGHUP instead of failing with exit 1.
+			if (!isHangup(error)) throw error;
+		}
 		return this;
 	}
 
