@@ -19,6 +19,7 @@ import {AUTOPLAY_MS, step as advance, type Effect, type Msg} from './loop';
 import {chapterOf, chapterSteps, progressOf, startUi} from './course';
 import {ChapterList} from './parts/Chapters';
 import {useLive} from './use-live';
+import {openLab, runLabEffect, useLabFeed} from './use-labs';
 import {lessonFor, lessonView, liveView} from './view';
 
 const RATE_WINDOW_MS = 5000;
@@ -35,12 +36,12 @@ function requestRate(state: LifecycleState, now: number): number {
 }
 const CHROME = 4; // header (2), title (1), footer (1)
 
-export function App({initial, onProgress, notice, live: source, leader, room, confirmQuit}: AppProps) {
+export function App({initial, onProgress, notice, live: source, leader, room, confirmQuit, lab, labStatus}: AppProps) {
 	const {exit} = useApp();
 	const size = useTerminalSize();
 	// Saved progress is shared with the instructor's walkthrough: its Room panel exists only there.
 	const [ui, setUi] = useState<UiState>(() =>
-		startUi(initial, visiblePanels({room: Boolean(room), live: Boolean(source)}), notice),
+		openLab(startUi(initial, visiblePanels({room: Boolean(room), live: Boolean(source)}), notice), lab, labStatus),
 	);
 	const live = useLive(source);
 	// Live, the narration follows what the server really does: --preload or not.
@@ -76,6 +77,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 				? {first: 0, last: 0}
 				: undefined,
 		...(source?.project ? {askPath: source.path ?? '/'} : {}),
+		...(source ? {server: source.kind} : {}),
 	};
 	const body = size.rows - 1 - CHROME;
 	const reportScroll = useCallback((max: number) => void (scrollMax.current = max), []);
@@ -111,6 +113,9 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 				return onProgress?.(progressOf(current.current));
 			case 'quit':
 				return exit();
+			case 'lab':
+				if (source) runLabEffect(source, effect, send);
+				return;
 			case 'timer':
 				clearTimeout(timer.current);
 				timer.current = effect.ms === undefined ? undefined : setTimeout(() => send({type: 'tick'}), effect.ms);
@@ -122,6 +127,8 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 		if (current.current.playing) run({type: 'timer', ms: AUTOPLAY_MS});
 		return () => clearTimeout(timer.current);
 	}, []);
+
+	useLabFeed(source, live?.state, live?.logs, send);
 
 	// Workshop: follow the instructor; redraw the room when it changes.
 	// biome-ignore lint/correctness/useExhaustiveDependencies: ui.following: follow again when switched back on
@@ -186,6 +193,8 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 			live: info,
 			attached: Boolean(live),
 			room,
+			labs: ui.labs,
+			chapter: ui.chapter,
 		});
 	}
 

@@ -1,5 +1,8 @@
 // The update loop (Elm's, as Bubble Tea's): every message becomes the next state and the effects
 // the host runs: a live command, saving progress, quitting, the autoplay timer. Pure.
+import type {LabEffect, LabMsg} from '../labs/machine';
+import type {LabId} from '../labs/types';
+import {labsHear, labsUpdate, type LabsNext, type LabsWhere} from './labs-ui';
 import {interpretKey, update, type Context, type Key, type LiveCommand, type UiState} from './model';
 
 export const AUTOPLAY_MS = 2500;
@@ -8,13 +11,17 @@ export type Msg =
 	/** One read of keys: several characters are several presses. `question`: what to ask before quitting. */
 	| {type: 'key'; input: string; key: Key; page: number; question?: string}
 	| {type: 'tick'} // the autoplay timer fired
-	| {type: 'lead'; chapter?: string; step: number; panel: string}; // the instructor moved
+	| {type: 'lead'; chapter?: string; step: number; panel: string} // the instructor moved
+	/** For the labs: the lifecycle, log lines (to the open and acting labs), a probe's results (to its lab). */
+	| {type: 'lab'; msg: LabMsg; id?: LabId}
+	| {type: 'labStatus'; text?: string}; // the server could not start (or could again)
 
 export type Effect =
 	| {type: 'live'; command: LiveCommand; path?: string}
 	| {type: 'save'} // progress changed: report it to the host
 	| {type: 'quit'}
-	| {type: 'timer'; ms?: number}; // (re)start the autoplay timer; without ms, stop it
+	| {type: 'timer'; ms?: number} // (re)start the autoplay timer; without ms, stop it
+	| {type: 'lab'; id: LabId; effect: LabEffect}; // a lab's step or restart, on the live source
 
 export interface Next {
 	state: UiState;
@@ -37,11 +44,20 @@ function keys(s: UiState, msg: Extract<Msg, {type: 'key'}>, ctx: Context): Next 
 			if (state.asking !== undefined) state = update(state, {type: 'ask'}, ctx);
 			effects.push({type: 'live', command: intent.command, path: intent.path});
 		} else if (intent.kind === 'action') state = update(state, intent.action, ctx);
+		else if (intent.kind === 'lab') {
+			const next = labsUpdate(state.labs, intent.action, where(state, ctx), Date.now());
+			state = {...state, labs: next.ui, notice: undefined};
+			effects.push(...labEffects(next));
+		}
 	}
 	return {state, effects};
 }
 
+const where = (s: UiState, ctx: Context): LabsWhere => ({chapter: s.chapter, server: ctx.server});
+const labEffects = (next: LabsNext): Effect[] => next.effects.map(e => ({type: 'lab', ...e}));
+
 const saved = (a: UiState, b: UiState) =>
+	a.labs.saved === b.labs.saved &&
 	a.chapter === b.chapter &&
 	a.step === b.step &&
 	a.panel === b.panel &&
@@ -66,6 +82,17 @@ export function step(s: UiState, msg: Msg, ctx: Context): Next {
 			break;
 		case 'tick':
 			next = {state: update(s, {type: 'tick'}, ctx), effects: []};
+			break;
+		case 'lab': {
+			const heard = labsHear(s.labs, msg.msg, where(s, ctx), msg.id);
+			next = {state: heard.ui === s.labs ? s : {...s, labs: heard.ui}, effects: labEffects(heard)};
+			break;
+		}
+		case 'labStatus':
+			next = {
+				state: {...s, labs: labsUpdate(s.labs, {type: 'status', text: msg.text}, where(s, ctx), 0).ui},
+				effects: [],
+			};
 			break;
 		case 'lead':
 			next = {
