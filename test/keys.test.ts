@@ -12,6 +12,7 @@ function contextOf(b: Binding): string {
 	if (b.where.overlay === 'help') return ''; // closing the help: the same keys as the last row
 	if (b.where.panels?.[0] === 'quiz') return 'quiz';
 	if (b.where.panels?.[0] === 'live') return 'live panel';
+	if (b.where.panels?.[0] === 'labs') return 'labs panel';
 	if (b.where.leader || b.where.instructor) return 'workshop';
 	return '';
 }
