@@ -41,7 +41,12 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 	const size = useTerminalSize();
 	// Saved progress is shared with the instructor's walkthrough: its Room panel exists only there.
 	const [ui, setUi] = useState<UiState>(() =>
-		openLab(startUi(initial, visiblePanels({room: Boolean(room), live: Boolean(source)}), notice), lab, labStatus),
+		openLab(
+			startUi(initial, visiblePanels({room: Boolean(room), live: Boolean(source)}), notice),
+			lab,
+			source?.kind,
+			labStatus,
+		),
 	);
 	const live = useLive(source);
 	// Live, the narration follows what the server really does: --preload or not.

@@ -72,7 +72,6 @@ export function labBindings(): Binding[] {
 			group: 'labs',
 			where: panels,
 			intent: s => (s.labs.open ? lab({type: 'back'}) : {kind: 'action', action: {type: 'close'}}),
-			footer: s => (s.labs.open ? ['Esc', 'labs'] : undefined),
 		},
 		{
 			keys: [...letters],

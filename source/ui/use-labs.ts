@@ -6,12 +6,14 @@ import type {LabId} from '../labs/types';
 import type {LifecycleState} from '../lifecycle/machine';
 import type {LiveSource} from '../live/source';
 import type {Effect, Msg} from './loop';
+import {labsUpdate, type LabsWhere} from './labs-ui';
 import type {UiState} from './model';
 
 /** --lab NAME: the Labs panel, open on it; a server that could not start says why there. */
-export function openLab(ui: UiState, lab: LabId | undefined, status?: string): UiState {
+export function openLab(ui: UiState, lab: LabId | undefined, server?: LabsWhere['server'], status?: string): UiState {
 	if (!lab) return ui;
-	return {...ui, panel: 'labs', labs: {...ui.labs, open: lab, status}};
+	const opened = labsUpdate(ui.labs, {type: 'open', id: lab}, {chapter: ui.chapter, server}, 0).ui;
+	return {...ui, panel: 'labs', labs: {...opened, status}};
 }
 
 /** Runs a lab's step or restart; what comes back (results, a failure to start) is sent to the loop. */

@@ -84,7 +84,10 @@ export function openLines(ui: LabsUi, id: LabId, attached: boolean, width: numbe
 	if (!s) return [];
 	const status = ui.status ? [`! ${ui.status}`] : [];
 	const phase = labOutcome(ui, id);
-	const top = [`${lab.id}: ${lab.title} [${phase}]`, ...wrap(`Setup: ${setupText(lab)} (R restarts with it)`, width)];
+	const top = [
+		`${lab.id}: ${lab.title} [${phase}]  (Esc: all labs)`.slice(0, width),
+		...wrap(`Setup: ${setupText(lab)} (R restarts with it)`, width),
+	];
 	const hints = shownHints(s);
 	const body = [
 		...wrap(`Q: ${lab.question}`, width),
