@@ -3,6 +3,7 @@
 // (loop.ts) applies these actions and turns the lab machine's effects into its own.
 import type {LifecycleState} from '../lifecycle/machine';
 import {labById, LABS} from '../labs/labs';
+import {findChapter} from '../lesson/chapters';
 import {
 	initialLab,
 	labUpdate,
@@ -54,11 +55,22 @@ export const initialLabsUi = (saved: LabsUi['saved'] = {}, open?: LabId): LabsUi
 	...(open ? {open} : {}),
 });
 
+const chapterLabs = new Map<string, string[]>();
+/** The lab ids a chapter's data lists (built once per chapter). */
+function labsOf(chapter: string): string[] {
+	let ids = chapterLabs.get(chapter);
+	if (!ids) {
+		ids = findChapter(chapter)?.lesson('default').labs ?? [];
+		chapterLabs.set(chapter, ids);
+	}
+	return ids;
+}
+
 /** Every lab, the current chapter's first. */
-export const labOrder = (chapter: string): Lab[] => [
-	...LABS.filter(l => l.chapter === chapter),
-	...LABS.filter(l => l.chapter !== chapter),
-];
+export function labOrder(chapter: string): Lab[] {
+	const first = labsOf(chapter);
+	return [...first.flatMap(id => labById(id) ?? []), ...LABS.filter(l => !first.includes(l.id))];
+}
 
 /** A lab's state in the list: its machine's, else the saved one. */
 export const labOutcome = (ui: LabsUi, id: LabId): LabOutcome => {

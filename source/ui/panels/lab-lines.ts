@@ -73,7 +73,7 @@ function revealLines(s: LabState, width: number): string[] {
 		`${head} (R resets and runs it again)`,
 		...(s.reveal ?? []).flatMap(line => wrap(line, width)),
 		...latencyChart(s, width),
-		...(logs.length ? ["Gunicorn's log meanwhile (last lines):", ...logs] : []),
+		...(logs.length ? ["The server's log meanwhile (last lines):", ...logs] : []),
 		'',
 	];
 }
