@@ -99,8 +99,9 @@ function withSaved(ui: LabsUi, id: LabId): LabsUi {
 	if (!s || s.phase === 'not-tried') return ui;
 	const next: SavedLab = {outcome: outcomeOf(s), ...(s.prediction === undefined ? {} : {prediction: s.prediction})};
 	const was = ui.saved[id];
-	// An acting lab after reset keeps what it reached before until it is observed again.
-	if (next.outcome === 'acting' && was && ['right', 'wrong', 'observed'].includes(was.outcome)) return ui;
+	// A lab reset and tried again keeps the outcome it reached until it is observed again.
+	const final = (o?: LabOutcome) => o === 'right' || o === 'wrong' || o === 'observed';
+	if (!final(next.outcome) && final(was?.outcome)) return ui;
 	if (was?.outcome === next.outcome && was.prediction === next.prediction) return ui;
 	return {...ui, saved: {...ui.saved, [id]: next}};
 }
