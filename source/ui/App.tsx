@@ -119,7 +119,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 			case 'quit':
 				return exit();
 			case 'lab':
-				if (source) runLabEffect(source, effect, send);
+				if (source) runLabEffect(source, effect, send, labResult, () => live?.state.served ?? 0);
 				return;
 			case 'timer':
 				clearTimeout(timer.current);
@@ -133,7 +133,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, co
 		return () => clearTimeout(timer.current);
 	}, []);
 
-	useLabFeed(source, live?.state, live?.logs, send);
+	const labResult = useLabFeed(live, source, send);
 
 	// Workshop: follow the instructor; redraw the room when it changes.
 	// biome-ignore lint/correctness/useExhaustiveDependencies: ui.following: follow again when switched back on

@@ -39,7 +39,7 @@ async function startSource(inv: Walkthrough): Promise<LiveSource | string | {sou
 		// A lab says so in its panel, where reset tries again; without one, the walkthrough cannot go on.
 		if (!inv.lab) throw error;
 		await source.stop();
-		return {source, failed: `the server could not start: ${reason(error).split('\n')[0]}; R tries again`};
+		return {source, failed: `R tries again: could not start: ${reason(error).split('\n')[0]}`};
 	}
 	return source;
 }

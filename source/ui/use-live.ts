@@ -17,6 +17,8 @@ export interface Live {
 	status?: string;
 	running: boolean;
 	run(command: LiveCommand, path?: string): void;
+	/** Applies the events waiting for the next coalesced render now (a lab's result must not overtake them). */
+	flush(): void;
 }
 
 export function useLive(source: LiveSource | undefined): Live | undefined {
@@ -29,11 +31,13 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 	const pendingLogs = useRef<string[]>([]);
 	const timer = useRef<NodeJS.Timeout | undefined>(undefined);
 	const switching = useRef(false); // a stop or start in progress
+	const flushNow = useRef<() => void>(() => {});
 
 	useEffect(() => {
 		if (!source) return;
 		let lastBatch = 0; // events in the last flush: a burst is on when it is large
 		const flush = () => {
+			clearTimeout(timer.current);
 			timer.current = undefined;
 			const events = pending.current;
 			lastBatch = events.length;
@@ -44,6 +48,7 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 			if (lines.length) setLogs(l => [...l, ...lines].slice(-LOG_LINES));
 			setRunning(source.running());
 		};
+		flushNow.current = flush;
 		const schedule = () => {
 			timer.current ??= setTimeout(flush, lastBatch > BUSY_EVENTS ? BUSY_FLUSH_MS : FLUSH_MS);
 		};
@@ -200,5 +205,6 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 		[source, state.master.timeout, state.master.preload],
 	);
 
-	return source ? {state, logs, status, running, run} : undefined;
+	const flush = useCallback(() => flushNow.current(), []);
+	return source ? {state, logs, status, running, run, flush} : undefined;
 }
