@@ -70,7 +70,7 @@ describe('flags', () => {
 		expect(parseArgs(['__worker'])).toEqual({mode: 'worker'});
 	});
 
-	test("--lab: attached to our server (or Gunicorn) with the lab's flags, the Labs panel open; --plain: its sheet", () => {
+	test("--lab: attached with the lab's flags, the Labs panel open; --plain: its sheet", () => {
 		expect(parseArgs(['--lab', 'max-requests', '--bind', '127.0.0.1:0'])).toMatchObject({
 			mode: 'walkthrough',
 			live: 'server',

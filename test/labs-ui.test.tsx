@@ -86,7 +86,7 @@ class FakeServer implements Partial<LiveSource> {
 const live = (f: FakeServer) => f as unknown as LiveSource;
 
 describe('the Labs panel', () => {
-	test('without a server: every lab with its state, how to start one; a lab opens, takes a prediction and hints', async () => {
+	test('no server: every lab with its state, how to start one; a lab opens, takes a prediction, hints', async () => {
 		const saved: Progress[] = [];
 		const app = mount(<App initial={{panel: 'labs'}} onProgress={p => saved.push(p)} />);
 		let frame = await app.showing('--lab NAME');
