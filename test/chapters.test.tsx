@@ -53,7 +53,9 @@ describe('--chapter', () => {
 		expect(parseArgs(['--chapter', 'short', '--step', '9'])).toMatchObject({mode: 'error'}); // it has six
 		expect(parseArgs(['--chapter', 'nope'])).toEqual({
 			mode: 'error',
-			message: `unknown chapter "nope"; the chapters are ${CHAPTERS.map((c, i) => `${i + 1} ${c.id} (${c.title})`).join(', ')}`,
+			message: `unknown chapter "nope"; the chapters are ${CHAPTERS.map(
+				(c, i) => `${i + 1} ${c.id} (${c.title})`,
+			).join(', ')}`,
 		});
 		expect(parseArgs(['workshop', '--chapter', String(SHORT)])).toMatchObject({mode: 'workshop', chapter: 'short'});
 	});

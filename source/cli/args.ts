@@ -11,7 +11,9 @@ import {panelKeys, panelNamed, visiblePanels, type PanelId} from '../ui/panels';
 import {WORKER_CLASSES, type WorkerClass} from '../lifecycle/events';
 import {DEFAULT_SERVER} from './defaults';
 
-const labIds = () => LABS.map(l => l.id).join(', ');
+const LAB_HELP =
+	'a lab, attached to our server with its flags (with --gunicorn, real Gunicorn; with --plain, its sheet): ' +
+	LABS.map(l => l.id).join(', ');
 
 /** The panels --panel offers (the Room is the workshop instructor's own). */
 const offered = () => visiblePanels({room: false, live: true});
@@ -45,7 +47,7 @@ export const HELP = `
 ${optionHelp('--panel N|NAME', `start on a panel: ${panelKeys(offered())} or ${offered().join(', ')}`)}
     --plain             print the whole lesson as plain text (also when piped)
     --lesson FILE       teach the chapter in FILE (JSON or YAML, docs/lessons.md)
-${optionHelp('--lab NAME', `a lab, attached to our server with its flags (with --gunicorn, real Gunicorn; with --plain, its sheet): ${labIds()}`)}
+${optionHelp('--lab NAME', LAB_HELP)}
     --screen-reader     interactive, for screen readers: each change said as lines
                         of text, nothing drawn (also INK_SCREEN_READER=true)
     --reset             forget saved progress and start over
