@@ -182,7 +182,11 @@ export class ProgressStore {
 			const temp = `${this.file}.${process.pid}.tmp`;
 			writeRegular(
 				temp,
-				JSON.stringify({chapter: chapter ?? CHAPTERS[0].id, chapters, ...(labs ? {labs} : {})}) + '\n',
+				JSON.stringify({
+					chapter: chapter ?? CHAPTERS[0].id,
+					chapters,
+					...(labs && Object.keys(labs).length ? {labs} : {}),
+				}) + '\n',
 			);
 			renameSync(temp, this.file);
 		} catch (error) {
