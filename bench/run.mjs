@@ -7,7 +7,7 @@ import {fileURLToPath} from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const rows = [];
-for (const name of ['walkthrough', 'server', 'workshop', 'room']) {
+for (const name of ['walkthrough', 'server', 'workshop', 'room', 'labs']) {
 	if (!existsSync(`${here}${name}.mjs`)) continue;
 	process.stderr.write(`bench: ${name} …\n`);
 	const {run} = await import(`./${name}.mjs`);

@@ -629,7 +629,7 @@ describe('in a workshop', () => {
 		app.stdout.emit('resize');
 		await tick();
 		const tabs = app.frame().split('\n')[1];
-		expect(tabs).toMatch(/^ 1 +2 +3 .* 9 +\[0 Room\]$/); // ten tabs fit 80 columns: numbers, the current one named
+		expect(tabs).toMatch(/^ 1 +2 +3 .* 9 +L +\[0 Room\]$/); // eleven tabs at 80: keys, the current one named
 		await app.press('q');
 		expect(app.frame()).toContain('2 attendees connected. Quit? y/n');
 	});

@@ -70,10 +70,31 @@ describe('flags', () => {
 		expect(parseArgs(['__worker'])).toEqual({mode: 'worker'});
 	});
 
+	test("--lab: attached with the lab's flags, the Labs panel open; --plain: its sheet", () => {
+		expect(parseArgs(['--lab', 'max-requests', '--bind', '127.0.0.1:0'])).toMatchObject({
+			mode: 'walkthrough',
+			live: 'server',
+			lab: 'max-requests',
+			panel: 'labs',
+			server: {bind: '127.0.0.1:0', workers: 2, maxRequests: 20, maxRequestsJitter: 10},
+		});
+		expect(parseArgs(['--lab', 'reload-preload', '--gunicorn'])).toMatchObject({
+			live: 'gunicorn',
+			lab: 'reload-preload',
+			server: {preload: true},
+		});
+		expect(parseArgs(['--lab', 'respawn', '--plain'])).toMatchObject({
+			plain: true,
+			lab: 'respawn',
+			live: undefined,
+		});
+		expect(error(['--lab', 'respwan'])).toMatch(/^unknown lab "respwan"; the labs are respawn, timeout, /);
+	});
+
 	test('bad input says what is wrong and what is allowed', () => {
 		expect(error(['--step', '12'])).toBe('--step must be a whole number from 1 to 9 (got "12")');
 		expect(error(['--step', 'two'])).toMatch(/--step must be a whole number/);
-		expect(error(['--panel', 'nope'])).toMatch(/--panel must be 1-9 or one of flow, sample/);
+		expect(error(['--panel', 'nope'])).toMatch(/--panel must be 1-9 L or one of flow, sample/);
 		expect(error(['--frobnicate'])).toBe('unknown option --frobnicate; see --help');
 		expect(error(['-x'])).toBe('unknown option -x; see --help');
 		expect(error(['serve', '--workers', '0'])).toMatch(/--workers must be a whole number from 1 to 64/);

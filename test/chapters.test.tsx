@@ -180,7 +180,7 @@ describe('the workshop leader carries the chapter', () => {
 			await tick(60);
 			app.stdin.write('f');
 			for (let i = 0; i < 50 && !app.lastFrame()?.includes('Step 4/6'); i++) await tick();
-			expect(app.lastFrame()).toContain('[2 Sample]');
+			expect(app.lastFrame()).toContain('[2 Samp]');
 			at = {chapter: 'request', step: 8, panel: 'table'};
 			for (const l of listeners) l();
 			for (let i = 0; i < 50 && !app.lastFrame()?.includes('Step 8/9'); i++) await tick();

@@ -13,6 +13,7 @@ function contextOf(b: Binding): string {
 	if (b.where.overlay === 'help') return ''; // closing the help: the same keys as the last row
 	if (b.where.panels?.[0] === 'quiz') return 'quiz';
 	if (b.where.panels?.[0] === 'live') return 'live panel';
+	if (b.where.panels?.[0] === 'labs') return 'labs panel';
 	if (b.where.panels?.[0] === 'room') return 'room panel';
 	if (b.where.leader || b.where.instructor || b.where.seat) return 'workshop';
 	return '';

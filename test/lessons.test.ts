@@ -188,6 +188,11 @@ describe('a broken lesson file', () => {
 			'keyMoments[0].step: step 4 is past the last step (3)',
 		],
 		[
+			'an unknown lab',
+			(l: Raw) => (l.labs = ['respawn', 'respwan']),
+			'labs[1]: unknown lab "respwan" (one of respawn,',
+		],
+		[
 			'a sample line that is not there',
 			(l: Raw) => (l.steps[0].sample.line = 2),
 			'steps[0].sample.line: shell has 1 lines',

@@ -36,7 +36,7 @@ describe('keys', () => {
 	test('panels by number and Tab / Shift+Tab, wrapping', () => {
 		expect(keys(initialUi(), '6').panel).toBe('quiz');
 		expect(keys(initialUi(), {tab: true}).panel).toBe('sample');
-		expect(keys(initialUi(), {tab: true, shift: true}).panel).toBe('live');
+		expect(keys(initialUi(), {tab: true, shift: true}).panel).toBe('labs');
 		expect(keys(initialUi(), '0').panel).toBe('flow'); // no room panel outside a workshop
 		expect(press(initialUi(), '0', {}, {...ctx, panels: TEN}).panel).toBe('room');
 	});
@@ -138,8 +138,8 @@ describe('keys', () => {
 			expect.arrayContaining(['r', 'b', 's', 'k', '+ -', 'g', 'x']),
 		);
 		expect(words(initialUi({playing: true}))).toEqual(['any key']);
-		expect(words(initialUi())).toContain('Tab 1-9');
-		expect(words(initialUi(), {...ctx, panels: TEN})).toContain('Tab 0-9'); // the instructor's room is 0
+		expect(words(initialUi())).toContain('Tab 1-9 L');
+		expect(words(initialUi(), {...ctx, panels: TEN})).toContain('Tab 0-9 L'); // the instructor's room is 0
 	});
 });
 

@@ -9,35 +9,40 @@ import {ProgressStore} from '../source/progress/store';
 import {helpRows} from '../source/ui/keys';
 import {initialUi, interpretKey} from '../source/ui/model';
 import {Header} from '../source/ui/parts/Header';
-import {PANELS, visiblePanels, type PanelDef, type PanelId} from '../source/ui/panels';
+import {PANELS, visiblePanels, type PanelId} from '../source/ui/panels';
 
 const dir = () => join(mkdtempSync(join(tmpdir(), 'gw-panels-')), 'gunicorn-walkthrough');
 
-describe('a panel added to the registry', () => {
-	(PANELS as unknown as PanelDef[]).splice(9, 0, {id: 'labs', title: 'Labs', short: 'Labs', key: 'l'});
-	const labs = 'labs' as PanelId;
+describe('a panel added to the registry (the tenth, Labs)', () => {
+	const labs: PanelId = 'labs';
 
-	test('has its tab in the header', () => {
+	test('has its tab in the header, and all ten tabs fit 80 columns', () => {
 		const panels = visiblePanels({room: false, live: false});
 		expect(panels).toContain(labs);
-		const {lastFrame, unmount} = render(<Header width={160} position="Step 1/9" panel={labs} panels={panels} />);
-		expect(lastFrame()).toContain('[l Labs]');
-		expect(lastFrame()).toContain(' 9 Live ');
-		unmount();
+		expect(PANELS.filter(p => p.key === 'L').map(p => p.id)).toEqual(['labs']);
+		for (const width of [160, 80]) {
+			const {lastFrame, unmount} = render(
+				<Header width={width} position="Step 1/9" panel={labs} panels={panels} />,
+			);
+			expect(lastFrame()).toContain('[L Labs]');
+			expect(lastFrame()).toContain(' 9 Live ');
+			expect(lastFrame()).toContain(' 1 Flow ');
+			unmount();
+		}
 	});
 
 	test('is in the help, and its key opens it', () => {
 		const panels = visiblePanels({room: false, live: false});
 		const row = helpRows({leader: false, panels}).find(([, what]) => what.startsWith('panels'));
-		expect(row).toEqual(['1-9 l Tab Shift+Tab', expect.stringContaining('Live Labs')]);
+		expect(row).toEqual(['1-9 L Tab Shift+Tab', expect.stringContaining('Live Labs')]);
 		const ctx = {steps: 9, chapters: [], quiz: [], panels, live: false, leader: false};
-		expect(interpretKey('l', {}, initialUi(), ctx)).toEqual({kind: 'action', action: {type: 'panel', to: 'labs'}});
+		expect(interpretKey('L', {}, initialUi(), ctx)).toEqual({kind: 'action', action: {type: 'panel', to: 'labs'}});
 	});
 
 	test('is offered by --panel, by key and by id, and named in --help', async () => {
 		const {parseArgs, HELP} = await import('../source/cli/args');
 		expect(parseArgs(['--panel', 'labs'])).toMatchObject({panel: 'labs'});
-		expect(parseArgs(['--panel', 'l'])).toMatchObject({panel: 'labs'});
+		expect(parseArgs(['--panel', 'L'])).toMatchObject({panel: 'labs'});
 		expect(parseArgs(['--panel', 'room'])).toMatchObject({mode: 'error'}); // the instructor's own
 		expect(HELP).toMatch(/live,\s+labs/);
 	});

@@ -4,10 +4,16 @@ import {isAbsolute, resolve} from 'node:path';
 import process from 'node:process';
 import meow from 'meow';
 import {readCommandLine} from '../explain/options';
+import {labById, LABS} from '../labs/labs';
+import type {LabId} from '../labs/types';
 import {CHAPTERS, findChapter} from '../lesson/chapters';
 import {panelKeys, panelNamed, visiblePanels, type PanelId} from '../ui/panels';
 import {WORKER_CLASSES, type WorkerClass} from '../lifecycle/events';
 import {DEFAULT_SERVER} from './defaults';
+
+const LAB_HELP =
+	'a lab, attached to our server with its flags (with --gunicorn, real Gunicorn; with --plain, its sheet): ' +
+	LABS.map(l => l.id).join(', ');
 
 /** The panels --panel offers (the Room is the workshop instructor's own). */
 const offered = () => visiblePanels({room: false, live: true});
@@ -41,6 +47,7 @@ export const HELP = `
 ${optionHelp('--panel N|NAME', `start on a panel: ${panelKeys(offered())} or ${offered().join(', ')}`)}
     --plain             print the whole lesson as plain text (also when piped)
     --lesson FILE       teach the chapter in FILE (JSON or YAML, docs/lessons.md)
+${optionHelp('--lab NAME', LAB_HELP)}
     --screen-reader     interactive, for screen readers: each change said as lines
                         of text, nothing drawn (also INK_SCREEN_READER=true)
     --reset             forget saved progress and start over
@@ -127,6 +134,7 @@ export type Invocation =
 			panel?: PanelId;
 			plain: boolean;
 			lesson?: string; // --lesson FILE: a chapter in the lesson format
+			lab?: LabId; // --lab NAME: attached, the Labs panel open on it (--plain: its sheet)
 			screenReader: boolean;
 			reset: boolean;
 			live?: 'server' | 'gunicorn';
@@ -161,6 +169,7 @@ const FLAGS = {
 	panel: {type: 'string'},
 	plain: {type: 'boolean'},
 	lesson: {type: 'string'},
+	lab: {type: 'string'},
 	screenReader: {type: 'boolean'},
 	reset: {type: 'boolean'},
 	live: {type: 'boolean'},
@@ -221,9 +230,10 @@ const WORKSHOP_FLAGS: FlagName[] = [
 ];
 /** Which flags each mode takes; anything else is an error naming the mode it belongs to. */
 const ALLOWED: Record<'walkthrough' | 'live' | 'gunicorn' | 'serve' | 'workshop', FlagName[]> = {
-	walkthrough: ['chapter', 'step', 'panel', 'plain', 'lesson', 'screenReader', 'reset'],
-	live: ['chapter', 'step', 'panel', 'lesson', 'screenReader', 'reset', 'live', 'path', ...SERVER_FLAGS],
+	walkthrough: ['chapter', 'step', 'panel', 'plain', 'lesson', 'lab', 'screenReader', 'reset'],
+	live: ['chapter', 'step', 'panel', 'lesson', 'lab', 'screenReader', 'reset', 'live', 'path', ...SERVER_FLAGS],
 	gunicorn: [
+		'lab',
 		'chapter',
 		'step',
 		'lesson',
@@ -305,6 +315,13 @@ export function workerClassArgs(server: ServerOptions): string[] {
 	];
 }
 
+/** --lab by id; anything else names the labs there are. */
+function labOption(value: string | undefined): LabId | undefined {
+	if (value === undefined) return undefined;
+	if (labById(value)) return value as LabId;
+	throw new UsageError(`unknown lab "${value}"; the labs are ${LABS.map(l => l.id).join(', ')}`);
+}
+
 /** --chapter by number or id; anything else names the chapters there are. */
 function chapterOption(value: string | undefined): string | undefined {
 	if (value === undefined) return undefined;
@@ -376,7 +393,11 @@ function parse(argv: string[]): Invocation {
 		throw new UsageError(`unknown command "${cli.input.join(' ')}"; commands are serve and workshop`);
 	}
 	if (flags.live && flags.gunicorn) throw new UsageError('--live and --gunicorn cannot be used together');
-	const mode = command ?? (flags.live ? 'live' : flags.gunicorn ? 'gunicorn' : 'walkthrough');
+	// --lab attaches to our server (unless --gunicorn or --plain): it takes --live's flags.
+	const labbed = Boolean(flags.lab) && !flags.plain;
+	const mode =
+		command ??
+		(flags.live || labbed ? (flags.gunicorn ? 'gunicorn' : 'live') : flags.gunicorn ? 'gunicorn' : 'walkthrough');
 	if (command === 'serve' && (flags.live || flags.gunicorn))
 		throw new UsageError(`--${flags.live ? 'live' : 'gunicorn'} cannot be used with ${command}`);
 	for (const name of Object.keys(FLAGS) as FlagName[]) {
@@ -484,6 +505,8 @@ function parse(argv: string[]): Invocation {
 					'options after -- are for Gunicorn: use --gunicorn --chdir DIR APP_MODULE -- OPTIONS',
 				);
 			if (project) server.bind = project.bind;
+			const lab = labOption(str('lab'));
+			if (lab) Object.assign(server, labById(lab)!.setup);
 			return {
 				mode: 'walkthrough',
 				chapter,
@@ -494,6 +517,7 @@ function parse(argv: string[]): Invocation {
 				screenReader: Boolean(flags.screenReader),
 				reset: Boolean(flags.reset),
 				live: mode === 'live' ? 'server' : mode === 'gunicorn' ? 'gunicorn' : undefined,
+				...(lab ? {lab, panel: 'labs' as const} : {}),
 				server,
 				python: str('python'),
 				...(project ? {project: project.options} : {}),

@@ -51,6 +51,14 @@ async function main(): Promise<void> {
 			// TERM=dumb).
 			const dumb = process.env.TERM === 'dumb';
 			const screen = process.stdin.isTTY && process.stdout.isTTY && !dumb;
+			if (invocation.plain && invocation.lab) {
+				const [{plainSheet}, {labById}] = await Promise.all([
+					import('../lesson/plain'),
+					import('../labs/labs'),
+				]);
+				process.stdout.write(`${plainSheet(labById(invocation.lab)!).join('\n')}\n`);
+				return;
+			}
 			if (invocation.plain || (!screen && !invocation.live)) {
 				const {plainLesson} = await import('../lesson/plain');
 				process.stdout.write(plainLesson(undefined, chapters));

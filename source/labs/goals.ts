@@ -182,7 +182,7 @@ const reload: Goal = v => {
 	const edit = did(v, 'edit-app')[0];
 	const hup = entriesOf(v, 'master.reloading')[0];
 	const text = edit?.step.text ?? '';
-	if (!edit) return waiting(...sideNotes(v, []), ...(hup ? ['HUP before the edit: change the text first (e).'] : []));
+	if (!edit) return waiting(...sideNotes(v, []), ...(hup ? ['HUP before the edit: change the text first (t).'] : []));
 	if (!hup) return waiting();
 	const fresh = eventsOf(v, 'worker.ready').filter((_, i) => entriesOf(v, 'worker.ready')[i].seq > hup.seq);
 	const answer = resultsOf(v, 'request').find(r => r.at >= edit.at && fresh.length > 0);

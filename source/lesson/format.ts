@@ -79,5 +79,6 @@ export function buildChapter(data: ChapterData, variant: Variant = 'default'): L
 		...(data.cast ? {cast: data.cast} : {}),
 		...(data.tracker ? {tracker: data.tracker} : {}),
 		...(data.table ? {table: data.table} : {}),
+		...(data.labs ? {labs: data.labs} : {}),
 	};
 }

@@ -2,6 +2,9 @@
 // No escape codes unless colour is forced (FORCE_COLOR), even on a terminal.
 import process from 'node:process';
 import {Chalk} from 'chalk';
+import {labById} from '../labs/labs';
+import {labSheet} from '../labs/sheet';
+import type {Lab} from '../labs/types';
 import {executionTable, variableTracker} from '../lifecycle/selectors';
 import {CHAPTERS, type Chapter} from './chapters';
 import {inWords} from './names';
@@ -25,6 +28,10 @@ export function wrap(text: string, width = WIDTH, indent = ''): string[] {
 	if (line) lines.push(indent + line);
 	return lines;
 }
+
+/** A lab's sheet (no answers) wrapped to the plain width, its options indented. */
+export const plainSheet = (lab: Lab): string[] =>
+	labSheet(lab).flatMap(line => wrap(line, WIDTH, /^\s*/.exec(line)![0]));
 
 export function trackerColumns(lesson: Lesson, cuts: number[], through = lesson.steps.length) {
 	return [
@@ -141,6 +148,11 @@ function plainChapter(c: InstanceType<typeof Chalk>, chapter: Chapter): string {
 	for (const text of lesson.transcript) {
 		out.push('');
 		para(text);
+	}
+	const labs = (lesson.labs ?? []).flatMap(id => labById(id) ?? []);
+	if (labs.length) {
+		heading('Labs (on a real server: gunicorn-walkthrough --lab NAME)');
+		for (const lab of labs) out.push('', ...plainSheet(lab));
 	}
 	return out.join('\n') + '\n';
 }

@@ -91,4 +91,6 @@ export interface Lesson {
 	tracker?: {variables?: TrackedVariable[]; final?: string};
 	/** The table's columns after # and Action, with their headings (absent: all four). */
 	table?: {columns: Array<{column: TableColumn; label: string}>};
+	/** The ids of its labs (source/labs/labs.ts), shown first in the Labs panel and after it by --plain. */
+	labs?: string[];
 }

@@ -1,6 +1,7 @@
 // A lesson file checked field by field before anything starts: the first problem is thrown as
 // one line, "steps[3].events[0].type: unknown event type ...", which the loader prefixes with
 // the file's name. What passes is a ChapterData that buildChapter renders and the machine plays.
+import {LABS} from '../labs/labs';
 import {eventProblem, type LifecycleEvent} from '../lifecycle/events';
 import {initialState, reduce, type LifecycleState} from '../lifecycle/machine';
 import {FLOW_NODES, TRACKED_VARIABLES, DEFAULT_TRACKED} from '../lifecycle/selectors';
@@ -110,12 +111,13 @@ function step(v: unknown, path: string): StepData {
 	};
 }
 
+const LAB_IDS = LABS.map(l => l.id);
 const COLUMNS: readonly TableColumn[] = ['gunicorn', 'worker', 'django', 'output'];
 
 /** The structure, field by field: types, required fields, known names. */
 function structure(v: unknown): ChapterData {
 	const required = ['title', 'summary', 'flow', 'steps', 'samples', 'sampleNote', 'checkpoints', 'keyMoments'];
-	const optional = ['id', 'cast', 'preloadNotes', 'liveNotes', 'tracker', 'table'];
+	const optional = ['id', 'cast', 'preloadNotes', 'liveNotes', 'tracker', 'table', 'labs'];
 	const o = object(v, '', [...required, 'quiz', 'snapshot', 'transcript'], optional);
 	const flow = list(o.flow, 'flow', (x, p) => {
 		const f = object(x, p, ['node', 'label', 'detail'], ['apart']);
@@ -170,6 +172,7 @@ function structure(v: unknown): ChapterData {
 		transcript: texts(o.transcript, 'transcript'),
 		...(o.preloadNotes !== undefined ? {preloadNotes: list(o.preloadNotes, 'preloadNotes', text, 0)} : {}),
 		...(o.liveNotes !== undefined ? {liveNotes: liveNotes(o.liveNotes)} : {}),
+		...(o.labs !== undefined ? {labs: list(o.labs, 'labs', (x, p) => oneOf(x, p, LAB_IDS, 'lab'), 0)} : {}),
 		...(tracker
 			? {
 					tracker: {

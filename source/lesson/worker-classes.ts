@@ -51,6 +51,7 @@ const samples: SampleFile[] = [
 export function buildWorkerClasses(): Lesson {
 	const base = buildLesson('default');
 	return {
+		labs: ['timeout-gthread', 'queueing-gthread', 'slow-client', 'preload-memory'],
 		title: 'Worker classes: sync and gthread',
 		summary:
 			'A sync worker runs one request at a time and heartbeats only between requests; a gthread worker runs ' +

@@ -16,6 +16,9 @@ import {
 import {homedir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import process from 'node:process';
+import {labById} from '../labs/labs';
+import type {LabOutcome} from '../labs/machine';
+import type {LabId} from '../labs/types';
 import {CHAPTERS, findChapter} from '../lesson/chapters';
 import type {ChapterProgress, Progress} from '../ui/contracts';
 import {savedPanel, type PanelId} from '../ui/panels';
@@ -110,7 +113,22 @@ export function readProgress(json: unknown): Partial<Progress> | undefined {
 		if (!read) return undefined;
 		chapters[id] = read;
 	}
-	return {...chapterAt(chapters, saved.chapter), chapters};
+	return {...chapterAt(chapters, saved.chapter), chapters, ...readLabs(saved.labs)};
+}
+
+const OUTCOMES = ['not tried', 'predicted', 'acting', 'right', 'wrong', 'observed'];
+
+/** The labs' outcomes; files from before labs have none, and a lab this version lacks is left out. */
+function readLabs(value: unknown): Pick<Progress, 'labs'> {
+	if (typeof value !== 'object' || value === null) return {};
+	const labs: NonNullable<Progress['labs']> = {};
+	for (const [id, saved] of Object.entries(value as Record<string, unknown>)) {
+		const {outcome, prediction} = (saved ?? {}) as Record<string, unknown>;
+		if (!labById(id) || typeof outcome !== 'string' || !OUTCOMES.includes(outcome)) continue;
+		const predicted = typeof prediction === 'number' && Number.isFinite(prediction) ? {prediction} : {};
+		labs[id as LabId] = {outcome: outcome as LabOutcome, ...predicted};
+	}
+	return {labs};
 }
 
 /** The saved chapters with `id` open: its own step, panel and answers on top. */
@@ -157,12 +175,19 @@ export class ProgressStore {
 
 	save(progress: Progress): void {
 		if (this.disabled) return;
-		const {chapter, step, panel, answers, seen} = progress;
+		const {chapter, step, panel, answers, seen, labs} = progress;
 		const chapters = {...progress.chapters, [chapter ?? CHAPTERS[0].id]: {step, panel, answers, seen}};
 		try {
 			makeDir(join(this.file, '..'));
 			const temp = `${this.file}.${process.pid}.tmp`;
-			writeRegular(temp, JSON.stringify({chapter: chapter ?? CHAPTERS[0].id, chapters}) + '\n');
+			writeRegular(
+				temp,
+				JSON.stringify({
+					chapter: chapter ?? CHAPTERS[0].id,
+					chapters,
+					...(labs && Object.keys(labs).length ? {labs} : {}),
+				}) + '\n',
+			);
 			renameSync(temp, this.file);
 		} catch (error) {
 			this.disabled = true;
@@ -193,8 +218,15 @@ export function startingPoint(
 	const loaded: Loaded = inv.reset ? {notice: store.reset()} : store.load();
 	const chapters = loaded.progress?.chapters ?? {};
 	const at = inv.chapter ? chapterAt(chapters, inv.chapter) : (loaded.progress ?? {});
+	const labs = loaded.progress?.labs;
 	return {
-		initial: {...at, chapters, ...(inv.step ? {step: inv.step} : {}), ...(inv.panel ? {panel: inv.panel} : {})},
+		initial: {
+			...at,
+			chapters,
+			...(labs ? {labs} : {}),
+			...(inv.step ? {step: inv.step} : {}),
+			...(inv.panel ? {panel: inv.panel} : {}),
+		},
 		// Another chapter than the saved one: resumed only if it was saved too.
 		notice: inv.chapter && loaded.progress ? (at.step ? resumed(at) : undefined) : loaded.notice,
 	};

@@ -22,6 +22,7 @@ import {AUTOPLAY_MS, step as advance, type Effect, type Msg} from './loop';
 import {chapterOf, chapterSteps, progressOf, startUi} from './course';
 import {ChapterList} from './parts/Chapters';
 import {useLive} from './use-live';
+import {openLab, runLabEffect, useLabFeed} from './use-labs';
 import {lessonFor, lessonView, liveView} from './view';
 
 const RATE_WINDOW_MS = 5000;
@@ -38,12 +39,28 @@ function requestRate(state: LifecycleState, now: number): number {
 }
 const CHROME = 4; // header (2), title (1), footer (1)
 
-export function App({initial, onProgress, notice, live: source, leader, room, seat, confirmQuit}: AppProps) {
+export function App({
+	initial,
+	onProgress,
+	notice,
+	live: source,
+	leader,
+	room,
+	seat,
+	confirmQuit,
+	lab,
+	labStatus,
+}: AppProps) {
 	const {exit} = useApp();
 	const size = useTerminalSize();
 	// Saved progress is shared with the instructor's walkthrough: its Room panel exists only there.
 	const [ui, setUi] = useState<UiState>(() =>
-		startUi(initial, visiblePanels({room: Boolean(room), live: Boolean(source)}), notice),
+		openLab(
+			startUi(initial, visiblePanels({room: Boolean(room), live: Boolean(source)}), notice),
+			lab,
+			source?.kind,
+			labStatus,
+		),
 	);
 	const live = useLive(source);
 	// Live, the narration follows what the server really does: --preload or not.
@@ -84,6 +101,7 @@ export function App({initial, onProgress, notice, live: source, leader, room, se
 		room: room ? 'instructor' : seat ? 'attendee' : undefined,
 		poll: poll ? {options: poll.question.options.length, revealed: poll.revealed} : undefined,
 		hand: hand !== undefined,
+		...(source ? {server: source.kind} : {}),
 	};
 	const body = size.rows - 1 - CHROME;
 	const reportScroll = useCallback((max: number) => void (scrollMax.current = max), []);
@@ -121,6 +139,9 @@ export function App({initial, onProgress, notice, live: source, leader, room, se
 				return onProgress?.(progressOf(current.current));
 			case 'quit':
 				return exit();
+			case 'lab':
+				if (source) runLabEffect(source, effect, send, labResult, () => live?.state.served ?? 0);
+				return;
 			case 'timer':
 				clearTimeout(timer.current);
 				timer.current = effect.ms === undefined ? undefined : setTimeout(() => send({type: 'tick'}), effect.ms);
@@ -132,6 +153,8 @@ export function App({initial, onProgress, notice, live: source, leader, room, se
 		if (current.current.playing) run({type: 'timer', ms: AUTOPLAY_MS});
 		return () => clearTimeout(timer.current);
 	}, []);
+
+	const labResult = useLabFeed(live, source, send);
 
 	// Workshop: follow the instructor; redraw the room when it changes.
 	// biome-ignore lint/correctness/useExhaustiveDependencies: ui.following: follow again when switched back on
@@ -201,6 +224,8 @@ export function App({initial, onProgress, notice, live: source, leader, room, se
 			attached: Boolean(live),
 			room,
 			next: q.question,
+			labs: ui.labs,
+			chapter: ui.chapter,
 		});
 	}
 

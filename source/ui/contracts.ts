@@ -1,6 +1,8 @@
 // What the App takes from whoever hosts it: the local terminal (run.tsx), or one SSH
 // session of a workshop. Plain data and subscriptions, so hosts need no React.
+import type {LabId} from '../labs/types';
 import type {LiveSource} from '../live/source';
+import type {SavedLab} from './labs-ui';
 import type {PanelId} from './panels';
 
 /** Where a learner left one chapter. */
@@ -22,6 +24,8 @@ export interface Progress {
 	panel: PanelId; // see source/ui/panels.ts
 	answers: Record<string, number>; // quiz question id -> chosen option index
 	following: boolean; // workshop: tracking the instructor
+	/** Each lab tried: its prediction and outcome (absent in older files). */
+	labs?: Partial<Record<LabId, SavedLab>>;
 }
 
 /** The instructor's position, for attendees who follow it. */
@@ -97,4 +101,8 @@ export interface AppProps {
 	seat?: Seat; // set for workshop attendees: polls and the raised hand
 	/** Asked when q is pressed: a question to confirm first ("3 attendees connected. Quit? y/n"), or undefined. */
 	confirmQuit?: () => string | undefined;
+	/** --lab NAME: the Labs panel open on this lab. */
+	lab?: LabId;
+	/** The server could not start: said in the lab, where reset tries again. */
+	labStatus?: string;
 }

@@ -2,6 +2,7 @@
 // the progress reported to the host. Shared by the App and the screen-reader App.
 import {CHAPTERS, currentChapter, findChapter, type Chapter} from '../lesson/chapters';
 import type {ChapterProgress, Progress} from './contracts';
+import {initialLabsUi} from './labs-ui';
 import {initialUi, type UiState} from './model';
 import type {PanelId} from './panels';
 import {lessonFor} from './view';
@@ -27,6 +28,7 @@ export function startUi(initial: Partial<Progress> | undefined, panels: PanelId[
 		following: initial?.following ?? false,
 		notice,
 		quiz: {index: 0, cursor: 0, answers: initial?.answers ?? {}, hints: {}},
+		labs: initialLabsUi(initial?.labs ?? {}),
 	});
 }
 
@@ -38,5 +40,6 @@ export function progressOf(ui: UiState): Progress {
 		...here,
 		following: ui.following,
 		chapters: {...ui.others, [ui.chapter]: here},
+		labs: ui.labs.saved,
 	};
 }

@@ -2,6 +2,7 @@
 // and what it asks for. The key interpreter, the footer, the ? overlay, the Live panel's how-to
 // and the screen reader's list of keys all read BINDINGS; README's keys table is checked against it.
 import type {Action, Context, Intent, Key, LiveCommand, Overlay, UiState} from './model';
+import {labBindings} from './lab-keys';
 import {PANELS, panelById, panelKeys, type PanelId} from './panels';
 import {HAND_KEY, POLL_LETTERS, type RoomCommand} from './room-keys';
 
@@ -85,6 +86,10 @@ export const GROUPS = {
 	poll: 'answer the poll (until revealed); close it',
 	menu: 'choose a chapter; Enter opens it where it was left',
 	help: 'these keys again',
+	labs: 'choose and open a lab; back to the list',
+	labPredict: 'predict: an option, or e, a number and Enter',
+	labSteps: "a lab's steps: the key beside each",
+	labHint: 'a hint (nudge, where to look, the answer); reset the server',
 	close: 'close a question; quit',
 } as const;
 export type Group = keyof typeof GROUPS;
@@ -248,7 +253,7 @@ export function bindings(): Binding[] {
 			keys: ['up', 'down', 'j', 'k', 'pageup', 'pagedown'],
 			description: 'scroll',
 			group: 'scroll',
-			where: {except: ['quiz', 'live']},
+			where: {except: ['quiz', 'live', 'labs']},
 			intent: (_s, _ctx, name, page) => scroll(name, page),
 		},
 		{
@@ -308,6 +313,7 @@ export function bindings(): Binding[] {
 			footer: () => ['[ ]', 'question'],
 		},
 		...liveBindings(),
+		...labBindings(),
 		{
 			keys: ['f'],
 			description: 'follow the instructor',
@@ -357,7 +363,7 @@ export function bindings(): Binding[] {
 			keys: ['esc'],
 			description: 'close a question or notice',
 			group: 'close',
-			where: {},
+			where: {except: ['labs']},
 			intent: act({type: 'close'}),
 		},
 		{

@@ -1,5 +1,8 @@
 // The update loop (Elm's, as Bubble Tea's): every message becomes the next state and the effects
 // the host runs: a live command, saving progress, quitting, the autoplay timer. Pure.
+import type {LabEffect, LabMsg} from '../labs/machine';
+import type {LabId} from '../labs/types';
+import {labsHear, labsUpdate, type LabsNext, type LabsWhere} from './labs-ui';
 import {interpretKey, update, type Context, type Key, type LiveCommand, type UiState} from './model';
 import type {RoomCommand} from './room-keys';
 
@@ -10,7 +13,10 @@ export type Msg =
 	| {type: 'key'; input: string; key: Key; page: number; question?: string}
 	| {type: 'tick'} // the autoplay timer fired
 	| {type: 'lead'; chapter?: string; step: number; panel: string} // the instructor moved
-	| {type: 'poll'}; // the room pushed a poll to this attendee, or revealed it
+	| {type: 'poll'} // the room pushed a poll to this attendee, or revealed it
+	/** For the labs: the lifecycle, log lines (to the open and acting labs), a probe's results (to its lab). */
+	| {type: 'lab'; msg: LabMsg; id?: LabId}
+	| {type: 'labStatus'; text?: string}; // the server could not start (or could again)
 
 export type Effect =
 	| {type: 'live'; command: LiveCommand; path?: string}
@@ -18,7 +24,8 @@ export type Effect =
 	| {type: 'room'; command: RoomCommand; option?: number; question: number}
 	| {type: 'save'} // progress changed: report it to the host
 	| {type: 'quit'}
-	| {type: 'timer'; ms?: number}; // (re)start the autoplay timer; without ms, stop it
+	| {type: 'timer'; ms?: number} // (re)start the autoplay timer; without ms, stop it
+	| {type: 'lab'; id: LabId; effect: LabEffect}; // a lab's step or restart, on the live source
 
 export interface Next {
 	state: UiState;
@@ -43,11 +50,20 @@ function keys(s: UiState, msg: Extract<Msg, {type: 'key'}>, ctx: Context): Next 
 		} else if (intent.kind === 'room') {
 			effects.push({type: 'room', command: intent.command, option: intent.option, question: state.quiz.index});
 		} else if (intent.kind === 'action') state = update(state, intent.action, ctx);
+		else if (intent.kind === 'lab') {
+			const next = labsUpdate(state.labs, intent.action, where(state, ctx), Date.now());
+			state = {...state, labs: next.ui, notice: undefined};
+			effects.push(...labEffects(next));
+		}
 	}
 	return {state, effects};
 }
 
+const where = (s: UiState, ctx: Context): LabsWhere => ({chapter: s.chapter, server: ctx.server});
+const labEffects = (next: LabsNext): Effect[] => next.effects.map(e => ({type: 'lab', ...e}));
+
 const saved = (a: UiState, b: UiState) =>
+	a.labs.saved === b.labs.saved &&
 	a.chapter === b.chapter &&
 	a.step === b.step &&
 	a.panel === b.panel &&
@@ -73,6 +89,17 @@ export function step(s: UiState, msg: Msg, ctx: Context): Next {
 		case 'tick':
 		case 'poll':
 			next = {state: update(s, {type: msg.type}, ctx), effects: []};
+			break;
+		case 'lab': {
+			const heard = labsHear(s.labs, msg.msg, where(s, ctx), msg.id);
+			next = {state: heard.ui === s.labs ? s : {...s, labs: heard.ui}, effects: labEffects(heard)};
+			break;
+		}
+		case 'labStatus':
+			next = {
+				state: {...s, labs: labsUpdate(s.labs, {type: 'status', text: msg.text}, where(s, ctx), 0).ui},
+				effects: [],
+			};
 			break;
 		case 'lead':
 			next = {

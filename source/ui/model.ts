@@ -3,6 +3,7 @@
 import type {Variant} from '../lesson/types';
 import type {ChapterProgress} from './contracts';
 import {bindingAt, keyName, placeOf} from './keys';
+import {initialLabsUi, type LabAction, type LabsUi} from './labs-ui';
 import type {PanelId} from './panels';
 import type {RoomCommand} from './room-keys';
 
@@ -39,6 +40,8 @@ export interface UiState {
 	cursor?: number;
 	/** Live, their own project: the path r is asking for, as typed so far. */
 	asking?: string;
+	/** The Labs panel (labs-ui.ts). */
+	labs: LabsUi;
 }
 
 export type LiveCommand =
@@ -92,6 +95,7 @@ export type Intent =
 	| {kind: 'action'; action: Action}
 	| {kind: 'live'; command: LiveCommand; path?: string}
 	| {kind: 'room'; command: RoomCommand; option?: number}
+	| {kind: 'lab'; action: LabAction}
 	| {kind: 'quit'}
 	| {kind: 'none'};
 
@@ -115,6 +119,8 @@ export interface Context {
 	room?: 'instructor' | 'attendee';
 	poll?: {options: number; revealed: boolean};
 	hand?: boolean;
+	/** Which server is attached (the labs run on it). */
+	server?: 'server' | 'gunicorn';
 }
 
 export const initialUi = (partial: Partial<UiState> = {}): UiState => ({
@@ -129,6 +135,7 @@ export const initialUi = (partial: Partial<UiState> = {}): UiState => ({
 	playing: false,
 	quiz: {index: 0, cursor: 0, answers: {}, hints: {}},
 	following: false,
+	labs: initialLabsUi(),
 	...partial,
 });
 
@@ -296,6 +303,19 @@ function askingKey(input: string, key: Key, text: string): Intent {
 	return {kind: 'none'};
 }
 
+/** Typing a lab's number: digits and a point, Enter predicts it, Esc cancels, Backspace deletes. */
+function typingKey(name: string, key: Key, text: string): Intent {
+	const lab = (action: LabAction): Intent => ({kind: 'lab', action});
+	if (key.return)
+		return Number.isFinite(Number.parseFloat(text))
+			? lab({type: 'predict', answer: Number.parseFloat(text)})
+			: lab({type: 'type'});
+	if (key.escape) return lab({type: 'type'});
+	if (key.backspace || key.delete) return lab({type: 'type', text: text.slice(0, -1)});
+	if (/^[0-9.]$/.test(name) && text.length < 8) return lab({type: 'type', text: text + name});
+	return {kind: 'none'};
+}
+
 /** The meaning of one key press in the current state. `page` is the height of a page for PgUp / PgDn. */
 export function interpretKey(pressed: string, key: Key, s: UiState, ctx: Context, page = 10): Intent {
 	const name = keyName(pressed, key);
@@ -303,6 +323,7 @@ export function interpretKey(pressed: string, key: Key, s: UiState, ctx: Context
 	// Three modes read keys their own way: a quit question, typing a path, autoplay.
 	if (s.confirm) return name === 'y' || name === 'Y' ? {kind: 'quit'} : {kind: 'action', action: {type: 'close'}};
 	if (s.asking !== undefined) return askingKey(name?.length === 1 ? name : '', key, s.asking);
+	if (s.labs.typing !== undefined && s.panel === 'labs') return typingKey(name ?? '', key, s.labs.typing);
 	if (s.playing) return {kind: 'action', action: {type: 'stop'}}; // any key stops it, and does nothing else
 	if (name === undefined) return {kind: 'none'};
 	return bindingAt(name, placeOf(s, ctx))?.intent(s, ctx, name, page) ?? {kind: 'none'};

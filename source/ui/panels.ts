@@ -20,14 +20,16 @@ export interface PanelDef {
 
 export const PANELS = [
 	{id: 'flow', title: 'Flow', short: 'Flow', key: '1', followsStep: true},
-	{id: 'sample', title: 'Sample', short: 'Sample', key: '2', followsStep: true},
+	{id: 'sample', title: 'Sample', short: 'Samp', key: '2', followsStep: true},
 	{id: 'table', title: 'Table', short: 'Table', key: '3', followsStep: true},
 	{id: 'variables', title: 'Variables', short: 'Vars', key: '4', followsStep: true},
-	{id: 'moments', title: 'Moments', short: 'Moments', key: '5', followsStep: true},
+	{id: 'moments', title: 'Moments', short: 'Mom', key: '5', followsStep: true},
 	{id: 'quiz', title: 'Quiz', short: 'Quiz', key: '6'},
 	{id: 'snapshot', title: 'Snapshot', short: 'Snap', key: '7'},
 	{id: 'transcript', title: 'Transcript', short: 'Text', key: '8'},
 	{id: 'live', title: 'Live', short: 'Live', key: '9'},
+	// Digits are all taken (0 is the instructor's Room): L for Labs, a key no panel binds.
+	{id: 'labs', title: 'Labs', short: 'Labs', key: 'L'},
 	{id: 'room', title: 'Room', short: 'Room', key: '0', instructor: true},
 ] as const satisfies readonly PanelDef[];
 

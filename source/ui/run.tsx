@@ -15,7 +15,7 @@ import {RENDER_OPTIONS} from './terminal';
 type Walkthrough = Extract<Invocation, {mode: 'walkthrough'}>;
 
 /** Finds and starts the server; a string says why it could not. */
-async function startSource(inv: Walkthrough): Promise<LiveSource | string> {
+async function startSource(inv: Walkthrough): Promise<LiveSource | string | {source: LiveSource; failed: string}> {
 	let source: LiveSource;
 	if (inv.live === 'gunicorn') {
 		const {createGunicornSource} = await import('../gunicorn/source');
@@ -33,7 +33,14 @@ async function startSource(inv: Walkthrough): Promise<LiveSource | string> {
 			? 'Gunicorn'
 			: 'the pre-fork server';
 	process.stderr.write(`Starting ${what} on ${inv.server.bind} …\n`);
-	await source.start();
+	try {
+		await source.start();
+	} catch (error) {
+		// A lab says so in its panel, where reset tries again; without one, the walkthrough cannot go on.
+		if (!inv.lab) throw error;
+		await source.stop();
+		return {source, failed: `R tries again: could not start: ${reason(error).split('\n')[0]}`};
+	}
 	return source;
 }
 
@@ -41,8 +48,9 @@ export async function runWalkthrough(inv: Walkthrough): Promise<number> {
 	const store = new ProgressStore();
 	const start = startingPoint(store, inv);
 	let source: LiveSource | undefined;
+	let failed: string | undefined;
 	if (inv.live) {
-		let started: LiveSource | string;
+		let started: Awaited<ReturnType<typeof startSource>>;
 		try {
 			started = await startSource(inv);
 		} catch (error) {
@@ -52,10 +60,14 @@ export async function runWalkthrough(inv: Walkthrough): Promise<number> {
 			complain(started);
 			return 2;
 		}
-		source = started;
+		if ('failed' in started) {
+			failed = started.failed;
+			source = started.source;
+		} else source = started;
 	}
 	applyColourPreference();
 	const initial = {...start.initial, ...(source && !inv.panel ? {panel: 'live' as const} : {})};
+	if (failed) complain(failed);
 	// Screen readers get the same walkthrough said as lines of text (source/ui/screen-reader/).
 	const screenReader = inv.screenReader || process.env.INK_SCREEN_READER === 'true';
 	const Root = screenReader ? (await import('./screen-reader/App')).ScreenReaderApp : App;
@@ -67,6 +79,8 @@ export async function runWalkthrough(inv: Walkthrough): Promise<number> {
 			notice={source ? undefined : start.notice}
 			live={source}
 			onProgress={p => store.save(p)}
+			lab={inv.lab}
+			labStatus={failed}
 		/>,
 		{...RENDER_OPTIONS, isScreenReaderEnabled: screenReader, stdin: keys as unknown as NodeJS.ReadStream},
 	);

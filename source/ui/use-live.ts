@@ -17,6 +17,8 @@ export interface Live {
 	status?: string;
 	running: boolean;
 	run(command: LiveCommand, path?: string): void;
+	/** Applies the events waiting for the next coalesced render now (a lab's result must not overtake them). */
+	flush(): void;
 }
 
 export function useLive(source: LiveSource | undefined): Live | undefined {
@@ -29,6 +31,7 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 	const pendingLogs = useRef<string[]>([]);
 	const timer = useRef<NodeJS.Timeout | undefined>(undefined);
 	const switching = useRef(false); // a stop or start in progress
+	const flushNow = useRef<() => void>(() => {});
 
 	useEffect(() => {
 		if (!source) return;
@@ -37,6 +40,7 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 		const shared = source.shared;
 		let heard = 0;
 		const flush = () => {
+			clearTimeout(timer.current);
 			timer.current = undefined;
 			const events = pending.current;
 			lastBatch = shared ? heard : events.length;
@@ -49,6 +53,7 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 			if (lines.length) setLogs(l => [...l, ...lines].slice(-LOG_LINES));
 			setRunning(source.running());
 		};
+		flushNow.current = flush;
 		const schedule = () => {
 			const every = lastBatch > BUSY_EVENTS ? BUSY_FLUSH_MS : FLUSH_MS;
 			// A shared state: every session flushes on the same beat, so they all read one fold (and share its views).
@@ -218,5 +223,6 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 		[source, state.master.timeout, state.master.preload],
 	);
 
-	return source ? {state, logs, status, running, run} : undefined;
+	const flush = useCallback(() => flushNow.current(), []);
+	return source ? {state, logs, status, running, run, flush} : undefined;
 }

@@ -274,4 +274,6 @@ export const REQUEST: ChapterData = {
 	],
 	preloadNotes: REQUEST_PRELOAD_NOTES,
 	tracker: {final: 'Final'},
+	// Its labs (source/labs/labs.ts): predict, act on a real server, compare.
+	labs: ['queueing', 'queueing-ttin', 'accept'],
 };

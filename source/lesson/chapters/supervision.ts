@@ -199,4 +199,6 @@ export const SUPERVISION: ChapterData = {
 	],
 	liveNotes: REQUEST_TEXTS.liveNotes,
 	tracker: {variables: ['Master', 'Workers', 'Pids', 'Wanted', 'Last exit'], final: 'Final'},
+	// Its labs (source/labs/labs.ts): predict, act on a real server, compare.
+	labs: ['respawn', 'timeout', 'reload', 'reload-preload', 'shutdown', 'shutdown-int', 'max-requests'],
 };

@@ -9,7 +9,9 @@ import type {PanelId} from '../panels';
 import {WIDE} from '../terminal';
 import type {View} from '../view';
 import {FlowPanel} from './Flow';
+import {labsLines} from './lab-lines';
 import {LivePanel, type LiveInfo} from './Live';
+import type {LabsUi} from '../labs-ui';
 import {QuizPanel} from './Quiz';
 import {RoomPanel} from './Room';
 import {TablePanel} from './Table';
@@ -30,6 +32,8 @@ export interface PanelProps {
 	room?: Room;
 	/** The quiz question the instructor's o would push to the room. */
 	next?: string;
+	labs: LabsUi;
+	chapter: string;
 }
 
 const text = (p: PanelProps, lines: React.ReactNode[], focus?: number) => (
@@ -90,6 +94,7 @@ export const RENDER: Record<PanelId, (p: PanelProps) => React.ReactNode> = {
 	snapshot: p => text(p, snapshotLines(p.lesson, p.width)),
 	transcript: p => text(p, transcriptLines(p.lesson, p.width)),
 	live: p => <LivePanel width={p.width} height={p.height} info={p.live} />,
+	labs: p => text(p, labsLines(p.labs, p.chapter, p.attached, p.width)),
 	room: p =>
 		p.room ? (
 			<RoomPanel

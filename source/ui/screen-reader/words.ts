@@ -1,5 +1,6 @@
 // What each panel and step says, as sentences for a screen reader: no box drawing, no
 // diagrams, no columns to line up. The same sources as the panels (view.ts, the lesson).
+import {LABS} from '../../labs/labs';
 import type {LifecycleState} from '../../lifecycle/machine';
 import {describeAction, describeApp, describeMaster, describeWorkers, gunicornLog} from '../../lifecycle/describe';
 import type {LifecycleEvent} from '../../lifecycle/events';
@@ -124,6 +125,7 @@ export function panelWords(
 		snapshot: () => [...lesson.snapshot, 'Why --preload matters (press v to switch):', ...lesson.preloadNotes],
 		transcript: () => lesson.transcript,
 		live: () => liveWords(view, live, rate),
+		labs: () => LABS.map(l => `Lab ${l.id}: ${l.title}.`),
 		room: () => [],
 	};
 	const {key, title} = panelById(panel)!;
