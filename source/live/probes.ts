@@ -4,7 +4,7 @@ import {readFileSync} from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import {parseBind} from '../cli/args';
-import type {MemoryReading, RequestResult, SlowClientResult, TimedResult} from './source';
+import type {BurstResult, MemoryReading, RequestResult, SlowClientResult, TimedResult} from './source';
 
 const BODY_KEPT = 300; // enough for the app's greeting
 const target = (address: string) => parseBind(address) ?? {host: '127.0.0.1', port: 8000};
@@ -109,4 +109,28 @@ export function readMemory(master: number | undefined, workers: readonly number[
 		const figures = smapsRollup(pid);
 		return figures ? [{pid, role, ...figures}] : [];
 	});
+}
+
+const BURST_CONCURRENCY = 8;
+
+/** n GETs of path, a few at a time (the Live panel's b): how many were answered with a 2xx. */
+export async function burst(
+	request: (path: string) => Promise<RequestResult>,
+	path: string,
+	n: number,
+): Promise<BurstResult> {
+	const t0 = performance.now();
+	let next = 0;
+	let ok = 0;
+	let failed = 0;
+	const lane = async () => {
+		while (next < n) {
+			next++;
+			const result = await request(path);
+			if (result.status !== undefined && result.status >= 200 && result.status < 300) ok++;
+			else failed++;
+		}
+	};
+	await Promise.all(Array.from({length: Math.min(BURST_CONCURRENCY, n)}, lane));
+	return {sent: n, ok, failed, ms: performance.now() - t0};
 }

@@ -10,8 +10,8 @@ import readline from 'node:readline';
 import type {Readable} from 'node:stream';
 import {parseEvent, type LifecycleEvent} from '../lifecycle/events';
 import {check, initialState, liveWorkers, transition, type LifecycleState} from '../lifecycle/machine';
-import {getOnce, readMemory, slowClients, timedTogether} from './probes';
-import type {BurstResult, LiveSource, ProjectInfo, RequestResult, ServerFlags} from './source';
+import {burst, getOnce, readMemory, slowClients, timedTogether} from './probes';
+import type {LiveSource, ProjectInfo, RequestResult, ServerFlags} from './source';
 
 export interface ProcessSpec {
 	kind: 'server' | 'gunicorn';
@@ -35,7 +35,6 @@ export const LIFELINE_ENV = 'GW_LIFELINE_FD';
 /** Quitting the app must not hang on a worker stuck in /slow: stop() kills the group after this, plus the margin. */
 export const STOP_LIMIT_S = 5;
 export const KILL_MARGIN_MS = 2000;
-const BURST_CONCURRENCY = 8;
 const REQUEST_TIMEOUT_MS = 10 * 60_000;
 
 type Listener<A extends unknown[]> = (...args: A) => void;
@@ -257,23 +256,6 @@ export function createProcessSource(spec: ProcessSpec): LiveSource {
 
 	const request = (path: string): Promise<RequestResult> => getOnce(address, path, REQUEST_TIMEOUT_MS);
 
-	async function burst(n: number): Promise<BurstResult> {
-		const t0 = performance.now();
-		let next = 0;
-		let ok = 0;
-		let failed = 0;
-		const lane = async () => {
-			while (next < n) {
-				next++;
-				const result = await request(spec.path ?? '/');
-				if (result.status !== undefined && result.status >= 200 && result.status < 300) ok++;
-				else failed++;
-			}
-		};
-		await Promise.all(Array.from({length: Math.min(BURST_CONCURRENCY, n)}, lane));
-		return {sent: n, ok, failed, ms: performance.now() - t0};
-	}
-
 	return {
 		kind: spec.kind,
 		project: spec.project,
@@ -286,7 +268,7 @@ export function createProcessSource(spec: ProcessSpec): LiveSource {
 		onExit: listener => exits.add(listener),
 		running: childRunning,
 		request,
-		burst,
+		burst: n => burst(request, spec.path ?? '/', n),
 		killWorker(pid?: number) {
 			const live = liveWorkers(state).filter(w => w.state !== 'exiting');
 			const target = pid ?? live[0]?.pid ?? liveWorkers(state)[0]?.pid;

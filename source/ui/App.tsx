@@ -18,7 +18,8 @@ import {useSeat} from './use-seat';
 import {MIN_SIZE, useTerminalSize} from './terminal';
 import {latestRequest, ownLesson} from './own-project';
 import {CHAPTERS} from '../lesson/chapters';
-import {AUTOPLAY_MS, step as advance, type Effect, type Msg} from './loop';
+import {AUTOPLAY_MS} from './loop';
+import {useLoop} from './use-loop';
 import {chapterOf, chapterSteps, progressOf, startUi} from './course';
 import {ChapterList} from './parts/Chapters';
 import {useLive} from './use-live';
@@ -106,30 +107,8 @@ export function App({
 	const body = size.rows - 1 - CHROME;
 	const reportScroll = useCallback((max: number) => void (scrollMax.current = max), []);
 
-	// The one update loop (loop.ts): each message is applied once, to the newest state, and its
-	// effects run here. The state lives in a ref as well: keys can arrive faster than redraws.
-	const current = useRef(ui);
-	const context = useRef(ctx);
-	context.current = ctx;
-	const timer = useRef<NodeJS.Timeout | undefined>(undefined);
-	const send = (msg: Msg) => {
-		const next = advance(current.current, msg, context.current);
-		current.current = next.state;
-		setUi(next.state);
-		// Effects run after the frame is committed (as React effects: an error in one is a render error).
-		if (next.effects.length) {
-			pending.current.push(...next.effects);
-			setFlushes(n => n + 1);
-		}
-	};
-	const pending = useRef<Effect[]>([]);
-	const [flushes, setFlushes] = useState(0);
-	// biome-ignore lint/correctness/useExhaustiveDependencies: runs the effects queued since the last frame
-	useEffect(() => {
-		const effects = pending.current.splice(0);
-		for (const effect of effects) run(effect);
-	}, [flushes]);
-	const run = (effect: Effect) => {
+	// The one update loop (loop.ts, use-loop.ts): the effects of its messages run here.
+	const {send, run, current} = useLoop(ui, setUi, ctx, effect => {
 		switch (effect.type) {
 			case 'live':
 				return live?.run(effect.command, effect.path);
@@ -142,16 +121,12 @@ export function App({
 			case 'lab':
 				if (source) runLabEffect(source, effect, send, labResult, () => live?.state.served ?? 0);
 				return;
-			case 'timer':
-				clearTimeout(timer.current);
-				timer.current = effect.ms === undefined ? undefined : setTimeout(() => send({type: 'tick'}), effect.ms);
 		}
-	};
-	// biome-ignore lint/correctness/useExhaustiveDependencies: once: where the walkthrough starts, and its last timer
+	});
+	// biome-ignore lint/correctness/useExhaustiveDependencies: once: where the walkthrough starts
 	useEffect(() => {
 		onProgress?.(progressOf(current.current));
 		if (current.current.playing) run({type: 'timer', ms: AUTOPLAY_MS});
-		return () => clearTimeout(timer.current);
 	}, []);
 
 	const labResult = useLabFeed(live, source, send);

@@ -9,11 +9,11 @@ import type {LifecycleEvent} from '../lifecycle/events';
 import {TAG, whose} from '../lifecycle/whose';
 import {initialState, reduceArrivals, type Arrival, type LifecycleState} from '../lifecycle/machine';
 import type {LiveCommand} from '../ui/model';
-import type {BurstResult, LiveSource, RequestResult} from '../live/source';
+import {burst} from '../live/probes';
+import type {LiveSource, RequestResult} from '../live/source';
 
 export const BURST_EVERY_S = 30;
 export const SLOW_EVERY_S = 60;
-const BURST_CONCURRENCY = 8;
 /** Events kept for late joiners since the server last started; past this, the oldest requests' events go. */
 const REPLAY_MAX = 3000;
 const LOGS_KEPT = 200;
@@ -230,24 +230,6 @@ class Limits {
 		this.last.set(command, now);
 		return undefined;
 	}
-}
-
-/** n tagged requests, a few at a time (as LiveSource.burst, but each one says whose it is). */
-async function burst(request: (path: string) => Promise<RequestResult>, path: string, n: number): Promise<BurstResult> {
-	const t0 = performance.now();
-	let next = 0;
-	let ok = 0;
-	let failed = 0;
-	const lane = async () => {
-		while (next < n) {
-			next++;
-			const result = await request(path);
-			if (result.status !== undefined && result.status >= 200 && result.status < 300) ok++;
-			else failed++;
-		}
-	};
-	await Promise.all(Array.from({length: Math.min(BURST_CONCURRENCY, n)}, lane));
-	return {sent: n, ok, failed, ms: performance.now() - t0};
 }
 
 /** Finds and starts the room's server (`workshop --live` / `--gunicorn`); a string says why it could not. */

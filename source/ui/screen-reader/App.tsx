@@ -6,7 +6,7 @@ import {Static, Text, useApp, useInput} from 'ink';
 import type {AppProps} from '../contracts';
 import type {Context, UiState} from '../model';
 import {visiblePanels} from '../panels';
-import {step as advance, type Effect, type Msg} from '../loop';
+import {useLoop} from '../use-loop';
 import {chapterOf, chapterSteps, progressOf, startUi} from '../course';
 import {useLive} from '../use-live';
 import {lessonFor, lessonView, liveView} from '../view';
@@ -41,29 +41,8 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source}: App
 				? {first: 0, last: 0}
 				: undefined,
 	};
-	// The same update loop as the App (../loop.ts): one message, one update, its effects run here.
-	const current = useRef(ui);
-	const context = useRef(ctx);
-	context.current = ctx;
-	const timer = useRef<NodeJS.Timeout | undefined>(undefined);
-	const send = (msg: Msg) => {
-		const next = advance(current.current, msg, context.current);
-		current.current = next.state;
-		setUi(next.state);
-		// Effects run after the frame is committed (as React effects: an error in one is a render error).
-		if (next.effects.length) {
-			pending.current.push(...next.effects);
-			setFlushes(n => n + 1);
-		}
-	};
-	const pending = useRef<Effect[]>([]);
-	const [flushes, setFlushes] = useState(0);
-	// biome-ignore lint/correctness/useExhaustiveDependencies: runs the effects queued since the last frame
-	useEffect(() => {
-		const effects = pending.current.splice(0);
-		for (const effect of effects) run(effect);
-	}, [flushes]);
-	const run = (effect: Effect) => {
+	// The same update loop as the App (../loop.ts, ../use-loop.ts): its effects run here.
+	const {send, current} = useLoop(ui, setUi, ctx, effect => {
 		switch (effect.type) {
 			case 'live':
 				return live?.run(effect.command, effect.path);
@@ -71,15 +50,11 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source}: App
 				return onProgress?.(progressOf(current.current));
 			case 'quit':
 				return exit();
-			case 'timer':
-				clearTimeout(timer.current);
-				timer.current = effect.ms === undefined ? undefined : setTimeout(() => send({type: 'tick'}), effect.ms);
 		}
-	};
-	// biome-ignore lint/correctness/useExhaustiveDependencies: once: where the walkthrough starts, and its last timer
+	});
+	// biome-ignore lint/correctness/useExhaustiveDependencies: once: where the walkthrough starts
 	useEffect(() => {
 		onProgress?.(progressOf(current.current));
-		return () => clearTimeout(timer.current);
 	}, []);
 
 	// What has been said: each change adds lines, none is ever rewritten.
