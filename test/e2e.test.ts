@@ -316,9 +316,9 @@ describe('hostile terminals and files', () => {
 		let out = '';
 		child.onData(data => (out += data));
 		const code = await new Promise<number>(resolve => child.onExit(({exitCode}) => resolve(exitCode)));
-		// Not the refusal meant for --live / --gunicorn ("--live needs an interactive terminal"); chapter 3's own
-		// prose says "need more workers", so the bare word is no longer the refusal's mark.
-		expect(out).not.toMatch(/needs an interactive|--(live|gunicorn)\b/);
+		// Not the refusal meant for --live / --gunicorn ("--live needs an interactive terminal"): the lesson's own
+		// prose may say "need" (chapter 3), and its lab sheets name --gunicorn.
+		expect(out).not.toContain('needs an interactive terminal');
 		expect(out).toContain('Execution table');
 		expect(code).toBe(0);
 	});
