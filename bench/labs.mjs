@@ -92,7 +92,7 @@ async function queueingReveal(tmp) {
 	const s = open('queueing', tmp);
 	await ready(s, 2);
 	const pressed = performance.now();
-	s.child.write('o');
+	s.child.write('*');
 	const shown = await until(s, t => /the last answer after [\d.]+ s/.test(t));
 	const last = Number(/"?Latencies: ([\d., ]+) s/.exec(screen(s))?.[1].split(', ').at(-1)) * 1000;
 	const bar = Math.max(...[...screen(s).matchAll(/█+ (\d\.\d\d) s/g)].map(m => Number(m[1]) * 1000));
@@ -132,7 +132,7 @@ export async function run() {
 		}
 		const keys = {};
 		for (const [lab, key] of [
-			['queueing', 'o'],
+			['queueing', '*'],
 			['accept', 'w'],
 			['max-requests', 'w'],
 		])

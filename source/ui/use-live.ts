@@ -39,9 +39,11 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 		// A workshop's shared server folds its events once for the room: this session only reads the result.
 		const shared = source.shared;
 		let heard = 0;
+		let flushed = 0; // when the last flush ran
 		const flush = () => {
 			clearTimeout(timer.current);
 			timer.current = undefined;
+			flushed = Date.now();
 			const events = pending.current;
 			lastBatch = shared ? heard : events.length;
 			const lines = pendingLogs.current;
@@ -56,8 +58,11 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 		flushNow.current = flush;
 		const schedule = () => {
 			const every = lastBatch > BUSY_EVENTS ? BUSY_FLUSH_MS : FLUSH_MS;
-			// A shared state: every session flushes on the same beat, so they all read one fold (and share its views).
-			timer.current ??= setTimeout(flush, shared ? every - (Date.now() % every) : every);
+			// Never more than one flush per `every`, but the first event after a quiet spell (a respawn, a lab's
+			// last answer) shows at once. A shared state: every session flushes on the same beat, so they all read
+			// one fold (and share its views).
+			const wait = shared ? every - (Date.now() % every) : Math.max(0, every - (Date.now() - flushed));
+			timer.current ??= setTimeout(flush, wait);
 		};
 		const offs = [
 			shared
