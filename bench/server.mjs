@@ -191,38 +191,7 @@ function slowRequest(port) {
 /** Key latency in --live while bursts of 200 run: 1 and 9 switch panels, timed until the screen shows it. */
 export async function liveKeys(tmp, presses = KEY_PRESSES) {
 	const session = spawn(CLI, ['--live', '--bind', '127.0.0.1:0', '--reset'], tmp);
-	const term = new xterm.Terminal({cols: 80, rows: 24, allowProposedApi: true});
-	const tabs = () => term.buffer.active.getLine(term.buffer.active.viewportY + 1)?.translateToString(true) ?? '';
-	const screen = () => {
-		const lines = [];
-		for (let y = 0; y < term.rows; y++)
-			lines.push(term.buffer.active.getLine(term.buffer.active.viewportY + y)?.translateToString(true) ?? '');
-		return lines.join('\n');
-	};
-	let written = Promise.resolve();
-	const waiters = new Set();
-	session.listeners.add(data => {
-		written = written
-			.then(() => new Promise(resolve => term.write(data, resolve)))
-			.then(() => {
-				for (const check of waiters) check();
-			});
-	});
-	const until = (test, timeoutMs = 15_000) =>
-		new Promise((resolve, reject) => {
-			const timer = setTimeout(() => {
-				waiters.delete(check);
-				reject(new Error(`bench: --live did not show the expected screen:\n${screen()}`));
-			}, timeoutMs);
-			const check = () => {
-				if (!test()) return;
-				clearTimeout(timer);
-				waiters.delete(check);
-				resolve(performance.now());
-			};
-			waiters.add(check);
-			check();
-		});
+	const {tabs, screen, until} = watch(session);
 	try {
 		await until(() => (screen().match(/^\s+\d+\s+idle/gm) ?? []).length === 2);
 		const latencies = [];
