@@ -35,8 +35,12 @@ function mount(element: React.ReactElement) {
 		}
 	};
 	/** Waits until the frame shows `text` (events from a source render asynchronously). */
-	const showing = async (text: string) => {
-		for (let waited = 0; waited < 5000 && !(app.lastFrame() ?? '').includes(text); waited += 30) await tick();
+	const showing = async (text: string | RegExp) => {
+		const shown = () => {
+			const frame = app.lastFrame() ?? '';
+			return typeof text === 'string' ? frame.includes(text) : text.test(frame);
+		};
+		for (let waited = 0; waited < 5000 && !shown(); waited += 30) await tick();
 	};
 	return {...app, press, settle, showing, frame: () => app.lastFrame() ?? ''};
 }
@@ -393,7 +397,7 @@ describe('attached to a live server', () => {
 		const app = mount(<App live={source} initial={{panel: 'live'}} />);
 		source.emit(...boot);
 		source.log('[2026-11-25 00:00:00 +0000] [500] [INFO] Booting worker with pid: 501');
-		await tick(200);
+		await app.showing('master pid 500');
 		const nine = app.frame();
 		expect(nine).toContain('master pid 500');
 		expect(nine).toMatch(/501\s+idle/);
@@ -438,7 +442,7 @@ describe('attached to a live server', () => {
 				accepted(2),
 				accepted(3),
 			);
-			await tick(200);
+			await app.showing(/501\s+busy 3\/4/);
 			expect(app.frame()).toMatch(/501\s+busy 3\/4/);
 			await app.press('1');
 			expect(app.frame()).toMatch(/[│║] 501 +[│║][^\n]*\n[^\n]*[│║] busy 3\/4 +[│║]/); // the flow's worker box
@@ -476,7 +480,7 @@ describe('attached to a live server', () => {
 			{type: 'response.returned', pid: 502, id: 'a', status: 200, reason: 'OK', bytes: 9},
 			{type: 'response.sent', pid: 502, id: 'a', status: 200, bytes: 9, ms: 2},
 		);
-		await tick(200);
+		await app.showing('7. Worker 502 sends the response and closes');
 		const frame = app.frame();
 		expect(frame).toContain('7. Worker 502 sends the response and closes');
 		expect(frame).toMatch(/Hello from worker\s+502/);
@@ -499,7 +503,7 @@ describe('attached to a live server', () => {
 		Object.defineProperty(app.stdout, 'columns', {value: 70, configurable: true});
 		app.stdout.emit('resize');
 		source.emit(...boot);
-		await tick(200);
+		await app.showing('r request');
 		const footer = app.frame().trimEnd().split('\n').at(-1)!;
 		expect(footer).toContain('r request');
 		expect(footer).toMatch(/\? help\s+q quit$/);
@@ -550,7 +554,7 @@ describe('attached to a live server', () => {
 				{type: 'worker.ready', pid},
 			);
 		for (let i = 0; i < 5; i++) source.log(`[2026-11-25 00:00:0${i} +0000] [500] [INFO] log line ${i}`);
-		await tick(200);
+		await app.showing('log line 4');
 		const frame = app.frame();
 		expect(frame).toMatch(/… \d+ more \(15 live in all\)/);
 		expect(frame).toContain('log line 4');
@@ -567,7 +571,7 @@ describe('attached to a live server', () => {
 			{type: 'worker.timeout', pid: 501},
 			{type: 'worker.exited', pid: 501, reason: 'timeout', signal: 'SIGABRT'},
 		);
-		await tick(200);
+		await app.showing('Event 8/8 live');
 		expect(app.frame()).toContain('Event 8/8 live');
 		expect(app.frame()).toContain('silent past --timeout');
 		await app.press(LEFT, LEFT);
