@@ -3,19 +3,16 @@
 // attendee session, key to update p99 during the burst, one server event on every attendee's screen
 // p99, bytes per attendee per event, and the server's requests per second against no attendees.
 // Run alone: node bench/room.mjs (ROOM_SESSIONS=N for another room size).
-import {spawn} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import http from 'node:http';
 import {createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import ssh2 from 'ssh2';
 import {bundle} from '../source/build/bundle.mjs';
+import {CLI, connectAttendee, rssMb, sleep, startWorkshop, whenShown} from './attendees.mjs';
 import {median, quantile} from './walkthrough.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(root, 'dist/cli.js');
 const SESSIONS = Number(process.env.ROOM_SESSIONS) || 150;
 const CONNECT_BATCH = 10;
 const LOAD_MS = 5000; // each measure of requests per second
@@ -25,8 +22,6 @@ const KEY_ATTENDEES = 30; // of them, these press keys during the burst
 const KEYS_EACH = 4;
 const REQUEST_EVENTS = 5; // accepted, wsgi, django, returned, sent
 
-const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
-const rssMb = pid => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]/g;
 
 function freePort() {
@@ -38,29 +33,21 @@ function freePort() {
 	});
 }
 
-/** `workshop --live` without a terminal of its own (it logs joins and leaves). */
-async function startRoom(config, httpPort) {
-	const env = {...process.env, XDG_CONFIG_HOME: config};
-	for (const key of Object.keys(env))
-		if (key === 'CI' || key.startsWith('CI_') || key === 'GITHUB_ACTIONS') delete env[key];
-	const args = ['workshop', '--live', '--port', '0', '--max-sessions', String(SESSIONS + 5)];
-	const child = spawn(
-		process.execPath,
-		[CLI, ...args, '--bind', `127.0.0.1:${httpPort}`, '--graceful-timeout', '2'],
-		{
-			env,
-			stdio: ['ignore', 'ignore', 'pipe'],
-		},
+/** `workshop --live` serving on `httpPort`. */
+const startRoom = (config, httpPort) =>
+	startWorkshop(
+		config,
+		[
+			'--live',
+			'--max-sessions',
+			String(SESSIONS + 5),
+			'--bind',
+			`127.0.0.1:${httpPort}`,
+			'--graceful-timeout',
+			'2',
+		],
+		30_000,
 	);
-	let err = '';
-	child.stderr.on('data', data => (err += data));
-	const deadline = Date.now() + 30_000;
-	while (!/ssh -p (\d+)/.test(err)) {
-		if (Date.now() > deadline || child.exitCode !== null) throw new Error(`bench: the room did not start: ${err}`);
-		await sleep(50);
-	}
-	return {child, port: Number(/ssh -p (\d+)/.exec(err)[1])};
-}
 
 /**
  * One attendee. Its output is read as text with the escapes stripped (150 terminal emulators would
@@ -68,44 +55,20 @@ async function startRoom(config, httpPort) {
  * screen newly shows is in the text since the last look.
  */
 async function attend(port, name) {
-	const client = new ssh2.Client();
-	await new Promise((resolve, reject) => {
-		client.once('ready', resolve).once('error', reject);
-		client.connect({host: '127.0.0.1', port, username: name, readyTimeout: 120_000});
-	});
-	client.setNoDelay(true);
-	const a = {client, name, text: '', bytes: 0, waiters: new Set()};
-	a.channel = await new Promise((resolve, reject) =>
-		client.shell({term: 'xterm-256color', cols: 80, rows: 24}, (error, channel) => {
-			if (error) return reject(error);
-			channel.on('data', data => {
-				a.bytes += data.length;
-				a.text = (a.text + data.toString('utf8').replace(ANSI, '')).slice(-16_384);
-				for (const waiter of [...a.waiters]) waiter();
-			});
-			resolve(channel);
+	const a = {name, text: '', bytes: 0, waiters: new Set()};
+	Object.assign(
+		a,
+		await connectAttendee(port, name, 120_000, data => {
+			a.bytes += data.length;
+			a.text = (a.text + data.toString('utf8').replace(ANSI, '')).slice(-16_384);
+			for (const waiter of [...a.waiters]) waiter();
 		}),
 	);
 	return a;
 }
 
 /** Resolves with when `text` shows in what the attendee was sent since `forget` (or the call). */
-function shows(a, text, timeoutMs = 30_000) {
-	return new Promise((resolve, reject) => {
-		const check = () => {
-			if (!a.text.includes(text)) return;
-			a.waiters.delete(check);
-			clearTimeout(timer);
-			resolve(performance.now());
-		};
-		const timer = setTimeout(() => {
-			a.waiters.delete(check);
-			reject(new Error(`bench: ${a.name} never showed ${text}`));
-		}, timeoutMs);
-		a.waiters.add(check);
-		check();
-	});
-}
+const shows = (a, text, timeoutMs = 30_000) => whenShown(a, () => a.text.includes(text), text, timeoutMs);
 
 const forget = a => (a.text = '');
 /**

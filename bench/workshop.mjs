@@ -1,88 +1,40 @@
 // The workshop's figures on this machine: 50 concurrent attendees (ssh2 clients with a pty, in
 // this process) on the built server, memory per session, and key latency while all 50 step.
-import {spawn} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import pty from 'node-pty';
-import ssh2 from 'ssh2';
 import xterm from '@xterm/headless';
 import {bundle} from '../source/build/bundle.mjs';
+import {CLI, connectAttendee, interactiveEnv, rssMb, sleep, startWorkshop, whenShown} from './attendees.mjs';
 import {median, quantile} from './walkthrough.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(root, 'dist/cli.js');
 const SESSIONS = Number(process.env.WORKSHOP_SESSIONS) || 50;
 const STEPS = 8; // each attendee steps 1 -> 9
 const PAUSE_MS = [150, 450]; // between one attendee's key presses: a busy room, not a flood
 const CONNECT_BATCH = 10; // key exchanges at once (the clients share this machine's cores)
 
-const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
-const rssMb = pid => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+/** The workshop without a terminal of its own, on a free port. */
+const startRoom = config => startWorkshop(config, ['--max-sessions', String(SESSIONS + 5)], 20_000);
 
-/** The workshop without a terminal of its own (it then logs joins and leaves), on a free port. */
-async function startWorkshop(config) {
-	const env = {...process.env, XDG_CONFIG_HOME: config};
-	for (const key of Object.keys(env))
-		if (key === 'CI' || key.startsWith('CI_') || key === 'GITHUB_ACTIONS') delete env[key];
-	const child = spawn(process.execPath, [CLI, 'workshop', '--port', '0', '--max-sessions', String(SESSIONS + 5)], {
-		env,
-		stdio: ['ignore', 'ignore', 'pipe'],
-	});
-	let err = '';
-	child.stderr.on('data', data => (err += data));
-	const deadline = Date.now() + 20_000;
-	while (!/ssh -p (\d+)/.test(err)) {
-		if (Date.now() > deadline || child.exitCode !== null)
-			throw new Error(`bench: the workshop did not start: ${err}`);
-		await sleep(50);
-	}
-	return {child, port: Number(/ssh -p (\d+)/.exec(err)[1])};
-}
+/** The header line of a terminal emulator's screen. */
+const headerOf = term => () => term.buffer.active.getLine(term.buffer.active.viewportY)?.translateToString(true) ?? '';
 
 /**
  * One attendee: an ssh2 client with an 80x24 pty whose output feeds a terminal emulator (Ink
  * redraws only the cells that change, so the step shows on the screen, not in the bytes).
  */
 async function attend(port, name) {
-	const client = new ssh2.Client();
-	await new Promise((resolve, reject) => {
-		client.once('ready', resolve).once('error', reject);
-		client.connect({host: '127.0.0.1', port, username: name, readyTimeout: 60_000});
-	});
-	client.setNoDelay(true); // as OpenSSH does for a session with a tty
 	const term = new xterm.Terminal({cols: 80, rows: 24, allowProposedApi: true});
-	const attendee = {client, term, waiters: new Set()};
-	attendee.header = () => term.buffer.active.getLine(term.buffer.active.viewportY)?.translateToString(true) ?? '';
-	attendee.channel = await new Promise((resolve, reject) =>
-		client.shell({term: 'xterm-256color', cols: 80, rows: 24}, (error, channel) => {
-			if (error) return reject(error);
-			channel.setEncoding('utf8');
-			channel.on('data', data => term.write(data, () => attendee.waiters.forEach(waiter => waiter())));
-			resolve(channel);
-		}),
-	);
-	return attendee;
+	const attendee = {name, term, waiters: new Set(), header: headerOf(term)};
+	const onData = data => term.write(data, () => attendee.waiters.forEach(waiter => waiter()));
+	return Object.assign(attendee, await connectAttendee(port, name, 60_000, onData, 'utf8'));
 }
 
 /** Resolves with the time the header line first shows `text`. */
-function waitFor(attendee, text, timeoutMs = 30_000) {
-	return new Promise((resolve, reject) => {
-		const check = () => {
-			if (!attendee.header().includes(text)) return;
-			attendee.waiters.delete(check);
-			clearTimeout(timer);
-			resolve(performance.now());
-		};
-		const timer = setTimeout(() => {
-			attendee.waiters.delete(check);
-			reject(new Error(`bench: timed out waiting for ${text}`));
-		}, timeoutMs);
-		attendee.waiters.add(check);
-		check();
-	});
-}
+const waitFor = (attendee, text, timeoutMs = 30_000) =>
+	whenShown(attendee, () => attendee.header().includes(text), text, timeoutMs);
 
 /** Steps one attendee through the lesson; each sample is key sent -> the new step on their screen. */
 async function stepThrough(attendee) {
@@ -98,9 +50,7 @@ async function stepThrough(attendee) {
 
 /** The instructor: the workshop in a pty at 80x24, its screen through a terminal emulator. */
 async function instructorInPty(config) {
-	const env = {...process.env, TERM: 'xterm-256color', XDG_CONFIG_HOME: config};
-	for (const key of Object.keys(env))
-		if (key === 'CI' || key.startsWith('CI_') || key === 'GITHUB_ACTIONS') delete env[key];
+	const env = interactiveEnv({TERM: 'xterm-256color', XDG_CONFIG_HOME: config});
 	const child = pty.spawn(process.execPath, [CLI, 'workshop', '--port', '0'], {
 		name: 'xterm-256color',
 		cols: 80,
@@ -108,8 +58,14 @@ async function instructorInPty(config) {
 		env,
 	});
 	const term = new xterm.Terminal({cols: 80, rows: 24, allowProposedApi: true});
-	const instructor = {child, term, waiters: new Set(), output: '', write: keys => child.write(keys)};
-	instructor.header = () => term.buffer.active.getLine(term.buffer.active.viewportY)?.translateToString(true) ?? '';
+	const instructor = {
+		child,
+		term,
+		waiters: new Set(),
+		output: '',
+		write: keys => child.write(keys),
+		header: headerOf(term),
+	};
 	child.onData(data => {
 		instructor.output += data;
 		term.write(data, () => instructor.waiters.forEach(waiter => waiter()));
@@ -171,7 +127,7 @@ async function hostileRoom(config, samples = 20) {
 export async function run() {
 	if (!existsSync(CLI)) await bundle();
 	const config = mkdtempSync(join(tmpdir(), 'gw-bench-workshop-'));
-	const {child, port} = await startWorkshop(config);
+	const {child, port} = await startRoom(config);
 	const attendees = [];
 	try {
 		// Warm up with one session through every step (first renders, JIT, per-step views the
