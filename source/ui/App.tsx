@@ -140,6 +140,8 @@ export function App({
 		return leader.subscribe(follow);
 	}, [leader, ui.following]);
 	useEffect(() => room?.subscribe(() => setRoomTick(t => t + 1)), [room]);
+	// A lab led for the room is revealed when the instructor's machine for it has observed it.
+	useEffect(() => room?.labs?.(ui.labs.states), [room, ui.labs.states]);
 	// The Live panel's ages and rate move with the clock: tick only while it is on screen.
 	const [now, setNow] = useState(Date.now);
 	// biome-ignore lint/correctness/useExhaustiveDependencies: only whether a server is attached matters
