@@ -4,6 +4,13 @@
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, describe, expect, test} from 'vitest';
+import {labById} from '../source/labs/labs';
+import {initialLab, labUpdate} from '../source/labs/machine';
+import {step} from '../source/ui/loop';
+import {initialUi, type Context} from '../source/ui/model';
+import {visiblePanels} from '../source/ui/panels';
+import {collectResults} from '../source/workshop/results';
+import {WorkshopRoom} from '../source/workshop/room';
 import {attend, cleanUp, instructor, tempDir, type Attendee} from './support/ssh';
 import {KEYS} from './support/terminal';
 
@@ -30,6 +37,90 @@ async function lead(t: Instructor, id: string, downs: number) {
 const typed = async (a: Attendee, keys: string[]) => {
 	for (const key of keys) a.write(key);
 };
+
+describe("the room's side, without SSH", () => {
+	/** The queueing lab's machine, acting, then observed from six timed requests (three rounds of 1 s). */
+	function queueing() {
+		const acting = labUpdate(initialLab('queueing'), {
+			type: 'act',
+			step: labById('queueing')!.steps[0],
+			at: 0,
+		}).state;
+		const results = [1, 1, 2, 2, 3, 3].map((s, i) => ({status: 200, ms: s * 1000, start: 0, end: s * 1000 + i}));
+		const result = {kind: 'timed', path: '/slow?s=1', results} as const;
+		const observed = labUpdate(acting, {type: 'result', at: 1, result}).state;
+		return {acting, observed};
+	}
+
+	test("numbers typed and sent; revealed by the instructor's machine only after the push, judged per seat", () => {
+		const {acting, observed} = queueing();
+		expect(observed.phase).toBe('observed');
+		const room = new WorkshopRoom('fp');
+		const [alice, bob] = ['alice', 'bob', 'carol'].map(n => room.join(n));
+		const [seatA, seatB] = [alice, bob].map(a => room.seat(a.id));
+		room.leadLab('queueing');
+		room.labs({queueing: observed}); // the lab as it was before the push: not this run
+		expect(room.poll()?.revealed).toBe(false);
+		seatA.type?.('3');
+		expect(seatA.poll()?.lab).toMatchObject({id: 'queueing', unit: 's', draft: '3', acting: false});
+		expect(seatB.poll()?.lab?.draft).toBeUndefined(); // a draft is its typist's alone
+		seatA.answer();
+		seatB.answer(6);
+		seatB.answer(Number.NaN); // not a number: the prediction stands
+		expect(seatA.poll()).toMatchObject({mine: 3});
+		expect(seatB.poll()).toMatchObject({mine: 6});
+		expect(room.poll()?.lab?.tally).toEqual({
+			predicted: ['alice', 'bob'],
+			waiting: ['carol'],
+			right: [],
+			wrong: [],
+			none: [],
+		});
+		room.reveal(); // e reveals a quiz poll; a lab's comes from what happens
+		expect(room.poll()?.revealed).toBe(false);
+		room.labs({queueing: acting});
+		expect(room.poll()?.lab?.acting).toBe(true);
+		room.labs({queueing: observed});
+		expect(room.poll()?.revealed).toBe(true);
+		expect(seatA.poll()?.lab?.state?.verdict).toMatchObject({right: true, predicted: '3 s', happened: '3 s'});
+		expect(seatB.poll()?.lab?.state?.verdict).toMatchObject({right: false, predicted: '6 s'});
+		expect(seatB.poll()?.lab?.state?.reveal?.[0]).toBe('You predicted: 6 s (not what happened). It happened: 3 s.');
+		expect(room.poll()?.lab?.tally).toMatchObject({right: ['alice'], wrong: ['bob'], none: ['carol']});
+		seatA.answer(4); // too late to change it
+		expect(seatA.poll()?.mine).toBe(3);
+		const labs = collectResults(room).attendees.map(a => a.labs.queueing);
+		expect(labs).toEqual([
+			{prediction: '3 s', outcome: 'right'},
+			{prediction: '6 s', outcome: 'wrong'},
+			{prediction: null, outcome: 'no prediction'},
+		]);
+		room.close();
+	});
+
+	test("through the loop: l on the Room panel resets the lab (the server's restart) and leads it", () => {
+		const ctx = (live: boolean): Context => ({
+			steps: 9,
+			chapters: [{id: 'request', steps: 9}],
+			quiz: [{id: 'q', options: ['x', 'y'], answer: 0}],
+			panels: visiblePanels({room: true, live}),
+			live,
+			leader: false,
+			room: 'instructor',
+			...(live ? {server: 'server' as const} : {}),
+		});
+		const room = initialUi({panel: 'room'});
+		const press = {type: 'key', input: 'l', key: {}, page: 10} as const;
+		const led = step(room, press, ctx(true));
+		expect(led.state.labs.open).toBe('queueing'); // the one under the Labs panel's cursor
+		expect(led.effects).toEqual([
+			{type: 'lab', id: 'queueing', effect: {type: 'restart', flags: labById('queueing')!.setup}},
+			{type: 'room', command: 'lead', question: 0, lab: 'queueing'},
+		]);
+		const alone = step(room, press, ctx(false));
+		expect(alone.effects).toEqual([]);
+		expect(alone.state.notice).toMatch(/Labs need the room’s server/);
+	});
+});
 
 describe('a lab led for the room', () => {
 	test('everyone predicts, the instructor acts, each sees their own mark; tally, late joiners, results', async () => {

@@ -191,7 +191,7 @@ const roomBindings = (): Binding[] => [
 		group: 'roomPoll',
 		where: {panels: ['room'], instructor: true},
 		intent: () => room('lead'),
-		footer: () => ['l', 'lead lab'],
+		footer: (_s, ctx) => (ctx.live ? ['l', 'lead lab'] : undefined),
 	},
 	{
 		keys: [...NUMBER_KEYS, 'backspace', 'enter'],
