@@ -21,8 +21,12 @@ const BACKSPACE = '\x7f';
 
 type Instructor = Awaited<ReturnType<typeof instructor>>['t'];
 
-/** The instructor opens a lab on their Labs panel (`downs` below the first) and leads it from the Room panel. */
+/**
+ * The instructor (on the Live panel) opens a lab on their Labs panel (`downs` below the first) and leads it from
+ * the Room panel; resolves, back on the Room panel, once the restarted server runs its two workers.
+ */
 async function lead(t: Instructor, id: string, downs: number) {
+	const before = /master pid (\d+)/.exec(await t.waitFor(/master pid \d+ .*running/))![1];
 	t.write('L');
 	await t.waitFor('Enter opens a lab');
 	for (let i = 0; i < downs; i++) t.write(KEYS.down);
@@ -32,6 +36,17 @@ async function lead(t: Instructor, id: string, downs: number) {
 	t.write('0');
 	await t.waitFor(`l leads the lab ${id}`);
 	t.write('l');
+	await t.waitFor(`Leading ${id}: the server restarts with its flags`);
+	t.write('9');
+	await t.waitFor(
+		s =>
+			/master pid (\d+) .*running/.exec(s)?.[1] !== before &&
+			/master pid \d+ .*running/.test(s) &&
+			(s.match(/^ +\d+ +idle /gm) ?? []).length === 2,
+		30_000,
+	);
+	t.write('0');
+	await t.waitFor(`Lab ${id} (`);
 }
 
 const typed = async (a: Attendee, keys: string[]) => {
@@ -134,7 +149,6 @@ describe('a lab led for the room', () => {
 		for (const a of [alice, bob, eve]) await a.screen.waitFor('Welcome');
 
 		await lead(t, 'respawn', 3);
-		await t.waitFor('Leading respawn: the server restarts with its flags');
 		await alice.screen.waitFor('Lab respawn: kill -9 a worker, led on the room');
 		for (const a of [alice, bob, eve]) await a.screen.waitFor('Q: You SIGKILL one of two workers');
 		expect(await alice.screen.text()).toContain('Predict now (a-d)');
@@ -236,6 +250,31 @@ describe('a lab led for the room', () => {
 		await bob.screen.waitFor(/You predicted: 6 s \(not what happened\)/);
 		t.write('0');
 		await t.waitFor(s => s.includes('✓ Right 1: alice') && s.includes('✗ Wrong 1: bob'));
+	}, 120_000);
+
+	test('--room-controls: an attendee does the step on their Labs panel; the room judges it as the instructor’s', async () => {
+		const {t, port} = await instructor([...SHARED, '--room-controls']);
+		await t.waitFor(/master pid \d+ .*running/);
+		const alice = await attend(port, 'alice');
+		const bob = await attend(port, 'bob');
+		for (const a of [alice, bob]) await a.screen.waitFor('Welcome');
+		await lead(t, 'respawn', 3);
+		await alice.screen.waitFor('You may do it too: on your Labs panel (L), open respawn');
+		alice.write('c');
+		bob.write('a');
+		await t.waitFor('Predicted 2: alice, bob');
+		alice.write(KEYS.esc); // alone: Esc and L in one read would be Alt+L
+		await alice.screen.waitFor(s => !s.includes('Lab respawn: kill -9'));
+		alice.write('L');
+		await alice.screen.waitFor('Enter opens a lab');
+		await typed(alice, [KEYS.down, KEYS.down, KEYS.down]);
+		await alice.screen.waitFor(/› not tried respawn /);
+		alice.write(KEYS.enter);
+		await alice.screen.waitFor('[k] kill -9 one worker');
+		alice.write('k');
+		await alice.screen.waitFor('You predicted: two: one of them new (right).');
+		await bob.screen.waitFor('You predicted: one (not what happened).');
+		await t.waitFor(s => s.includes('✓ Right 1: alice') && s.includes('Its steps done by: alice'));
 	}, 120_000);
 
 	test("an attendee cannot restart the room's server from their own Labs panel", async () => {

@@ -44,6 +44,8 @@ export class RoomLab {
 	private armed = false;
 	observed?: LabState;
 	private readonly judgements = new Map<string, LabState>();
+	/** Attendees who did a step of it (--room-controls), by name. */
+	readonly by = new Set<string>();
 	/** Numbers being typed, by attendee id. */
 	readonly drafts = new Map<string, string>();
 

@@ -1,7 +1,7 @@
 // The room: who is connected and where each attendee is (the instructor's Room), and where the
 // instructor is (the attendees' Leader). Plain data with subscriptions, as the App's contract asks.
 import type {LabState} from '../labs/machine';
-import type {LabId} from '../labs/types';
+import type {LabId, LabStep} from '../labs/types';
 import type {Attendee, Leader, PollQuestion, PollView, Progress, Room, Seat} from '../ui/contracts';
 import {Poll} from './poll';
 import {DRAFT_MAX, labQuestion, RoomLab} from './room-lab';
@@ -57,6 +57,9 @@ export class WorkshopRoom implements Room {
 	readonly started = Date.now();
 	/** "ssh -p 2222 HOST", set once the server listens. */
 	address = '';
+	/** --room-controls: attendees may do the led lab's steps too. */
+	controls = false;
+	private readonly labActs = new Set<(lab: LabId, step: LabStep) => void>();
 
 	constructor(readonly fingerprint: string) {}
 
@@ -159,6 +162,11 @@ export class WorkshopRoom implements Room {
 		} else if (acting !== poll.lab.acting) this.toSeats();
 	}
 
+	onLabAct(listener: (lab: LabId, step: LabStep) => void): () => void {
+		this.labActs.add(listener);
+		return () => void this.labActs.delete(listener);
+	}
+
 	/** The instructor's `e`: a lab's poll is revealed by what happens, not by a key. */
 	reveal(): void {
 		const poll = this.current;
@@ -171,7 +179,8 @@ export class WorkshopRoom implements Room {
 		const poll = this.current;
 		if (!poll) return undefined;
 		const view = poll.view();
-		return poll.lab && view.lab ? {...view, lab: {...view.lab, tally: this.labTally(poll)}} : view;
+		if (!poll.lab || !view.lab) return view;
+		return {...view, lab: {...view.lab, tally: this.labTally(poll), by: [...poll.lab.by]}};
 	}
 
 	/** Who predicted (not what), and once revealed how each came out, by name: those here, and who left after. */
@@ -196,7 +205,10 @@ export class WorkshopRoom implements Room {
 	/** An attendee's link to the room. */
 	seat(id: string): Seat {
 		return {
-			poll: () => this.current?.view(id),
+			poll: () => {
+				const view = this.current?.view(id);
+				return view?.lab && this.controls ? {...view, lab: {...view.lab, controls: true}} : view;
+			},
 			answer: option => {
 				const poll = this.current;
 				const typed = poll?.lab?.drafts.get(id);
@@ -204,6 +216,14 @@ export class WorkshopRoom implements Room {
 				if (!this.members.has(id) || chosen === undefined || !poll?.answer(id, chosen)) return;
 				this.toSeat(id);
 				this.changed();
+			},
+			act: (lab, step) => {
+				const poll = this.current;
+				if (!this.controls || !this.members.has(id) || poll?.lab?.lab.id !== lab || poll.revealed) return false;
+				for (const listener of [...this.labActs]) listener(lab, step);
+				poll.lab.by.add(this.members.get(id)!.name);
+				this.changed();
+				return this.labActs.size > 0;
 			},
 			type: text => {
 				const poll = this.current;

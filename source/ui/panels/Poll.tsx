@@ -56,6 +56,9 @@ function labPollLines(poll: PollView, lab: PollLab, width: number): Line[] {
 		...prediction,
 		'',
 		...wrap(`The instructor does: ${l.steps.map(st => st.label).join('; ')}. Watch: ${l.watch}`, width - 1),
+		...(lab.controls
+			? wrap(`You may do it too: on your Labs panel (L), open ${l.id} and press its keys.`, width - 1)
+			: []),
 		lab.acting
 			? 'The instructor is acting on the server: the reveal comes when it has happened.'
 			: poll.mine === undefined
@@ -129,6 +132,7 @@ function labTally(poll: PollView, lab: PollLab): Line[] {
 		lines.push(<Text wrap="truncate-end">{names('✗ Wrong', t.wrong)}</Text>);
 		lines.push(<Text wrap="truncate-end">{names('No prediction', t.none)}</Text>);
 	}
+	if (lab.by?.length) lines.push(<Text wrap="truncate-end">{`Its steps done by: ${lab.by.join(', ')}`}</Text>);
 	if (poll.gone) lines.push(<Text dimColor wrap="truncate-end">{`${poll.gone} gone (left before the reveal)`}</Text>);
 	return lines;
 }
