@@ -252,7 +252,7 @@ describe('a lab led for the room', () => {
 		await t.waitFor(s => s.includes('✓ Right 1: alice') && s.includes('✗ Wrong 1: bob'));
 	}, 120_000);
 
-	test('--room-controls: an attendee does the step on their Labs panel; the room judges it as the instructor’s', async () => {
+	test('--room-controls: an attendee does the step on their Labs panel; judged as the instructor’s', async () => {
 		const {t, port} = await instructor([...SHARED, '--room-controls']);
 		await t.waitFor(/master pid \d+ .*running/);
 		const alice = await attend(port, 'alice');
