@@ -213,6 +213,7 @@ describe('results', () => {
 			ended: 'e',
 			address: 'a',
 			polls: [],
+			labs: [],
 			attendees: [
 				{
 					name: '=HYPERLINK("x")',
@@ -228,10 +229,10 @@ describe('results', () => {
 					polls: {},
 					hands: 0,
 					requests: 3,
-					labs: null,
+					labs: {},
 				},
 			],
 		} satisfies Results;
-		expect(resultsCsv(results).split('\r\n')[1]).toBe(`"'=HYPERLINK(""x"")",j,,request,2,Flow,false,1,1,a,0,3,`);
+		expect(resultsCsv(results).split('\r\n')[1]).toBe(`"'=HYPERLINK(""x"")",j,,request,2,Flow,false,1,1,a,0,3`);
 	});
 });

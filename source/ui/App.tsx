@@ -119,6 +119,8 @@ export function App({
 			case 'quit':
 				return exit();
 			case 'lab':
+				// An attendee's step of the lab led for the room runs on the instructor's side, where it is judged.
+				if (effect.effect.type === 'run' && seat?.act?.(effect.id, effect.effect.step)) return;
 				if (source) runLabEffect(source, effect, send, labResult, () => live?.state.served ?? 0);
 				return;
 		}
@@ -140,6 +142,13 @@ export function App({
 		return leader.subscribe(follow);
 	}, [leader, ui.following]);
 	useEffect(() => room?.subscribe(() => setRoomTick(t => t + 1)), [room]);
+	// A lab led for the room is revealed when the instructor's machine for it has observed it.
+	useEffect(() => room?.labs?.(ui.labs.states), [room, ui.labs.states]);
+	// biome-ignore lint/correctness/useExhaustiveDependencies: send only dispatches
+	useEffect(
+		() => room?.onLabAct?.((id, step) => send({type: 'lab', id, msg: {type: 'act', step, at: Date.now()}})),
+		[room],
+	);
 	// The Live panel's ages and rate move with the clock: tick only while it is on screen.
 	const [now, setNow] = useState(Date.now);
 	// biome-ignore lint/correctness/useExhaustiveDependencies: only whether a server is attached matters

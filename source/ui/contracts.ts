@@ -1,6 +1,7 @@
 // What the App takes from whoever hosts it: the local terminal (run.tsx), or one SSH
 // session of a workshop. Plain data and subscriptions, so hosts need no React.
-import type {LabId} from '../labs/types';
+import type {LabState} from '../labs/machine';
+import type {LabId, LabStep} from '../labs/types';
 import type {LiveSource} from '../live/source';
 import type {SavedLab} from './labs-ui';
 import type {PanelId} from './panels';
@@ -56,14 +57,35 @@ export interface PollView {
 	/** Attendees who left before the reveal, their answer (if any) not counted. */
 	gone: number;
 	revealed: boolean;
-	answer?: number; // set once revealed
+	answer?: number; // set once revealed (a lab's: the option that really happened)
 	mine?: number; // this attendee's answer
+	/** A lab led for the room: its prediction is this poll. */
+	lab?: PollLab;
+}
+
+/** A lab's poll: revealed when the lab has happened on the shared server, with each screen's own reveal. */
+export interface PollLab {
+	id: LabId;
+	unit?: string; // a number prediction (the poll has no options)
+	draft?: string; // the number this attendee is typing
+	acting: boolean; // the instructor has begun the lab's steps
+	controls?: boolean; // --room-controls: attendees may do its steps too (on their Labs panel)
+	by?: string[]; // the instructor's view: attendees who did a step of it
+	state?: LabState; // this attendee's reveal: the lab machine's, judged against their prediction
+	happened?: string; // once revealed
+	/** The instructor's view: who predicted (not what) until the reveal, then how each came out. */
+	tally?: {predicted: string[]; waiting: string[]; right: string[]; wrong: string[]; none: string[]};
 }
 
 /** An attendee's link to the room: the poll on their screen, their hand. */
 export interface Seat {
 	poll(): PollView | undefined;
-	answer(option: number): void;
+	/** An option, or a number for a lab's number prediction; undefined answers with the number typed. */
+	answer(option?: number): void;
+	/** A lab's number prediction, as typed so far. */
+	type?(text: string): void;
+	/** --room-controls: a step of the lab led for the room runs on the instructor's side (false: not that lab). */
+	act?(lab: LabId, step: LabStep): boolean;
 	/** When their hand went up (ms), or undefined. */
 	hand(): number | undefined;
 	toggleHand(): void;
@@ -82,6 +104,12 @@ export interface Room {
 	push?(question: PollQuestion): void;
 	reveal?(): void;
 	poll?(): PollView | undefined;
+	/** Leads a lab for the room: its prediction becomes the poll (the host restarts the server with its flags). */
+	leadLab?(lab: LabId): void;
+	/** The instructor's lab machines, as they move: the led lab's reveal comes from there. */
+	labs?(states: Partial<Record<LabId, LabState>>): void;
+	/** An attendee's step of the led lab (--room-controls): the instructor's lab machine does it. */
+	onLabAct?(listener: (lab: LabId, step: LabStep) => void): () => void;
 	/** Raised hands, oldest first, and clearing the oldest one. */
 	hands?(): Array<{name: string; since: number}>;
 	clearHand?(): void;

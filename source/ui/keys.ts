@@ -4,7 +4,7 @@
 import type {Action, Context, Intent, Key, LiveCommand, Overlay, UiState} from './model';
 import {labBindings} from './lab-keys';
 import {PANELS, panelById, panelKeys, type PanelId} from './panels';
-import {HAND_KEY, POLL_LETTERS, type RoomCommand} from './room-keys';
+import {HAND_KEY, NUMBER_KEYS, POLL_LETTERS, type RoomCommand} from './room-keys';
 
 /** Where a binding works. Absent fields do not restrict. */
 export interface Where {
@@ -82,7 +82,9 @@ export const GROUPS = {
 	follow: 'follow the instructor (any navigation key stops)',
 	chapters: 'the chapters: steps seen, quiz score',
 	hand: 'raise or lower your hand; the poll again, when there is one',
-	roomPoll: 'poll the room with the current quiz question, reveal its answer, clear the oldest hand',
+	roomPoll:
+		'poll the room with the current quiz question, reveal its answer, clear the oldest hand; ' +
+		'lead the lab open on the Labs panel',
 	poll: 'answer the poll (until revealed); close it',
 	menu: 'choose a chapter; Enter opens it where it was left',
 	help: 'these keys again',
@@ -184,6 +186,27 @@ const roomBindings = (): Binding[] => [
 		footer: () => ['c', 'clear hand'],
 	},
 	{
+		keys: ['l'],
+		description: 'lead a lab for the room: the server restarts with its flags, everyone predicts',
+		group: 'roomPoll',
+		where: {panels: ['room'], instructor: true},
+		intent: () => room('lead'),
+		footer: (_s, ctx) => (ctx.live ? ['l', 'lead lab'] : undefined),
+	},
+	{
+		keys: [...NUMBER_KEYS, 'backspace', 'enter'],
+		description: "type a lab's number prediction; Enter sends it",
+		group: 'poll',
+		where: {overlay: 'poll'},
+		intent: (_s, ctx, name) => {
+			if (!ctx.poll || ctx.poll.revealed || ctx.poll.options > 0) return none; // a number: no options
+			if (name === 'enter') return room('answer');
+			return name === 'backspace' ? room('erase') : room('type', NUMBER_KEYS.indexOf(name));
+		},
+		footer: (_s, ctx) =>
+			ctx.poll && !ctx.poll.revealed && ctx.poll.options === 0 ? ['0-9 ⏎', 'predict'] : undefined,
+	},
+	{
 		keys: [...POLL_LETTERS],
 		description: 'answer the poll',
 		group: 'poll',
@@ -193,7 +216,9 @@ const roomBindings = (): Binding[] => [
 			return ctx.poll && !ctx.poll.revealed && option < ctx.poll.options ? room('answer', option) : none;
 		},
 		footer: (_s, ctx) =>
-			ctx.poll && !ctx.poll.revealed ? [`a-${POLL_LETTERS[ctx.poll.options - 1]}`, 'answer'] : undefined,
+			ctx.poll && !ctx.poll.revealed && ctx.poll.options > 0
+				? [`a-${POLL_LETTERS[ctx.poll.options - 1]}`, 'answer']
+				: undefined,
 	},
 	{
 		keys: [HAND_KEY],
@@ -414,6 +439,7 @@ export function keyName(input: unknown, key: Key): string | undefined {
 		[key.home, 'home'],
 		[key.end, 'end'],
 		[key.return, 'enter'],
+		[key.backspace || key.delete, 'backspace'],
 		[key.tab, key.shift ? 'shift+tab' : 'tab'],
 	];
 	const found = named.find(([on]) => on);
@@ -459,6 +485,7 @@ const GLYPHS: Record<string, string> = {
 	end: 'End',
 	enter: 'Enter',
 	esc: 'Esc',
+	backspace: 'Backspace',
 	tab: 'Tab',
 	'shift+tab': 'Shift+Tab',
 	space: 'space',

@@ -4,7 +4,7 @@ import type {LabEffect, LabMsg} from '../labs/machine';
 import type {LabId} from '../labs/types';
 import {labsHear, labsUpdate, type LabsNext, type LabsWhere} from './labs-ui';
 import {interpretKey, update, type Context, type Key, type LiveCommand, type UiState} from './model';
-import type {RoomCommand} from './room-keys';
+import {leadLab, NO_SHARED_SERVER, type RoomCommand} from './room-keys';
 
 export const AUTOPLAY_MS = 2500;
 
@@ -21,7 +21,7 @@ export type Msg =
 export type Effect =
 	| {type: 'live'; command: LiveCommand; path?: string}
 	/** The room's: the instructor's poll and hands, an attendee's answer and hand (`question`: the quiz's index). */
-	| {type: 'room'; command: RoomCommand; option?: number; question: number}
+	| {type: 'room'; command: RoomCommand; option?: number; question: number; lab?: LabId}
 	| {type: 'save'} // progress changed: report it to the host
 	| {type: 'quit'}
 	| {type: 'timer'; ms?: number} // (re)start the autoplay timer; without ms, stop it
@@ -47,6 +47,18 @@ function keys(s: UiState, msg: Extract<Msg, {type: 'key'}>, ctx: Context): Next 
 		} else if (intent.kind === 'live') {
 			if (state.asking !== undefined) state = update(state, {type: 'ask'}, ctx);
 			effects.push({type: 'live', command: intent.command, path: intent.path});
+		} else if (intent.kind === 'room' && intent.command === 'lead') {
+			// Leading a lab resets it on the instructor's side (the room's server restarts with its flags).
+			const led = ctx.live ? leadLab(state.labs, where(state, ctx)) : undefined;
+			if (!led) state = {...state, notice: NO_SHARED_SERVER};
+			else {
+				state = {
+					...state,
+					labs: led.next.ui,
+					notice: `Leading ${led.id}: the server restarts with its flags; its steps are on L`,
+				};
+				effects.push(...labEffects(led.next), {type: 'room', command: 'lead', question: 0, lab: led.id});
+			}
 		} else if (intent.kind === 'room') {
 			effects.push({type: 'room', command: intent.command, option: intent.option, question: state.quiz.index});
 		} else if (intent.kind === 'action') state = update(state, intent.action, ctx);

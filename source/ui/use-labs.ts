@@ -41,8 +41,11 @@ export function runLabEffect(
 				later({type: 'lab', id: effect.id, msg}, before + answered.filter(r => r.status).length);
 			}
 		},
-		(error: Error) =>
-			send({type: 'labStatus', text: `R tries again: could not start: ${error.message.split('\n')[0]}`}),
+		(error: Error) => {
+			const why = error.message.split('\n')[0];
+			// What the server refused (a workshop's faults are the instructor's) is no failure to start.
+			send({type: 'labStatus', text: 'refused' in error ? why : `R tries again: could not start: ${why}`});
+		},
 	);
 }
 

@@ -80,6 +80,7 @@ export async function runWorkshop(inv: Extract<Invocation, {mode: 'workshop'}>):
 
 	const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
 	const room = new WorkshopRoom(hostKey.fingerprint);
+	room.controls = options.roomControls;
 	// One server for the room: started before anyone can join, so every session sees it from its start.
 	let source: LiveSource | undefined;
 	let shared: SharedServer | undefined;

@@ -8,6 +8,7 @@ import type {Progress} from '../ui/contracts';
 import {chapterOf} from '../ui/course';
 import {panelById} from '../ui/panels';
 import {lessonFor} from '../ui/view';
+import type {Poll} from './poll';
 import type {WorkshopRoom} from './room';
 
 const LETTERS = 'abcdefgh';
@@ -29,9 +30,12 @@ export interface AttendeeResult {
 	polls: Record<string, {answer: string | null; right: boolean | null}>;
 	hands: number;
 	requests: number;
-	/** Filled in by the labs (their outcomes), null until labs exist. */
-	labs: null;
+	/** Each lab led for the room, by its key in Results.labs: their prediction in words and how it came out. */
+	labs: Record<string, {prediction: string | null; outcome: LabResult}>;
 }
+
+/** right / wrong against what happened; gone: left before the reveal; open: the lab had not happened by the end. */
+export type LabResult = 'right' | 'wrong' | 'no prediction' | 'gone' | 'open';
 
 export interface Results {
 	started: string;
@@ -47,7 +51,44 @@ export interface Results {
 		counts: number[];
 		gone: number;
 	}>;
+	/** The labs led for the room, in order: what happened once revealed, and the tally. */
+	labs: Array<{
+		key: string; // the lab's id; a lab led again is "respawn (2)"
+		number: number; // its poll's number
+		lab: string;
+		question: string;
+		revealed: boolean;
+		happened: string | null;
+		right: number;
+		wrong: number;
+		gone: number;
+	}>;
 	attendees: AttendeeResult[];
+}
+
+/** Each lab poll's key: its lab's id, numbered when the lab was led more than once. */
+function labKeys(polls: Poll[]): Map<Poll, string> {
+	const seen = new Map<string, number>();
+	const keys = new Map<Poll, string>();
+	for (const poll of polls) {
+		if (!poll.lab) continue;
+		const id = poll.lab.lab.id;
+		const n = (seen.get(id) ?? 0) + 1;
+		seen.set(id, n);
+		keys.set(poll, n === 1 ? id : `${id} (${n})`);
+	}
+	return keys;
+}
+
+function labResult(poll: Poll, id: string): {prediction: string | null; outcome: LabResult} {
+	const lab = poll.lab!;
+	const mine = poll.answers.get(id);
+	if (poll.gone.has(id)) return {prediction: null, outcome: 'gone'};
+	const outcome = lab.outcome(id, mine);
+	return {
+		prediction: lab.said(mine),
+		outcome: outcome === 'right' || outcome === 'wrong' ? outcome : !poll.revealed ? 'open' : 'no prediction',
+	};
 }
 
 /** Every chapter's quiz questions, each with the attendee's answers in its chapter. */
@@ -59,11 +100,13 @@ function quizOf(progress: Progress, chapter: string) {
 }
 
 export function collectResults(room: WorkshopRoom, ended = Date.now()): Results {
+	const quizPolls = room.polls.filter(p => !p.lab);
+	const labs = labKeys(room.polls);
 	const attendees = room.roster().map((m): AttendeeResult => {
 		const chapter = chapterOf(m.progress.chapter).id; // where they were when they left, or at the end
 		const quiz = quizOf(m.progress, chapter);
 		const polls: AttendeeResult['polls'] = {};
-		for (const poll of room.polls) {
+		for (const poll of quizPolls) {
 			const mine = poll.answers.get(m.id);
 			polls[String(poll.number)] = poll.gone.has(m.id)
 				? {answer: 'gone', right: null}
@@ -88,14 +131,14 @@ export function collectResults(room: WorkshopRoom, ended = Date.now()): Results 
 			polls,
 			hands: m.hands,
 			requests: m.requests,
-			labs: null,
+			labs: Object.fromEntries([...labs].map(([poll, key]) => [key, labResult(poll, m.id)])),
 		};
 	});
 	return {
 		started: new Date(room.started).toISOString(),
 		ended: new Date(ended).toISOString(),
 		address: room.address,
-		polls: room.polls.map(p => ({
+		polls: quizPolls.map(p => ({
 			number: p.number,
 			id: p.question.id,
 			question: p.question.question,
@@ -105,6 +148,20 @@ export function collectResults(room: WorkshopRoom, ended = Date.now()): Results 
 			counts: p.counts(),
 			gone: p.gone.size,
 		})),
+		labs: [...labs].map(([p, key]) => {
+			const outcomes = room.roster().map(m => labResult(p, m.id).outcome);
+			return {
+				key,
+				number: p.number,
+				lab: p.lab!.lab.id,
+				question: p.question.question,
+				revealed: p.revealed,
+				happened: p.lab!.happened() ?? null,
+				right: outcomes.filter(o => o === 'right').length,
+				wrong: outcomes.filter(o => o === 'wrong').length,
+				gone: p.gone.size,
+			};
+		}),
 		attendees,
 	};
 }
@@ -132,7 +189,7 @@ export function resultsCsv(results: Results): string {
 		...results.polls.map(p => `poll ${p.number}:${p.id}`),
 		'hands',
 		'requests',
-		'labs',
+		...results.labs.flatMap(l => [`lab:${l.key}`, `lab:${l.key} prediction`]),
 	];
 	const rows = results.attendees.map(a => [
 		a.name,
@@ -148,7 +205,7 @@ export function resultsCsv(results: Results): string {
 		...results.polls.map(p => a.polls[String(p.number)]?.answer),
 		a.hands,
 		a.requests,
-		a.labs,
+		...results.labs.flatMap(l => [a.labs[l.key]?.outcome, a.labs[l.key]?.prediction]),
 	]);
 	return [head, ...rows].map(row => row.map(field).join(',')).join('\r\n') + '\r\n';
 }

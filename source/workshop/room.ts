@@ -1,7 +1,12 @@
 // The room: who is connected and where each attendee is (the instructor's Room), and where the
 // instructor is (the attendees' Leader). Plain data with subscriptions, as the App's contract asks.
+import type {LabState} from '../labs/machine';
+import type {LabId, LabStep} from '../labs/types';
 import type {Attendee, Leader, PollQuestion, PollView, Progress, Room, Seat} from '../ui/contracts';
 import {Poll} from './poll';
+import {DRAFT_MAX, labQuestion, RoomLab} from './room-lab';
+
+type Tally = NonNullable<NonNullable<PollView['lab']>['tally']>;
 
 /** Attendees step often; the instructor's room view redraws at most this often. */
 const ROOM_REDRAW_MS = 100;
@@ -52,6 +57,9 @@ export class WorkshopRoom implements Room {
 	readonly started = Date.now();
 	/** "ssh -p 2222 HOST", set once the server listens. */
 	address = '';
+	/** --room-controls: attendees may do the led lab's steps too. */
+	controls = false;
+	private readonly labActs = new Set<(lab: LabId, step: LabStep) => void>();
 
 	constructor(readonly fingerprint: string) {}
 
@@ -136,25 +144,94 @@ export class WorkshopRoom implements Room {
 		this.toSeats();
 	}
 
+	/** A lab led for the room: its prediction is pushed like a question; it is revealed when it has happened. */
+	leadLab(id: LabId): void {
+		const lab = new RoomLab(id);
+		this.polls.push(new Poll(labQuestion(lab.lab), this.polls.length + 1, lab));
+		this.toSeats();
+	}
+
+	/** The instructor's lab machines moved: the led lab's reveal comes when its machine has observed it. */
+	labs(states: Partial<Record<LabId, LabState>>): void {
+		const poll = this.current;
+		if (!poll?.lab || poll.revealed) return;
+		const acting = poll.lab.acting;
+		if (poll.lab.hear(states[poll.lab.lab.id])) {
+			poll.revealed = true;
+			this.toSeats();
+		} else if (acting !== poll.lab.acting) this.toSeats();
+	}
+
+	onLabAct(listener: (lab: LabId, step: LabStep) => void): () => void {
+		this.labActs.add(listener);
+		return () => void this.labActs.delete(listener);
+	}
+
+	/** The instructor's `e`: a lab's poll is revealed by what happens, not by a key. */
 	reveal(): void {
 		const poll = this.current;
-		if (!poll || poll.revealed) return;
+		if (!poll || poll.revealed || poll.lab) return;
 		poll.revealed = true;
 		this.toSeats();
 	}
 
 	poll(): PollView | undefined {
-		return this.current?.view();
+		const poll = this.current;
+		if (!poll) return undefined;
+		const view = poll.view();
+		if (!poll.lab || !view.lab) return view;
+		return {...view, lab: {...view.lab, tally: this.labTally(poll), by: [...poll.lab.by]}};
+	}
+
+	/** Who predicted (not what), and once revealed how each came out, by name: those here, and who left after. */
+	private labTally(poll: Poll): Tally {
+		const tally: Tally = {predicted: [], waiting: [], right: [], wrong: [], none: []};
+		for (const m of this.everyone.values()) {
+			const mine = poll.answers.get(m.id);
+			if (poll.gone.has(m.id) || (!this.members.has(m.id) && mine === undefined)) continue;
+			const outcome = poll.revealed ? poll.lab!.outcome(m.id, mine) : undefined;
+			const key: keyof Tally = !poll.revealed
+				? mine === undefined
+					? 'waiting'
+					: 'predicted'
+				: outcome === 'right' || outcome === 'wrong'
+					? outcome
+					: 'none';
+			tally[key].push(m.name);
+		}
+		return tally;
 	}
 
 	/** An attendee's link to the room. */
 	seat(id: string): Seat {
 		return {
-			poll: () => this.current?.view(id),
+			poll: () => {
+				const view = this.current?.view(id);
+				return view?.lab && this.controls ? {...view, lab: {...view.lab, controls: true}} : view;
+			},
 			answer: option => {
-				if (!this.members.has(id) || !this.current?.answer(id, option)) return;
+				const poll = this.current;
+				const typed = poll?.lab?.drafts.get(id);
+				const chosen = option ?? (typed === undefined ? undefined : Number.parseFloat(typed));
+				if (!this.members.has(id) || chosen === undefined || !poll?.answer(id, chosen)) return;
 				this.toSeat(id);
 				this.changed();
+			},
+			act: (lab, step) => {
+				const poll = this.current;
+				if (!this.controls || !this.members.has(id) || poll?.lab?.lab.id !== lab || poll.revealed) return false;
+				for (const listener of [...this.labActs]) listener(lab, step);
+				poll.lab.by.add(this.members.get(id)!.name);
+				this.changed();
+				return this.labActs.size > 0;
+			},
+			type: text => {
+				const poll = this.current;
+				if (!this.members.has(id) || !poll?.numeric || poll.revealed) return;
+				const draft = text.slice(0, DRAFT_MAX);
+				if (draft === (poll.lab!.drafts.get(id) ?? '')) return;
+				poll.lab!.drafts.set(id, draft);
+				this.toSeat(id);
 			},
 			hand: () => this.raised.get(id),
 			toggleHand: () => this.toggleHand(id),

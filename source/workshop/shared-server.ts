@@ -29,6 +29,8 @@ const FAULTS = new Set<LiveCommand>([
 	'edit-app',
 ]);
 
+const FAULTS_REFUSED = `faults (k + - g x i l t) are the instructor's here; r b s a u are yours`;
+
 /** `/path?by=alice`: the attendee's name as the server will report it. */
 export function tagged(path: string, name: string): string {
 	return `${path}${path.includes('?') ? '&' : '?'}${TAG}=${encodeURIComponent(name)}`;
@@ -149,6 +151,11 @@ export class SharedServer {
 		const limits = name === undefined ? undefined : new Limits(this.now);
 		const who = name ?? 'instructor';
 		const request = (path: string): Promise<RequestResult> => source.request(tagged(path, who));
+		// The Live panel asks refuse() first; an attendee's Labs panel calls these directly, so they check too.
+		const fault = <T>(run: () => T): T => {
+			if (!controls) throw Object.assign(new Error(FAULTS_REFUSED), {refused: true}); // no failure to start
+			return run();
+		};
 		return {
 			kind: source.kind,
 			project: source.project,
@@ -174,22 +181,22 @@ export class SharedServer {
 			running: () => source.running(),
 			request,
 			burst: n => burst(request, source.path ?? '/', n),
-			killWorker: pid => source.killWorker(pid),
-			addWorker: () => source.addWorker(),
-			removeWorker: () => source.removeWorker(),
-			reload: () => source.reload(),
-			stop: () => source.stop(),
-			start: () => source.start(),
+			killWorker: pid => fault(() => source.killWorker(pid)),
+			addWorker: () => fault(() => source.addWorker()),
+			removeWorker: () => fault(() => source.removeWorker()),
+			reload: () => fault(() => source.reload()),
+			stop: () => fault(() => source.stop()),
+			start: () => fault(() => source.start()),
 			// The labs' probes: six timed requests are tagged like r's; the rest act on the room's server as it is.
 			timed: (path, n) => source.timed(tagged(path, who), n),
-			slowClients: (n, intervalMs, bytes) => source.slowClients(n, intervalMs, bytes),
+			slowClients: (n, intervalMs, bytes) => fault(() => source.slowClients(n, intervalMs, bytes)),
 			memory: () => source.memory(),
-			editApp: text => source.editApp(text),
-			interrupt: () => source.interrupt(),
-			restartWith: flags => source.restartWith(flags),
+			editApp: text => fault(() => source.editApp(text)),
+			interrupt: () => fault(() => source.interrupt()),
+			// A lab's reset restarts the room's server: the instructor's (it is how they lead a lab).
+			restartWith: flags => fault(() => source.restartWith(flags)),
 			refuse: command => {
-				if (FAULTS.has(command) && !controls)
-					return `faults (k + - g x i l t) are the instructor's here; r b s a u are yours`;
+				if (FAULTS.has(command) && !controls) return FAULTS_REFUSED;
 				return limits?.take(command);
 			},
 			restart: controls ? undefined : 'the instructor can start it again',

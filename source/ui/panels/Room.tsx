@@ -32,6 +32,8 @@ export interface RoomExtras {
 	served?: Map<number, Map<string, number>>;
 	/** The quiz question o would push. */
 	next?: string;
+	/** The lab l would lead (with the room's server). */
+	lab?: string;
 	now: number;
 }
 
@@ -53,6 +55,8 @@ function extraLines(extra: RoomExtras, attendees: number): {top: Line[]; server:
 		);
 	if (extra.poll) top.push(...pollHistogram(extra.poll, attendees));
 	if (extra.next) top.push(<Text dimColor wrap="truncate-end">{`o polls the room: ${extra.next}`}</Text>);
+	if (extra.lab)
+		top.push(<Text dimColor wrap="truncate-end">{`l leads the lab ${extra.lab} (open another on L)`}</Text>);
 	if (top.length) top.push('');
 	const server: Line[] = [];
 	const workers = [...(extra.served ?? [])].slice(-8);

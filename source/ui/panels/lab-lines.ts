@@ -65,12 +65,13 @@ function stepLines(lab: Lab, s: LabState, attached: boolean): string[] {
 	];
 }
 
-function revealLines(s: LabState, width: number): string[] {
+/** The reveal; `again` says how to run it again (a workshop attendee cannot). */
+export function revealLines(s: LabState, width: number, again = ' (R resets and runs it again)'): string[] {
 	const right = s.verdict?.right;
 	const head = right === undefined ? 'Observed.' : right ? 'Right.' : 'Not what happened.';
 	const logs = s.logs.slice(-3).map(l => `  log: ${l.line}`.slice(0, width));
 	return [
-		`${head} (R resets and runs it again)`,
+		`${head}${again}`,
 		...(s.reveal ?? []).flatMap(line => wrap(line, width)),
 		...latencyChart(s, width),
 		...(logs.length ? ["The server's log meanwhile (last lines):", ...logs] : []),

@@ -11,7 +11,7 @@ import type {View} from '../view';
 import {FlowPanel} from './Flow';
 import {labsLines} from './lab-lines';
 import {LivePanel, type LiveInfo} from './Live';
-import type {LabsUi} from '../labs-ui';
+import {labOrder, type LabsUi} from '../labs-ui';
 import {QuizPanel} from './Quiz';
 import {RoomPanel} from './Room';
 import {TablePanel} from './Table';
@@ -107,6 +107,7 @@ export const RENDER: Record<PanelId, (p: PanelProps) => React.ReactNode> = {
 					hands: p.room.hands?.(),
 					served: p.room.served?.(),
 					next: p.next,
+					lab: p.attached ? (p.labs.open ?? labOrder(p.chapter)[p.labs.cursor]?.id) : undefined,
 					now: Date.now(),
 				}}
 				width={p.width}
