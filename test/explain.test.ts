@@ -1,7 +1,7 @@
 // `explain`: a dozen command lines as people write them (docs, tutorials, Dockerfiles, systemd
 // units), every option in the table, misspellings, version-specific options, -c FILE, --run.
 import {execFileSync, spawnSync} from 'node:child_process';
-import {cpSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import net from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -166,6 +166,51 @@ describe('every option of the table', () => {
 			'Gunicorn 21.0.0 and later',
 		);
 		expect(block(text(['--workers', '2', 'a.wsgi']), '--workers 2')).not.toContain('Versions:');
+	});
+});
+
+describe('true to Gunicorn 20.1 and to the newest release', () => {
+	it('says a default that changed since 20.1, both ways', () => {
+		expect(
+			block(text(['--forwarded-allow-ips', '10.0.0.1', 'a.wsgi']), '--forwarded-allow-ips 10.0.0.1'),
+		).toContain(
+			"default '127.0.0.1,::1', or $FORWARDED_ALLOW_IPS (before 23.0.0: '127.0.0.1', or $FORWARDED_ALLOW_IPS)",
+		);
+		expect(block(text(['--proxy-allow-from', '10.0.0.1', 'a.wsgi']), '--proxy-allow-from 10.0.0.1')).toContain(
+			"default '127.0.0.1,::1' (before 23.0.0: '127.0.0.1')",
+		);
+		expect(block(text(['--workers', '2', 'a.wsgi']), '--workers 2')).not.toContain('(before');
+	});
+
+	it('reads --proxy-protocol as 20.1 does (a flag), and says it takes a MODE since 24.1.0', () => {
+		const bare = explain(['gunicorn', '--proxy-protocol', 'mysite.wsgi']);
+		expect(bare).toMatchObject({app: 'mysite.wsgi', gunicorn: ['--proxy-protocol']});
+		expect(block(text(['--proxy-protocol', 'a.wsgi']), '--proxy-protocol')).toContain(
+			'Versions: a flag without a value before 24.1.0; since then it takes --proxy-protocol=MODE, and ' +
+				'without one it means auto',
+		);
+		expect(explain(['--proxy-protocol=v2', 'a.wsgi'])).toMatchObject({
+			app: 'a.wsgi',
+			gunicorn: ['--proxy-protocol', 'v2'],
+		});
+	});
+
+	it('says what 20.1 does with --print-config, --worker-connections and --worker-tmp-dir', () => {
+		expect(block(text(['--print-config', 'a.wsgi']), '--print-config')).toMatch(/then exits without serving/);
+		expect(block(text(['--worker-connections', '50', 'a.wsgi']), '--worker-connections 50')).toMatch(
+			/for gthread .* eventlet and gevent/,
+		);
+		expect(block(text(['--worker-tmp-dir', '/dev/shm', 'a.wsgi']), '--worker-tmp-dir /dev/shm')).toContain(
+			'20.1: fchmod, read as its ctime',
+		);
+		// Read from the installed Gunicorn's own code, the words' source.
+		const installed = (file: string) => readFileSync(`/usr/lib/python3/dist-packages/gunicorn/${file}`, 'utf8');
+		if (!existsSync('/usr/lib/python3/dist-packages/gunicorn/config.py')) return;
+		expect(installed('workers/workertmp.py')).toMatch(/os\.fchmod[^]*st_ctime/);
+		expect(installed('workers/gthread.py')).toMatch(/if self\.nr_conns < self\.worker_connections:/);
+		expect(installed('app/base.py')).toMatch(
+			/if self\.cfg\.print_config or self\.cfg\.check_config:[^]*sys\.exit\(0\)/,
+		);
 	});
 });
 

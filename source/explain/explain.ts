@@ -57,15 +57,24 @@ export function wrap(text: string, width: number, indent = ''): string[] {
 const noteFor = (option: GunicornOption): Note =>
 	NOTES[option.name] ?? SECTIONS[option.section] ?? {step: 1, does: 'Read by the master at start.'};
 
+/** A default read from config.py's code, in words: the environment variable it falls back on said so. */
+function valueText(code: string): string {
+	const env = /^os\.environ\.get\('(\w+)', (.*)\)$/.exec(code);
+	return env ? `${env[2]}, or $${env[1]}` : code;
+}
+
 function defaultText(option: GunicornOption): string {
 	if (option.name === 'workers') return '1, or $WEB_CONCURRENCY when set';
 	if (option.name === 'bind') return '127.0.0.1:8000, or 0.0.0.0:$PORT when $PORT is set';
 	if (option.name === 'user' || option.name === 'group') return 'the user or group Gunicorn starts as';
-	if (option.name === 'forwarded_allow_ips') return "'127.0.0.1,::1', or $FORWARDED_ALLOW_IPS";
 	if (option.name === 'pre_request') return 'logs "METHOD PATH" at debug level';
 	if (option.name === 'ssl_context') return "Gunicorn's own, built from the SSL settings";
 	if (/^staticmethod\(/.test(option.default ?? '')) return 'does nothing';
-	return option.default ?? 'none';
+	const now = option.default === null ? 'none' : valueText(option.default);
+	// Changed since 20.1: both, since the walkthrough runs 20.1 and a reader may run the newest.
+	return option.default_first === undefined
+		? now
+		: `${now} (before ${option.default_since}: ${valueText(option.default_first)})`;
 }
 
 export interface Style {
@@ -95,6 +104,12 @@ export function explainOption(
 	for (const mistake of note.mistakes ?? []) field('Mistake', mistake);
 	const only = versions(option);
 	if (only) field('Versions', only);
+	if (option.optional)
+		field(
+			'Versions',
+			`a flag without a value before ${option.value_since}; since then it takes ${option.cli.at(-1)?.flag}=` +
+				`${option.meta}, and without one it means ${option.bare}`,
+		);
 	for (const line of extra) field('Note', line);
 	return lines;
 }

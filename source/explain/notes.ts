@@ -70,7 +70,13 @@ export const NOTES: Partial<Record<string, Note>> = {
 	},
 	worker_connections: {
 		step: 4,
-		does: 'For eventlet and gevent only: the most clients one worker holds at once. The sync worker ignores it.',
+		does:
+			'The most connections one worker holds at once, for gthread (kept-alive ones included: it keeps at most ' +
+			'this minus --threads idle), eventlet and gevent. The sync worker ignores it.',
+		mistakes: [
+			"Gunicorn's own help says it affects only eventlet and gevent, but gthread stops accepting at this many " +
+				'connections too.',
+		],
 	},
 	max_requests: {
 		step: 7,
@@ -151,7 +157,9 @@ export const NOTES: Partial<Record<string, Note>> = {
 	pidfile: {step: 1, does: 'The master writes its pid here (for kill -HUP $(cat FILE)).'},
 	worker_tmp_dir: {
 		step: 3,
-		does: "Where each worker's heartbeat file lives (the master checks its modification time against --timeout).",
+		does:
+			"Where each worker's heartbeat file lives: the worker touches it (20.1: fchmod, read as its ctime; 22.0 " +
+			'on: utime, its mtime) and the master compares that time with --timeout.',
 		mistakes: ["In Docker, /tmp on overlayfs can stall the heartbeat; Gunicorn's docs suggest /dev/shm."],
 	},
 	user: {step: 3, does: 'Workers switch to this user after fork; the master keeps its own.'},
@@ -190,8 +198,12 @@ export const NOTES: Partial<Record<string, Note>> = {
 	reuse_port: {step: 2, does: 'Sets SO_REUSEPORT on the listening socket before it is bound.'},
 	pythonpath: {step: 1, does: 'Directories added to sys.path before the app is imported.'},
 	proc_name: {step: 1, does: 'The process title of the master and workers in ps (needs setproctitle installed).'},
-	check_config: {step: 1, does: 'Loads the settings and the app, then exits without serving.'},
-	print_config: {step: 1, does: 'Prints every setting as resolved, then starts as usual.'},
+	check_config: {step: 1, does: 'Loads the settings and the app, then exits without serving (1 if the app fails).'},
+	print_config: {
+		step: 1,
+		does: 'Prints every setting as resolved, loads the app to check it, then exits without serving.',
+		mistakes: ['It does not start the server: like --check-config, it exits (1 if the app fails to load).'],
+	},
 	on_starting: hook(1, 'in the master, just before it is initialized'),
 	when_ready: hook(2, 'in the master, once the socket is bound'),
 	pre_fork: hook(3, 'in the master, just before each fork'),
