@@ -288,8 +288,8 @@ describe.skipIf(Boolean(missing))('their project under real Gunicorn', () => {
 		plain = undefined;
 	});
 
-	async function watched(dir: string, extra: string[] = []) {
-		const {server, project} = invocation(dir, extra);
+	async function watched(dir: string, extra: string[] = [], given = invocation(dir, extra)) {
+		const {server, project} = given;
 		const created = await createGunicornSource(server, undefined, project);
 		if ('error' in created) throw new Error(created.error);
 		source = created;
@@ -371,6 +371,11 @@ describe.skipIf(Boolean(missing))('their project under real Gunicorn', () => {
 				),
 		);
 		expect(streamed).toMatchObject({status: 200});
+		// Counted as the chunks passed: the bytes the app returned are the streamed body's.
+		const returned = run.events.find(
+			e => e.type === 'response.returned' && (e as {id: string}).id === (streamed as {id: string}).id,
+		);
+		expect(returned).toMatchObject({status: 200, bytes: '3\n2\n1\nliftoff\n'.length});
 		// their gunicorn.conf.py's settings
 		expect(run.events[0]).toMatchObject({type: 'master.starting', workers: 2, timeout: 20});
 		// Their post_fork ran in each worker, after ours reported the fork.
@@ -382,6 +387,33 @@ describe.skipIf(Boolean(missing))('their project under real Gunicorn', () => {
 		expect(existsSync(join(dir, 'catalog', '__pycache__'))).toBe(false);
 		expect(JSON.stringify(run.events)).not.toMatch(/myproject|pages\.views/);
 	}, 90_000);
+
+	it('-c FILE: Gunicorn reads their named config (not DIR/gunicorn.conf.py), ' +
+		'options after -- win over it', async () => {
+		const dir = project('config-file');
+		writeFileSync(
+			join(dir, 'deploy.py'),
+			'import os\nworkers = 1\ntimeout = 20\n\ndef post_fork(server, worker):\n' +
+				'    open(os.path.join(os.path.dirname(__file__), "deploy-mark-%d" % worker.pid), "w").close()\n',
+		);
+		const inv = parseArgs(
+			['--gunicorn', '--chdir', dir, APP, '-c', join(dir, 'deploy.py'), '--', '--bind'].concat([
+				'127.0.0.1:0',
+				'--timeout',
+				'7',
+				'--graceful-timeout',
+				'3',
+			]),
+		);
+		if (inv.mode !== 'walkthrough' || !inv.project) throw new Error(JSON.stringify(inv));
+		const run = await watched(dir, [], {server: inv.server, project: inv.project});
+		await run.source.start();
+		await until(() => run.events.some(e => e.type === 'worker.ready'), 'a worker ready');
+		expect(run.events[0]).toMatchObject({type: 'master.starting', workers: 1, timeout: 7});
+		const pid = (run.events.find(e => e.type === 'worker.forked') as {pid: number}).pid;
+		expect(existsSync(join(dir, `deploy-mark-${pid}`))).toBe(true); // their hook, from their file
+		expect(existsSync(join(dir, 'marks'))).toBe(false); // gunicorn.conf.py's hook did not run
+	}, 60_000);
 
 	it('a broken copy (ImportError) shows the boot failure, ' +
 		'with the traceback in the log, and leaves no process', async () => {
