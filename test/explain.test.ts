@@ -8,6 +8,7 @@ import {join} from 'node:path';
 import process from 'node:process';
 import {afterAll, afterEach, describe, expect, it} from 'vitest';
 import {explain, explainOption} from '../source/explain/explain';
+import {NOTES} from '../source/explain/notes';
 import {OPTIONS, RELEASES} from '../source/explain/options';
 import {findGunicorn} from '../source/gunicorn/find';
 import {CLI, TerminalSession} from './support/terminal';
@@ -114,9 +115,26 @@ describe('explain on real-world command lines', () => {
 	it('says where each option acts in the lesson, by step', () => {
 		const out = text(['gunicorn', '--bind', '127.0.0.1:9000', '--timeout', '5', 'a.wsgi']);
 		expect(block(out, '--bind 127.0.0.1:9000')).toContain(
-			'Lifecycle: step 2, "The master binds the listening socket"',
+			'Lifecycle: chapter 1, step 2, "The master binds the listening socket"',
 		);
-		expect(block(out, '--timeout 5')).toContain('Lifecycle: step 5');
+		expect(block(out, '--timeout 5')).toContain('Lifecycle: chapter 1, step 5');
+		// and the later chapters' steps that show it
+		expect(block(out, '--timeout 5')).toContain(
+			'Also: chapter 2 ("Supervision"), step 3, "Past --timeout: WORKER TIMEOUT, SIGABRT, exit code 1"; ' +
+				'chapter 3 ("Worker classes: sync and gthread"), step 8,',
+		);
+	});
+
+	it("names every step it points to as the lesson does, without the lesson's scripted pids", () => {
+		for (const [name, note] of Object.entries(NOTES)) {
+			const option = OPTIONS.find(o => o.name === name)!;
+			const out = explainOption(option, name).join(' ').replace(/\s+/g, ' ');
+			expect(out, name).not.toMatch(/\b41[23]\d\b/); // 4120, 4121, 4131: the scripted lesson's pids
+			expect((out.match(/chapter \d \(/g) ?? []).length, name).toBe(note?.also?.length ?? 0);
+		}
+		expect(block(text(['--max-requests', '9', 'a.wsgi']), '--max-requests 9')).toContain(
+			'Lifecycle: chapter 1, step 7, "A worker sends the response and closes"',
+		);
 	});
 
 	it('resolves an abbreviation as argparse does, and says so', () => {
@@ -150,7 +168,7 @@ describe('every option of the table', () => {
 		for (const option of OPTIONS) {
 			const out = explainOption(option, option.cli[0]?.flag ?? option.name).join('\n');
 			fits(out);
-			expect(out, option.name).toMatch(/Lifecycle: step [1-9], "/);
+			expect(out, option.name).toMatch(/Lifecycle: chapter 1, step [1-9], "/);
 			expect(out, option.name).toMatch(/default\s+\S/);
 		}
 	});

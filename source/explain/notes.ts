@@ -6,6 +6,7 @@ export interface Note {
 	step: number; // the lesson step where it acts
 	does: string; // what it changes there
 	mistakes?: string[];
+	also?: Array<[chapter: string, step: number]>; // where a later chapter shows it, by chapter id
 }
 
 const hook = (step: number, when: string): Note => ({step, does: `A server hook (config file only): ${when}.`});
@@ -41,6 +42,10 @@ export const NOTES: Partial<Record<string, Note>> = {
 	},
 	workers: {
 		step: 3,
+		also: [
+			['supervision', 4],
+			['supervision', 5],
+		],
 		does: 'How many workers the master forks and keeps alive; TTIN/TTOU change it while it runs.',
 		mistakes: [
 			"The recipe 2 x CPUs + 1 with multiprocessing.cpu_count() counts the host's CPUs, not a container's CPU " +
@@ -50,6 +55,7 @@ export const NOTES: Partial<Record<string, Note>> = {
 	},
 	worker_class: {
 		step: 3,
+		also: [['worker-classes', 4]],
 		does:
 			"The kind of worker the master forks. The lesson's sync worker serves one request at a time; gthread, " +
 			'gevent and eventlet serve several per process.',
@@ -60,6 +66,7 @@ export const NOTES: Partial<Record<string, Note>> = {
 	},
 	threads: {
 		step: 3,
+		also: [['worker-classes', 4]],
 		does:
 			'Threads per worker for gthread; more than 1 with the default sync class makes Gunicorn use gthread ' +
 			'instead.',
@@ -80,6 +87,7 @@ export const NOTES: Partial<Record<string, Note>> = {
 	},
 	max_requests: {
 		step: 7,
+		also: [['supervision', 7]],
 		does:
 			'After this many requests a worker finishes the current one and exits; the master forks a fresh one (a ' +
 			'guard against memory leaks).',
@@ -89,10 +97,15 @@ export const NOTES: Partial<Record<string, Note>> = {
 	},
 	max_requests_jitter: {
 		step: 7,
+		also: [['supervision', 7]],
 		does: "Adds a random 0..N to each worker's --max-requests, so workers do not all restart together.",
 	},
 	timeout: {
 		step: 5,
+		also: [
+			['supervision', 3],
+			['worker-classes', 8],
+		],
 		does:
 			'The master kills (SIGABRT, then SIGKILL) a worker whose heartbeat is older than this; the sync worker ' +
 			'beats between requests, so one request slower than this is killed.',
@@ -104,6 +117,10 @@ export const NOTES: Partial<Record<string, Note>> = {
 	},
 	graceful_timeout: {
 		step: 9,
+		also: [
+			['supervision', 8],
+			['worker-classes', 9],
+		],
 		does: 'After TERM, workers have this long to finish their requests; then the master SIGKILLs them.',
 		mistakes: [
 			"Longer than the orchestrator's stop grace (docker stop: 10 s, Kubernetes: 30 s) means the container is " +
@@ -112,6 +129,7 @@ export const NOTES: Partial<Record<string, Note>> = {
 	},
 	keepalive: {
 		step: 7,
+		also: [['worker-classes', 6]],
 		does: 'How long a worker keeps an idle Keep-Alive connection open for the next request.',
 		mistakes: [
 			"The sync worker (the lesson's) closes every connection after its response: keep-alive needs gthread or " +
