@@ -1,13 +1,14 @@
 // `explain`: a dozen command lines as people write them (docs, tutorials, Dockerfiles, systemd
 // units), every option in the table, misspellings, version-specific options, -c FILE, --run.
 import {execFileSync, spawnSync} from 'node:child_process';
-import {cpSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import net from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import process from 'node:process';
 import {afterAll, afterEach, describe, expect, it} from 'vitest';
 import {explain, explainOption} from '../source/explain/explain';
+import {NOTES} from '../source/explain/notes';
 import {OPTIONS, RELEASES} from '../source/explain/options';
 import {findGunicorn} from '../source/gunicorn/find';
 import {CLI, TerminalSession} from './support/terminal';
@@ -114,9 +115,26 @@ describe('explain on real-world command lines', () => {
 	it('says where each option acts in the lesson, by step', () => {
 		const out = text(['gunicorn', '--bind', '127.0.0.1:9000', '--timeout', '5', 'a.wsgi']);
 		expect(block(out, '--bind 127.0.0.1:9000')).toContain(
-			'Lifecycle: step 2, "The master binds the listening socket"',
+			'Lifecycle: chapter 1, step 2, "The master binds the listening socket"',
 		);
-		expect(block(out, '--timeout 5')).toContain('Lifecycle: step 5');
+		expect(block(out, '--timeout 5')).toContain('Lifecycle: chapter 1, step 5');
+		// and the later chapters' steps that show it
+		expect(block(out, '--timeout 5')).toContain(
+			'Also: chapter 2 ("Supervision"), step 3, "Past --timeout: WORKER TIMEOUT, SIGABRT, exit code 1"; ' +
+				'chapter 3 ("Worker classes: sync and gthread"), step 8,',
+		);
+	});
+
+	it("names every step it points to as the lesson does, without the lesson's scripted pids", () => {
+		for (const [name, note] of Object.entries(NOTES)) {
+			const option = OPTIONS.find(o => o.name === name)!;
+			const out = explainOption(option, name).join(' ').replace(/\s+/g, ' ');
+			expect(out, name).not.toMatch(/\b41[23]\d\b/); // 4120, 4121, 4131: the scripted lesson's pids
+			expect((out.match(/chapter \d \(/g) ?? []).length, name).toBe(note?.also?.length ?? 0);
+		}
+		expect(block(text(['--max-requests', '9', 'a.wsgi']), '--max-requests 9')).toContain(
+			'Lifecycle: chapter 1, step 7, "A worker sends the response and closes"',
+		);
 	});
 
 	it('resolves an abbreviation as argparse does, and says so', () => {
@@ -150,7 +168,7 @@ describe('every option of the table', () => {
 		for (const option of OPTIONS) {
 			const out = explainOption(option, option.cli[0]?.flag ?? option.name).join('\n');
 			fits(out);
-			expect(out, option.name).toMatch(/Lifecycle: step [1-9], "/);
+			expect(out, option.name).toMatch(/Lifecycle: chapter 1, step [1-9], "/);
 			expect(out, option.name).toMatch(/default\s+\S/);
 		}
 	});
@@ -166,6 +184,51 @@ describe('every option of the table', () => {
 			'Gunicorn 21.0.0 and later',
 		);
 		expect(block(text(['--workers', '2', 'a.wsgi']), '--workers 2')).not.toContain('Versions:');
+	});
+});
+
+describe('true to Gunicorn 20.1 and to the newest release', () => {
+	it('says a default that changed since 20.1, both ways', () => {
+		expect(
+			block(text(['--forwarded-allow-ips', '10.0.0.1', 'a.wsgi']), '--forwarded-allow-ips 10.0.0.1'),
+		).toContain(
+			"default '127.0.0.1,::1', or $FORWARDED_ALLOW_IPS (before 23.0.0: '127.0.0.1', or $FORWARDED_ALLOW_IPS)",
+		);
+		expect(block(text(['--proxy-allow-from', '10.0.0.1', 'a.wsgi']), '--proxy-allow-from 10.0.0.1')).toContain(
+			"default '127.0.0.1,::1' (before 23.0.0: '127.0.0.1')",
+		);
+		expect(block(text(['--workers', '2', 'a.wsgi']), '--workers 2')).not.toContain('(before');
+	});
+
+	it('reads --proxy-protocol as 20.1 does (a flag), and says it takes a MODE since 24.1.0', () => {
+		const bare = explain(['gunicorn', '--proxy-protocol', 'mysite.wsgi']);
+		expect(bare).toMatchObject({app: 'mysite.wsgi', gunicorn: ['--proxy-protocol']});
+		expect(block(text(['--proxy-protocol', 'a.wsgi']), '--proxy-protocol')).toContain(
+			'Versions: a flag without a value before 24.1.0; since then it takes --proxy-protocol=MODE, and ' +
+				'without one it means auto',
+		);
+		expect(explain(['--proxy-protocol=v2', 'a.wsgi'])).toMatchObject({
+			app: 'a.wsgi',
+			gunicorn: ['--proxy-protocol', 'v2'],
+		});
+	});
+
+	it('says what 20.1 does with --print-config, --worker-connections and --worker-tmp-dir', () => {
+		expect(block(text(['--print-config', 'a.wsgi']), '--print-config')).toMatch(/then exits without serving/);
+		expect(block(text(['--worker-connections', '50', 'a.wsgi']), '--worker-connections 50')).toMatch(
+			/for gthread .* eventlet and gevent/,
+		);
+		expect(block(text(['--worker-tmp-dir', '/dev/shm', 'a.wsgi']), '--worker-tmp-dir /dev/shm')).toContain(
+			'20.1: fchmod, read as its ctime',
+		);
+		// Read from the installed Gunicorn's own code, the words' source.
+		const installed = (file: string) => readFileSync(`/usr/lib/python3/dist-packages/gunicorn/${file}`, 'utf8');
+		if (!existsSync('/usr/lib/python3/dist-packages/gunicorn/config.py')) return;
+		expect(installed('workers/workertmp.py')).toMatch(/os\.fchmod[^]*st_ctime/);
+		expect(installed('workers/gthread.py')).toMatch(/if self\.nr_conns < self\.worker_connections:/);
+		expect(installed('app/base.py')).toMatch(
+			/if self\.cfg\.print_config or self\.cfg\.check_config:[^]*sys\.exit\(0\)/,
+		);
 	});
 });
 

@@ -25,6 +25,8 @@ import type {LifecycleEvent} from '../source/lifecycle/events';
 import {initialState, reduceAll} from '../source/lifecycle/machine';
 import {groupAlive} from '../source/live/process-source';
 import type {LiveSource} from '../source/live/source';
+import {CHAPTERS} from '../source/lesson/chapters';
+import {exposedNotice, ownLesson} from '../source/ui/own-project';
 import {panelNamed, panelById} from '../source/ui/panels';
 import {KEYS, TerminalSession} from './support/terminal';
 
@@ -190,6 +192,27 @@ describe('the project on the command line', () => {
 		expect(open.server.bind).toBe('0.0.0.0:9000');
 	});
 
+	it('hands Gunicorn one --bind, given before -- or after, and says a non-loopback one plainly', () => {
+		const before = parseArgs(['--gunicorn', '--chdir', '/srv/site', 'site.wsgi', '--bind', '0.0.0.0:9001']) as {
+			project: ProjectOptions;
+			server: ServerOptions;
+		};
+		// Gunicorn's --bind appends: given twice, it binds the same address twice and fails.
+		expect(before.project.gunicorn.filter(arg => arg === '--bind')).toHaveLength(1);
+		expect(before.project.gunicorn).toEqual(['--bind', '0.0.0.0:9001']);
+		expect(before.server.bind).toBe('0.0.0.0:9001');
+		expect(before.project.warnings).toEqual([
+			'--bind 0.0.0.0:9001 is not loopback: your app is then reachable from other machines',
+		]);
+		expect(exposedNotice(before.project.exposed)).toBe(
+			'Reachable from other machines: --bind 0.0.0.0:9001 is not loopback',
+		);
+		const local = parseArgs(['--gunicorn', 'site.wsgi', '--bind', '127.0.0.1:9002']) as {project: ProjectOptions};
+		expect(local.project.gunicorn).toEqual(['--bind', '127.0.0.1:9002']);
+		expect(local.project.warnings).toEqual([]);
+		expect(exposedNotice(local.project.exposed)).toBeUndefined();
+	});
+
 	it('says what is wrong in one line', () => {
 		const error = (argv: string[]) => {
 			const r = parseArgs(argv);
@@ -205,6 +228,56 @@ describe('the project on the command line', () => {
 	});
 });
 
+describe("the lesson in their project's words", () => {
+	const info = {app: 'bookshelf.wsgi:application', dir: FIXTURE, command: `gunicorn ${APP}`};
+	const DEMO = /myproject|pages\.views|pages\/views|home\(\)|Hello from worker/;
+	/** Every string of a lesson, with where it is. */
+	const strings = (value: unknown, where: string): Array<[string, string]> =>
+		typeof value === 'string'
+			? [[where, value]]
+			: Array.isArray(value)
+				? value.flatMap((item, i) => strings(item, `${where}[${i}]`))
+				: value && typeof value === 'object'
+					? Object.entries(value).flatMap(([key, item]) => strings(item, `${where}.${key}`))
+					: [];
+
+	it("leaves none of the demo's names in any chapter, step, template or quiz", () => {
+		const named = [{}, {view: 'catalog.views.countdown', path: '/countdown/', method: 'GET', status: '200 OK'}];
+		for (const chapter of CHAPTERS)
+			for (const variant of ['default', 'preload'] as const)
+				for (const request of named) {
+					const lesson = ownLesson(chapter.lesson(variant), info, request);
+					const left = strings(lesson, `${chapter.id}/${variant}`).filter(([, text]) => DEMO.test(text));
+					expect(left.map(([where, text]) => `${where}: ${text}`)).toEqual([]);
+				}
+	});
+
+	it('says the status, method and path of their request, and when no view answered it', () => {
+		const step = (lesson: ReturnType<typeof ownLesson>, title: RegExp) =>
+			lesson.steps.find(s => title.test(s.title))!.narration.join(' ');
+		const refused = ownLesson(CHAPTERS[0].lesson('default'), info, {
+			path: '/',
+			method: 'GET',
+			status: '400 Bad Request',
+		});
+		expect(step(refused, /^The view returns/)).toContain(
+			"No view ran: Django turns the refusal into a response. Django's handler calls " +
+				"start_response('400 Bad Request', headers)",
+		);
+		expect(step(refused, /Django picks the view/)).toContain('the request reaches no view');
+		const missingBook = ownLesson(CHAPTERS[0].lesson('default'), info, {
+			view: 'catalog.views.BookDetail',
+			path: '/books/9/',
+			method: 'HEAD',
+			status: '404 Not Found',
+		});
+		expect(step(missingBook, /^The view returns/)).toMatch(
+			/^BookDetail\(\) returns an HttpResponse\. .*start_response\('404 Not Found', headers\)/,
+		);
+		expect(step(missingBook, /accepts|connects|browser/i)).toContain('"HEAD /books/9/ HTTP/1.1"');
+	});
+});
+
 describe.skipIf(Boolean(missing))('their project under real Gunicorn', () => {
 	let source: LiveSource | undefined;
 	let plain: ChildProcess | undefined;
@@ -215,8 +288,8 @@ describe.skipIf(Boolean(missing))('their project under real Gunicorn', () => {
 		plain = undefined;
 	});
 
-	async function watched(dir: string, extra: string[] = []) {
-		const {server, project} = invocation(dir, extra);
+	async function watched(dir: string, extra: string[] = [], given = invocation(dir, extra)) {
+		const {server, project} = given;
 		const created = await createGunicornSource(server, undefined, project);
 		if ('error' in created) throw new Error(created.error);
 		source = created;
@@ -280,6 +353,9 @@ describe.skipIf(Boolean(missing))('their project under real Gunicorn', () => {
 			() => run.events.filter(e => e.type === 'response.sent').length >= REQUESTS.length + 2,
 			'every response reported',
 		);
+		// The Host ALLOWED_HOSTS refuses: Django's 400 reported as it was sent, with no view resolved.
+		const refused = run.events.filter(e => e.type === 'response.sent' && (e as {status: number}).status === 400);
+		expect(refused.length).toBeGreaterThanOrEqual(2);
 		const views = run.events.filter(e => e.type === 'django.dispatched').map(e => (e as {view: string}).view);
 		expect(new Set(views)).toEqual(
 			new Set(['catalog.views.shelf_index', 'catalog.views.BookDetail', 'catalog.views.countdown']),
@@ -295,6 +371,11 @@ describe.skipIf(Boolean(missing))('their project under real Gunicorn', () => {
 				),
 		);
 		expect(streamed).toMatchObject({status: 200});
+		// Counted as the chunks passed: the bytes the app returned are the streamed body's.
+		const returned = run.events.find(
+			e => e.type === 'response.returned' && (e as {id: string}).id === (streamed as {id: string}).id,
+		);
+		expect(returned).toMatchObject({status: 200, bytes: '3\n2\n1\nliftoff\n'.length});
 		// their gunicorn.conf.py's settings
 		expect(run.events[0]).toMatchObject({type: 'master.starting', workers: 2, timeout: 20});
 		// Their post_fork ran in each worker, after ours reported the fork.
@@ -306,6 +387,33 @@ describe.skipIf(Boolean(missing))('their project under real Gunicorn', () => {
 		expect(existsSync(join(dir, 'catalog', '__pycache__'))).toBe(false);
 		expect(JSON.stringify(run.events)).not.toMatch(/myproject|pages\.views/);
 	}, 90_000);
+
+	it('-c FILE: Gunicorn reads their named config (not DIR/gunicorn.conf.py), ' +
+		'options after -- win over it', async () => {
+		const dir = project('config-file');
+		writeFileSync(
+			join(dir, 'deploy.py'),
+			'import os\nworkers = 1\ntimeout = 20\n\ndef post_fork(server, worker):\n' +
+				'    open(os.path.join(os.path.dirname(__file__), "deploy-mark-%d" % worker.pid), "w").close()\n',
+		);
+		const inv = parseArgs(
+			['--gunicorn', '--chdir', dir, APP, '-c', join(dir, 'deploy.py'), '--', '--bind'].concat([
+				'127.0.0.1:0',
+				'--timeout',
+				'7',
+				'--graceful-timeout',
+				'3',
+			]),
+		);
+		if (inv.mode !== 'walkthrough' || !inv.project) throw new Error(JSON.stringify(inv));
+		const run = await watched(dir, [], {server: inv.server, project: inv.project});
+		await run.source.start();
+		await until(() => run.events.some(e => e.type === 'worker.ready'), 'a worker ready');
+		expect(run.events[0]).toMatchObject({type: 'master.starting', workers: 1, timeout: 7});
+		const pid = (run.events.find(e => e.type === 'worker.forked') as {pid: number}).pid;
+		expect(existsSync(join(dir, `deploy-mark-${pid}`))).toBe(true); // their hook, from their file
+		expect(existsSync(join(dir, 'marks'))).toBe(false); // gunicorn.conf.py's hook did not run
+	}, 60_000);
 
 	it('a broken copy (ImportError) shows the boot failure, ' +
 		'with the traceback in the log, and leaves no process', async () => {
@@ -394,7 +502,8 @@ describe.skipIf(Boolean(missing))('their project on screen (a pty, dist/cli.js)'
 		// the flow's Django box: their view
 		expect(all).toMatch(/│ Django +│[^\n]*\n(?:[^\n]*\n){1,3}[^\n]*countdown\(\)/);
 		expect(all).toContain('bookshelf/wsgi.py'); // the Sample panel shows their file
-		expect(all).not.toMatch(/myproject|pages\.views|home\(\)|Hello from worker/);
+		// Lines joined, so that a name the panel wrapped over two lines is seen too.
+		expect(all.replace(/\s+/g, ' ')).not.toMatch(/myproject|pages\.views|home\(\)|Hello from worker/);
 		// Back on the event where Django picked the view, the narration names it in full.
 		session.write('1');
 		await session.waitFor(/^Flow · /m);
@@ -418,6 +527,33 @@ describe.skipIf(Boolean(missing))('their project on screen (a pty, dist/cli.js)'
 			);
 		}
 	}, 90_000);
+
+	it('a non-loopback --bind before -- serves, and says so on screen', async () => {
+		const dir = project('exposed');
+		const port = await freePort();
+		const session = new TerminalSession(
+			['--gunicorn', '--chdir', dir, APP, '--bind', `0.0.0.0:${port}`, '--reset'],
+			{
+				cols: 80,
+				rows: 24,
+				env: {XDG_CONFIG_HOME: tmp},
+			},
+		);
+		sessions.push(session);
+		const screen = await session.waitFor(
+			s =>
+				/^Live · Reachable from other machines: --bind 0\.0\.0\.0:\d+ is not loopback/m.test(s) &&
+				(s.match(/^ {2}\d+ +idle/gm) ?? []).length === 2,
+			30_000,
+		);
+		expect(screen).toContain(`0.0.0.0:${port}`);
+		expect((await exchange(`127.0.0.1:${port}`, '/books/1/')).bytes.toString()).toMatch(
+			/^HTTP\/1\.1 200 OK[^]*Dune\n$/,
+		);
+		session.write('q');
+		expect((await session.exited).exitCode).toBe(0);
+		await until(() => processesIn(dir).length === 0, 'no Gunicorn process left', 10_000);
+	}, 60_000);
 
 	// Retried: Gunicorn 20.1's own halt sometimes raises again and hangs a worker (see below).
 	it("a broken copy on screen: Gunicorn's traceback in " + 'the log panel, the exit said, nothing left running', {

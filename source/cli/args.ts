@@ -124,6 +124,7 @@ export interface ProjectOptions {
 	config?: string; // their config file, absolute; else DIR/gunicorn.conf.py when it exists
 	gunicorn: string[]; // options handed to Gunicorn as given (always a --bind)
 	warnings: string[]; // said before starting: a non-loopback bind
+	exposed: string[]; // the non-loopback binds, said on screen too
 }
 
 export type Invocation =
@@ -567,12 +568,15 @@ function projectOptions(
 	const given = read.given
 		.filter(g => g.option.name !== 'config')
 		.flatMap(g => (g.value === undefined ? [g.flag] : [g.flag, g.value]));
-	const binds = read.given.filter(g => g.option.name === 'bind').map(g => g.value!);
+	// Gunicorn's --bind appends: given once, whether before `--` (ours) or after (theirs), else loopback.
+	const binds = [
+		...(flags.bind === undefined ? [] : [server.bind]),
+		...read.given.filter(g => g.option.name === 'bind').map(g => g.value!),
+	];
 	const bind = binds[0] ?? server.bind;
 	const gunicorn = [...(binds.length ? [] : ['--bind', bind]), ...ours, ...given];
-	const warnings = binds
-		.filter(b => !/^(unix:|fd:\/\/)/.test(b) && !LOOPBACK.test(parseBind(b)?.host ?? b))
-		.map(b => `--bind ${b} is not loopback: your app is then reachable from other machines`);
+	const exposed = binds.filter(b => !/^(unix:|fd:\/\/)/.test(b) && !LOOPBACK.test(parseBind(b)?.host ?? b));
+	const warnings = exposed.map(b => `--bind ${b} is not loopback: your app is then reachable from other machines`);
 	const worker = read.given.find(
 		g => g.option.name === 'worker_class' || (g.option.name === 'threads' && Number(g.value) > 1),
 	);
@@ -582,7 +586,7 @@ function projectOptions(
 				`worker); events of concurrent requests may be mixed up`,
 		);
 	return {
-		options: {dir, app: module, config: configs.at(-1) && absolute(configs.at(-1)!), gunicorn, warnings},
+		options: {dir, app: module, config: configs.at(-1) && absolute(configs.at(-1)!), gunicorn, warnings, exposed},
 		bind: parseBind(bind) ? bind : server.bind,
 	};
 }

@@ -2,6 +2,7 @@
 // command line (and of its -c config file) in plain words, at most 80 columns. Pure: the
 // caller prints the text, or the one-line error, and decides about --run.
 import {readFileSync} from 'node:fs';
+import {CHAPTERS} from '../lesson/chapters';
 import {lessonSteps} from '../lesson/script';
 import {LABS} from './labs';
 import {NOTES, SECTIONS, type Note} from './notes';
@@ -33,7 +34,19 @@ export interface Explained {
 	run: boolean;
 }
 
-const STEP_TITLES = lessonSteps('default').map(step => step.title.replace(/worker \d+/g, 'a worker'));
+/** A step's title without the lesson's scripted pids (4121), which would mean nothing here. */
+const unscripted = (title: string) => {
+	const said = title.replace(/\b(worker )?\d{4,}\b/gi, 'a worker');
+	return said[0].toUpperCase() + said.slice(1);
+};
+const STEP_TITLES = lessonSteps('default').map(step => unscripted(step.title));
+
+/** Chapter NUMBER ("Title"), step N: the title, for --chapter N --step N. */
+function whereTaught(chapter: string, step: number): string | undefined {
+	const at = CHAPTERS.findIndex(c => c.id === chapter);
+	const title = CHAPTERS[at]?.lesson('default').steps[step - 1]?.title;
+	return title && `chapter ${at + 1} ("${CHAPTERS[at].title}"), step ${step}, "${unscripted(title)}"`;
+}
 
 /** Words to lines of at most width; a word longer than a line is cut. */
 export function wrap(text: string, width: number, indent = ''): string[] {
@@ -57,15 +70,24 @@ export function wrap(text: string, width: number, indent = ''): string[] {
 const noteFor = (option: GunicornOption): Note =>
 	NOTES[option.name] ?? SECTIONS[option.section] ?? {step: 1, does: 'Read by the master at start.'};
 
+/** A default read from config.py's code, in words: the environment variable it falls back on said so. */
+function valueText(code: string): string {
+	const env = /^os\.environ\.get\('(\w+)', (.*)\)$/.exec(code);
+	return env ? `${env[2]}, or $${env[1]}` : code;
+}
+
 function defaultText(option: GunicornOption): string {
 	if (option.name === 'workers') return '1, or $WEB_CONCURRENCY when set';
 	if (option.name === 'bind') return '127.0.0.1:8000, or 0.0.0.0:$PORT when $PORT is set';
 	if (option.name === 'user' || option.name === 'group') return 'the user or group Gunicorn starts as';
-	if (option.name === 'forwarded_allow_ips') return "'127.0.0.1,::1', or $FORWARDED_ALLOW_IPS";
 	if (option.name === 'pre_request') return 'logs "METHOD PATH" at debug level';
 	if (option.name === 'ssl_context') return "Gunicorn's own, built from the SSL settings";
 	if (/^staticmethod\(/.test(option.default ?? '')) return 'does nothing';
-	return option.default ?? 'none';
+	const now = option.default === null ? 'none' : valueText(option.default);
+	// Changed since 20.1: both, since the walkthrough runs 20.1 and a reader may run the newest.
+	return option.default_first === undefined
+		? now
+		: `${now} (before ${option.default_since}: ${valueText(option.default_first)})`;
 }
 
 export interface Style {
@@ -89,12 +111,20 @@ export function explainOption(
 		lines.push(...wrap(`${label}: ${text}`, width, '    ').map((line, i) => (i ? line : line.slice(2))));
 	field('What', option.summary || option.name);
 	field('Setting', `${option.name}${flags ? ` (${flags})` : ' (config file only)'}; default ${defaultText(option)}`);
-	field('Lifecycle', `step ${note.step}, "${STEP_TITLES[note.step - 1]}". ${note.does}`);
+	field('Lifecycle', `chapter 1, step ${note.step}, "${STEP_TITLES[note.step - 1]}". ${note.does}`);
+	const also = (note.also ?? []).map(([chapter, step]) => whereTaught(chapter, step)).filter(Boolean);
+	if (also.length) field('Also', `${also.join('; ')}.`);
 	const lab = LABS[option.name];
 	if (lab) field('Lab', lab);
 	for (const mistake of note.mistakes ?? []) field('Mistake', mistake);
 	const only = versions(option);
 	if (only) field('Versions', only);
+	if (option.optional)
+		field(
+			'Versions',
+			`a flag without a value before ${option.value_since}; since then it takes ${option.cli.at(-1)?.flag}=` +
+				`${option.meta}, and without one it means ${option.bare}`,
+		);
 	for (const line of extra) field('Note', line);
 	return lines;
 }
@@ -177,8 +207,8 @@ export function explain(argv: string[], width = WIDTH, style = PLAIN): Explained
 			style.heading(read.app),
 			...wrap(
 				`What: the WSGI app: Gunicorn imports the module ${module} and calls its object ${variable} for ` +
-					`every request. Lifecycle: step 3, each worker imports it after the fork; with --preload the ` +
-					`master imports it once, at step 1.`,
+					'every request. Lifecycle: chapter 1, step 3, each worker imports it after the fork; with ' +
+					'--preload the master imports it once, at step 1.',
 				width,
 				'  ',
 			),

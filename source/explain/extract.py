@@ -76,6 +76,17 @@ def span(have, releases):
     return out
 
 
+def since(releases, per, name, holds):
+    """The first release from which on `holds` is true of the setting in every later release."""
+    first = releases[-1]
+    for tag in reversed(releases):
+        raw = per[tag].get(name)
+        if raw is None or not holds(raw):
+            break
+        first = tag
+    return first
+
+
 def main(git, debian_config="/usr/lib/python3/dist-packages/gunicorn/config.py"):
     releases = tags(git)
     per = {}
@@ -100,6 +111,19 @@ def main(git, debian_config="/usr/lib/python3/dist-packages/gunicorn/config.py")
             })
     out = []
     for entry in options.values():
+        first_release = per[releases[0]].get(entry["name"])
+        newest = per[releases[-1]].get(entry["name"])
+        if first_release and newest:
+            then, now = first_release["_ast"], newest["_ast"]
+            # A default that changed since 20.1 (the code, not only its doc): 20.1's is said too.
+            if "default" in then and "default" in now and first_release["default"] != newest["default"]:
+                entry["default_first"] = default(then)
+                entry["default_since"] = since(releases, per, entry["name"], lambda raw: raw.get("default") == newest["default"])
+            # A flag that came to take an optional value (nargs "?"): since when.
+            if literal(now.get("nargs")) == "?":
+                entry["optional"] = True
+                entry["bare"] = literal(now.get("const"))  # what it means without a value
+                entry["value_since"] = since(releases, per, entry["name"], lambda raw: literal(raw["_ast"].get("nargs")) == "?")
         have = entry.pop("releases")
         first, last = have[0], have[-1]
         entry["since"] = None if first == releases[0] else first

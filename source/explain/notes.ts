@@ -6,6 +6,7 @@ export interface Note {
 	step: number; // the lesson step where it acts
 	does: string; // what it changes there
 	mistakes?: string[];
+	also?: Array<[chapter: string, step: number]>; // where a later chapter shows it, by chapter id
 }
 
 const hook = (step: number, when: string): Note => ({step, does: `A server hook (config file only): ${when}.`});
@@ -41,6 +42,10 @@ export const NOTES: Partial<Record<string, Note>> = {
 	},
 	workers: {
 		step: 3,
+		also: [
+			['supervision', 4],
+			['supervision', 5],
+		],
 		does: 'How many workers the master forks and keeps alive; TTIN/TTOU change it while it runs.',
 		mistakes: [
 			"The recipe 2 x CPUs + 1 with multiprocessing.cpu_count() counts the host's CPUs, not a container's CPU " +
@@ -50,6 +55,7 @@ export const NOTES: Partial<Record<string, Note>> = {
 	},
 	worker_class: {
 		step: 3,
+		also: [['worker-classes', 4]],
 		does:
 			"The kind of worker the master forks. The lesson's sync worker serves one request at a time; gthread, " +
 			'gevent and eventlet serve several per process.',
@@ -60,6 +66,7 @@ export const NOTES: Partial<Record<string, Note>> = {
 	},
 	threads: {
 		step: 3,
+		also: [['worker-classes', 4]],
 		does:
 			'Threads per worker for gthread; more than 1 with the default sync class makes Gunicorn use gthread ' +
 			'instead.',
@@ -70,10 +77,17 @@ export const NOTES: Partial<Record<string, Note>> = {
 	},
 	worker_connections: {
 		step: 4,
-		does: 'For eventlet and gevent only: the most clients one worker holds at once. The sync worker ignores it.',
+		does:
+			'The most connections one worker holds at once, for gthread (kept-alive ones included: it keeps at most ' +
+			'this minus --threads idle), eventlet and gevent. The sync worker ignores it.',
+		mistakes: [
+			"Gunicorn's own help says it affects only eventlet and gevent, but gthread stops accepting at this many " +
+				'connections too.',
+		],
 	},
 	max_requests: {
 		step: 7,
+		also: [['supervision', 7]],
 		does:
 			'After this many requests a worker finishes the current one and exits; the master forks a fresh one (a ' +
 			'guard against memory leaks).',
@@ -83,10 +97,15 @@ export const NOTES: Partial<Record<string, Note>> = {
 	},
 	max_requests_jitter: {
 		step: 7,
+		also: [['supervision', 7]],
 		does: "Adds a random 0..N to each worker's --max-requests, so workers do not all restart together.",
 	},
 	timeout: {
 		step: 5,
+		also: [
+			['supervision', 3],
+			['worker-classes', 8],
+		],
 		does:
 			'The master kills (SIGABRT, then SIGKILL) a worker whose heartbeat is older than this; the sync worker ' +
 			'beats between requests, so one request slower than this is killed.',
@@ -98,6 +117,10 @@ export const NOTES: Partial<Record<string, Note>> = {
 	},
 	graceful_timeout: {
 		step: 9,
+		also: [
+			['supervision', 8],
+			['worker-classes', 9],
+		],
 		does: 'After TERM, workers have this long to finish their requests; then the master SIGKILLs them.',
 		mistakes: [
 			"Longer than the orchestrator's stop grace (docker stop: 10 s, Kubernetes: 30 s) means the container is " +
@@ -106,6 +129,7 @@ export const NOTES: Partial<Record<string, Note>> = {
 	},
 	keepalive: {
 		step: 7,
+		also: [['worker-classes', 6]],
 		does: 'How long a worker keeps an idle Keep-Alive connection open for the next request.',
 		mistakes: [
 			"The sync worker (the lesson's) closes every connection after its response: keep-alive needs gthread or " +
@@ -151,7 +175,9 @@ export const NOTES: Partial<Record<string, Note>> = {
 	pidfile: {step: 1, does: 'The master writes its pid here (for kill -HUP $(cat FILE)).'},
 	worker_tmp_dir: {
 		step: 3,
-		does: "Where each worker's heartbeat file lives (the master checks its modification time against --timeout).",
+		does:
+			"Where each worker's heartbeat file lives: the worker touches it (20.1: fchmod, read as its ctime; 22.0 " +
+			'on: utime, its mtime) and the master compares that time with --timeout.',
 		mistakes: ["In Docker, /tmp on overlayfs can stall the heartbeat; Gunicorn's docs suggest /dev/shm."],
 	},
 	user: {step: 3, does: 'Workers switch to this user after fork; the master keeps its own.'},
@@ -190,8 +216,12 @@ export const NOTES: Partial<Record<string, Note>> = {
 	reuse_port: {step: 2, does: 'Sets SO_REUSEPORT on the listening socket before it is bound.'},
 	pythonpath: {step: 1, does: 'Directories added to sys.path before the app is imported.'},
 	proc_name: {step: 1, does: 'The process title of the master and workers in ps (needs setproctitle installed).'},
-	check_config: {step: 1, does: 'Loads the settings and the app, then exits without serving.'},
-	print_config: {step: 1, does: 'Prints every setting as resolved, then starts as usual.'},
+	check_config: {step: 1, does: 'Loads the settings and the app, then exits without serving (1 if the app fails).'},
+	print_config: {
+		step: 1,
+		does: 'Prints every setting as resolved, loads the app to check it, then exits without serving.',
+		mistakes: ['It does not start the server: like --check-config, it exits (1 if the app fails to load).'],
+	},
 	on_starting: hook(1, 'in the master, just before it is initialized'),
 	when_ready: hook(2, 'in the master, once the socket is bound'),
 	pre_fork: hook(3, 'in the master, just before each fork'),

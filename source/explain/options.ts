@@ -14,7 +14,12 @@ export interface GunicornOption {
 	section: string;
 	meta: string | null; // the value's placeholder in --help (INT, FILE, ...)
 	flag: boolean; // takes no value
-	default: string | null;
+	default: string | null; // the newest release's
+	default_first?: string; // 20.1's, when the newest release's differs
+	default_since?: string; // the release that brought the newest default
+	optional?: boolean; // the value may be left out (argparse nargs "?")
+	bare?: string; // the value it then means (argparse const)
+	value_since?: string; // the release since which it takes a value: before, a flag
 	summary: string; // the first sentence of Gunicorn's own description
 	since: string | null;
 	until: string | null;
@@ -117,7 +122,9 @@ export function readCommandLine(argv: string[]): ReadCommandLine {
 		const option = BY_FLAG.get(flag)!;
 		if (option.flag && value !== undefined)
 			return {given, error: `Gunicorn option ${flag} takes no value (got "${word}")`};
-		if (!option.flag && value === undefined) {
+		// An optional value is read only after `=`: bare, it is the flag it was in 20.1, and the next word
+		// stays the APP_MODULE it was.
+		if (!option.flag && !option.optional && value === undefined) {
 			value = words[++i];
 			if (value === undefined)
 				return {given, error: `Gunicorn option ${flag} needs a value (${option.meta ?? 'VALUE'})`};

@@ -71,8 +71,16 @@ export function App({
 	// Their own project: the lesson names their app and their latest view, never the demo's.
 	const newest = live && source?.project ? latestRequest(live.state) : undefined;
 	const lesson = useMemo(
-		() => (source?.project ? ownLesson(base, source.project, newest?.view, newest?.path) : base),
-		[base, source?.project, newest?.view, newest?.path],
+		() =>
+			source?.project
+				? ownLesson(base, source.project, {
+						view: newest?.view,
+						path: newest?.path,
+						method: newest?.method,
+						status: newest?.status,
+					})
+				: base,
+		[base, source?.project, newest?.view, newest?.path, newest?.method, newest?.status],
 	);
 	const [, setRoomTick] = useState(0);
 	// The workshop: a pushed poll (or its reveal) opens the poll overlay.

@@ -7,32 +7,62 @@ import type {LifecycleState} from '../lifecycle/machine';
 import type {Lesson} from '../lesson/types';
 import type {ProjectInfo} from '../live/source';
 
-/** The view and path of the request in flight, else of the last one: what the narration names. */
-export function latestRequest(state: LifecycleState): {view?: string; path?: string} {
-	const active = Object.values(state.requests).find(r => r.view);
-	const request = active ?? state.last;
-	return {view: request?.view, path: request?.path};
+/** Of the request in flight, else of the last one: what the narration names. */
+export interface Named {
+	view?: string; // dotted, as Django resolved it
+	path?: string;
+	method?: string;
+	status?: string; // "400 Bad Request", once the app has answered
 }
 
-export function projectNames(project: ProjectInfo, view?: string, path?: string): (text: string) => string {
+export function latestRequest(state: LifecycleState): Named {
+	const active = Object.values(state.requests).find(r => r.view);
+	const request = active ?? state.last;
+	const status = request?.status === undefined ? undefined : `${request.status} ${request.reason ?? ''}`.trim();
+	return {view: request?.view, path: request?.path, method: request?.method, status};
+}
+
+export function projectNames(project: ProjectInfo, named: Named = {}): (text: string) => string {
+	const {view, path, method, status} = named;
 	const [module, variable = 'application'] = project.app.split(':');
 	const viewModule = view?.slice(0, view.lastIndexOf('.'));
 	const viewName = view?.slice(view.lastIndexOf('.') + 1);
+	const where = (path ?? '/').replace(/^\//, '');
+	// A request no view answered (a middleware refused it, no URL matched): Django answers it itself.
+	const noView = !view && status !== undefined;
 	const names: Array<[RegExp, string]> = [
 		[/myproject\.wsgi:application/g, `${module}:${variable}`],
 		[/myproject\/wsgi\.py/g, `${module.replaceAll('.', '/')}.py`],
 		[/myproject\.wsgi/g, module],
 		[/myproject\.settings/g, 'its settings module'],
+		[/"GET \/ HTTP\/1\.1"/g, `"${method ?? 'GET'} ${path ?? '/'} HTTP/1.1"`],
+		...(noView
+			? ([
+					[
+						/the URL resolver matches '' in urls\.py to pages\.views\.home, and the view is called/g,
+						'the request reaches no view (a middleware refused it, or no URL in urls.py matched)',
+					],
+					[/home\(\) returns an HttpResponse\./g, 'No view ran: Django turns the refusal into a response.'],
+				] as Array<[RegExp, string]>)
+			: []),
+		[/start_response\('200 OK', headers\)/g, `start_response('${status ?? '200 OK'}', headers)`],
 		[/pages\.views\.home/g, view ?? 'the view'],
 		[/pages\/views\.py/g, viewModule ? `${viewModule.replaceAll('.', '/')}.py` : 'the views module'],
 		[/\bhome\(\)/g, viewName ? `${viewName}()` : 'the view'],
-		[/the path ''/g, `the path '${(path ?? '/').replace(/^\//, '')}'`],
-		[/matches '' in/g, `matches '${(path ?? '/').replace(/^\//, '')}' in`],
+		[/the path ''/g, `the path '${where}'`],
+		[/matches '' in/g, `matches '${where}' in`],
 		[/\bpages\.views\b/g, viewModule ?? 'the views module'],
-		[/"Hello from worker \d+"/g, 'the page'],
+		// The demo's page names its worker; their app's page is theirs.
+		[/The browser shows "Hello from worker (?:\d+|\{worker\d*\})"\./g, 'The client has the whole response.'],
+		[/"Hello from worker (?:\d+|\{worker\d*\})"/g, 'the page'],
 		[/\bmyproject\b/g, module.split('.')[0]],
 	];
 	return text => names.reduce((out, [pattern, name]) => out.replace(pattern, name), text);
+}
+
+/** Said on screen as the walkthrough starts (the stderr warning scrolls away): key words first. */
+export function exposedNotice(exposed: string[] = []): string | undefined {
+	return exposed.length ? `Reachable from other machines: --bind ${exposed.join(', ')} is not loopback` : undefined;
 }
 
 function mapStrings<T>(value: T, rename: (text: string) => string): T {
@@ -86,8 +116,9 @@ function viewFile(project: ProjectInfo, view: string): Shown | undefined {
 }
 
 /** The lesson, renamed for their project; the samples are their command, wsgi file and view. */
-export function ownLesson(lesson: Lesson, project: ProjectInfo, view?: string, path?: string): Lesson {
-	const renamed = mapStrings(lesson, projectNames(project, view, path));
+export function ownLesson(lesson: Lesson, project: ProjectInfo, named: Named = {}): Lesson {
+	const {view} = named;
+	const renamed = mapStrings(lesson, projectNames(project, named));
 	const wsgi = wsgiFile(project);
 	const shownView = view ? viewFile(project, view) : undefined;
 	const files = [{name: 'shell', lines: [`$ ${project.command}`], lit: 1}, wsgi, ...(shownView ? [shownView] : [])];

@@ -10,6 +10,7 @@ import {App} from './App';
 import {applyColourPreference} from './colour';
 import {dieOfHangup, isHangup} from './hangup';
 import {KeyInput} from './keys-in';
+import {exposedNotice} from './own-project';
 import {RENDER_OPTIONS} from './terminal';
 
 type Walkthrough = Extract<Invocation, {mode: 'walkthrough'}>;
@@ -76,7 +77,7 @@ export async function runWalkthrough(inv: Walkthrough): Promise<number> {
 	const app = render(
 		<Root
 			initial={initial}
-			notice={source ? undefined : start.notice}
+			notice={source ? exposedNotice(inv.project?.exposed) : start.notice}
 			live={source}
 			onProgress={p => store.save(p)}
 			lab={inv.lab}
