@@ -23,7 +23,15 @@ function drawnRows(frame: string): string[][] {
 	const rows: string[][] = [];
 	let lines: string[][] = [];
 	const flush = () => {
-		if (lines.length) rows.push(lines[0].map((_, c) => lines.map(l => l[c]).filter(Boolean).join(' ')));
+		if (lines.length)
+			rows.push(
+				lines[0].map((_, c) =>
+					lines
+						.map(l => l[c])
+						.filter(Boolean)
+						.join(' '),
+				),
+			);
 		lines = [];
 	};
 	for (const line of frame.split('\n')) {
