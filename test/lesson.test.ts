@@ -1,3 +1,4 @@
+import {execFileSync} from 'node:child_process';
 import {existsSync, readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
 import {FLOW_NODES, executionTable, variableTracker} from '../source/lifecycle/selectors';
@@ -5,6 +6,8 @@ import {buildLesson} from '../source/lesson/lesson';
 import {CHAPTERS} from '../source/lesson/chapters';
 import {plainLesson, trackerColumns} from '../source/lesson/plain';
 import {playLesson} from '../source/lesson/timeline';
+import {findGunicorn} from '../source/gunicorn/find';
+import {projectDir} from '../source/gunicorn/source';
 
 const variants = ['default', 'preload'] as const;
 
@@ -264,4 +267,60 @@ describe("the execution table's Output and Django columns", () => {
 		expect(table[7].django).toBe('Loaded in 2 workers, idle; urls.py in 4121, 4122');
 		expect(table[4].short.django).toBe('urls.py, home()');
 	});
+});
+
+// What the lesson says Django does, asked of Django itself: the shipped project under real Django 3.2.
+const django = await findGunicorn();
+const noDjango = 'error' in django ? django.error : undefined;
+describe.skipIf(Boolean(noDjango) && process.env.GUNICORN_REQUIRED !== '1')("Django's own behaviour", () => {
+	const PROBE = `
+import io, json, os, sys
+os.environ["DJANGO_SETTINGS_MODULE"] = "myproject.settings"
+from django.core.wsgi import get_wsgi_application
+from django.core.signals import request_finished
+seen = {}
+app = get_wsgi_application()
+seen["booted"] = {m: m in sys.modules for m in ("myproject.urls", "pages.views")}
+seen["middleware"] = app._middleware_chain is not None
+finished = []
+request_finished.connect(lambda **kw: finished.append(1), weak=False)
+environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "QUERY_STRING": "", "SERVER_NAME": "127.0.0.1",
+           "SERVER_PORT": "8000", "HTTP_HOST": "127.0.0.1:8000", "REMOTE_ADDR": "127.0.0.1", "REMOTE_PORT": "52144",
+           "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr, "wsgi.url_scheme": "http"}
+statuses = []
+body = app(environ, lambda status, headers, exc_info=None: statuses.append(status))
+seen["status"] = statuses
+seen["returned"] = type(body).__name__
+b"".join(body)
+seen["finished before close"] = len(finished)
+body.close()
+seen["finished after close"] = len(finished)
+seen["served"] = {m: m in sys.modules for m in ("myproject.urls", "pages.views")}
+print(json.dumps(seen))
+`;
+	test(
+		'get_wsgi_application() loads the middleware but not urls.py or the views; the first request imports ' +
+			'them; close() sends request_finished: as steps 3, 5 and 7 say',
+		() => {
+			expect(noDjango).toBeUndefined();
+			const python = (django as {python: string}).python;
+			const seen = JSON.parse(
+				execFileSync(python, ['-c', PROBE], {cwd: projectDir(), encoding: 'utf8', env: {...process.env}}),
+			);
+			expect(seen).toEqual({
+				booted: {'myproject.urls': false, 'pages.views': false},
+				middleware: true,
+				status: ['200 OK'],
+				returned: 'HttpResponse',
+				'finished before close': 0,
+				'finished after close': 1,
+				served: {'myproject.urls': true, 'pages.views': true},
+			});
+			const lesson = buildLesson('default');
+			expect(lesson.steps[2].narration.join(' ')).toMatch(/builds the WSGIHandler, which loads the middleware/);
+			expect(lesson.steps[4].narration.join(' ')).toMatch(/imports myproject\.urls and pages\.views now/);
+			expect(lesson.steps[5].narration.join(' ')).toMatch(/returns the response object itself/);
+			expect(lesson.steps[6].narration.join(' ')).toMatch(/Django's close\(\) sends the request_finished signal/);
+		},
+	);
 });
