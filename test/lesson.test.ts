@@ -324,3 +324,32 @@ print(json.dumps(seen))
 		},
 	);
 });
+
+// README's "What it teaches" retells chapter 1 step by step: the facts it names are the lesson's, at the same step.
+describe("README's What it teaches", () => {
+	const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+	const section = readme.split(/^## /m).find(s => s.startsWith('What it teaches'))!;
+	const items = [...section.matchAll(/^(\d)\. ([^]*?)(?=^\d\. |^$)/gm)].map(m => m[2].replace(/\s+/g, ' '));
+	const lesson = buildLesson('default');
+	const FACTS: Array<[number, string[]]> = [
+		[1, ['WEB_CONCURRENCY', '0.0.0.0:$PORT']],
+		[2, ['before']],
+		[3, ['django.setup()', 'apps.populate()', 'middleware', 'first request']],
+		[4, ['select()', 'non-blocking', 'accept()', 'EAGAIN', 'thundering herd', 'round-robin']],
+		[5, ['REMOTE_ADDR', 'REMOTE_PORT', 'application(environ, start_response)', 'first request']],
+		[6, ['start_response']],
+		[7, ['iterates the body', 'close()', 'request_finished']],
+		[8, ['first request']],
+		[9, ['closes the listening socket', 'then', 'not served']],
+	];
+	test('one item per step, each naming the facts its step teaches', () => {
+		expect(items).toHaveLength(lesson.steps.length);
+		for (const [step, facts] of FACTS) {
+			const taught = lesson.steps[step - 1].narration.join(' ').replace(/`/g, '');
+			for (const fact of facts) {
+				expect(items[step - 1].replace(/`/g, ''), `README item ${step}`).toContain(fact);
+				expect(taught, `step ${step}`).toContain(fact);
+			}
+		}
+	});
+});
