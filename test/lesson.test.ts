@@ -1,5 +1,5 @@
 import {execFileSync} from 'node:child_process';
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
 import {FLOW_NODES, executionTable, variableTracker} from '../source/lifecycle/selectors';
 import {buildLesson} from '../source/lesson/lesson';
@@ -259,6 +259,32 @@ describe("the execution table's Output and Django columns", () => {
 			.filter(l => !l.startsWith('HTTP/1.1 '));
 		expect(lines.filter(l => !matches(l))).toEqual([]);
 	});
+
+	test.skipIf(!existsSync(arbiter))(
+		"every chapter's Output, in both variants, is Gunicorn 20.1's own lines (arbiter.py, workers/*.py)",
+		() => {
+			const dir = '/usr/lib/python3/dist-packages/gunicorn';
+			const files = [`${dir}/arbiter.py`, ...readdirSync(`${dir}/workers`).map(f => `${dir}/workers/${f}`)];
+			const formats = files
+				.filter(f => f.endsWith('.py'))
+				.flatMap(f => [...readFileSync(f, 'utf8').matchAll(/log\.\w+\(\s*"([^"]+)"/g)].map(m => m[1]));
+			const pattern = (f: string) =>
+				new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%s/g, '.+')}$`);
+			const patterns = formats.map(pattern);
+			const invented: string[] = [];
+			for (const chapter of CHAPTERS)
+				for (const variant of variants) {
+					const lesson = chapter.lesson(variant);
+					const played = playLesson(lesson);
+					for (const row of executionTable(played.states[lesson.steps.length], played.cuts))
+						for (const line of row.output ? row.output.split(' · ') : [])
+							if (!/^HTTP\/1\.1 \d{3} /.test(line) && !patterns.some(p => p.test(line)))
+								invented.push(`${chapter.id} ${variant} row ${row.n}: ${line}`);
+				}
+			expect(invented).toEqual([]);
+			expect(patterns.some(p => p.test('Worker with pid 4121 was terminated due to signal 9'))).toBe(true);
+		},
+	);
 
 	test("the Django column shows where urls.py is imported: each worker's first request", () => {
 		expect(table[2].django).toBe('Loaded in 2 workers, idle; urls.py not yet');
