@@ -356,7 +356,8 @@ describe('the walkthrough', () => {
 		expect(app.frame()).toMatch(/│ » 2 listening +│/); // the narrow layout's short cell, whole
 		expect(progress.at(-1)?.answers).toEqual({'workers-after-fork': 1});
 		await resize(app, 120);
-		expect(app.frame()).toMatch(/│ » 4121 listening/); // the full text from 120 columns
+		// The full text from 120 columns, wrapped within its cell: "» 4121 listening, 4122 listening".
+		expect(app.frame()).toMatch(/│ » 4121 +│[^\n]*\n[^\n]*│ listening, +│[^\n]*\n[^\n]*│ 4122 listening +│/);
 	});
 
 	test('a hint on a row not reached yet says so on the table', async () => {

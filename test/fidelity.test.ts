@@ -5,6 +5,7 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import process from 'node:process';
 import readline from 'node:readline';
 import type {Readable} from 'node:stream';
@@ -283,6 +284,21 @@ interface Scenario {
 	act: (run: Run) => Promise<unknown>;
 }
 
+/** A client that sends a header line every 0.5 s and never the blank line; what it got when the server closed. */
+function trickle(port: number): Promise<string> {
+	return new Promise(resolve => {
+		let got = '';
+		const socket = net.connect(port, '127.0.0.1', () => socket.write('GET / HTTP/1.1\r\nHost: x\r\n'));
+		const timer = setInterval(() => socket.writable && socket.write('X-Slow: 1\r\n'), 500);
+		socket.setEncoding('utf8').on('data', chunk => (got += chunk));
+		socket.on('error', () => undefined);
+		socket.on('close', () => {
+			clearInterval(timer);
+			resolve(got);
+		});
+	});
+}
+
 /** TERM, and wait for the exit. */
 async function term(run: Run): Promise<void> {
 	run.signal('SIGTERM');
@@ -347,6 +363,26 @@ const SCENARIOS: Scenario[] = [
 		},
 	},
 	{
+		name: 'HUP then TTIN in flight',
+		options: {workers: 1},
+		workers: 1,
+		act: async run => {
+			const [old] = run.ready();
+			const slow = run.get('/slow?s=8');
+			await run.wait('a request in its view', () => run.inView());
+			run.signal('SIGHUP');
+			await run.wait('a fresh worker', () => run.ready().some(pid => pid !== old));
+			run.signal('SIGTTIN');
+			await run.wait('TTIN handled', () => run.has(e => e.type === 'workers.changed' && e.to === 2));
+			// The master loop went on while the old worker drains its request (24.0 would wait for it).
+			const whileDraining = !run.exitedWorker(old);
+			const answer = await slow;
+			await run.wait('old gone, two fresh', () => run.exitedWorker(old) && run.ready().length === 2);
+			await term(run);
+			return {answer: answer.status, whileDraining};
+		},
+	},
+	{
 		name: 'timeout',
 		options: {timeout: 2},
 		act: async run => {
@@ -373,15 +409,31 @@ const SCENARIOS: Scenario[] = [
 			return {inFlight: answer.status, late: late.status};
 		},
 	},
+	...(['SIGINT', 'SIGQUIT'] as const).map(
+		(sig): Scenario => ({
+			name: `${sig.slice(3)} in flight`,
+			act: async run => {
+				const slow = run.get('/slow?s=30');
+				await run.wait('a request in its view', () => run.inView());
+				const t0 = Date.now();
+				run.signal(sig);
+				await run.exited;
+				return {inFlight: (await slow).status, quick: Date.now() - t0 < 3000};
+			},
+		}),
+	),
 	{
-		name: 'INT in flight',
+		name: 'slow client',
+		options: {timeout: 2},
 		act: async run => {
-			const slow = run.get('/slow?s=30');
-			await run.wait('a request in its view', () => run.inView());
-			const t0 = Date.now();
-			run.signal('SIGINT');
-			await run.exited;
-			return {inFlight: (await slow).status, quick: Date.now() - t0 < 3000};
+			// Headers trickled, never finished: the sync worker reads with no timeout and no heartbeat.
+			const answer = await trickle(run.port);
+			await run.wait(
+				'the replacement',
+				() => run.has(e => e.type === 'worker.exited' && e.reason === 'timeout') && run.ready().length === 2,
+			);
+			await term(run);
+			return {answer};
 		},
 	},
 	{

@@ -1,10 +1,13 @@
-import {existsSync, readFileSync} from 'node:fs';
+import {execFileSync} from 'node:child_process';
+import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
 import {FLOW_NODES, executionTable, variableTracker} from '../source/lifecycle/selectors';
 import {buildLesson} from '../source/lesson/lesson';
 import {CHAPTERS} from '../source/lesson/chapters';
 import {plainLesson, trackerColumns} from '../source/lesson/plain';
 import {playLesson} from '../source/lesson/timeline';
+import {findGunicorn} from '../source/gunicorn/find';
+import {projectDir} from '../source/gunicorn/source';
 
 const variants = ['default', 'preload'] as const;
 
@@ -257,11 +260,122 @@ describe("the execution table's Output and Django columns", () => {
 		expect(lines.filter(l => !matches(l))).toEqual([]);
 	});
 
+	test.skipIf(!existsSync(arbiter))(
+		"every chapter's Output, in both variants, is Gunicorn 20.1's own lines (arbiter.py, workers/*.py)",
+		() => {
+			const dir = '/usr/lib/python3/dist-packages/gunicorn';
+			const files = [`${dir}/arbiter.py`, ...readdirSync(`${dir}/workers`).map(f => `${dir}/workers/${f}`)];
+			const formats = files
+				.filter(f => f.endsWith('.py'))
+				.flatMap(f => [...readFileSync(f, 'utf8').matchAll(/log\.\w+\(\s*"([^"]+)"/g)].map(m => m[1]));
+			const pattern = (f: string) =>
+				new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%s/g, '.+')}$`);
+			const patterns = formats.map(pattern);
+			const invented: string[] = [];
+			for (const chapter of CHAPTERS)
+				for (const variant of variants) {
+					const lesson = chapter.lesson(variant);
+					const played = playLesson(lesson);
+					for (const row of executionTable(played.states[lesson.steps.length], played.cuts))
+						for (const line of row.output ? row.output.split(' · ') : [])
+							if (!/^HTTP\/1\.1 \d{3} /.test(line) && !patterns.some(p => p.test(line)))
+								invented.push(`${chapter.id} ${variant} row ${row.n}: ${line}`);
+				}
+			expect(invented).toEqual([]);
+			expect(patterns.some(p => p.test('Worker with pid 4121 was terminated due to signal 9'))).toBe(true);
+		},
+	);
+
 	test("the Django column shows where urls.py is imported: each worker's first request", () => {
 		expect(table[2].django).toBe('Loaded in 2 workers, idle; urls.py not yet');
 		expect(table[4].django).toBe("View pages.views.home running; urls.py imported now (4121's first request)");
 		expect(table[6].django).toBe('Loaded in 2 workers, idle; urls.py in 4121');
 		expect(table[7].django).toBe('Loaded in 2 workers, idle; urls.py in 4121, 4122');
 		expect(table[4].short.django).toBe('urls.py, home()');
+	});
+});
+
+// What the lesson says Django does, asked of Django itself: the shipped project under real Django 3.2.
+const django = await findGunicorn();
+const noDjango = 'error' in django ? django.error : undefined;
+describe.skipIf(Boolean(noDjango) && process.env.GUNICORN_REQUIRED !== '1')("Django's own behaviour", () => {
+	const PROBE = `
+import io, json, os, sys
+os.environ["DJANGO_SETTINGS_MODULE"] = "myproject.settings"
+from django.core.wsgi import get_wsgi_application
+from django.core.signals import request_finished
+seen = {}
+app = get_wsgi_application()
+seen["booted"] = {m: m in sys.modules for m in ("myproject.urls", "pages.views")}
+seen["middleware"] = app._middleware_chain is not None
+finished = []
+request_finished.connect(lambda **kw: finished.append(1), weak=False)
+environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "QUERY_STRING": "", "SERVER_NAME": "127.0.0.1",
+           "SERVER_PORT": "8000", "HTTP_HOST": "127.0.0.1:8000", "REMOTE_ADDR": "127.0.0.1", "REMOTE_PORT": "52144",
+           "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr, "wsgi.url_scheme": "http"}
+statuses = []
+body = app(environ, lambda status, headers, exc_info=None: statuses.append(status))
+seen["status"] = statuses
+seen["returned"] = type(body).__name__
+b"".join(body)
+seen["finished before close"] = len(finished)
+body.close()
+seen["finished after close"] = len(finished)
+seen["served"] = {m: m in sys.modules for m in ("myproject.urls", "pages.views")}
+print(json.dumps(seen))
+`;
+	test(
+		'get_wsgi_application() loads the middleware but not urls.py or the views; the first request imports ' +
+			'them; close() sends request_finished: as steps 3, 5 and 7 say',
+		() => {
+			expect(noDjango).toBeUndefined();
+			const python = (django as {python: string}).python;
+			const seen = JSON.parse(
+				execFileSync(python, ['-c', PROBE], {cwd: projectDir(), encoding: 'utf8', env: {...process.env}}),
+			);
+			expect(seen).toEqual({
+				booted: {'myproject.urls': false, 'pages.views': false},
+				middleware: true,
+				status: ['200 OK'],
+				returned: 'HttpResponse',
+				'finished before close': 0,
+				'finished after close': 1,
+				served: {'myproject.urls': true, 'pages.views': true},
+			});
+			const lesson = buildLesson('default');
+			expect(lesson.steps[2].narration.join(' ')).toMatch(/builds the WSGIHandler, which loads the middleware/);
+			expect(lesson.steps[4].narration.join(' ')).toMatch(/imports myproject\.urls and pages\.views now/);
+			expect(lesson.steps[5].narration.join(' ')).toMatch(/returns the response object itself/);
+			expect(lesson.steps[6].narration.join(' ')).toMatch(/Django's close\(\) sends the request_finished signal/);
+		},
+	);
+});
+
+// README's "What it teaches" retells chapter 1 step by step: the facts it names are the lesson's, at the same step.
+describe("README's What it teaches", () => {
+	const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+	const section = readme.split(/^## /m).find(s => s.startsWith('What it teaches'))!;
+	const items = [...section.matchAll(/^(\d)\. ([^]*?)(?=^\d\. |^$)/gm)].map(m => m[2].replace(/\s+/g, ' '));
+	const lesson = buildLesson('default');
+	const FACTS: Array<[number, string[]]> = [
+		[1, ['WEB_CONCURRENCY', '0.0.0.0:$PORT']],
+		[2, ['before']],
+		[3, ['django.setup()', 'apps.populate()', 'middleware', 'first request']],
+		[4, ['select()', 'non-blocking', 'accept()', 'EAGAIN', 'thundering herd', 'round-robin']],
+		[5, ['REMOTE_ADDR', 'REMOTE_PORT', 'application(environ, start_response)', 'first request']],
+		[6, ['start_response']],
+		[7, ['iterates the body', 'close()', 'request_finished']],
+		[8, ['first request']],
+		[9, ['closes the listening socket', 'then', 'not served']],
+	];
+	test('one item per step, each naming the facts its step teaches', () => {
+		expect(items).toHaveLength(lesson.steps.length);
+		for (const [step, facts] of FACTS) {
+			const taught = lesson.steps[step - 1].narration.join(' ').replace(/`/g, '');
+			for (const fact of facts) {
+				expect(items[step - 1].replace(/`/g, ''), `README item ${step}`).toContain(fact);
+				expect(taught, `step ${step}`).toContain(fact);
+			}
+		}
 	});
 });

@@ -1,6 +1,6 @@
 // `gunicorn-walkthrough serve` with real processes: the built CLI, real sockets, real signals.
 import {spawn, type ChildProcess} from 'node:child_process';
-import {readdirSync, readFileSync, readlinkSync} from 'node:fs';
+import {fstatSync, readdirSync, readFileSync, readlinkSync} from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import readline from 'node:readline';
@@ -706,4 +706,50 @@ describe('serve', () => {
 			'gunicorn-walkthrough: --workers must be a whole number from 1 to 64 (got "lots")',
 		]);
 	});
+});
+
+// Gunicorn 20.1's WorkerTmp (workers/workertmp.py): notify() is fchmod, last_update() the ctime.
+// 22.0 moved to os.utime and the mtime; README and docs/events.md say which one we follow.
+describe('the heartbeat file, as in Gunicorn 20.1', () => {
+	test(
+		'notify() flips the mode with fchmod and moves the ctime, never the mtime; the master reads ' + 'the ctime',
+		async () => {
+			const {WorkerTmp} = await import('../source/server/worker-tmp');
+			const tmp = WorkerTmp.create();
+			try {
+				const fd = (tmp as unknown as {fd: number}).fd;
+				const before = fstatSync(fd, {bigint: true});
+				expect(tmp.untouched()).toBe(true);
+				const modes: number[] = [];
+				let last = before.ctimeNs;
+				for (let i = 0; i < 2; i++) {
+					// The kernel's file times are coarse (a few ms): let the clock pass the last change first.
+					await until(
+						'the clock past the last change',
+						() => BigInt(Date.now()) * 1_000_000n > last + 20_000_000n,
+					);
+					tmp.notify();
+					modes.push(fstatSync(fd).mode & 0o777);
+					const ctime = fstatSync(fd, {bigint: true}).ctimeNs;
+					expect(ctime).toBeGreaterThan(last);
+					last = ctime;
+				}
+				const after = fstatSync(fd, {bigint: true});
+				expect(modes).toEqual([1, 0]); // the spinner: 0 -> 1 -> 0, as 20.1's notify()
+				expect(after.mtimeNs).toBe(before.mtimeNs);
+				expect(after.ctimeNs).toBeGreaterThan(before.ctimeNs);
+				expect(tmp.untouched()).toBe(false);
+				expect(tmp.lastUpdate()).toBe(Number(after.ctimeNs / 1_000_000n));
+			} finally {
+				tmp.close();
+			}
+			const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+			expect(readme).toContain(
+				"heartbeat as 20.1's WorkerTmp does: `fchmod` of a temporary file, whose ctime the master reads " +
+					'(Gunicorn 22.0 moved to `utime` and the mtime)',
+			);
+			const events = readFileSync(new URL('../docs/events.md', import.meta.url), 'utf8');
+			expect(events).toMatch(/the ctime of the worker's file, changed by `fchmod` as in 20\.1/);
+		},
+	);
 });
