@@ -292,6 +292,21 @@ describe('queueing', () => {
 		expect(lab.reveal!.join('\n')).toContain('Served: 101: 1, 102: 1.');
 	});
 	test('wrong', () => expect(run('queueing', 1, 0, [1, 1, 2, 2, 3, 3]).verdict).toMatchObject({right: false}));
+	test('the edge of the tolerance is right (3.6 s for 3 +- 0.6), past it wrong', () => {
+		expect(run('queueing', 3, 0, [1.3, 1.6, 2.3, 2.6, 3.3, 3.6]).verdict).toMatchObject({
+			right: true,
+			happened: '3.6 s',
+		});
+		expect(run('queueing', 3, 0, [1.3, 1.6, 2.3, 2.6, 3.3, 2.4]).verdict).toMatchObject({
+			right: true,
+			happened: '3.3 s',
+		});
+		expect(run('queueing', 3, 0, [1.3, 1.6, 2.3, 2.6, 3.3, 3.7]).verdict).toMatchObject({right: false});
+		expect(run('queueing-ttin', 2, 2, [1, 1, 1, 1, 1.4, 1.4]).verdict).toMatchObject({
+			right: true,
+			happened: '1.4 s',
+		});
+	});
 	test('queueing-ttin: planned with two TTINs, unplanned with one', () => {
 		expect(run('queueing-ttin', 2, 2, [1, 1, 1, 1, 2, 2]).verdict).toMatchObject({right: true, planned: true});
 		const one = run('queueing-ttin', 2, 1, [1, 1, 1, 2, 2, 2]);
