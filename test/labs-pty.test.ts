@@ -40,7 +40,7 @@ const flat = (screen: string) => screen.replace(/\s+/g, ' ');
  * Real processes and ptys: this many labs at once (they mostly wait on slow views and timeouts); a lab
  * that measures latencies runs alone, so no other lab's burst is in its figures. First come, first served.
  */
-const AT_ONCE = 3;
+const AT_ONCE = 2;
 let running = 0;
 const waiting: Array<{weight: number; start: () => void}> = [];
 function admit() {
