@@ -292,6 +292,21 @@ describe('queueing', () => {
 		expect(lab.reveal!.join('\n')).toContain('Served: 101: 1, 102: 1.');
 	});
 	test('wrong', () => expect(run('queueing', 1, 0, [1, 1, 2, 2, 3, 3]).verdict).toMatchObject({right: false}));
+	test('the edge of the tolerance is right (3.6 s for 3 +- 0.6), past it wrong', () => {
+		expect(run('queueing', 3, 0, [1.3, 1.6, 2.3, 2.6, 3.3, 3.6]).verdict).toMatchObject({
+			right: true,
+			happened: '3.6 s',
+		});
+		expect(run('queueing', 3, 0, [1.3, 1.6, 2.3, 2.6, 3.3, 2.4]).verdict).toMatchObject({
+			right: true,
+			happened: '3.3 s',
+		});
+		expect(run('queueing', 3, 0, [1.3, 1.6, 2.3, 2.6, 3.3, 3.7]).verdict).toMatchObject({right: false});
+		expect(run('queueing-ttin', 2, 2, [1, 1, 1, 1, 1.4, 1.4]).verdict).toMatchObject({
+			right: true,
+			happened: '1.4 s',
+		});
+	});
 	test('queueing-ttin: planned with two TTINs, unplanned with one', () => {
 		expect(run('queueing-ttin', 2, 2, [1, 1, 1, 1, 2, 2]).verdict).toMatchObject({right: true, planned: true});
 		const one = run('queueing-ttin', 2, 1, [1, 1, 1, 2, 2, 2]);
@@ -463,6 +478,17 @@ describe('slow-client', () => {
 		);
 	});
 	test('wrong', () => expect(run(3).verdict).toMatchObject({right: false}));
+	test("an answer that comes before the server's event for it waits for the worker that served it", () => {
+		const sim = new Sim('slow-client').events(boot({timeout: 10})).predict(1);
+		sim.step(0).step(1).wait(10_000);
+		sim.events([{type: 'worker.timeout', pid: 101}, exited(101, 'timeout', 1), ...worker(103)]);
+		sim.result({kind: 'slow-client', results: [{ms: 10_100, sent: 40, ended: 'closed'}]});
+		sim.result({kind: 'request', path: '/', result: {status: 200, ms: 10_400}});
+		expect(sim.lab.phase).toBe('acting');
+		sim.events(serve(103));
+		expect(sim.lab.phase).toBe('observed');
+		expect(sim.lab.reveal!.join('\n')).toContain('GET / was answered after 10.4 s by worker 103.');
+	});
 	test('unplanned: fewer slow clients than workers', () =>
 		expect(run(1, {clients: 1}).verdict).toMatchObject({planned: false}));
 	test('unplanned: the request before the slow clients', () =>

@@ -1,6 +1,6 @@
 // --screen-reader (and INK_SCREEN_READER=true) in a real pseudo-terminal: after each key, what a
 // screen reader reads is the text the app has just appended. Nothing is drawn, moved or redrawn.
-import {mkdtempSync} from 'node:fs';
+import {mkdtempSync, readFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, test} from 'vitest';
@@ -12,8 +12,8 @@ afterEach(() => {
 	for (const s of sessions.splice(0)) s.kill();
 });
 
-function start(args: string[], env: Record<string, string> = {}) {
-	const t = new TerminalSession(args, {env: {XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gw-sr-')), ...env}});
+function start(args: string[], env: Record<string, string> = {}, home = mkdtempSync(join(tmpdir(), 'gw-sr-'))) {
+	const t = new TerminalSession(args, {env: {XDG_CONFIG_HOME: home, ...env}});
 	sessions.push(t);
 	return t;
 }
@@ -145,5 +145,98 @@ describe('--screen-reader', () => {
 		t.write('q');
 		expect((await t.exited).exitCode).toBe(0);
 		await until('the server gone', () => !processAlive(master), 10_000);
+	}, 60_000);
+
+	test('a lab end to end, said line by line: question, prediction, steps, events, reveal, hints, reset', async () => {
+		const home = mkdtempSync(join(tmpdir(), 'gw-sr-'));
+		const t = start(['--screen-reader', '--lab', 'reload', '--bind', '127.0.0.1:0', '--reset'], {}, home);
+		/** The pids of the workers said to be ready since `from`, once there are n. */
+		const ready = (from: number, n: number) =>
+			until(
+				`${n} workers ready`,
+				() => {
+					const said = saidSince(t, from).map(
+						l => /^Event \d+: Worker (\d+) waits for connections/.exec(l)?.[1],
+					);
+					const pids = said.filter(p => p !== undefined).map(Number);
+					return pids.length >= n && pids;
+				},
+				20_000,
+			);
+		const [, workers] = await Promise.all([
+			until('the start', () => saidSince(t, 0).includes('Press ? for the keys.')),
+			ready(0, 2),
+		]);
+		const first = saidSince(t, 0);
+		const master = Number(/^Event \d+: Master binds .*\((\d+)\)\.$/.exec(first.find(l => / binds /.test(l))!)?.[1]);
+		expect(first).toEqual(
+			expect.arrayContaining([
+				'Panel L, Labs.',
+				'Lab reload: Change the app, then HUP (not tried).',
+				'Setup: --workers 2; R restarts the server with it.',
+				'Question: You change the text / answers with, then send HUP. Do new requests see the new text?',
+				'a: yes',
+				'b: no',
+				'Predict: press a to b.',
+				'Do: press t: change the greeting to "Bonjour"; then press g: HUP; then press r: GET / once the new ' +
+					'workers are up.',
+			]),
+		);
+
+		expect(await press(t, 'b', /^You predict: /)).toEqual(['You predict: no.']); // wrong: they do
+		expect(await press(t, 't', /^Next, /)).toEqual([
+			'Done: change the greeting to "Bonjour".',
+			'Next, press g: HUP.',
+		]);
+		const from = t.output.length;
+		const hup = await press(t, 'g', /^Next, /);
+		expect(hup.slice(0, 2)).toEqual(['Done: HUP.', 'Next, press r: GET / once the new workers are up.']);
+		const fresh = await ready(from, 2);
+		// What happened, in words: the HUP, the fresh workers forked by the master, the old ones leaving.
+		const events = saidSince(t, from);
+		expect(events.some(l => /^Event \d+: HUP/.test(l))).toBe(true);
+		for (const pid of fresh) expect(events).toContainEqual(expect.stringMatching(`Master forks worker ${pid}\\.`));
+
+		const reveal = await press(t, 'r', /^R resets and runs it again\.$/);
+		const at = reveal.indexOf('Not what happened.');
+		expect(at).toBeGreaterThan(-1);
+		expect(reveal.slice(at + 1, at + 3)).toEqual([
+			'You predicted: no (not what happened). It happened: yes.',
+			expect.stringMatching(/^HUP: (\d+), (\d+) replaced (\d+), (\d+)\. GET \/ answered: "Bonjour/),
+		]);
+		const [, ...pids] = /^HUP: (\d+), (\d+) replaced (\d+), (\d+)\./.exec(reveal[at + 2])!.map(Number);
+		expect(pids.slice(0, 2).sort()).toEqual([...fresh].sort());
+		expect(pids.slice(2).sort()).toEqual([...workers].sort());
+		for (const pid of fresh) expect(processAlive(pid)).toBe(true);
+		expect(reveal).toContain(`The app was imported by worker ${fresh[0]}, worker ${fresh[1]} after the HUP.`);
+		// The server's own log lines, each from one of the real processes.
+		const logs = reveal.filter(l => l.startsWith('Log: '));
+		expect(logs.length).toBeGreaterThan(0);
+		for (const l of logs)
+			expect([master, ...workers, ...fresh]).toContain(Number(/^Log: \[[^\]]+\] \[(\d+)\]/.exec(l)?.[1]));
+		expect(reveal).toContainEqual(expect.stringMatching(/^HUP \(handle_hup\) reloads the configuration/));
+
+		expect(await press(t, 'h', /^Hint 1: /)).toEqual(['Hint 1: Where is the app imported without --preload?']);
+		expect(await press(t, 'h', /^Hint 2: /)).toEqual(['Hint 2: Watch the app.loaded events of the new workers.']);
+		const saved = () => JSON.parse(readFileSync(join(home, 'gunicorn-walkthrough', 'progress.json'), 'utf8')).labs;
+		await until('the outcome saved', () => saved()?.reload?.outcome === 'wrong');
+		expect(saved().reload).toEqual({outcome: 'wrong', prediction: 1});
+
+		const reset = await press(t, 'R', /^Reset: /);
+		expect(reset[0]).toBe("Reset: the server restarts with the lab's flags, --workers 2.");
+		const restarted = t.output.length;
+		await until('the old master gone', () => !processAlive(master), 15_000);
+		const again = await ready(restarted, 2);
+		for (const pid of again) expect(processAlive(pid)).toBe(true);
+		expect(await press(t, KEYS.esc, /^Under the cursor: /)).toContain(
+			'Lab reload: Change the app, then HUP (predicted).',
+		);
+
+		expect(t.output).not.toMatch(DRAWING);
+		expect(t.output).not.toMatch(REDRAW);
+		t.write('q');
+		expect((await t.exited).exitCode).toBe(0);
+		expect(saved().reload.outcome).toBe('wrong');
+		await until('the server gone', () => [...fresh, ...workers, ...again].every(p => !processAlive(p)), 10_000);
 	}, 60_000);
 });

@@ -241,6 +241,8 @@ const slowClient: Goal = v => {
 	const normal = resultsOf(v, 'request').find(r => r.at >= start.at);
 	if (!normal || !slow) return waiting();
 	const served = entriesOf(v, 'request.accepted').filter(e => e.seq > start.seq && e.event.path === '/');
+	// The client's answer can come before the server's event for it: wait to say which worker served it.
+	if (normal.result.status !== undefined && !served.length) return waiting();
 	const aborted = eventsOf(v, 'worker.timeout').map(e => e.pid);
 	const waited = normal.result.ms >= v.state.master.timeout * 1000 * 0.7;
 	const refused = normal.result.status === undefined;

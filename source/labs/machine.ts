@@ -69,6 +69,13 @@ export function predictionText(l: Lab, answer: number | undefined): string | und
 		: `${answer} ${l.prediction.unit}`;
 }
 
+/**
+ * A number prediction is right within the tolerance, its edge included: figures are measured to a tenth,
+ * and 3.6 - 3 is 0.6000000000000001 in floating point, so compare in tenths.
+ */
+export const withinTolerance = (predicted: number, measured: number, tolerance: number) =>
+	Math.round(Math.abs(predicted - measured) * 10) <= Math.round(tolerance * 10);
+
 function verdictOf(s: LabState, l: Lab, o: Extract<Observation, {done: true}>): Verdict {
 	const p = l.prediction;
 	const happenedChoice = p.kind === 'choice' ? (o.choice ?? p.answer) : undefined;
@@ -78,7 +85,7 @@ function verdictOf(s: LabState, l: Lab, o: Extract<Observation, {done: true}>): 
 		right =
 			p.kind === 'choice'
 				? s.prediction === happenedChoice
-				: o.value !== undefined && Math.abs(s.prediction - o.value) <= p.tolerance;
+				: o.value !== undefined && withinTolerance(s.prediction, o.value, p.tolerance);
 	return {right, planned: o.planned, unplanned: o.unplanned, predicted: predictionText(l, s.prediction), happened};
 }
 

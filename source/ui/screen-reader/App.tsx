@@ -9,13 +9,19 @@ import {visiblePanels} from '../panels';
 import {useLoop} from '../use-loop';
 import {chapterOf, chapterSteps, progressOf, startUi} from '../course';
 import {useLive} from '../use-live';
+import {openLab, runLabEffect, useLabFeed} from '../use-labs';
 import {lessonFor, lessonView, liveView} from '../view';
 import {announce, type Moment} from './announce';
 
-export function ScreenReaderApp({initial, onProgress, notice, live: source}: AppProps) {
+export function ScreenReaderApp({initial, onProgress, notice, live: source, lab, labStatus}: AppProps) {
 	const {exit} = useApp();
 	const [ui, setUi] = useState<UiState>(() =>
-		startUi(initial, visiblePanels({room: false, live: Boolean(source)}), notice),
+		openLab(
+			startUi(initial, visiblePanels({room: false, live: Boolean(source)}), notice),
+			lab,
+			source?.kind,
+			labStatus,
+		),
 	);
 	const live = useLive(source);
 	const variant = live ? (live.state.master.preload ? 'preload' : 'default') : ui.variant;
@@ -40,6 +46,7 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source}: App
 			: live
 				? {first: 0, last: 0}
 				: undefined,
+		...(source ? {server: source.kind} : {}),
 	};
 	// The same update loop as the App (../loop.ts, ../use-loop.ts): its effects run here.
 	const {send, current} = useLoop(ui, setUi, ctx, effect => {
@@ -50,8 +57,12 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source}: App
 				return onProgress?.(progressOf(current.current));
 			case 'quit':
 				return exit();
+			case 'lab': // the App's lab effects, and their results fed back the same way
+				if (source) runLabEffect(source, effect, send, labResult, () => live?.state.served ?? 0);
+				return;
 		}
 	});
+	const labResult = useLabFeed(live, source, send);
 	// biome-ignore lint/correctness/useExhaustiveDependencies: once: where the walkthrough starts
 	useEffect(() => {
 		onProgress?.(progressOf(current.current));

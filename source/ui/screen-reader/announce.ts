@@ -6,6 +6,7 @@ import type {UiState} from '../model';
 import {panelById} from '../panels';
 import type {View} from '../view';
 import {stateAfter} from '../../lifecycle/machine';
+import {labChanges} from './lab-words';
 import {eventWords, feedbackWords, keysInWords, optionWords, panelWords, questionWords, stepWords} from './words';
 
 /** A burst of requests makes hundreds of events: say the first few, then count the rest. */
@@ -50,7 +51,7 @@ function quizChanges(b: UiState, a: UiState, lesson: Lesson): string[] {
 export function announce(before: Moment | undefined, after: Moment): string[] {
 	const {ui, view, lesson} = after;
 	const isLive = Boolean(after.live);
-	const panel = () => panelWords(ui.panel, view, lesson, ui.quiz, isLive);
+	const panel = () => panelWords(ui.panel, view, lesson, ui.quiz, isLive, {ui: ui.labs, chapter: ui.chapter});
 	if (!before) {
 		const start = [
 			lesson.title,
@@ -86,5 +87,8 @@ export function announce(before: Moment | undefined, after: Moment): string[] {
 	if (ui.panel !== b.panel) lines.push(...panel());
 	else if (ui.panel === 'quiz') lines.push(...quizChanges(b, ui, lesson));
 	if (after.live) lines.push(...liveChanges(before.live, after.live));
+	// After the events: a lab's reveal follows what happened. A panel just opened on Labs said it all.
+	if (ui.labs !== b.labs && !(ui.panel !== b.panel && ui.panel === 'labs'))
+		lines.push(...labChanges(b.labs, ui.labs, ui.chapter, isLive));
 	return lines;
 }

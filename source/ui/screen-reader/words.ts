@@ -1,6 +1,6 @@
 // What each panel and step says, as sentences for a screen reader: no box drawing, no
 // diagrams, no columns to line up. The same sources as the panels (view.ts, the lesson).
-import {LABS} from '../../labs/labs';
+import type {LabsUi} from '../labs-ui';
 import type {LifecycleState} from '../../lifecycle/machine';
 import {describeAction, describeApp, describeMaster, describeWorkers, gunicornLog} from '../../lifecycle/describe';
 import type {LifecycleEvent} from '../../lifecycle/events';
@@ -9,6 +9,7 @@ import type {QuizState} from '../model';
 import {panelById, visiblePanels, type PanelId} from '../panels';
 import {keysInWords as sayKeys} from '../keys';
 import type {View} from '../view';
+import {listWords, openWords} from './lab-words';
 
 const LETTERS = 'abcd';
 
@@ -106,6 +107,10 @@ function liveWords(view: View, live: boolean, rate?: number): string[] {
 	return lines;
 }
 
+/** The Labs panel: the open lab, or the list. */
+const labsWords = (labs: LabsUi, chapter: string, live: boolean) =>
+	labs.open ? openWords(labs, labs.open, live) : listWords(labs, chapter, live);
+
 /** Panel N in words, led by its name. */
 export function panelWords(
 	panel: PanelId,
@@ -113,6 +118,7 @@ export function panelWords(
 	lesson: Lesson,
 	quiz: QuizState,
 	live: boolean,
+	labs: {ui: LabsUi; chapter: string},
 	rate?: number,
 ): string[] {
 	const words: Record<PanelId, () => string[]> = {
@@ -125,7 +131,7 @@ export function panelWords(
 		snapshot: () => [...lesson.snapshot, 'Why --preload matters (press v to switch):', ...lesson.preloadNotes],
 		transcript: () => lesson.transcript,
 		live: () => liveWords(view, live, rate),
-		labs: () => LABS.map(l => `Lab ${l.id}: ${l.title}.`),
+		labs: () => labsWords(labs.ui, labs.chapter, live),
 		room: () => [],
 	};
 	const {key, title} = panelById(panel)!;
