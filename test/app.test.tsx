@@ -393,6 +393,17 @@ describe('attached to a live server', () => {
 		{type: 'worker.ready', pid: 501},
 	];
 
+	test('the snapshot and transcript name the real master and address', async () => {
+		const source = new FakeSource();
+		const app = mount(<App live={source} initial={{panel: 'snapshot'}} />);
+		source.emit(...boot);
+		await app.showing('pid 500 here');
+		expect(app.frame()).not.toContain('4120');
+		await app.press('8');
+		await app.showing('127.0.0.1:9999');
+		expect(app.frame()).not.toContain('127.0.0.1:8000');
+	});
+
 	test('real pids reach panel 9 and the flow; keys send commands', async () => {
 		const source = new FakeSource();
 		const app = mount(<App live={source} initial={{panel: 'live'}} />);

@@ -30,12 +30,18 @@ export interface ChapterData extends Omit<Lesson, 'steps' | 'samples' | 'preload
 	liveNotes?: Record<string, string>;
 }
 
-const say = (cast: Cast | undefined) => {
+/** Renders texts with the scripted cast, noting each rendered text's words as written (for live names). */
+const say = (cast: Cast | undefined, written: Map<string, string>) => {
 	const names = cast && scriptedNames(cast);
-	return (text: string) => (names ? render(text, names) : text);
+	return (text: string) => {
+		if (!names) return text;
+		const rendered = render(text, names);
+		if (rendered !== text) written.set(rendered, text);
+		return rendered;
+	};
 };
 
-function buildStep(data: StepData, variant: Variant, text: (t: string) => string, cast?: Cast): Step {
+function buildStep(data: StepData, variant: Variant, text: (t: string) => string): Step {
 	const {preload, explains, ...own} = data;
 	const s: StepText = variant === 'preload' && preload ? {...own, ...preload} : own;
 	return {
@@ -44,13 +50,13 @@ function buildStep(data: StepData, variant: Variant, text: (t: string) => string
 		narration: s.narration.map(text),
 		...(s.sample ? {sample: s.sample} : {}),
 		...(explains ? {explains} : {}),
-		...(cast ? {template: {title: s.title, narration: s.narration}} : {}),
 	};
 }
 
 /** The lesson one variant of a chapter teaches, its text rendered with the cast's scripted names. */
 export function buildChapter(data: ChapterData, variant: Variant = 'default'): Lesson {
-	const text = say(data.cast);
+	const written = new Map<string, string>();
+	const text = say(data.cast, written);
 	const moment = (m: KeyMoment): KeyMoment => ({...m, question: text(m.question), answer: text(m.answer)});
 	const question = (q: QuizQuestion): QuizQuestion => ({
 		...q,
@@ -63,7 +69,7 @@ export function buildChapter(data: ChapterData, variant: Variant = 'default'): L
 		title: text(data.title),
 		summary: text(data.summary),
 		flow: data.flow.map(f => ({...f, label: text(f.label), detail: text(f.detail)})),
-		steps: data.steps.map(step => buildStep(step, variant, text, data.cast)),
+		steps: data.steps.map(step => buildStep(step, variant, text)),
 		// Code is shown as written: its braces are Python's, not names.
 		samples: data.samples.map(({preload, ...file}) =>
 			variant === 'preload' && preload ? {...file, lines: preload.lines} : file,
@@ -76,7 +82,7 @@ export function buildChapter(data: ChapterData, variant: Variant = 'default'): L
 		transcript: data.transcript.map(text),
 		preloadNotes: (data.preloadNotes ?? []).map(text),
 		liveNotes: Object.fromEntries(Object.entries(data.liveNotes ?? {}).map(([k, v]) => [k, text(v)])),
-		...(data.cast ? {cast: data.cast} : {}),
+		...(data.cast ? {cast: data.cast, written} : {}),
 		...(data.tracker ? {tracker: data.tracker} : {}),
 		...(data.table ? {table: data.table} : {}),
 		...(data.labs ? {labs: data.labs} : {}),

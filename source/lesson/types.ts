@@ -19,8 +19,6 @@ export interface Step {
 	 * (worker.exited:killed, app.loaded:master; see lesson/explains.ts). Absent: its own events' types.
 	 */
 	explains?: string[];
-	/** The title and narration as written, with {names} (lesson/names.ts): live, rendered with the real ones. */
-	template?: {title: string; narration: string[]};
 }
 
 export type TableColumn = 'gunicorn' | 'worker' | 'django' | 'output';
@@ -87,6 +85,8 @@ export interface Lesson {
 	liveNotes: Record<string, string>;
 	/** The scripted names (absent: the text names no one, nothing is renamed live). */
 	cast?: Cast;
+	/** Each text the cast renamed (title, narration, moments, quiz, snapshot...), as written with {names}. */
+	written?: ReadonlyMap<string, string>;
 	/** The tracker's rows (absent: Master, Workers, Django app, Request, Served) and its last column's label. */
 	tracker?: {variables?: TrackedVariable[]; final?: string};
 	/** The table's columns after # and Action, with their headings (absent: all four). */

@@ -57,21 +57,25 @@ function realNames(latest: LifecycleState, inspected: LifecycleState, pid: numbe
 		timeout: master.timeout,
 		app: cast.app,
 	};
-	// The text as written for each rendered one: titles and paragraphs of the lesson's steps.
-	const written = new Map<string, string>();
-	for (const step of lesson.steps) {
-		if (!step.template) continue;
-		written.set(step.title, step.template.title);
-		step.narration.forEach((text, i) => written.set(text, step.template!.narration[i]));
-	}
 	const threaded = (text: string) =>
 		master.workerClass === 'gthread'
 			? THREADED_WORDS.reduce((said, [sync, gthread]) => said.split(sync).join(gthread), text)
 			: text;
+	const steps = stepTexts(lesson);
 	return (text: string) => {
-		const template = written.get(text);
-		return threaded(template === undefined ? text : render(template, names));
+		const template = lesson.written?.get(text);
+		// Beyond the steps (moments, snapshot, transcript) a named worker is one of the lesson's own story.
+		const renamed = template !== undefined && (steps.has(text) || !WORKER_NAME.test(template));
+		return threaded(renamed ? render(template, names) : text);
 	};
+}
+
+const WORKER_NAME = /\{worker\d*\}/;
+const stepTextsOf = new WeakMap<Lesson, Set<string>>();
+function stepTexts(lesson: Lesson): Set<string> {
+	let texts = stepTextsOf.get(lesson);
+	if (!texts) stepTextsOf.set(lesson, (texts = new Set(lesson.steps.flatMap(s => [s.title, ...s.narration]))));
+	return texts;
 }
 
 const lessons = new Map<string, {chapter: Chapter; lesson: Lesson; timeline: Timeline; table: TableRow[]}>();

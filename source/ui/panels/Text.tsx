@@ -4,6 +4,9 @@ import {wrap} from '../../lesson/plain';
 import type {Lesson} from '../../lesson/types';
 import type {Line} from '../parts/Lines';
 
+/** The lesson's words for where the learner is (live: with the real names). */
+type Say = (text: string) => string;
+
 /** The sample files with the current step's line marked; `focus` is that line's index. */
 export function sampleLines(lesson: Lesson, step: number, width: number): {lines: Line[]; focus?: number} {
 	const at = lesson.steps[step - 1].sample;
@@ -34,7 +37,7 @@ export function sampleLines(lesson: Lesson, step: number, width: number): {lines
 	return {lines, focus};
 }
 
-export function momentLines(lesson: Lesson, step: number, width: number): Line[] {
+export function momentLines(lesson: Lesson, step: number, width: number, say: Say): Line[] {
 	const lines: Line[] = [];
 	for (const m of lesson.keyMoments) {
 		const now = m.step === step;
@@ -43,27 +46,27 @@ export function momentLines(lesson: Lesson, step: number, width: number): Line[]
 				bold
 				color={now ? 'yellow' : undefined}
 				wrap="truncate-end"
-			>{`${now ? '▶' : '•'} ${m.question}  (step ${m.step})`}</Text>,
+			>{`${now ? '▶' : '•'} ${say(m.question)}  (step ${m.step})`}</Text>,
 		);
-		lines.push(...wrap(m.answer, width - 1, '  '), '');
+		lines.push(...wrap(say(m.answer), width - 1, '  '), '');
 	}
 	return lines;
 }
 
-export function snapshotLines(lesson: Lesson, width: number): Line[] {
+export function snapshotLines(lesson: Lesson, width: number, say: Say): Line[] {
 	return [
 		<Text bold wrap="truncate-end">
 			Concept snapshot
 		</Text>,
-		...lesson.snapshot.flatMap(s => wrap(`• ${s}`, width - 1).map((l, i) => (i ? '  ' + l : l))),
+		...lesson.snapshot.flatMap(s => wrap(`• ${say(s)}`, width - 1).map((l, i) => (i ? '  ' + l : l))),
 		'',
 		<Text bold wrap="truncate-end">
 			Why --preload matters (press v to switch)
 		</Text>,
-		...lesson.preloadNotes.flatMap(s => wrap(`• ${s}`, width - 1).map((l, i) => (i ? '  ' + l : l))),
+		...lesson.preloadNotes.flatMap(s => wrap(`• ${say(s)}`, width - 1).map((l, i) => (i ? '  ' + l : l))),
 	];
 }
 
-export function transcriptLines(lesson: Lesson, width: number): Line[] {
-	return lesson.transcript.flatMap(p => [...wrap(p, width - 1), '']);
+export function transcriptLines(lesson: Lesson, width: number, say: Say): Line[] {
+	return lesson.transcript.flatMap(p => [...wrap(say(p), width - 1), '']);
 }

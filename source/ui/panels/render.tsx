@@ -89,10 +89,10 @@ export const RENDER: Record<PanelId, (p: PanelProps) => React.ReactNode> = {
 			}
 		/>
 	),
-	moments: p => text(p, momentLines(p.lesson, p.view.step, p.width)),
+	moments: p => text(p, momentLines(p.lesson, p.view.step, p.width, p.view.narrate)),
 	quiz: p => <QuizPanel lesson={p.lesson} quiz={p.quiz} width={p.width} height={p.height} scroll={p.scroll} />,
-	snapshot: p => text(p, snapshotLines(p.lesson, p.width)),
-	transcript: p => text(p, transcriptLines(p.lesson, p.width)),
+	snapshot: p => text(p, snapshotLines(p.lesson, p.width, p.view.narrate)),
+	transcript: p => text(p, transcriptLines(p.lesson, p.width, p.view.narrate)),
 	live: p => <LivePanel width={p.width} height={p.height} info={p.live} />,
 	labs: p => text(p, labsLines(p.labs, p.chapter, p.attached, p.width)),
 	room: p =>

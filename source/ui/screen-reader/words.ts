@@ -70,7 +70,7 @@ function momentWords(view: View, lesson: Lesson): string[] {
 	const now = lesson.keyMoments.filter(m => m.step === view.step);
 	const steps = lesson.keyMoments.map(m => m.step).join(', ');
 	if (now.length === 0) return [`No key moment at step ${view.step}; they are at steps ${steps}.`];
-	return now.flatMap(m => [`Key moment: ${m.question}`, m.answer]);
+	return now.flatMap(m => [`Key moment: ${view.narrate(m.question)}`, view.narrate(m.answer)]);
 }
 
 /** The question on screen: where it is in the quiz, its text, its options, and any answer given. */
@@ -128,8 +128,11 @@ export function panelWords(
 		variables: () => variableWords(view),
 		moments: () => momentWords(view, lesson),
 		quiz: () => questionWords(lesson, quiz),
-		snapshot: () => [...lesson.snapshot, 'Why --preload matters (press v to switch):', ...lesson.preloadNotes],
-		transcript: () => lesson.transcript,
+		snapshot: () =>
+			[...lesson.snapshot, 'Why --preload matters (press v to switch):', ...lesson.preloadNotes].map(
+				view.narrate,
+			),
+		transcript: () => lesson.transcript.map(view.narrate),
 		live: () => liveWords(view, live, rate),
 		labs: () => labsWords(labs.ui, labs.chapter, live),
 		room: () => [],
