@@ -161,11 +161,14 @@ describe('the Labs panel', () => {
 		Object.defineProperty(app.stdout, 'rows', {value: 24, configurable: true});
 		app.stdout.emit('resize');
 		await app.showing('--lab NAME');
+		for (const lab of LABS) expect(app.frame()).toContain(`${lab.id.padEnd(16)} ${lab.title}\n`); // not cut off
 		for (let i = 0; i < LABS.length; i++) {
 			await app.press('\r');
 			const lines = app.frame().split('\n');
 			expect(lines.length).toBeLessThanOrEqual(23);
 			expect(lines.every(l => l.length <= 80)).toBe(true);
+			const open = LABS.find(lab => lines.some(l => l.startsWith(`${lab.id}: `)))!;
+			expect(app.frame()).toContain(`${open.id}: ${open.title} [not tried]`); // its title and state, whole
 			await app.press('\x1b', '\x1b[B');
 		}
 	});

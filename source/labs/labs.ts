@@ -165,7 +165,7 @@ export const LABS: readonly Lab[] = [
 	{
 		id: 'queueing-gthread',
 		variantOf: 'queueing',
-		title: 'Six slow requests, two gthread workers of four threads',
+		title: 'Six slow requests, 2 gthread workers x 4 threads',
 		chapter: 'worker-classes',
 		setup: {workers: 2, workerClass: 'gthread', threads: 4},
 		question: `Six GET ${REQUEST} together, 2 gthread workers x 4 threads. How long until the last answer?`,
