@@ -68,6 +68,7 @@ export function exposedNotice(exposed: string[] = []): string | undefined {
 function mapStrings<T>(value: T, rename: (text: string) => string): T {
 	if (typeof value === 'string') return rename(value) as T;
 	if (Array.isArray(value)) return value.map(item => mapStrings(item, rename)) as T;
+	if (value instanceof Map) return new Map(mapStrings([...value], rename)) as T; // the lesson's words as written
 	if (value && typeof value === 'object')
 		return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, rename)])) as T;
 	return value;
