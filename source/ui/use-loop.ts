@@ -14,14 +14,16 @@ export function useLoop(ui: UiState, setUi: (s: UiState) => void, ctx: Context, 
 	const timer = useRef<NodeJS.Timeout | undefined>(undefined);
 	const pending = useRef<Effect[]>([]);
 	const [flushes, setFlushes] = useState(0);
-	const send = (msg: Msg) => {
-		const next = advance(current.current, msg, context.current);
-		current.current = next.state;
-		setUi(next.state);
-		if (next.effects.length) {
+	/** Several messages at once (a batch of the server's) are applied in order, and drawn once. */
+	const send = (msgs: Msg | readonly Msg[]) => {
+		const before = pending.current.length;
+		for (const msg of Array.isArray(msgs) ? msgs : [msgs]) {
+			const next = advance(current.current, msg as Msg, context.current);
+			current.current = next.state;
 			pending.current.push(...next.effects);
-			setFlushes(n => n + 1);
 		}
+		setUi(current.current);
+		if (pending.current.length > before) setFlushes(n => n + 1);
 	};
 	const run = (effect: Effect) => {
 		if (effect.type !== 'timer') return handle(effect);

@@ -8,16 +8,17 @@ import type {Context, UiState} from '../model';
 import {visiblePanels} from '../panels';
 import {useLoop} from '../use-loop';
 import {chapterOf, chapterSteps, progressOf, startUi} from '../course';
-import {useLive} from '../use-live';
+import {liveStart, runCommand, useLiveFeed} from '../use-live';
 import {lessonFor, lessonView, liveView} from '../view';
 import {announce, type Moment} from './announce';
 
 export function ScreenReaderApp({initial, onProgress, notice, live: source}: AppProps) {
 	const {exit} = useApp();
-	const [ui, setUi] = useState<UiState>(() =>
-		startUi(initial, visiblePanels({room: false, live: Boolean(source)}), notice),
-	);
-	const live = useLive(source);
+	const [ui, setUi] = useState<UiState>(() => ({
+		...startUi(initial, visiblePanels({room: false, live: Boolean(source)}), notice),
+		live: source && liveStart(source),
+	}));
+	const live = ui.live; // the server's events reach it through the loop (useLiveFeed, below)
 	const variant = live ? (live.state.master.preload ? 'preload' : 'default') : ui.variant;
 	const chapter = chapterOf(ui.chapter);
 	const {lesson} = lessonFor(variant, chapter);
@@ -45,7 +46,7 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source}: App
 	const {send, current} = useLoop(ui, setUi, ctx, effect => {
 		switch (effect.type) {
 			case 'live':
-				return live?.run(effect.command, effect.path);
+				return source && runCommand(source, effect.command, effect.path, send);
 			case 'save':
 				return onProgress?.(progressOf(current.current));
 			case 'quit':
@@ -56,6 +57,7 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source}: App
 	useEffect(() => {
 		onProgress?.(progressOf(current.current));
 	}, []);
+	useLiveFeed(source, send);
 
 	// What has been said: each change adds lines, none is ever rewritten.
 	const [said, setSaid] = useState<Array<{id: number; text: string}>>([]);
