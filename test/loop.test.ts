@@ -10,7 +10,6 @@ import {initialUi, type Context, type LiveCommand, type UiState} from '../source
 import {visiblePanels} from '../source/ui/panels';
 import {scrollExtent, type PanelProps} from '../source/ui/panels/render';
 import {snapshotLines, transcriptLines} from '../source/ui/panels/Text';
-import {FOLD_MAX, takeBatch} from '../source/ui/use-live';
 import {lessonView} from '../source/ui/view';
 
 const lesson = buildLesson();
@@ -197,15 +196,6 @@ describe('update: the server', () => {
 		for (const msg of [...messages, ...messages.reverse()]) s = step(s, msg, liveCtx).state;
 		expect(s.live!.running).toBe(true);
 		expect(s.live!.state.rejected.length).toBeGreaterThan(0); // the machine refused them and said why
-	});
-
-	test('a batch takes at most FOLD_MAX events, the rest wait; a runaway backlog is taken whole', () => {
-		const pending = Array.from({length: FOLD_MAX + 5}, (_, i) => [{type: 'worker.ready', pid: i}, i] as const);
-		const queue = [...pending];
-		expect(takeBatch(queue)).toEqual(pending.slice(0, FOLD_MAX));
-		expect(queue).toEqual(pending.slice(FOLD_MAX));
-		const runaway = Array.from({length: FOLD_MAX * 20}, (_, i) => [{type: 'worker.ready', pid: i}, i] as const);
-		expect(takeBatch([...runaway])).toHaveLength(runaway.length);
 	});
 });
 

@@ -11,11 +11,8 @@ import type {LiveCommand} from './model';
 const FLUSH_MS = 80; // at most ~12 renders a second from events
 const BUSY_FLUSH_MS = 200; // during a burst (many events a flush), fewer renders: keys stay quick
 const BUSY_EVENTS = 100;
-/** Events folded per flush: a key is never behind a bigger fold; the rest go a frame later. */
-export const FOLD_MAX = 1000;
-const FRAME_MS = 34; // Ink draws at most 30 frames a second
-/** A backlog this long is folded whole (memory stays bounded when events outrun the frames). */
-const BACKLOG_MAX = 8 * FOLD_MAX;
+/** Events folded at a time: a key read meanwhile goes before the rest of the batch (and is never behind more). */
+export const FOLD_MAX = 500;
 const masterUp = (s: LifecycleState) => !['down', 'stopped'].includes(s.master.state);
 
 /** What the App and the labs read of the attached server: the model's, and how to apply what waits now. */
@@ -33,17 +30,12 @@ export const liveStart = (source: LiveSource): LiveModel =>
 		state: source.shared?.current() ?? initialState,
 	});
 
-/** What the events waiting now become: at most FOLD_MAX of them, unless the backlog grew too long. */
-export function takeBatch(pending: Arrival[]): Arrival[] {
-	return pending.splice(0, pending.length > BACKLOG_MAX ? pending.length : FOLD_MAX);
-}
-
 /**
  * Subscribes to the source and sends its batches to the loop. Never more than one batch per FLUSH_MS
  * (BUSY_FLUSH_MS in a burst), but the first event after a quiet spell (a respawn, a lab's last answer)
  * goes at once. Returns flush, which sends all that waits now.
  */
-export function useLiveFeed(source: LiveSource | undefined, send: (msgs: Msg[]) => void): () => void {
+export function useLiveFeed(source: LiveSource | undefined, send: (msgs: Msg[], draw?: boolean) => void): () => void {
 	const flushNow = useRef<() => void>(() => {});
 	const sendRef = useRef(send);
 	sendRef.current = send;
@@ -58,27 +50,42 @@ export function useLiveFeed(source: LiveSource | undefined, send: (msgs: Msg[]) 
 		let flushed = 0; // when the last flush ran
 		let timer: NodeJS.Timeout | undefined;
 		let soon: NodeJS.Immediate | undefined;
+		// One batch: its events folded FOLD_MAX at a time, the input read meanwhile going between slices (a
+		// setImmediate runs after the poll for I/O); drawn once, at its last slice, with its log lines.
+		let batch: Arrival[] = [];
+		let at = 0; // the batch's events folded so far
+		let rest: Msg[] = [];
+		const slice = (all = false) => {
+			soon = undefined;
+			const end = all ? batch.length : Math.min(batch.length, at + FOLD_MAX);
+			const events = batch.slice(at, end);
+			at = end;
+			const last = at === batch.length;
+			const msgs: Msg[] = events.length ? [{type: 'live-events', events}] : [];
+			sendRef.current(last ? [...msgs, ...rest] : msgs, last);
+			if (!last) soon = setImmediate(slice);
+			else if (pending.length || lines.length || heard) schedule(); // what came meanwhile
+		};
 		const flush = (all = false) => {
 			clearTimeout(timer);
 			clearImmediate(soon);
 			timer = soon = undefined;
 			flushed = Date.now();
-			const events = all ? pending.splice(0) : takeBatch(pending);
-			lastBatch = shared ? heard : events.length;
-			const msgs: Msg[] = [];
-			if (shared && heard) msgs.push({type: 'live-state', state: shared.current()});
-			else if (events.length) msgs.push({type: 'live-events', events});
+			batch = batch.slice(at).concat(pending.splice(0)); // a batch under way goes on
+			at = 0;
+			lastBatch = shared ? heard : batch.length;
+			rest = [];
+			if (shared && heard) rest.push({type: 'live-state', state: shared.current()});
 			heard = 0;
-			if (lines.length) msgs.push({type: 'log', lines});
+			if (lines.length) rest.push({type: 'log', lines});
 			lines = [];
-			msgs.push({type: 'live-running', running: source.running()});
-			sendRef.current(msgs);
-			if (pending.length) timer = setTimeout(later, FRAME_MS); // the rest, a frame later
+			rest.push({type: 'live-running', running: source.running()});
+			slice(all);
 		};
-		// Keys first: a batch due now waits for the input already read (poll comes before setImmediate).
+		// Keys first: a batch due now waits for the input already read.
 		const later = () => {
 			timer = undefined;
-			soon ??= setImmediate(() => flush());
+			soon ??= setImmediate(flush);
 		};
 		flushNow.current = () => flush(true);
 		const schedule = () => {
