@@ -393,7 +393,7 @@ describe('attached to a live server', () => {
 		const app = mount(<App live={source} initial={{panel: 'live'}} />);
 		source.emit(...boot);
 		source.log('[2026-11-25 00:00:00 +0000] [500] [INFO] Booting worker with pid: 501');
-		await tick(200);
+		await app.showing('Booting worker with pid: 501'); // the batch's last event and its log line
 		const nine = app.frame();
 		expect(nine).toContain('master pid 500');
 		expect(nine).toMatch(/501\s+idle/);
@@ -438,7 +438,7 @@ describe('attached to a live server', () => {
 				accepted(2),
 				accepted(3),
 			);
-			await tick(200);
+			await app.showing('busy 3/4');
 			expect(app.frame()).toMatch(/501\s+busy 3\/4/);
 			await app.press('1');
 			expect(app.frame()).toMatch(/[│║] 501 +[│║][^\n]*\n[^\n]*[│║] busy 3\/4 +[│║]/); // the flow's worker box
@@ -476,7 +476,7 @@ describe('attached to a live server', () => {
 			{type: 'response.returned', pid: 502, id: 'a', status: 200, reason: 'OK', bytes: 9},
 			{type: 'response.sent', pid: 502, id: 'a', status: 200, bytes: 9, ms: 2},
 		);
-		await tick(200);
+		await app.showing('7. Worker 502 sends the response and closes');
 		const frame = app.frame();
 		expect(frame).toContain('7. Worker 502 sends the response and closes');
 		expect(frame).toMatch(/Hello from worker\s+502/);

@@ -1,7 +1,7 @@
 // The walkthrough: routes keys and the server's events to the update loop, and lays out the
 // current panel. Everything it shows is derived in view.ts and the panels.
 import type React from 'react';
-import {useEffect, useMemo, useState} from 'react';
+import {useEffect, useMemo, useRef, useState} from 'react';
 import {Box, Text, useApp, useInput} from 'ink';
 import type {LifecycleState} from '../lifecycle/machine';
 import type {AppProps} from './contracts';
@@ -77,7 +77,7 @@ export function App({
 		() => (source?.project ? ownLesson(base, source.project, newest?.view, newest?.path) : base),
 		[base, source?.project, newest?.view, newest?.path],
 	);
-	const [, setRoomTick] = useState(0);
+	const [roomTick, setRoomTick] = useState(0);
 	// The workshop: a pushed poll (or its reveal) opens the poll overlay.
 	const {poll, hand} = useSeat(seat, () => send({type: 'poll'}));
 
@@ -89,6 +89,7 @@ export function App({
 	const history = live?.state.history;
 	const body = size.rows - 1 - CHROME;
 	const width = size.columns;
+	const extent = useRef<{on: unknown[]; max: number}>(undefined);
 	// What a panel is given to lay itself out, for the state s (the loop's, maybe ahead of this frame).
 	const panelProps = (s: UiState): PanelProps => {
 		const q = lesson.quiz[s.quiz.index];
@@ -128,7 +129,27 @@ export function App({
 	const ctx: Context = {
 		steps: lesson.steps.length,
 		chapters: chapterSteps(),
-		scrollMax: s => scrollExtent(s.panel, panelProps(s)),
+		scrollMax: s => {
+			// Laid out once per change of what the panel shows (a paste of j's is thousands of presses).
+			const on = [
+				s.panel,
+				s.step,
+				s.cursor,
+				s.live?.state,
+				s.quiz,
+				s.labs,
+				s.chapter,
+				lesson,
+				variant,
+				roomTick,
+				width,
+				body,
+			];
+			const last = extent.current;
+			if (last?.on.length !== on.length || last.on.some((x, i) => x !== on[i]))
+				extent.current = {on, max: scrollExtent(s.panel, panelProps(s))};
+			return extent.current!.max;
+		},
 		quiz: lesson.quiz,
 		panels: visiblePanels({room: Boolean(room), live: Boolean(live)}),
 		live: Boolean(live),
