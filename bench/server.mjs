@@ -317,9 +317,9 @@ async function runLanes({port}) {
  * Key latency and the TUI's memory in --live while a load runs as fast as the server serves
  * (LANES connections, each a new request the moment the last is answered), not in bursts.
  */
-export async function unpacedKeys(tmp, presses = 60) {
+export async function unpacedKeys(tmp, presses = 60, cli = CLI) {
 	const port = await freePort();
-	const session = spawn(CLI, ['--live', '--bind', `127.0.0.1:${port}`, '--reset'], tmp);
+	const session = spawn(cli, ['--live', '--bind', `127.0.0.1:${port}`, '--reset'], tmp);
 	const {tabs, screen, until} = watch(session);
 	let load;
 	let served = 0;
@@ -479,8 +479,31 @@ export async function run() {
 
 if (!isMainThread) await runLanes(workerData);
 else if (process.argv[1] === fileURLToPath(import.meta.url)) {
+	// `node bench/server.mjs [ROUNDS] [OTHER/cli.js ...]`: the unpaced figure alone, ROUNDS times; with other
+	// builds, side by side (alternating, so a noisy spell on the shared machine falls on both).
+	const rounds = Number(process.argv[2] ?? 1);
+	const clis = [CLI, ...process.argv.slice(3)];
 	const tmp = mkdtempSync(join(tmpdir(), 'gw-bench-server-'));
-	const {latencies, served, peakRss, cpuPerThousand} = await unpacedKeys(tmp);
-	console.log({median: median(latencies), p99: quantile(latencies, 0.99), served, peakRss, cpuPerThousand});
+	const runs = new Map(clis.map(cli => [cli, []]));
+	for (let i = 0; i < rounds; i++)
+		for (const cli of clis) {
+			const {latencies, served, peakRss, cpuPerThousand} = await unpacedKeys(tmp, 60, cli);
+			const figures = {
+				median: median(latencies),
+				p99: quantile(latencies, 0.99),
+				served,
+				peakRss,
+				cpuPerThousand,
+			};
+			runs.get(cli).push(figures);
+			console.log(cli, JSON.stringify(figures));
+		}
+	for (const [cli, rs] of runs) {
+		const of = key => Math.round(median(rs.map(r => r[key])) * 10) / 10;
+		console.log(
+			`${cli}: medians of ${rs.length} runs: median ${of('median')} ms, p99 ${of('p99')} ms, ` +
+				`RSS ${of('peakRss')} MB, CPU ${of('cpuPerThousand')} ms / 1,000 requests`,
+		);
+	}
 	rmSync(tmp, {recursive: true, force: true});
 }

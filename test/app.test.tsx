@@ -409,7 +409,7 @@ describe('attached to a live server', () => {
 		const app = mount(<App live={source} initial={{panel: 'live'}} />);
 		source.emit(...boot);
 		source.log('[2026-11-25 00:00:00 +0000] [500] [INFO] Booting worker with pid: 501');
-		await app.showing('master pid 500');
+		await app.showing('Booting worker with pid: 501'); // the batch's last event and its log line
 		const nine = app.frame();
 		expect(nine).toContain('master pid 500');
 		expect(nine).toMatch(/501\s+idle/);

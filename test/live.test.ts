@@ -3,12 +3,16 @@ import {mkdtempSync} from 'node:fs';
 import net from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {render} from 'ink-testing-library';
+import {createElement} from 'react';
 import {afterEach, describe, expect, test} from 'vitest';
 import type {ServerOptions} from '../source/cli/args';
 import type {LifecycleEvent} from '../source/lifecycle/events';
 import {createProcessSource, KILL_MARGIN_MS, processAlive, STOP_LIMIT_S} from '../source/live/process-source';
 import {serveArgs} from '../source/live/server-source';
 import type {LiveSource} from '../source/live/source';
+import type {Msg} from '../source/ui/loop';
+import {FOLD_MAX, useLiveFeed} from '../source/ui/use-live';
 import {childEnv, CLI, TerminalSession, until} from './support/terminal';
 import {testServer} from './support/server-options';
 
@@ -233,5 +237,88 @@ describe('--live in a terminal', () => {
 		t.write('q');
 		await t.exited;
 		for (const pid of seen) expect(processAlive(pid)).toBe(false);
+	});
+});
+
+/** The feed alone, its messages recorded as the loop would receive them. */
+function Feed({
+	source,
+	sends,
+	handle,
+}: {
+	source: LiveSource;
+	sends: Array<{msgs: Msg[]; draw: boolean}>;
+	handle: {flush(): void};
+}) {
+	handle.flush = useLiveFeed(source, (msgs, draw = true) => void sends.push({msgs, draw}));
+	return null;
+}
+
+describe('the feed into the update loop (useLiveFeed)', () => {
+	/** A source that only emits: the feed reads events, log lines and running from it. */
+	function emitter() {
+		const listeners = new Set<(e: LifecycleEvent, at?: number) => void>();
+		const logs = new Set<(line: string) => void>();
+		const source = {
+			onEvent: (l: (e: LifecycleEvent, at?: number) => void) => (listeners.add(l), () => listeners.delete(l)),
+			onLog: (l: (line: string) => void) => (logs.add(l), () => logs.delete(l)),
+			onExit: () => () => {},
+			running: () => true,
+		} as unknown as LiveSource;
+		return {
+			source,
+			subscribed: () => listeners.size > 0,
+			emit: (e: LifecycleEvent) => listeners.forEach(l => l(e, 1)),
+			log: (line: string) => logs.forEach(l => l(line)),
+		};
+	}
+	function feed(source: LiveSource) {
+		const sends: Array<{msgs: Msg[]; draw: boolean}> = [];
+		const handle = {flush: () => {}};
+		const app = render(createElement(Feed, {source, sends, handle}));
+		return {sends, flush: () => handle.flush(), unmount: app.unmount};
+	}
+	const ready = (pid: number): LifecycleEvent => ({type: 'worker.ready', pid});
+	const folded = (sends: Array<{msgs: Msg[]}>) =>
+		sends.flatMap(s => s.msgs.flatMap(m => (m.type === 'live-events' ? m.events.map(([e]) => e) : [])));
+
+	test('the first event after a quiet spell goes at once, drawn, with the log lines and running', async () => {
+		const {source, emit, log, subscribed} = emitter();
+		const {sends, unmount} = feed(source);
+		await until('subscribed', subscribed);
+		log('Booting worker');
+		emit(ready(1));
+		await until('sent', () => sends.length > 0, 2000);
+		expect(sends[0].draw).toBe(true);
+		expect(sends[0].msgs.map(m => m.type).sort()).toEqual(['live-events', 'live-running', 'log']);
+		unmount();
+	});
+
+	test('a big batch is folded FOLD_MAX at a time, in order, and drawn once, at its end', async () => {
+		const {source, emit, subscribed} = emitter();
+		const {sends, unmount} = feed(source);
+		await until('subscribed', subscribed);
+		const events = Array.from({length: FOLD_MAX * 2 + 7}, (_, i) => ready(i));
+		for (const e of events) emit(e);
+		await until('all folded', () => folded(sends).length === events.length, 5000);
+		expect(folded(sends)).toEqual(events);
+		const slices = sends.map(s => s.msgs.find(m => m.type === 'live-events'));
+		expect(slices.map(m => (m?.type === 'live-events' ? m.events.length : 0))).toEqual([FOLD_MAX, FOLD_MAX, 7]);
+		expect(sends.map(s => s.draw)).toEqual([false, false, true]);
+		unmount();
+	});
+
+	test('flush sends all that waits at once (a lab result must not overtake its events)', async () => {
+		const {source, emit, subscribed} = emitter();
+		const {sends, flush, unmount} = feed(source);
+		await until('subscribed', subscribed);
+		emit(ready(0));
+		await until('the first at once', () => sends.length === 1, 2000);
+		const events = Array.from({length: FOLD_MAX + 3}, (_, i) => ready(i + 1));
+		for (const e of events) emit(e); // within the 80 ms since the last batch: they wait
+		flush();
+		expect(folded(sends.slice(1))).toEqual(events);
+		expect(sends.at(-1)!.draw).toBe(true);
+		unmount();
 	});
 });

@@ -1,7 +1,7 @@
-// The walkthrough: routes keys to the model, feeds live events to the machine, and lays
-// out the current panel. Everything it shows is derived in view.ts and the panels.
+// The walkthrough: routes keys and the server's events to the update loop, and lays out the
+// current panel. Everything it shows is derived in view.ts and the panels.
 import type React from 'react';
-import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
+import {useEffect, useMemo, useRef, useState} from 'react';
 import {Box, Text, useApp, useInput} from 'ink';
 import type {LifecycleState} from '../lifecycle/machine';
 import type {AppProps} from './contracts';
@@ -9,10 +9,9 @@ import {footerKeys, type Context, type UiState} from './model';
 import {Footer} from './parts/Footer';
 import {Header} from './parts/Header';
 import {HelpOverlay, TooSmall} from './parts/Help';
-import {ScrollLimit} from './parts/Lines';
 import {panelById, visiblePanels} from './panels';
 import {PollPanel} from './panels/Poll';
-import {RENDER} from './panels/render';
+import {RENDER, scrollExtent, type PanelProps} from './panels/render';
 import {roomCommand} from './room-keys';
 import {useSeat} from './use-seat';
 import {MIN_SIZE, useTerminalSize} from './terminal';
@@ -22,7 +21,8 @@ import {AUTOPLAY_MS} from './loop';
 import {useLoop} from './use-loop';
 import {chapterOf, chapterSteps, progressOf, startUi} from './course';
 import {ChapterList} from './parts/Chapters';
-import {useLive} from './use-live';
+import type {LiveModel} from './live-model';
+import {liveStart, runCommand, useLiveFeed} from './use-live';
 import {openLab, runLabEffect, useLabFeed} from './use-labs';
 import {lessonFor, lessonView, liveView} from './view';
 
@@ -57,13 +57,16 @@ export function App({
 	// Saved progress is shared with the instructor's walkthrough: its Room panel exists only there.
 	const [ui, setUi] = useState<UiState>(() =>
 		openLab(
-			startUi(initial, visiblePanels({room: Boolean(room), live: Boolean(source)}), notice),
+			{
+				...startUi(initial, visiblePanels({room: Boolean(room), live: Boolean(source)}), notice),
+				live: source && liveStart(source),
+			},
 			lab,
 			source?.kind,
 			labStatus,
 		),
 	);
-	const live = useLive(source);
+	const live = ui.live;
 	// Live, the narration follows what the server really does: --preload or not.
 	const variant = live ? (live.state.master.preload ? 'preload' : 'default') : ui.variant;
 	const chapter = chapterOf(ui.chapter);
@@ -82,7 +85,7 @@ export function App({
 				: base,
 		[base, source?.project, newest?.view, newest?.path, newest?.method, newest?.status],
 	);
-	const [, setRoomTick] = useState(0);
+	const [roomTick, setRoomTick] = useState(0);
 	// The workshop: a pushed poll (or its reveal) opens the poll overlay.
 	const {poll, hand} = useSeat(seat, () => send({type: 'poll'}));
 
@@ -92,11 +95,69 @@ export function App({
 		[live?.state, ui.cursor, variant, ui.step, lesson, chapter],
 	);
 	const history = live?.state.history;
-	const scrollMax = useRef(Infinity); // reported by the panel's window of lines (ScrollLimit)
+	const body = size.rows - 1 - CHROME;
+	const width = size.columns;
+	const extent = useRef<{on: unknown[]; max: number}>(undefined);
+	// What a panel is given to lay itself out, for the state s (the loop's, maybe ahead of this frame).
+	const panelProps = (s: UiState): PanelProps => {
+		const q = lesson.quiz[s.quiz.index];
+		const same = s.live?.state === live?.state && s.cursor === ui.cursor && s.step === ui.step;
+		return {
+			width,
+			height: body,
+			view: same
+				? view
+				: s.live
+					? liveView(s.live.state, s.cursor, lesson)
+					: lessonView(variant, s.step, chapter),
+			lesson,
+			scroll: s.scroll[s.panel] ?? 0,
+			hint: s.quiz.hints[q.id] ? q.target : undefined,
+			quiz: s.quiz,
+			live: s.live && source && liveInfo(s.live, source),
+			attached: Boolean(live),
+			room,
+			next: q.question,
+			labs: s.labs,
+			chapter: s.chapter,
+		};
+	};
+	const liveInfo = (l: LiveModel, on: NonNullable<typeof source>) => ({
+		kind: on.kind,
+		address: on.address,
+		state: l.state,
+		logs: l.logs,
+		status: l.status,
+		running: l.running,
+		now,
+		rps: requestRate(l.state, now),
+		rules: on.rules,
+		restart: on.restart,
+	});
 	const ctx: Context = {
 		steps: lesson.steps.length,
 		chapters: chapterSteps(),
-		scrollMax: () => scrollMax.current,
+		scrollMax: s => {
+			// Laid out once per change of what the panel shows (a paste of j's is thousands of presses).
+			const on = [
+				s.panel,
+				s.step,
+				s.cursor,
+				s.live?.state,
+				s.quiz,
+				s.labs,
+				s.chapter,
+				lesson,
+				variant,
+				roomTick,
+				width,
+				body,
+			];
+			const last = extent.current;
+			if (last?.on.length !== on.length || last.on.some((x, i) => x !== on[i]))
+				extent.current = {on, max: scrollExtent(s.panel, panelProps(s))};
+			return extent.current!.max;
+		},
 		quiz: lesson.quiz,
 		panels: visiblePanels({room: Boolean(room), live: Boolean(live)}),
 		live: Boolean(live),
@@ -112,14 +173,12 @@ export function App({
 		hand: hand !== undefined,
 		...(source ? {server: source.kind} : {}),
 	};
-	const body = size.rows - 1 - CHROME;
-	const reportScroll = useCallback((max: number) => void (scrollMax.current = max), []);
 
 	// The one update loop (loop.ts, use-loop.ts): the effects of its messages run here.
 	const {send, run, current} = useLoop(ui, setUi, ctx, effect => {
 		switch (effect.type) {
 			case 'live':
-				return live?.run(effect.command, effect.path);
+				return source && runCommand(source, effect.command, effect.path, send);
 			case 'room':
 				return roomCommand(effect, {room, seat, question: lesson.quiz[effect.question]});
 			case 'save':
@@ -139,7 +198,8 @@ export function App({
 		if (current.current.playing) run({type: 'timer', ms: AUTOPLAY_MS});
 	}, []);
 
-	const labResult = useLabFeed(live, source, send);
+	const flush = useLiveFeed(source, send);
+	const labResult = useLabFeed(live && {...live, flush}, source, send);
 
 	// Workshop: follow the instructor; redraw the room when it changes.
 	// biome-ignore lint/correctness/useExhaustiveDependencies: ui.following: follow again when switched back on
@@ -175,10 +235,6 @@ export function App({
 		return <TooSmall columns={size.columns} rows={size.rows} need={MIN_SIZE} />;
 	}
 
-	const width = size.columns;
-	const scroll = ui.scroll[ui.panel] ?? 0;
-	const q = lesson.quiz[ui.quiz.index];
-	const hint = ui.quiz.hints[q.id] ? q.target : undefined;
 	const step = lesson.steps[view.step - 1];
 
 	let panel: React.ReactNode;
@@ -188,38 +244,7 @@ export function App({
 		panel = <PollPanel poll={poll} width={width} height={body} />;
 	} else if (ui.overlay === 'chapters') {
 		panel = <ChapterList ui={ui} width={width} height={body} />;
-	} else {
-		const info =
-			live && source
-				? {
-						kind: source.kind,
-						address: source.address,
-						state: live.state,
-						logs: live.logs,
-						status: live.status,
-						running: live.running,
-						now,
-						rps: requestRate(live.state, now),
-						rules: source.rules,
-						restart: source.restart,
-					}
-				: undefined;
-		panel = RENDER[ui.panel]({
-			width,
-			height: body,
-			view,
-			lesson,
-			scroll,
-			hint,
-			quiz: ui.quiz,
-			live: info,
-			attached: Boolean(live),
-			room,
-			next: q.question,
-			labs: ui.labs,
-			chapter: ui.chapter,
-		});
-	}
+	} else panel = RENDER[ui.panel](panelProps(ui));
 
 	const tag = [
 		room ? `room: ${room.attendees().length} connected` : undefined,
@@ -249,7 +274,7 @@ export function App({
 				</Text>
 			</Box>
 			<Box width={width} height={body} overflow="hidden">
-				<ScrollLimit.Provider value={reportScroll}>{panel}</ScrollLimit.Provider>
+				{panel}
 			</Box>
 			<Footer width={width} keys={footerKeys(ui, ctx)} />
 		</Box>

@@ -1,8 +1,10 @@
 // The update loop (Elm's, as Bubble Tea's): every message becomes the next state and the effects
-// the host runs: a live command, saving progress, quitting, the autoplay timer. Pure.
+// the host runs: a live command, saving progress, quitting, the autoplay timer. Pure. The attached
+// server's events, log lines and command outcomes are messages too (live-model.ts folds them).
 import type {LabEffect, LabMsg} from '../labs/machine';
 import type {LabId} from '../labs/types';
 import {labsHear, labsUpdate, type LabsNext, type LabsWhere} from './labs-ui';
+import {liveCommand, liveStep, type LiveMsg} from './live-model';
 import {interpretKey, update, type Context, type Key, type LiveCommand, type UiState} from './model';
 import {leadLab, NO_SHARED_SERVER, type RoomCommand} from './room-keys';
 
@@ -16,7 +18,8 @@ export type Msg =
 	| {type: 'poll'} // the room pushed a poll to this attendee, or revealed it
 	/** For the labs: the lifecycle, log lines (to the open and acting labs), a probe's results (to its lab). */
 	| {type: 'lab'; msg: LabMsg; id?: LabId}
-	| {type: 'labStatus'; text?: string}; // the server could not start (or could again)
+	| {type: 'labStatus'; text?: string} // the server could not start (or could again)
+	| LiveMsg;
 
 export type Effect =
 	| {type: 'live'; command: LiveCommand; path?: string}
@@ -46,7 +49,10 @@ function keys(s: UiState, msg: Extract<Msg, {type: 'key'}>, ctx: Context): Next 
 			state = update(state, {type: 'confirm', question: msg.question}, ctx);
 		} else if (intent.kind === 'live') {
 			if (state.asking !== undefined) state = update(state, {type: 'ask'}, ctx);
-			effects.push({type: 'live', command: intent.command, path: intent.path});
+			if (!state.live) continue;
+			const asked = liveCommand(state.live, intent.command, intent.path);
+			state = asked.live === state.live ? state : {...state, live: asked.live};
+			if (asked.run) effects.push({type: 'live', command: intent.command, path: asked.path});
 		} else if (intent.kind === 'room' && intent.command === 'lead') {
 			// Leading a lab resets it on the instructor's side (the room's server restarts with its flags).
 			const led = ctx.live ? leadLab(state.labs, where(state, ctx)) : undefined;
@@ -119,6 +125,11 @@ export function step(s: UiState, msg: Msg, ctx: Context): Next {
 				effects: [],
 			};
 			break;
+		default: {
+			// The server's: nothing to fold into when none is attached (a late message after it went).
+			const live = s.live && liveStep(s.live, msg);
+			next = {state: live === s.live ? s : {...s, live}, effects: []};
+		}
 	}
 	// Quitting comes last: what the keys before it changed is saved first.
 	const quit = next.effects.filter(e => e.type === 'quit');

@@ -4,6 +4,7 @@ import type {Variant} from '../lesson/types';
 import type {ChapterProgress} from './contracts';
 import {bindingAt, keyName, placeOf} from './keys';
 import {initialLabsUi, type LabAction, type LabsUi} from './labs-ui';
+import type {LiveModel} from './live-model';
 import type {PanelId} from './panels';
 import type {RoomCommand} from './room-keys';
 
@@ -42,6 +43,8 @@ export interface UiState {
 	asking?: string;
 	/** The Labs panel (labs-ui.ts). */
 	labs: LabsUi;
+	/** The attached server, when there is one (live-model.ts). */
+	live?: LiveModel;
 }
 
 export type LiveCommand =
@@ -111,8 +114,8 @@ export interface Context {
 	leader: boolean;
 	/** Live timeline: how many events can be inspected, and the first and newest seq. */
 	timeline?: {first: number; last: number};
-	/** How far the panel on screen can scroll (its text's length less the window), when known. */
-	scrollMax?: () => number;
+	/** How far the panel on screen in this state can scroll (its lines less the window), when known. */
+	scrollMax?: (s: UiState) => number;
 	/** Live, their own project: r asks for a path, starting from this one. */
 	askPath?: string;
 	// The workshop room: who this screen is, the poll on it, whether their hand is up.
@@ -209,7 +212,7 @@ function reduce(s: UiState, a: Action, ctx: Context): UiState {
 				notice: undefined,
 				scroll: {
 					...s.scroll,
-					[s.panel]: clamp((s.scroll[s.panel] ?? 0) + a.by, 0, ctx.scrollMax?.() ?? Infinity),
+					[s.panel]: clamp((s.scroll[s.panel] ?? 0) + a.by, 0, ctx.scrollMax?.(s) ?? Infinity),
 				},
 			};
 		case 'help':

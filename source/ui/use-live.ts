@@ -1,68 +1,99 @@
-// Feeds a running server's events into the lifecycle machine, coalesced so a burst of
-// requests renders at a bounded rate, and runs the Live panel's commands.
-import {useCallback, useEffect, useRef, useState} from 'react';
-import {initialState, reduceArrivals, type Arrival, type LifecycleState} from '../lifecycle/machine';
-import type {LiveSource, RequestResult} from '../live/source';
+// The attached server's side of the update loop: hears its events, log lines and exit and sends
+// them to the loop in batches, so a burst of requests renders at a bounded rate; and runs the
+// Live panel's commands, whose outcomes go back to the loop (live-model.ts says what they mean).
+import {useEffect, useRef} from 'react';
+import {initialState, type Arrival, type LifecycleState} from '../lifecycle/machine';
+import type {LiveSource} from '../live/source';
+import {initialLive, type CommandOutcome, type LiveModel} from './live-model';
+import type {Msg} from './loop';
 import type {LiveCommand} from './model';
 
 const FLUSH_MS = 80; // at most ~12 renders a second from events
 const BUSY_FLUSH_MS = 200; // during a burst (many events a flush), fewer renders: keys stay quick
 const BUSY_EVENTS = 100;
-const LOG_LINES = 200;
+/** Events folded at a time: a key read meanwhile goes before the rest of the batch (and is never behind more). */
+export const FOLD_MAX = 500;
 const masterUp = (s: LifecycleState) => !['down', 'stopped'].includes(s.master.state);
 
-export interface Live {
-	state: LifecycleState;
-	logs: string[];
-	status?: string;
-	running: boolean;
-	run(command: LiveCommand, path?: string): void;
-	/** Applies the events waiting for the next coalesced render now (a lab's result must not overtake them). */
+/** What the App and the labs read of the attached server: the model's, and how to apply what waits now. */
+export interface Live extends LiveModel {
+	/** Sends the events waiting for the next batch now (a lab's result must not overtake them). */
 	flush(): void;
 }
 
-export function useLive(source: LiveSource | undefined): Live | undefined {
-	const [state, setState] = useState(initialState);
-	const [logs, setLogs] = useState<string[]>([]);
-	const [status, setStatus] = useState<string>();
-	const [running, setRunning] = useState(() => source?.running() ?? false);
-	// [event, when, applies]: a synthetic master.stopped only counts if the server did not say so itself.
-	const pending = useRef<Arrival[]>([]);
-	const pendingLogs = useRef<string[]>([]);
-	const timer = useRef<NodeJS.Timeout | undefined>(undefined);
-	const switching = useRef(false); // a stop or start in progress
-	const flushNow = useRef<() => void>(() => {});
+/** The model's start for this source: a workshop's shared server has a past already. */
+export const liveStart = (source: LiveSource): LiveModel =>
+	initialLive({
+		running: source.running(),
+		restart: source.restart,
+		project: Boolean(source.project),
+		state: source.shared?.current() ?? initialState,
+	});
 
+/**
+ * Subscribes to the source and sends its batches to the loop. Never more than one batch per FLUSH_MS
+ * (BUSY_FLUSH_MS in a burst), but the first event after a quiet spell (a respawn, a lab's last answer)
+ * goes at once. Returns flush, which sends all that waits now.
+ */
+export function useLiveFeed(source: LiveSource | undefined, send: (msgs: Msg[], draw?: boolean) => void): () => void {
+	const flushNow = useRef<() => void>(() => {});
+	const sendRef = useRef(send);
+	sendRef.current = send;
 	useEffect(() => {
 		if (!source) return;
-		let lastBatch = 0; // events in the last flush: a burst is on when it is large
 		// A workshop's shared server folds its events once for the room: this session only reads the result.
 		const shared = source.shared;
+		const pending: Arrival[] = [];
+		let lines: string[] = [];
 		let heard = 0;
+		let lastBatch = 0; // events in the last flush: a burst is on when it is large
 		let flushed = 0; // when the last flush ran
-		const flush = () => {
-			clearTimeout(timer.current);
-			timer.current = undefined;
-			flushed = Date.now();
-			const events = pending.current;
-			lastBatch = shared ? heard : events.length;
-			const lines = pendingLogs.current;
-			pending.current = [];
-			pendingLogs.current = [];
-			if (shared && heard) setState(shared.current());
-			else if (events.length) setState(s => reduceArrivals(s, events));
-			heard = 0;
-			if (lines.length) setLogs(l => [...l, ...lines].slice(-LOG_LINES));
-			setRunning(source.running());
+		let timer: NodeJS.Timeout | undefined;
+		let soon: NodeJS.Immediate | undefined;
+		// One batch: its events folded FOLD_MAX at a time, the input read meanwhile going between slices (a
+		// setImmediate runs after the poll for I/O); drawn once, at its last slice, with its log lines.
+		let batch: Arrival[] = [];
+		let at = 0; // the batch's events folded so far
+		let rest: Msg[] = [];
+		const slice = (all = false) => {
+			soon = undefined;
+			const end = all ? batch.length : Math.min(batch.length, at + FOLD_MAX);
+			const events = batch.slice(at, end);
+			at = end;
+			const last = at === batch.length;
+			const msgs: Msg[] = events.length ? [{type: 'live-events', events}] : [];
+			sendRef.current(last ? [...msgs, ...rest] : msgs, last);
+			if (!last) soon = setImmediate(slice);
+			else if (pending.length || lines.length || heard) schedule(); // what came meanwhile
 		};
-		flushNow.current = flush;
+		const flush = (all = false) => {
+			clearTimeout(timer);
+			clearImmediate(soon);
+			timer = soon = undefined;
+			flushed = Date.now();
+			batch = batch.slice(at).concat(pending.splice(0)); // a batch under way goes on
+			at = 0;
+			lastBatch = shared ? heard : batch.length;
+			rest = [];
+			if (shared && heard) rest.push({type: 'live-state', state: shared.current()});
+			heard = 0;
+			if (lines.length) rest.push({type: 'log', lines});
+			lines = [];
+			rest.push({type: 'live-running', running: source.running()});
+			slice(all);
+		};
+		// Keys first: a batch due now waits for the input already read.
+		const later = () => {
+			timer = undefined;
+			soon ??= setImmediate(flush);
+		};
+		flushNow.current = () => flush(true);
 		const schedule = () => {
+			if (timer || soon) return;
 			const every = lastBatch > BUSY_EVENTS ? BUSY_FLUSH_MS : FLUSH_MS;
-			// Never more than one flush per `every`, but the first event after a quiet spell (a respawn, a lab's
-			// last answer) shows at once. A shared state: every session flushes on the same beat, so they all read
-			// one fold (and share its views).
+			// A shared state: every session flushes on the same beat, so they all read one fold (and share its views).
 			const wait = shared ? every - (Date.now() % every) : Math.max(0, every - (Date.now() - flushed));
-			timer.current ??= setTimeout(flush, wait);
+			timer = setTimeout(later, wait);
 		};
 		const offs = [
 			shared
@@ -71,163 +102,81 @@ export function useLive(source: LiveSource | undefined): Live | undefined {
 						schedule();
 					})
 				: source.onEvent((e, at) => {
-						pending.current.push([e, at ?? Date.now()]);
+						pending.push([e, at ?? Date.now()]);
 						schedule();
 					}),
 			source.onLog(line => {
-				pendingLogs.current.push(line);
+				lines.push(line);
 				schedule();
 			}),
 			source.onExit((code, signal) => {
 				// The process is gone: whatever the machine still thinks is running is not (a shared state is told so
-				// by its owner).
+				// by its owner). A synthetic master.stopped only counts if the server did not say so itself.
 				if (!shared)
-					pending.current.push([
-						{type: 'master.stopped', code: code ?? (signal ? 128 : 0)},
-						Date.now(),
-						masterUp,
-					]);
-				setStatus(`server exited (${signal ?? `code ${code}`}); ${source.restart ?? 'x starts it again'}`);
+					pending.push([{type: 'master.stopped', code: code ?? (signal ? 128 : 0)}, Date.now(), masterUp]);
+				sendRef.current([{type: 'live-exit', code, signal}]);
 				schedule();
 			}),
 		];
-		setRunning(source.running());
-		if (shared) setState(shared.current());
 		return () => {
 			offs.forEach(off => off());
-			clearTimeout(timer.current);
+			clearTimeout(timer);
+			clearImmediate(soon);
 		};
 	}, [source]);
+	return () => flushNow.current();
+}
 
-	const run = useCallback(
-		(command: LiveCommand, asked?: string) => {
-			if (!source) return;
-			const refused = source.refuse?.(command);
-			if (refused) return setStatus(refused);
-			const live = source.running();
-			if (!live && command !== 'toggle')
-				return setStatus(`the server is stopped: ${source.restart ?? 'x starts it'}`);
-			const timeout = state.master.timeout;
-			const request = (path: string, said: (r: RequestResult) => string) =>
-				void source.request(path).then(r => setStatus(said(r)));
-			// Every command has its handler here: a LiveCommand without one does not compile.
-			const handlers: Record<LiveCommand, () => void> = {
-				request: () => {
-					const path = asked ?? source.path ?? '/';
-					setStatus(`GET ${path} …`);
-					request(path, r =>
-						r.status
-							? `GET ${path} -> ${r.status} in ${Math.round(r.ms)} ms`
-							: `GET ${path} failed: ${r.error}`,
-					);
-				},
-				burst: () => {
-					setStatus(`burst of 200 requests to ${source.path ?? '/'} …`);
-					void source
-						.burst(200)
-						.then(r =>
-							setStatus(
-								`burst: ${r.sent} sent, ${r.ok} ok, ${r.failed} failed ` +
-									`in ${(r.ms / 1000).toFixed(1)} s`,
-							),
-						);
-				},
-				slow: () => {
-					if (source.project)
-						return setStatus(
-							"s needs the demo's /slow view: r a slow page of yours, past --timeout, shows the same",
-						);
-					const path = `/slow?s=${timeout + 5}`;
-					setStatus(`GET ${path}: the worker will be silent past the ${timeout}s timeout …`);
-					request(path, r =>
-						r.status
-							? `GET ${path} -> ${r.status} after ${(r.ms / 1000).toFixed(1)} s`
-							: `GET ${path}: no response after ${(r.ms / 1000).toFixed(1)} s (${r.error})`,
-					);
-				},
-				kill: () => {
-					source.killWorker();
-					setStatus('SIGKILL sent to a worker: watch the master replace it');
-				},
-				add: () => {
-					source.addWorker();
-					setStatus('TTIN sent: one more worker');
-				},
-				remove: () => {
-					source.removeWorker();
-					setStatus('TTOU sent: one fewer worker (never below 1)');
-				},
-				reload: () => {
-					source.reload();
-					setStatus(
-						`HUP sent: fresh workers, then the old ones ` +
-							`retire${state.master.preload ? ' (--preload: the app code is NOT reloaded)' : ''}`,
-					);
-				},
-				toggle: () => {
-					// One stop or start at a time: x pressed again meanwhile would act on a server half gone.
-					if (switching.current) return setStatus(live ? 'still stopping …' : 'still starting …');
-					switching.current = true;
-					if (live) {
-						setStatus('stopping: TERM to the server …');
-						void source.stop().then(() => {
-							switching.current = false;
-							setRunning(false);
-							setStatus('server stopped; x starts it again');
-						});
-					} else {
-						setStatus('starting the server …');
-						void source.start().then(
-							() => {
-								switching.current = false;
-								setRunning(true);
-								setStatus(`server started on ${source.address}`);
-							},
-							(error: Error) => {
-								switching.current = false;
-								setStatus(`could not start: ${error.message}`);
-							},
-						);
-					}
-				},
-				interrupt: () => {
-					source.interrupt();
-					setStatus('INT sent: a quick shutdown, the workers stop at once');
-				},
-				timed: () => {
-					setStatus('six GET /slow?s=1 at once …');
-					void source.timed('/slow?s=1', 6).then(results => {
-						const ms = results.map(r => (r.ms / 1000).toFixed(1));
-						setStatus(`six at once: answered after ${ms.join(', ')} s`);
-					});
-				},
-				'slow-client': () => {
-					setStatus('a slow client: its headers go one byte every 250 ms …');
-					void source.slowClients(1, 250, 200).then(([r]) => {
-						const how = r.ended === 'answered' ? `answered${r.status ? ` ${r.status}` : ''}` : r.ended;
-						setStatus(`slow client: ${how} after ${(r.ms / 1000).toFixed(1)} s, ${r.sent} bytes sent`);
-					});
-				},
-				'edit-app': () => {
-					const text = `Edited at ${new Date().toTimeString().slice(0, 8)}`;
-					source.editApp(text);
-					setStatus(`the app's text is now "${text}" in its working copy: HUP to serve it`);
-				},
-				memory: () => {
-					const said = source
-						.memory()
-						.map(
-							m =>
-								`${m.role} ${m.pid} RSS ${Math.round(m.rss / 1024)} PSS ${Math.round(m.pss / 1024)} MB`,
-						);
-					setStatus(said.length ? said.join('; ') : 'no memory readings (no /proc here?)');
-				},
-			};
-			handlers[command]();
+/** Runs one Live command on the source; what it says (at once, and when done) goes to the loop. */
+export function runCommand(source: LiveSource, command: LiveCommand, path: string | undefined, send: (m: Msg) => void) {
+	const tell = (outcome: CommandOutcome) => send({type: 'command-result', command, outcome});
+	const refused = source.refuse?.(command);
+	if (refused) return tell({kind: 'refused', text: refused});
+	const live = source.running();
+	if (!live && command !== 'toggle') return tell({kind: 'stopped'});
+	const request = (to: string) => {
+		tell({kind: 'sent', path: to});
+		void source.request(to).then(result => tell({kind: 'answered', path: to, result}));
+	};
+	const signal = (act: () => void) => () => {
+		act();
+		tell({kind: 'sent'});
+	};
+	// Every command has its runner here: a LiveCommand without one does not compile.
+	const runners: Record<LiveCommand, () => void> = {
+		request: () => request(path ?? source.path ?? '/'),
+		slow: () => request(path ?? '/slow'),
+		burst: () => {
+			tell({kind: 'sent', path: source.path});
+			void source.burst(200).then(result => tell({kind: 'burst', result}));
 		},
-		[source, state.master.timeout, state.master.preload],
-	);
-
-	const flush = useCallback(() => flushNow.current(), []);
-	return source ? {state, logs, status, running, run, flush} : undefined;
+		kill: signal(() => source.killWorker()),
+		add: signal(() => source.addWorker()),
+		remove: signal(() => source.removeWorker()),
+		reload: signal(() => source.reload()),
+		interrupt: signal(() => source.interrupt()),
+		toggle: () => {
+			tell({kind: 'sent', stopping: live});
+			const done = live ? source.stop().then(() => false) : source.start().then(() => true);
+			void done.then(
+				running => tell({kind: 'switched', running, address: source.address}),
+				(error: Error) => tell({kind: 'failed', error: error.message}),
+			);
+		},
+		timed: () => {
+			tell({kind: 'sent'});
+			void source.timed('/slow?s=1', 6).then(results => tell({kind: 'timed', results}));
+		},
+		'slow-client': () => {
+			tell({kind: 'sent'});
+			void source.slowClients(1, 250, 200).then(([result]) => tell({kind: 'slow-client', result}));
+		},
+		'edit-app': () => {
+			const text = `Edited at ${new Date().toTimeString().slice(0, 8)}`;
+			source.editApp(text);
+			tell({kind: 'edited', text});
+		},
+		memory: () => tell({kind: 'memory', readings: source.memory()}),
+	};
+	runners[command]();
 }

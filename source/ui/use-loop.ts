@@ -14,14 +14,20 @@ export function useLoop(ui: UiState, setUi: (s: UiState) => void, ctx: Context, 
 	const timer = useRef<NodeJS.Timeout | undefined>(undefined);
 	const pending = useRef<Effect[]>([]);
 	const [flushes, setFlushes] = useState(0);
-	const send = (msg: Msg) => {
-		const next = advance(current.current, msg, context.current);
-		current.current = next.state;
-		setUi(next.state);
-		if (next.effects.length) {
+	/**
+	 * Several messages at once (a batch of the server's) are applied in order, and drawn once; with draw
+	 * false, not yet (the server's events folded in slices: the next message drawn shows them).
+	 */
+	const send = (msgs: Msg | readonly Msg[], draw = true) => {
+		const before = pending.current.length;
+		for (const msg of Array.isArray(msgs) ? msgs : [msgs]) {
+			const next = advance(current.current, msg as Msg, context.current);
+			current.current = next.state;
 			pending.current.push(...next.effects);
-			setFlushes(n => n + 1);
 		}
+		const effects = pending.current.length > before;
+		if (draw || effects) setUi(current.current);
+		if (effects) setFlushes(n => n + 1);
 	};
 	const run = (effect: Effect) => {
 		if (effect.type !== 'timer') return handle(effect);

@@ -205,11 +205,14 @@ export function flowLines({width, height, view, lesson, hinted}: Omit<Props, 'sc
 	return lines;
 }
 
+/** Wide: the flow whole (it does not scroll), and the table under it when there are rows enough for it. */
+export const flowWhole = (props: Pick<Props, 'height' | 'below'>, lines: Line[]) =>
+	Boolean(props.below) && props.height - lines.length >= 8;
+
 export function FlowPanel(props: Props) {
 	const lines = flowLines(props);
-	// Wide: the flow whole, and the table under it when there are rows enough to show it.
-	const room = props.below ? props.height - lines.length : 0;
-	if (props.below && room >= 8) {
+	const room = props.height - lines.length;
+	if (props.below && flowWhole(props, lines)) {
 		return (
 			<Box flexDirection="column" width={props.width} height={props.height}>
 				<Lines lines={lines} height={lines.length} offset={0} width={props.width} />

@@ -36,6 +36,10 @@ interface Props {
 }
 
 export function QuizPanel({lesson, quiz, width, height, scroll}: Props) {
+	return <Lines lines={quizLines(lesson, quiz, width)} height={height} offset={scroll} width={width} />;
+}
+
+export function quizLines(lesson: Lesson, quiz: QuizState, width: number): Line[] {
 	const q = lesson.quiz[quiz.index];
 	const chosen = quiz.answers[q.id];
 	const answered = chosen !== undefined;
@@ -92,5 +96,5 @@ export function QuizPanel({lesson, quiz, width, height, scroll}: Props) {
 			</Text>,
 		);
 	}
-	return <Lines lines={lines} height={height} offset={scroll} width={width} />;
+	return lines;
 }

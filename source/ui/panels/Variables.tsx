@@ -14,7 +14,11 @@ interface Props {
 	caption: string;
 }
 
-export function VariablesPanel({columns, rows, width, height, scroll, hinted, caption}: Props) {
+export function VariablesPanel(props: Props) {
+	return <Lines lines={variablesLines(props)} height={props.height} offset={props.scroll} width={props.width} />;
+}
+
+export function variablesLines({columns, rows, width, hinted, caption}: Omit<Props, 'height' | 'scroll'>): Line[] {
 	const label = 12;
 	// Cells as wide as the longest value, so none is cut; keep the newest columns that fit.
 	const cell = Math.min(20, Math.max(13, ...rows.flatMap(r => r.values.map(v => v.length + 1))));
@@ -60,5 +64,5 @@ export function VariablesPanel({columns, rows, width, height, scroll, hinted, ca
 				wrap="truncate-end"
 			>{`${first} older column(s) hidden: widen the terminal to see them.`}</Text>,
 		);
-	return <Lines lines={lines} height={height} offset={scroll} width={width} />;
+	return lines;
 }

@@ -1,22 +1,23 @@
 // What each panel of the registry (../panels.ts) draws: a Record over its ids, so a panel
-// added there does not compile until it says here what it shows.
+// added there does not compile until it says here what it shows. How far a panel scrolls comes
+// from the same lines it draws (scrollExtent), so the update loop stops scrolling at the end.
 import type React from 'react';
 import type {HintTarget, Lesson} from '../../lesson/types';
 import type {Room} from '../contracts';
 import type {QuizState} from '../model';
-import {Lines} from '../parts/Lines';
+import {Lines, windowOf, type Line} from '../parts/Lines';
 import type {PanelId} from '../panels';
 import {WIDE} from '../terminal';
 import type {View} from '../view';
-import {FlowPanel} from './Flow';
+import {flowLines, flowWhole, FlowPanel} from './Flow';
 import {labsLines} from './lab-lines';
 import {LivePanel, type LiveInfo} from './Live';
 import {labOrder, type LabsUi} from '../labs-ui';
-import {QuizPanel} from './Quiz';
-import {RoomPanel} from './Room';
+import {QuizPanel, quizLines} from './Quiz';
+import {RoomPanel, roomLines} from './Room';
 import {TablePanel} from './Table';
 import {momentLines, sampleLines, snapshotLines, transcriptLines} from './Text';
-import {VariablesPanel} from './Variables';
+import {VariablesPanel, variablesLines} from './Variables';
 
 export interface PanelProps {
 	width: number;
@@ -36,9 +37,74 @@ export interface PanelProps {
 	chapter: string;
 }
 
-const text = (p: PanelProps, lines: React.ReactNode[], focus?: number) => (
-	<Lines lines={lines} height={p.height} offset={p.scroll} width={p.width} focus={focus} />
-);
+/** A panel's lines, when it shows them in a window that scrolls (the focus: a line kept on screen). */
+type Window = {lines: Line[]; focus?: number} | undefined;
+
+const flowProps = (p: PanelProps) => ({
+	width: p.width,
+	height: p.height,
+	view: p.view,
+	lesson: p.lesson,
+	scroll: p.scroll,
+	hinted: p.hint?.panel === 'flow' ? p.hint.node : undefined,
+	below: p.width >= WIDE ? (h: number) => table(p, h, true) : undefined,
+});
+
+const variablesProps = (p: PanelProps) => ({
+	columns: p.view.tracker.columns,
+	rows: p.view.tracker.rows,
+	width: p.width,
+	height: p.height,
+	scroll: p.scroll,
+	hinted: p.hint?.panel === 'variables' ? p.hint.variable : undefined,
+	caption: p.attached
+		? 'Columns: the inspected event (Now) and the events before it.'
+		: 'Columns: the start, the checkpoints reached, and Now.',
+});
+
+const roomOf = (p: PanelProps, room: NonNullable<PanelProps['room']>) =>
+	[
+		p.lesson,
+		room.summary(),
+		room.attendees(),
+		room.incidents?.(),
+		{
+			poll: room.poll?.(),
+			hands: room.hands?.(),
+			served: room.served?.(),
+			next: p.next,
+			lab: p.attached ? (p.labs.open ?? labOrder(p.chapter)[p.labs.cursor]?.id) : undefined,
+			now: Date.now(),
+		},
+	] as const;
+
+/** The panels that scroll: the lines each lays out (the same functions their components call). */
+const WINDOWS: Partial<Record<PanelId, (p: PanelProps) => Window>> = {
+	flow: p => {
+		const props = flowProps(p);
+		const lines = flowLines(props);
+		return flowWhole(props, lines) ? undefined : {lines};
+	},
+	sample: p => sampleLines(p.lesson, p.view.step, p.width),
+	variables: p => ({lines: variablesLines(variablesProps(p))}),
+	moments: p => ({lines: momentLines(p.lesson, p.view.step, p.width, p.view.narrate)}),
+	quiz: p => ({lines: quizLines(p.lesson, p.quiz, p.width)}),
+	snapshot: p => ({lines: snapshotLines(p.lesson, p.width, p.view.narrate)}),
+	transcript: p => ({lines: transcriptLines(p.lesson, p.width, p.view.narrate)}),
+	labs: p => ({lines: labsLines(p.labs, p.chapter, p.attached, p.width)}),
+	room: p => (p.room ? {lines: roomLines(...roomOf(p, p.room))} : undefined),
+};
+
+/** How far the panel can scroll at this size: 0 when all of it fits or it does not scroll. */
+export function scrollExtent(panel: PanelId, p: PanelProps): number {
+	const window = WINDOWS[panel]?.(p);
+	return window ? windowOf(window.lines.length, p.height, window.focus).max : 0;
+}
+
+const text = (p: PanelProps, window: Window) =>
+	window ? (
+		<Lines lines={window.lines} height={p.height} offset={p.scroll} width={p.width} focus={window.focus} />
+	) : null;
 
 function table(p: PanelProps, height: number, compact?: boolean) {
 	const hint = p.hint?.panel === 'table' && !p.attached ? {row: p.hint.step, column: p.hint.column} : undefined;
@@ -58,61 +124,30 @@ function table(p: PanelProps, height: number, compact?: boolean) {
 
 export const RENDER: Record<PanelId, (p: PanelProps) => React.ReactNode> = {
 	// Wide: the flow across the width, and the table under it in the room left.
-	flow: p => (
-		<FlowPanel
-			width={p.width}
-			height={p.height}
-			view={p.view}
-			lesson={p.lesson}
-			scroll={p.scroll}
-			hinted={p.hint?.panel === 'flow' ? p.hint.node : undefined}
-			below={p.width >= WIDE ? h => table(p, h, true) : undefined}
-		/>
-	),
-	sample: p => {
-		const sample = sampleLines(p.lesson, p.view.step, p.width);
-		return text(p, sample.lines, sample.focus);
-	},
+	flow: p => <FlowPanel {...flowProps(p)} />,
+	sample: p => text(p, WINDOWS.sample!(p)),
 	table: p => table(p, p.height),
-	variables: p => (
-		<VariablesPanel
-			columns={p.view.tracker.columns}
-			rows={p.view.tracker.rows}
-			width={p.width}
-			height={p.height}
-			scroll={p.scroll}
-			hinted={p.hint?.panel === 'variables' ? p.hint.variable : undefined}
-			caption={
-				p.attached
-					? 'Columns: the inspected event (Now) and the events before it.'
-					: 'Columns: the start, the checkpoints reached, and Now.'
-			}
-		/>
-	),
-	moments: p => text(p, momentLines(p.lesson, p.view.step, p.width, p.view.narrate)),
+	variables: p => <VariablesPanel {...variablesProps(p)} />,
+	moments: p => text(p, WINDOWS.moments!(p)),
 	quiz: p => <QuizPanel lesson={p.lesson} quiz={p.quiz} width={p.width} height={p.height} scroll={p.scroll} />,
-	snapshot: p => text(p, snapshotLines(p.lesson, p.width, p.view.narrate)),
-	transcript: p => text(p, transcriptLines(p.lesson, p.width, p.view.narrate)),
+	snapshot: p => text(p, WINDOWS.snapshot!(p)),
+	transcript: p => text(p, WINDOWS.transcript!(p)),
 	live: p => <LivePanel width={p.width} height={p.height} info={p.live} />,
-	labs: p => text(p, labsLines(p.labs, p.chapter, p.attached, p.width)),
-	room: p =>
-		p.room ? (
+	labs: p => text(p, WINDOWS.labs!(p)),
+	room: p => {
+		if (!p.room) return null;
+		const [lesson, summary, attendees, incidents, extra] = roomOf(p, p.room);
+		return (
 			<RoomPanel
-				lesson={p.lesson}
-				summary={p.room.summary()}
-				attendees={p.room.attendees()}
-				incidents={p.room.incidents?.()}
-				extra={{
-					poll: p.room.poll?.(),
-					hands: p.room.hands?.(),
-					served: p.room.served?.(),
-					next: p.next,
-					lab: p.attached ? (p.labs.open ?? labOrder(p.chapter)[p.labs.cursor]?.id) : undefined,
-					now: Date.now(),
-				}}
+				lesson={lesson}
+				summary={summary}
+				attendees={attendees}
+				incidents={incidents}
+				extra={extra}
 				width={p.width}
 				height={p.height}
 				scroll={p.scroll}
 			/>
-		) : null,
+		);
+	},
 };

@@ -1,7 +1,6 @@
 // A window of pre-laid-out lines: the one way panels render text, so nothing ever wraps and
 // the frame height is exact. Shows where the window is when there is more than fits.
 import type React from 'react';
-import {createContext, useContext, useEffect} from 'react';
 import {Box, Text} from 'ink';
 
 export type Line = React.ReactNode;
@@ -10,8 +9,15 @@ export function clampScroll(offset: number, total: number, height: number): numb
 	return Math.max(0, Math.min(offset, total - height));
 }
 
-/** Where a window tells its host how far it can scroll, so scrolling stops at the end. */
-export const ScrollLimit = createContext<((max: number) => void) | undefined>(undefined);
+/**
+ * How a window of `height` rows shows `total` lines: the rows for text (one goes to the position when
+ * it scrolls), the shift that keeps the focus line on screen, and how far the learner can scroll.
+ */
+export function windowOf(total: number, height: number, focus?: number) {
+	const room = total > height ? height - 1 : height;
+	const shift = focus !== undefined && focus >= room - 2 ? focus - Math.floor(room / 2) : 0;
+	return {room, shift, max: Math.max(0, total - room - shift)};
+}
 
 interface Props {
 	lines: Line[];
@@ -23,12 +29,8 @@ interface Props {
 
 export function Lines({lines, height, offset = 0, width, focus}: Props) {
 	const scrollable = lines.length > height;
-	const room = scrollable ? height - 1 : height;
-	const shift = focus !== undefined && focus >= room - 2 ? focus - Math.floor(room / 2) : 0;
+	const {room, shift} = windowOf(lines.length, height, focus);
 	const start = clampScroll(offset + shift, lines.length, room);
-	const report = useContext(ScrollLimit);
-	const max = Math.max(0, lines.length - room - shift);
-	useEffect(() => report?.(max), [report, max]);
 	const shown = lines.slice(start, start + room);
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">

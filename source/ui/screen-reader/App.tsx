@@ -8,7 +8,7 @@ import type {Context, UiState} from '../model';
 import {visiblePanels} from '../panels';
 import {useLoop} from '../use-loop';
 import {chapterOf, chapterSteps, progressOf, startUi} from '../course';
-import {useLive} from '../use-live';
+import {liveStart, runCommand, useLiveFeed} from '../use-live';
 import {openLab, runLabEffect, useLabFeed} from '../use-labs';
 import {lessonFor, lessonView, liveView} from '../view';
 import {announce, type Moment} from './announce';
@@ -17,13 +17,16 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source, lab,
 	const {exit} = useApp();
 	const [ui, setUi] = useState<UiState>(() =>
 		openLab(
-			startUi(initial, visiblePanels({room: false, live: Boolean(source)}), notice),
+			{
+				...startUi(initial, visiblePanels({room: false, live: Boolean(source)}), notice),
+				live: source && liveStart(source),
+			},
 			lab,
 			source?.kind,
 			labStatus,
 		),
 	);
-	const live = useLive(source);
+	const live = ui.live; // the server's events reach it through the loop (useLiveFeed, below)
 	const variant = live ? (live.state.master.preload ? 'preload' : 'default') : ui.variant;
 	const chapter = chapterOf(ui.chapter);
 	const {lesson} = lessonFor(variant, chapter);
@@ -52,7 +55,7 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source, lab,
 	const {send, current} = useLoop(ui, setUi, ctx, effect => {
 		switch (effect.type) {
 			case 'live':
-				return live?.run(effect.command, effect.path);
+				return source && runCommand(source, effect.command, effect.path, send);
 			case 'save':
 				return onProgress?.(progressOf(current.current));
 			case 'quit':
@@ -62,7 +65,8 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source, lab,
 				return;
 		}
 	});
-	const labResult = useLabFeed(live, source, send);
+	const flush = useLiveFeed(source, send);
+	const labResult = useLabFeed(live && {...live, flush}, source, send);
 	// biome-ignore lint/correctness/useExhaustiveDependencies: once: where the walkthrough starts
 	useEffect(() => {
 		onProgress?.(progressOf(current.current));
