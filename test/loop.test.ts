@@ -175,6 +175,14 @@ describe('update: the server', () => {
 		expect(step(folded, {type: 'live-events', events: [stop]}, liveCtx).state).toBe(folded);
 	});
 
+	test('a server started again (a lab reset) clears the old exit from the Live panel', () => {
+		const booted = step(attached(), {type: 'live-events', events: boot.map(e => [e, 0] as const)}, liveCtx).state;
+		const exited = step(booted, {type: 'live-exit', code: 0, signal: null}, liveCtx).state;
+		expect(exited.live!.status).toBe('server exited (code 0); x starts it again');
+		const again = step(exited, {type: 'live-events', events: boot.map(e => [e, 9] as const)}, liveCtx).state;
+		expect(again.live).toMatchObject({running: true, status: undefined});
+	});
+
 	test('messages out of order, or with no server attached, never throw', () => {
 		const messages: Msg[] = [
 			{type: 'command-result', command: 'toggle', outcome: {kind: 'switched', running: true, address: 'h:1'}},

@@ -132,7 +132,10 @@ export function liveStep(m: LiveModel, msg: LiveMsg): LiveModel {
 	switch (msg.type) {
 		case 'live-events': {
 			const state = reduceArrivals(m.state, msg.events);
-			return state === m.state ? m : {...m, state};
+			if (state === m.state) return m;
+			// A server started again (a lab's reset, the room's restart): its exit is old news.
+			const booted = !m.running && msg.events.some(([e]) => e.type === 'master.starting');
+			return booted ? {...m, state, running: true, status: undefined} : {...m, state};
 		}
 		case 'live-state':
 			return msg.state === m.state ? m : {...m, state: msg.state};
