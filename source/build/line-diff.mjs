@@ -106,8 +106,26 @@ function draw({chars, styles}, from, to) {
 	return style ? `${text}${ESC}0m` : text;
 }
 
-/** What extending a stretch that ends at `to` to `end` adds to what is written (only its last cell matters). */
-const joined = (line, to, end) => draw(line, to - 1, end).length - draw(line, to - 1, to).length;
+const moveTo = column => 3 + String(column + 1).length; // ESC[nG
+/** What draw() writes for cell i alone: its style, the character, the reset. */
+const cellAlone = ({chars, styles}, i) => chars[i].length + (styles[i] ? styles[i].length + 7 : 0);
+
+/**
+ * What extending a stretch that ends at `to` to `end` adds to what draw() writes, counted
+ * without building it (this runs for each gap of each changed line of each frame).
+ */
+function joined({chars, styles}, to, end) {
+	let cost = 0;
+	let style = styles[to - 1];
+	for (let i = to; i < end; i++) {
+		if (styles[i] !== style) {
+			cost += (style ? 4 : 0) + (styles[i] ? styles[i].length + 3 : 0); // ESC[0m, ESC[...m
+			style = styles[i];
+		}
+		cost += chars[i].length;
+	}
+	return cost + (style ? 4 : 0) - (styles[to - 1] ? 4 : 0); // the closing ESC[0m moves
+}
 
 /**
  * Escapes and text that turn `previous` (on screen, cursor on its row) into `next`: each
@@ -133,7 +151,7 @@ export function lineUpdate(previous, next) {
 		const end = Math.min(i + 1, lengthB);
 		// Join this change to the stretch when writing the cells between costs no more than a move.
 		if (from === -1) from = i;
-		else if (i > to && joined(b, to, end) > `${ESC}${i + 1}G${draw(b, i, end)}`.length) {
+		else if (i > to && joined(b, to, end) > moveTo(i) + (end > i ? cellAlone(b, i) : 0)) {
 			part += `${ESC}${from + 1}G${draw(b, from, to)}`;
 			from = i;
 		}
