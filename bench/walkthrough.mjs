@@ -174,8 +174,8 @@ export async function run() {
 		const stockBytes = (await stepThrough(stock, false)).bytes;
 		await quit(stock);
 
-		// Visit every panel once so the peak memory covers them all.
-		for (const panel of ['2', '3', '4', '5', '6', '7', '8', '9', '1']) {
+		// Visit every panel once so the peak memory covers them all (the ten tabs of the walkthrough).
+		for (const panel of ['2', '3', '4', '5', '6', '7', '8', '9', 'L', '1']) {
 			session.child.write(panel);
 			await settle(session);
 		}
@@ -218,7 +218,7 @@ export async function run() {
 			row(`  the same with stock ${INK} (unpatched), median`, median(stockBytes), 'B', '', true),
 			row('idle CPU over 5 s', idleCpu, 'ms', '0', idleCpu === 0),
 			row('bytes written while idle (5 s)', idleBytes, 'B', '0', idleBytes === 0),
-			row('peak RSS after 48 steps and all nine panels', Math.round(rss * 10) / 10, 'MB', '<= 80', rss <= 80),
+			row('peak RSS after 48 steps and all ten panels', Math.round(rss * 10) / 10, 'MB', '<= 80', rss <= 80),
 			row('  at the first frame, walkthrough (median)', Math.round(median(oursRss) * 10) / 10, 'MB', '', true),
 			row('  at the first frame, floor Ink app (median)', Math.round(median(theirRss) * 10) / 10, 'MB', '', true),
 		];

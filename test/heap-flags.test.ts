@@ -1,6 +1,6 @@
 import {spawnSync} from 'node:child_process';
 import {expect, test} from 'vitest';
-import {WALKTHROUGH_HEAP_FLAGS} from '../source/cli/heap';
+import {SCRIPTED_COMPILER_FLAGS, WALKTHROUGH_HEAP_FLAGS} from '../source/cli/heap';
 
 // A child that churns garbage as frames do, with the flags set at run time as the bin sets them:
 // V8 ignores a flag it does not know, so this checks they still bound the young generation.
@@ -20,4 +20,23 @@ test('the walkthrough heap flags keep the young generation small under churn', (
 	expect(bounded).toBeGreaterThan(0);
 	expect(bounded).toBeLessThanOrEqual(4);
 	expect(youngMb([])).toBeGreaterThan(bounded);
+});
+
+// A hot function, with the compiler flags set at run time as the bin sets them for the scripted
+// lesson: V8's status bit 16 ("optimized", by Maglev or TurboFan) is set without them, not with.
+const HOT = `
+import v8 from 'node:v8';
+for (const flag of JSON.parse(process.argv[1])) v8.setFlagsFromString(flag);
+function hot(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 7; return s; }
+for (let i = 0; i < 20000; i++) hot(100);
+process.stdout.write(String(eval('%GetOptimizationStatus(hot)')));
+`;
+const optimized = (flags: string[]) => {
+	const args = ['--allow-natives-syntax', '--input-type=module', '-e', HOT, JSON.stringify(flags)];
+	return (Number(spawnSync(process.execPath, args).stdout.toString()) & 16) !== 0;
+};
+
+test('the scripted lesson turns V8 optimizing compilers off at run time', () => {
+	expect(optimized([])).toBe(true);
+	expect(optimized(SCRIPTED_COMPILER_FLAGS)).toBe(false);
 });

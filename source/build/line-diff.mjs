@@ -1,4 +1,4 @@
-// What to write to turn one terminal line into another: only the stretch of cells that changed.
+// What to write to turn one terminal line into another: only the stretches of cells that changed.
 // Patched into Ink's incremental log-update (see patches.mjs), which otherwise rewrites every
 // changed line whole: moving the lit box in the flow diagram rewrote five 80-column lines of
 // 3-byte box-drawing characters. Lines it cannot read cell by cell (other escapes, wide or
@@ -106,30 +106,61 @@ function draw({chars, styles}, from, to) {
 	return style ? `${text}${ESC}0m` : text;
 }
 
+const moveTo = column => 3 + String(column + 1).length; // ESC[nG
+/** What draw() writes for cell i alone: its style, the character, the reset. */
+const cellAlone = ({chars, styles}, i) => chars[i].length + (styles[i] ? styles[i].length + 7 : 0);
+
 /**
- * Escapes and text that turn `previous` (on screen, cursor on its row) into `next`. Unchanged
- * cells at both ends stay; the end is kept only when both lines are equally wide, so every
- * kept cell is still in its column.
+ * What extending a stretch that ends at `to` to `end` adds to what draw() writes, counted
+ * without building it (this runs for each gap of each changed line of each frame).
+ */
+function joined({chars, styles}, to, end) {
+	let cost = 0;
+	let style = styles[to - 1];
+	for (let i = to; i < end; i++) {
+		if (styles[i] !== style) {
+			cost += (style ? 4 : 0) + (styles[i] ? styles[i].length + 3 : 0); // ESC[0m, ESC[...m
+			style = styles[i];
+		}
+		cost += chars[i].length;
+	}
+	return cost + (style ? 4 : 0) - (styles[to - 1] ? 4 : 0); // the closing ESC[0m moves
+}
+
+/**
+ * Escapes and text that turn `previous` (on screen, cursor on its row) into `next`: each
+ * stretch of changed cells, from its column; an unchanged stretch between two is skipped when a
+ * cursor move costs less than writing it again (a lit box moving along a diagram line). Cells
+ * are narrow, so a cell's index is its column; what a shorter line leaves is cleared.
  */
 export function lineUpdate(previous, next) {
 	const whole = `${ESC}1G${next}${ESC}K`;
 	const a = previous === undefined ? undefined : cells(previous);
 	const b = a && cells(next);
 	if (!a || !b) return whole;
-	const same = (i, j) => a.chars[i] === b.chars[j] && a.styles[i] === b.styles[j];
 	const lengthA = a.chars.length;
 	const lengthB = b.chars.length;
-	let start = 0;
-	while (start < lengthA && start < lengthB && same(start, start)) start++;
-	let endA = lengthA;
-	let endB = lengthB;
-	while (endA > start && endB > start && same(endA - 1, endB - 1)) {
-		endA--;
-		endB--;
+	const changed = i => i >= lengthA || a.chars[i] !== b.chars[i] || a.styles[i] !== b.styles[i];
+	const tail = lengthA > lengthB ? `${ESC}K` : '';
+	let part = '';
+	let from = -1; // the stretch being written: [from, to)
+	let to = -1;
+	for (let i = 0; i <= lengthB; i++) {
+		if (i < lengthB && !changed(i)) continue;
+		if (i === lengthB && !tail) break;
+		const end = Math.min(i + 1, lengthB);
+		// Join this change to the stretch when writing the cells between costs no more than a move.
+		if (from === -1) from = i;
+		else if (i > to && joined(b, to, end) > moveTo(i) + (end > i ? cellAlone(b, i) : 0)) {
+			part += `${ESC}${from + 1}G${draw(b, from, to)}`;
+			from = i;
+		}
+		to = end;
 	}
-	if (endA !== endB) endB = lengthB; // widths differ: write the rest, then clear after it
-	const tail = endB === lengthB && lengthA > lengthB ? `${ESC}K` : '';
-	if (start === endB && !tail) return '';
-	const part = `${ESC}${start + 1}G${draw(b, start, endB)}${tail}`;
+	if (from !== -1) part += `${ESC}${from + 1}G${draw(b, from, to)}`;
+	part += tail;
 	return part.length < whole.length ? part : whole;
 }
+
+/** Ink moves past each unchanged line with its own ESC[E: a run of n is one ESC[nE (the same move). */
+export const collapseNextLines = text => text.replace(/(?:\x1b\[E){2,}/g, run => `${ESC}${run.length / 3}E`);
