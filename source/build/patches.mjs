@@ -9,10 +9,11 @@ import {join, resolve} from 'node:path';
 import {FRAMES} from './patches/frames.mjs';
 import {LOG_UPDATE} from './patches/log-update.mjs';
 import {RESIZE} from './patches/resize.mjs';
+import {SSH2_NAMES} from './patches/ssh2.mjs';
 import {START_UP} from './patches/start-up.mjs';
 
 /** Every patch: {for: package@version, file under node_modules, the text to find (exactly once), its replacement}. */
-export const PATCHES = [...LOG_UPDATE, ...RESIZE, ...FRAMES, ...START_UP];
+export const PATCHES = [...LOG_UPDATE, ...RESIZE, ...FRAMES, ...START_UP, ...SSH2_NAMES];
 
 const norm = path => path.replaceAll('\\', '/');
 const nameOf = target => target.slice(0, target.lastIndexOf('@'));

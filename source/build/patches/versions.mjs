@@ -5,3 +5,4 @@ export const STRING_WIDTH = 'string-width@8.3.0';
 export const YOGA = 'yoga-layout@3.2.1';
 export const MEOW = 'meow@14.1.0';
 export const OBJECT_HASH = 'object-hash@2.2.0';
+export const SSH2 = 'ssh2@1.17.0';
