@@ -230,7 +230,7 @@ describe('the project on the command line', () => {
 
 describe("the lesson in their project's words", () => {
 	const info = {app: 'bookshelf.wsgi:application', dir: FIXTURE, command: `gunicorn ${APP}`};
-	const DEMO = /myproject|pages\.views|pages\/views|home\(\)|Hello from worker/;
+	const DEMO = /myproject|pages\.views|pages\/views|home\(\)|Hello from worker|\/slow\b/;
 	/** Every string of a lesson, with where it is. */
 	const strings = (value: unknown, where: string): Array<[string, string]> =>
 		typeof value === 'string'

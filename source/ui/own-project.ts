@@ -56,6 +56,15 @@ export function projectNames(project: ProjectInfo, named: Named = {}): (text: st
 		[/The browser shows "Hello from worker (?:\d+|\{worker\d*\})"\./g, 'The client has the whole response.'],
 		[/"Hello from worker (?:\d+|\{worker\d*\})"/g, 'the page'],
 		[/\bmyproject\b/g, module.split('.')[0]],
+		// Chapters 2 and 3 time the demo's /slow view: in their project, a view that slow.
+		[
+			/A request for \/slow runs a view that sleeps (\d+) seconds/g,
+			'A request reaches a view that takes $1 seconds',
+		],
+		[/GET \/slow\?s=(\d+): the view sleeps \1 s,/g, 'A view that takes $1 s,'],
+		[/\/slow\?s=N sleeps N seconds, as a view/g, 'The slow requests stand for a view'],
+		[/\/slow\?s=(\d+)/g, 'a view taking $1 s'],
+		[/\/slow\b/g, 'a slow view'],
 	];
 	return text => names.reduce((out, [pattern, name]) => out.replace(pattern, name), text);
 }
