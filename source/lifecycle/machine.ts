@@ -79,11 +79,7 @@ export interface LifecycleState {
 	base?: LifecycleState;
 }
 
-// The events one can step back through (←). Each keeps the state it produced, so the bound is the
-// TUI's memory under load: 2,000 -> 1,000 took `--live` under an unpaced load from 134 to 118 MB
-// of peak RSS, p99 key to screen 109 -> 94 ms, side by side (three rounds each); a thousand events
-// is several minutes of a workshop's pace, a fraction of a second of a flood.
-export const HISTORY_LIMIT = 1000;
+export const HISTORY_LIMIT = 2000;
 const DEAD_KEPT = 6;
 const REJECTIONS_KEPT = 20;
 
@@ -125,9 +121,8 @@ function requestNotAt(request: Request | undefined, e: LifecycleEvent, ...phases
 	return undefined;
 }
 
-// Helpers at module level, not closures made per event: fewer allocations for each of the thousands of
-// events a second a live server sends under load (while the bundle kept names, each closure also
-// cost a defineProperty, 5% of the TUI's CPU).
+// Helpers at module level, not closures made per event: the bundle keeps names (ssh2 needs them),
+// so each closure cost a defineProperty, 5% of the TUI's CPU under a live server's load.
 export function check(s: LifecycleState, e: LifecycleEvent): string | undefined {
 	const worker = 'pid' in e ? findWorker(s, e.pid) : undefined;
 	const request = 'id' in e ? s.requests[e.id] : undefined;
