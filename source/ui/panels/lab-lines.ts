@@ -9,18 +9,32 @@ import {wrap} from '../../lesson/plain';
 import {LAB_STEP_KEYS} from '../lab-keys';
 import {labOrder, labOutcome, type LabsUi} from '../labs-ui';
 
-const LETTERS = 'abcd';
+export const LETTERS = 'abcd';
 const BAR_MAX = 30;
+/** The reveal's last log lines, drawn and said. */
+export const REVEAL_LOGS = 3;
+
+/** The lab's verdict in a word or two, drawn and said. */
+export function verdictWord(s: LabState): string {
+	const right = s.verdict?.right;
+	return right === undefined ? 'Observed.' : right ? 'Right.' : 'Not what happened.';
+}
+
+/** The requests last sent together and timed, if any. */
+export function lastTimed(s: LabState) {
+	const timed = s.results.filter(r => r.kind === 'timed').at(-1);
+	return timed?.kind === 'timed' ? timed.results : undefined;
+}
 
 /** One line per request sent together: its latency as a bar. */
 export function latencyChart(s: LabState, width: number): string[] {
-	const timed = s.results.filter(r => r.kind === 'timed').at(-1);
-	if (timed?.kind !== 'timed') return [];
-	const longest = Math.max(1, ...timed.results.map(r => r.ms));
+	const results = lastTimed(s);
+	if (!results) return [];
+	const longest = Math.max(1, ...results.map(r => r.ms));
 	const bars = Math.min(BAR_MAX, width - 20);
 	return [
 		'Latency of each request:',
-		...timed.results.map((r, i) => {
+		...results.map((r, i) => {
 			const n = Math.max(1, Math.round((r.ms / longest) * bars));
 			return `  ${i + 1} ${'█'.repeat(n)} ${(r.ms / 1000).toFixed(2)} s${r.status ? '' : ' (no answer)'}`;
 		}),
@@ -67,11 +81,9 @@ function stepLines(lab: Lab, s: LabState, attached: boolean): string[] {
 
 /** The reveal; `again` says how to run it again (a workshop attendee cannot). */
 export function revealLines(s: LabState, width: number, again = ' (R resets and runs it again)'): string[] {
-	const right = s.verdict?.right;
-	const head = right === undefined ? 'Observed.' : right ? 'Right.' : 'Not what happened.';
-	const logs = s.logs.slice(-3).map(l => `  log: ${l.line}`.slice(0, width));
+	const logs = s.logs.slice(-REVEAL_LOGS).map(l => `  log: ${l.line}`.slice(0, width));
 	return [
-		`${head}${again}`,
+		`${verdictWord(s)}${again}`,
 		...(s.reveal ?? []).flatMap(line => wrap(line, width)),
 		...latencyChart(s, width),
 		...(logs.length ? ["The server's log meanwhile (last lines):", ...logs] : []),

@@ -8,9 +8,7 @@ import {setupText} from '../../labs/sheet';
 import type {Lab, LabId} from '../../labs/types';
 import {LAB_STEP_KEYS} from '../lab-keys';
 import {labOrder, labOutcome, type LabsUi} from '../labs-ui';
-
-const LETTERS = 'abcd';
-const LOGS_SAID = 3; // the App's reveal shows the last three log lines too
+import {LETTERS, lastTimed, REVEAL_LOGS, verdictWord} from '../panels/lab-lines';
 
 const press = (lab: Lab, i: number) => `press ${LAB_STEP_KEYS[lab.steps[i].command]}: ${lab.steps[i].label}`;
 
@@ -67,19 +65,17 @@ export function listWords(ui: LabsUi, chapter: string, attached: boolean): strin
 
 /** The reveal: the verdict, the lab's own lines (pids, timings, the log line, why), latencies, the log. */
 export function revealWords(s: LabState): string[] {
-	const right = s.verdict?.right;
-	const timed = s.results.filter(r => r.kind === 'timed').at(-1);
-	const latencies =
-		timed?.kind === 'timed'
-			? [
-					`Latency of each request: ${timed.results
-						.map((r, i) => `${i + 1}, ${(r.ms / 1000).toFixed(2)} s${r.status ? '' : ' (no answer)'}`)
-						.join('; ')}.`,
-				]
-			: [];
-	const logs = s.logs.slice(-LOGS_SAID).map(l => `Log: ${l.line}`);
+	const timed = lastTimed(s);
+	const latencies = timed
+		? [
+				`Latency of each request: ${timed
+					.map((r, i) => `${i + 1}, ${(r.ms / 1000).toFixed(2)} s${r.status ? '' : ' (no answer)'}`)
+					.join('; ')}.`,
+			]
+		: [];
+	const logs = s.logs.slice(-REVEAL_LOGS).map(l => `Log: ${l.line}`);
 	return [
-		right === undefined ? 'Observed.' : right ? 'Right.' : 'Not what happened.',
+		verdictWord(s),
 		...(s.reveal ?? []),
 		...latencies,
 		...(logs.length ? ["The server's log meanwhile, its last lines:", ...logs] : []),
