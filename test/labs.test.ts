@@ -5,11 +5,19 @@ import {LABS as EXPLAIN_LABS} from '../source/explain/labs';
 import {OPTIONS} from '../source/explain/options';
 import {GOALS} from '../source/labs/goals';
 import {LAB_IDS, LABS, labById} from '../source/labs/labs';
-import {initialLab, labUpdate, outcomeOf, shownHints, type LabEffect, type LabState} from '../source/labs/machine';
+import {
+	initialLab,
+	LAB_ENTRIES_KEPT,
+	labUpdate,
+	outcomeOf,
+	shownHints,
+	type LabEffect,
+	type LabState,
+} from '../source/labs/machine';
 import {labSheet} from '../source/labs/sheet';
 import type {LabId, LabStep, ProbeResult} from '../source/labs/types';
 import type {LifecycleEvent} from '../source/lifecycle/events';
-import {initialState, reduce, type LifecycleState} from '../source/lifecycle/machine';
+import {HISTORY_LIMIT, initialState, reduce, reduceAll, type LifecycleState} from '../source/lifecycle/machine';
 
 /** A lab driven by hand: lifecycle events with clock times, steps, probe results and log lines. */
 class Sim {
@@ -27,11 +35,15 @@ class Sim {
 		return this;
 	}
 	events(events: LifecycleEvent[], dt = 10) {
+		return this.unreported(events, dt).send({type: 'lifecycle', state: this.life});
+	}
+	/** Events the lifecycle takes in without a report to the lab yet (a live fold reports many at once). */
+	unreported(events: LifecycleEvent[], dt = 10) {
 		for (const e of events) {
 			this.at += dt;
 			this.life = reduce(this.life, e, this.at);
 		}
-		return this.send({type: 'lifecycle', state: this.life});
+		return this;
 	}
 	wait(ms: number) {
 		this.at += ms;
@@ -496,17 +508,18 @@ describe('slow-client', () => {
 });
 
 describe('max-requests', () => {
-	const run = (answer: number, limits: [number, number] | undefined) => {
+	/** A burst (200 requests); `fold`: the lifecycle is reported to the lab every that many requests. */
+	const run = (answer: number, limits: [number, number] | undefined, fold = 1, requests = 200) => {
 		const sim = new Sim('max-requests').events(boot()).predict(answer).step(0);
 		let pids: [number, number] = [101, 102];
 		let served: [number, number] = [0, 0];
 		let next = 103;
-		for (let i = 0; i < 200; i++) {
+		for (let i = 0; i < requests; i++) {
 			const w = i % 2;
-			sim.events(serve(pids[w]), 1);
+			sim.unreported(serve(pids[w]), 1);
 			served[w]++;
 			if (limits && served[w] === limits[w]) {
-				sim.events([
+				sim.unreported([
 					{type: 'worker.exiting', pid: pids[w], reason: 'max-requests'},
 					exited(pids[w], 'max-requests'),
 					...worker(next),
@@ -515,17 +528,42 @@ describe('max-requests', () => {
 				served = w ? [served[0], 0] : [0, served[1]];
 				next++;
 			}
+			if ((i + 1) % fold === 0 || i === requests - 1) sim.send({type: 'lifecycle', state: sim.life});
 		}
-		return sim.lab;
+		return sim;
 	};
 	test('right and planned: the counts per recycled worker', () => {
-		const lab = run(1, [23, 28]);
+		const {lab} = run(1, [23, 28]);
 		expect(lab.verdict).toMatchObject({right: true, planned: true});
 		expect(lab.reveal!.join('\n')).toMatch(/^7 workers recycled, after serving (23|28)(, (23|28))+ requests\.$/m);
 	});
 	test('wrong: all exactly 20 shows as option 1', () =>
-		expect(run(1, [20, 20]).verdict).toMatchObject({right: false, happened: 'exactly 20'}));
-	test('unplanned: no --max-requests', () => expect(run(1, undefined).verdict).toMatchObject({planned: false}));
+		expect(run(1, [20, 20]).lab.verdict).toMatchObject({right: false, happened: 'exactly 20'}));
+	test('unplanned: no --max-requests', () => expect(run(1, undefined).lab.verdict).toMatchObject({planned: false}));
+	test("the burst outlasts the lifecycle's history, reported in folds as live events are: all of it counts", () => {
+		// Reported every 90 requests (about 400 events): seen done at the report after 270 (9 recycled)
+		const sim = run(1, [23, 28], 90, 300);
+		expect(sim.life.seq - sim.lab.since!).toBeGreaterThan(HISTORY_LIMIT);
+		expect(sim.life.history[0].seq).toBeGreaterThan(sim.lab.since! + 1); // the history forgot the start
+		expect(sim.lab.verdict).toMatchObject({right: true, planned: true});
+		expect(sim.lab.reveal!.join('\n')).toMatch(
+			/^9 workers recycled, after serving 23, 28, 23, 28, 23, 28, 23, 28, 23 requests\.$/m,
+		);
+	});
+	test("the lab's own copies hold no lifecycle states and are bounded", () => {
+		const {lab} = run(1, [23, 28], 90);
+		expect(lab.entries.length).toBe(lab.entries.at(-1)!.seq - lab.since!);
+		expect(Object.getOwnPropertySymbols(lab.entries[0])).toEqual([]);
+		// A lab left acting (no kill yet) under an endless load: its copies stay within the bound.
+		const sim = new Sim('respawn').events(boot()).act({command: 'burst', label: 'b'});
+		for (let i = 0; i < LAB_ENTRIES_KEPT / 320 + 2; i++) {
+			sim.life = reduceAll(sim.life, Array.from({length: 80}, () => serve(101)).flat(), sim.at); // 320 events
+			sim.send({type: 'lifecycle', state: sim.life});
+		}
+		expect(sim.lab.phase).toBe('acting');
+		expect(sim.lab.entries).toHaveLength(LAB_ENTRIES_KEPT);
+		expect(sim.lab.entries.at(-1)!.seq).toBe(sim.life.seq);
+	});
 });
 
 describe('preload-memory', () => {

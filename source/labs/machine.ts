@@ -1,7 +1,7 @@
 // The lab machine: a pure update over one lab's progress, fed with the learner's prediction and
 // actions, the lifecycle machine's state, the server's log lines and the probes' results. It
 // returns effects for the UI to run (a step on the live source, a restart with the lab's flags).
-import {initialState, type LifecycleState} from '../lifecycle/machine';
+import {type HistoryEntry, initialState, type LifecycleState} from '../lifecycle/machine';
 import type {ServerFlags} from '../live/source';
 import {GOALS} from './goals';
 import {labById} from './labs';
@@ -25,6 +25,7 @@ export interface LabState {
 	since?: number; // the lifecycle seq when the learner began to act
 	before?: LifecycleState;
 	lifecycle: LifecycleState;
+	entries: HistoryEntry[]; // the experiment's events, collected as they come (the history forgets the oldest)
 	acted: Acted[];
 	results: Array<ProbeResult & {at: number}>;
 	logs: LogLine[];
@@ -48,6 +49,13 @@ export type LabEffect =
 	| {type: 'restart'; flags: ServerFlags}; // the live source's restartWith(flags)
 
 const LOGS_KEPT = 200;
+/**
+ * The lifecycle's history keeps a bounded window of events to step back through (each holds the
+ * state it produced), and a lab's burst of 200 requests alone is more than 1,000 events: the lab
+ * collects its own copies of the experiment's events (without those states), bounded far above
+ * any lab's needs so a lab left acting under an endless load stays small (about 100 B an event).
+ */
+export const LAB_ENTRIES_KEPT = 20_000;
 const NO_PREDICTION = 'No prediction yet: what happens is recorded anyway.';
 
 export function initialLab(
@@ -55,7 +63,18 @@ export function initialLab(
 	server: LabState['server'] = 'server',
 	lifecycle: LifecycleState = initialState,
 ): LabState {
-	return {id, server, phase: 'not-tried', lifecycle, acted: [], results: [], logs: [], hints: 0, notes: []};
+	return {
+		id,
+		server,
+		phase: 'not-tried',
+		lifecycle,
+		entries: [],
+		acted: [],
+		results: [],
+		logs: [],
+		hints: 0,
+		notes: [],
+	};
 }
 
 const lab = (s: LabState): Lab => labById(s.id)!;
@@ -109,7 +128,7 @@ function observe(s: LabState): LabState {
 	const o = GOALS[l.goal]({
 		lab: l,
 		since: s.since,
-		entries: s.lifecycle.history.filter(e => e.seq > s.since!),
+		entries: s.entries,
 		before: s.before ?? initialState,
 		state: s.lifecycle,
 		acted: s.acted,
@@ -121,6 +140,19 @@ function observe(s: LabState): LabState {
 	const verdict = verdictOf(s, l, o);
 	const reveal = revealOf(l, verdict, o.facts, s.server === 'gunicorn');
 	return {...s, phase: 'observed', notes, verdict, reveal};
+}
+
+/** Adds the events the history gained since `was` to the experiment's own (plain copies: no states kept). */
+function collect(s: LabState, was: LifecycleState): LabState {
+	if (s.phase !== 'acting' || s.since === undefined || s.lifecycle.seq === was.seq) return s;
+	const after = Math.max(s.since, s.entries.at(-1)?.seq ?? -Infinity);
+	const {history} = s.lifecycle;
+	let i = history.length;
+	while (i > 0 && history[i - 1].seq > after) i--;
+	if (i === history.length) return s;
+	const added = history.slice(i).map(({seq, event, at}) => ({seq, event, at}));
+	const entries = s.entries.concat(added);
+	return {...s, entries: entries.length > LAB_ENTRIES_KEPT ? entries.slice(-LAB_ENTRIES_KEPT) : entries};
 }
 
 const sameNotes = (a: string[], b: string[]) => a.length === b.length && a.every((n, i) => n === b[i]);
@@ -141,6 +173,7 @@ export function labUpdate(s: LabState, msg: LabMsg): {state: LabState; effects: 
 				phase: 'acting',
 				since: starting ? s.lifecycle.seq : s.since,
 				before: starting ? s.lifecycle : s.before,
+				entries: starting ? [] : s.entries,
 				acted: [...s.acted, {step: msg.step, at: msg.at, seq: s.lifecycle.seq}],
 				notes:
 					starting && s.prediction === undefined
@@ -150,7 +183,7 @@ export function labUpdate(s: LabState, msg: LabMsg): {state: LabState; effects: 
 			return {state: observe(next), effects};
 		}
 		case 'lifecycle':
-			return none(observe({...s, lifecycle: msg.state}));
+			return none(observe(collect({...s, lifecycle: msg.state}, s.lifecycle)));
 		case 'log':
 			if (s.phase !== 'acting') return none(s);
 			return none(observe({...s, logs: [...s.logs.slice(1 - LOGS_KEPT), {line: msg.line, at: msg.at}]}));

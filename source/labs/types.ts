@@ -87,10 +87,10 @@ export interface LogLine {
 	at: number;
 }
 
-/** What a goal sees: the history since the learner began, and everything they did and got back. */
+/** What a goal sees: the events since the learner began, and everything they did and got back. */
 export interface GoalView {
 	lab: Lab;
-	since: number; // history entries with seq > since are the experiment's
+	since: number; // the lifecycle seq when the learner began
 	entries: HistoryEntry[];
 	before: LifecycleState; // the state when the learner began
 	state: LifecycleState; // the state now

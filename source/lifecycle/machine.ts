@@ -79,7 +79,7 @@ export interface LifecycleState {
 	base?: LifecycleState;
 }
 
-export const HISTORY_LIMIT = 2000;
+export const HISTORY_LIMIT = 1000;
 const DEAD_KEPT = 6;
 const REJECTIONS_KEPT = 20;
 
