@@ -141,17 +141,23 @@ describe('update: the server', () => {
 		expect(again.state.live!.status).toBe('still stopping …');
 		const sent = {type: 'command-result' as const, command: 'toggle' as const};
 		const stopping = step(again.state, {...sent, outcome: {kind: 'sent', stopping: true}}, liveCtx).state;
-		expect(stopping.live).toMatchObject({status: 'stopping: TERM to the server …', switching: true, running: true});
-		const stopped = step(stopping, {...sent, outcome: {kind: 'switched', running: false}}, liveCtx).state;
-		expect(stopped.live).toMatchObject({
-			status: 'server stopped; x starts it again',
-			switching: false,
-			running: false,
+		expect(stopping.live).toMatchObject({
+			status: 'stopping: TERM to the server …',
+			switching: 'stopping',
+			running: true,
 		});
+		// The processes are gone before the stop is done: x meanwhile still says it is stopping.
+		const gone = step(stopping, {type: 'live-running', running: false}, liveCtx).state;
+		const early = step(gone, key('x'), liveCtx);
+		expect(early.effects).toEqual([]);
+		expect(early.state.live!.status).toBe('still stopping …');
+		const stopped = step(gone, {...sent, outcome: {kind: 'switched', running: false}}, liveCtx).state;
+		expect(stopped.live).toMatchObject({status: 'server stopped; x starts it again', running: false});
+		expect(stopped.live!.switching).toBeUndefined();
 		expect(step(stopped, key('x'), liveCtx).effects).toEqual([{type: 'live', command: 'toggle'}]);
 		// Refused (an attendee's x in a workshop): not under way, so x runs again next time.
 		const refused = step(first.state, {...sent, outcome: {kind: 'refused', text: 'the instructor’s'}}, liveCtx);
-		expect(refused.state.live!.switching).toBe(false);
+		expect(refused.state.live!.switching).toBeUndefined();
 		expect(step(refused.state, key('x'), liveCtx).effects).toEqual([{type: 'live', command: 'toggle'}]);
 	});
 

@@ -3,13 +3,16 @@
 import {mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {Box} from 'ink';
 import {render} from 'ink-testing-library';
 import {describe, expect, test} from 'vitest';
+import {initialState} from '../source/lifecycle/machine';
 import {ProgressStore} from '../source/progress/store';
 import {helpRows} from '../source/ui/keys';
 import {initialUi, interpretKey} from '../source/ui/model';
 import {Header} from '../source/ui/parts/Header';
 import {PANELS, visiblePanels, type PanelId} from '../source/ui/panels';
+import {type LiveInfo, liveLines} from '../source/ui/panels/Live';
 
 const dir = () => join(mkdtempSync(join(tmpdir(), 'gw-panels-')), 'gunicorn-walkthrough');
 
@@ -69,5 +72,30 @@ describe('progress files from before panel ids', () => {
 			expect(loaded.progress).toMatchObject({step: 4, panel: id});
 			expect(loaded.notice).toBe('Resumed at step 4 (--reset starts over).');
 		}
+	});
+});
+
+describe("the Live panel's server line", () => {
+	const info = (facts: Partial<LiveInfo>): LiveInfo => ({
+		kind: 'server',
+		address: '127.0.0.1:8000',
+		state: initialState,
+		logs: [],
+		rps: 0,
+		now: 0,
+		running: false,
+		...facts,
+	});
+	const first = (i: LiveInfo) => {
+		const {lastFrame, unmount} = render(<Box>{liveLines(i, 80, 24)[0]}</Box>);
+		const line = lastFrame() ?? '';
+		unmount();
+		return line;
+	};
+	test('says stopped, and that x starts it, only once a stop is done', () => {
+		expect(first(info({switching: 'stopping'}))).toBe('Server stopping …');
+		expect(first(info({}))).toBe('Server stopped (x starts it)');
+		expect(first(info({switching: 'starting'}))).toBe('Server starting …');
+		expect(first(info({running: true, switching: 'stopping'}))).toMatch(/^Server master pid … {2}on http:\/\/127/);
 	});
 });

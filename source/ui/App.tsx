@@ -129,6 +129,7 @@ export function App({
 		logs: l.logs,
 		status: l.status,
 		running: l.running,
+		switching: l.switching,
 		now,
 		rps: requestRate(l.state, now),
 		rules: on.rules,

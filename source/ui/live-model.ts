@@ -13,8 +13,11 @@ export interface LiveModel {
 	/** What the last command (or the server's exit) said. */
 	status?: string;
 	running: boolean;
-	/** A stop or start under way: x again meanwhile would act on a server half gone. */
-	switching?: boolean;
+	/**
+	 * A stop or start under way, from x until its outcome: x again meanwhile would act on a server half
+	 * gone. Its direction is kept because `running` turns false as the processes go, before the stop is done.
+	 */
+	switching?: 'stopping' | 'starting';
 	/** How the server is started again when it is down (the workshop's: only the instructor can). */
 	restart?: string;
 	/** Their own project: no /slow view to send s to. */
@@ -124,7 +127,7 @@ function outcome(m: LiveModel, command: LiveCommand, o: CommandOutcome): LiveMod
 	const status = said(m, command, o);
 	if (command !== 'toggle' || o.kind === 'sent') return {...m, status};
 	// x is under way from its key (liveCommand) until it is done, failed or refused.
-	return {...m, status, switching: false, ...(o.kind === 'switched' ? {running: o.running} : {})};
+	return {...m, status, switching: undefined, ...(o.kind === 'switched' ? {running: o.running} : {})};
 }
 
 /** Folds one message from the server (or about its commands) into the model. Never throws. */
@@ -163,8 +166,7 @@ export function liveCommand(
 	command: LiveCommand,
 	path?: string,
 ): {live: LiveModel; path?: string; run: boolean} {
-	if (command === 'toggle' && m.switching)
-		return {live: {...m, status: m.running ? 'still stopping …' : 'still starting …'}, run: false};
+	if (command === 'toggle' && m.switching) return {live: {...m, status: `still ${m.switching} …`}, run: false};
 	if (command === 'slow' && m.project)
 		return {
 			live: {
@@ -173,6 +175,6 @@ export function liveCommand(
 			},
 			run: false,
 		};
-	if (command === 'toggle') return {live: {...m, switching: true}, run: true};
+	if (command === 'toggle') return {live: {...m, switching: m.running ? 'stopping' : 'starting'}, run: true};
 	return {live: m, path: command === 'slow' ? `/slow?s=${m.state.master.timeout + 5}` : path, run: true};
 }

@@ -15,6 +15,7 @@ export interface LiveInfo {
 	rps: number;
 	now: number;
 	running: boolean;
+	switching?: 'stopping' | 'starting'; // x is under way
 	/** A workshop's shared server: the room's limits for this session, and who starts it again. */
 	rules?: string;
 	restart?: string;
@@ -38,6 +39,14 @@ const LOG_MIN = 3; // log lines the panel always keeps room for
 export const compactLog = (line: string) =>
 	line.replace(/^\[\d{4}-\d\d-\d\d (\d\d:\d\d:\d\d)(?:[.,]\d+)? [+-]\d{4}\] /, '$1 ');
 
+/** The server's first line; while x is under way and the processes are gone, not yet "stopped (x starts it)". */
+function serverLine(info: LiveInfo): string {
+	const m = info.state.master;
+	if (info.running)
+		return `master pid ${m.pid || '…'}  on http://${info.address}  ${m.state}${m.preload ? '  --preload' : ''}`;
+	return info.switching ? `${info.switching} …` : `stopped (${info.restart ?? 'x starts it'})`;
+}
+
 export function liveLines(info: LiveInfo | undefined, width: number, height: number): Line[] {
 	if (!info) return HOWTO.flatMap(l => (l.startsWith('  ') ? [l] : l ? wrap(l, width - 1) : ['']));
 	const s = info.state;
@@ -45,9 +54,7 @@ export function liveLines(info: LiveInfo | undefined, width: number, height: num
 	const lines: Line[] = [
 		<Text wrap="truncate-end">
 			<Text bold>{info.kind === 'gunicorn' ? 'Gunicorn' : 'Server'} </Text>
-			{info.running
-				? `master pid ${m.pid || '…'}  on http://${info.address}  ${m.state}${m.preload ? '  --preload' : ''}`
-				: `stopped (${info.restart ?? 'x starts it'})`}
+			{serverLine(info)}
 		</Text>,
 		<Text wrap="truncate-end">
 			{`Workers wanted ${m.wanted}   served ${s.served}   ${info.rps.toFixed(1)} req/s`}
