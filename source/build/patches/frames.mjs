@@ -106,6 +106,20 @@ export const FRAMES = [
 			'sanitizeEach(text)));\n    }\n    return clean;\n};\nconst sanitizeEach = (text) => {',
 	},
 	{
+		// Memory over a long session: Ink keeps the size of every text it ever measured. Live panels (a shared
+		// drawing whole, among them) measure new texts on every frame: keep a few screens' worth.
+		for: INK,
+		file: 'ink/build/measure-text.js',
+		find: 'const cache = new Map();',
+		replace: 'let cache = new Map();',
+	},
+	{
+		for: INK,
+		file: 'ink/build/measure-text.js',
+		find: 'cache.set(text, dimensions);',
+		replace: 'if (cache.size >= 1000) cache = new Map();\n    cache.set(text, dimensions);',
+	},
+	{
 		// Time per frame, the first one included: string-width measures anything beyond ASCII
 		// grapheme by grapheme (Intl.Segmenter, emoji regexes). Box drawing, arrows and the like
 		// are one column each: count them as ASCII is counted.
