@@ -1,6 +1,7 @@
 // Panels drawn once for the sessions that show them alike (source/ui/parts/Drawn.tsx): a session handed
 // another's drawing shows the very cells it would have drawn itself, and a session whose view differs draws its own.
 import chalk from 'chalk';
+import type {ReactElement} from 'react';
 import {Box, renderToString} from 'ink';
 import {afterEach, beforeEach, describe, expect, test} from 'vitest';
 import {CHAPTERS} from '../source/lesson/chapters';
@@ -34,12 +35,13 @@ function props(step: number, width: number, height: number): PanelProps {
 	};
 }
 
-const frame = (panel: 'table' | 'flow' | 'variables', p: PanelProps) =>
+type Shared = 'table' | 'flow' | 'variables' | 'quiz';
+const frame = (panel: Shared, p: PanelProps) =>
 	renderToString(<Box width={p.width}>{RENDER[panel](p)}</Box>, {columns: p.width});
 
 describe('a panel drawn once for the room', () => {
 	test('a drawing handed on shows the cells the panel draws itself', async () => {
-		for (const panel of ['table', 'flow', 'variables'] as const)
+		for (const panel of ['table', 'flow', 'variables', 'quiz'] as const)
 			for (const [width, height] of [
 				[80, 19],
 				[140, 30],
@@ -51,6 +53,8 @@ describe('a panel drawn once for the room', () => {
 					frame(panel, props(step, width, height)); // the second ask draws it to text
 					await microtask();
 					const handed = frame(panel, props(step, width, height));
+					const element = RENDER[panel](props(step, width, height)) as ReactElement<{text?: string}>;
+					expect(element.props.text, 'handed a drawing, not drawn again').toBeDefined();
 					shareDrawings(false);
 					expect(own).toContain('\x1b[');
 					expect(handed, `${panel} ${width}x${height} step ${step}`).toBe(own);

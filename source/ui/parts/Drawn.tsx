@@ -12,7 +12,7 @@ interface Drawing {
 	text?: string;
 }
 
-/** By the panel's inputs that are objects (a view, a lesson), then a string of the rest. */
+/** By the two objects the panel is drawn from (a view and a lesson, say), then a string of the rest. */
 const drawings = new WeakMap<object, WeakMap<object, Map<string, Drawing>>>();
 let sharing = false;
 
@@ -21,26 +21,26 @@ export function shareDrawings(on: boolean): void {
 	sharing = on;
 }
 
-function drawingOf(view: object, lesson: object, key: string): Drawing {
-	let byLesson = drawings.get(view);
-	if (!byLesson) drawings.set(view, (byLesson = new WeakMap()));
-	let byKey = byLesson.get(lesson);
-	if (!byKey) byLesson.set(lesson, (byKey = new Map()));
+function drawingOf([first, second]: readonly [object, object], key: string): Drawing {
+	let bySecond = drawings.get(first);
+	if (!bySecond) drawings.set(first, (bySecond = new WeakMap()));
+	let byKey = bySecond.get(second);
+	if (!byKey) bySecond.set(second, (byKey = new Map()));
 	let drawing = byKey.get(key);
 	if (!drawing) byKey.set(key, (drawing = {asks: 0}));
 	return drawing;
 }
 
 /**
- * The panel `draw` makes, of `width` x `height`, from `view`, `lesson` and what `key` spells out:
+ * The panel `draw` makes, of `width` x `height`, from the objects `of` and what `key` spells out:
  * drawn by Ink here, or the text another session's drawing of it left.
  */
 export function drawn(
-	on: {view: object; lesson: object; key: string; width: number; height: number},
+	on: {of: readonly [object, object]; key: string; width: number; height: number},
 	draw: () => React.ReactElement,
 ): React.ReactElement {
 	if (!sharing) return draw();
-	const drawing = drawingOf(on.view, on.lesson, `${on.width}x${on.height} ${on.key}`);
+	const drawing = drawingOf(on.of, `${on.width}x${on.height} ${on.key}`);
 	if (drawing.text !== undefined) return <DrawnText text={drawing.text} width={on.width} height={on.height} />;
 	const element = draw();
 	// React is mid-render here: renderToString's own root waits until the stack is clear.
