@@ -99,8 +99,8 @@ export function useLiveFeed(source: LiveSource | undefined, send: (msgs: Msg[], 
 		};
 		const offs = [
 			shared
-				? shared.subscribe(() => {
-						heard++;
+				? shared.subscribe(events => {
+						heard += events;
 						schedule();
 					})
 				: source.onEvent((e, at) => {
