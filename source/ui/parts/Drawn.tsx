@@ -21,13 +21,16 @@ export function shareDrawings(on: boolean): void {
 	sharing = on;
 }
 
-function drawingOf([first, second]: readonly [object, object], key: string): Drawing {
+/** Drawings kept per pair of objects: a lesson's step outlives its sessions, and sizes and quiz states are many. */
+const KEPT = 32;
+
+function drawingOf([first, second]: readonly [object, object], key: string): Drawing | undefined {
 	let bySecond = drawings.get(first);
 	if (!bySecond) drawings.set(first, (bySecond = new WeakMap()));
 	let byKey = bySecond.get(second);
 	if (!byKey) bySecond.set(second, (byKey = new Map()));
 	let drawing = byKey.get(key);
-	if (!drawing) byKey.set(key, (drawing = {asks: 0}));
+	if (!drawing && byKey.size < KEPT) byKey.set(key, (drawing = {asks: 0}));
 	return drawing;
 }
 
@@ -41,10 +44,10 @@ export function drawn(
 ): React.ReactElement {
 	if (!sharing) return draw();
 	const drawing = drawingOf(on.of, `${on.width}x${on.height} ${on.key}`);
-	if (drawing.text !== undefined) return <DrawnText text={drawing.text} width={on.width} height={on.height} />;
+	if (drawing?.text !== undefined) return <DrawnText text={drawing.text} width={on.width} height={on.height} />;
 	const element = draw();
 	// React is mid-render here: renderToString's own root waits until the stack is clear.
-	if (++drawing.asks === 2)
+	if (drawing && ++drawing.asks === 2)
 		queueMicrotask(() => {
 			try {
 				drawing.text = renderToString(element, {columns: on.width});
