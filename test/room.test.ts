@@ -8,7 +8,7 @@ import {findGunicorn} from '../source/gunicorn/find';
 import {loadHostKey} from '../source/workshop/host-key';
 import {WorkshopRoom} from '../source/workshop/room';
 import {WorkshopServer} from '../source/workshop/server';
-import {attend, cleanUp, cleanups, instructor, tempDir} from './support/ssh';
+import {attend, cleanUp, cleanups, instructor, tempDir, type Attendee} from './support/ssh';
 import {KEYS, sleep} from './support/terminal';
 
 afterEach(cleanUp);
@@ -108,6 +108,61 @@ describe.skipIf(noGunicorn)('one real Gunicorn for the room', () => {
 		t.write('y');
 		expect((await t.exited).exitCode).toBe(0);
 	}, 90_000);
+});
+
+describe('sessions at one view', () => {
+	// Attendees at the live tip on one panel and size are handed one drawing of it (source/ui/parts/Drawn.tsx).
+	const tableLines = (lines: string[]) => lines.filter(line => /[│┌├└]/.test(line));
+	/** Waits until b's screen shows the table a's does (both draw on their own frames). */
+	async function sameTable(a: Attendee, b: Attendee) {
+		const deadline = Date.now() + 15_000;
+		for (;;) {
+			const [x, y] = [tableLines(await a.screen.screen()), tableLines(await b.screen.screen())];
+			if (x.length > 0 && x.join('\n') === y.join('\n')) return;
+			if (Date.now() > deadline) expect(y).toEqual(x);
+			await sleep(50);
+		}
+	}
+
+	test('each screen shows its own state: the tip alike, its own cursor and size apart', async () => {
+		const {t, port} = await instructor(SHARED);
+		await t.waitFor(/master pid \d+ .*running/);
+		const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map(name => attend(port, name)));
+		const wide = await attend(port, 'wide', {cols: 130, rows: 30});
+		const all = [alice, bob, carol, wide];
+		/** r on their Live panel, then back to the Table. */
+		const request = async (a: Attendee) => {
+			a.write('9');
+			await a.screen.waitFor('[9 Live]');
+			a.write('r');
+			await a.screen.waitFor(/GET \/ -> 200/);
+			a.write('3');
+			await a.screen.waitFor('[3 Table]');
+		};
+		for (const a of all) await a.screen.waitFor(/master pid \d+/);
+		await request(alice);
+		for (const a of all) {
+			a.write('3');
+			await a.screen.waitFor(/(accepts|serves|from) alice/);
+		}
+		// The same tip at 80x24: the same table on three screens, at another size its own.
+		await sameTable(alice, bob);
+		await sameTable(alice, carol);
+		expect(tableLines(await wide.screen.screen())[0].length).toBeGreaterThan(80);
+
+		bob.write(KEYS.home); // bob leaves the tip: his own cursor, drawn on his own
+		await bob.screen.waitFor('Event 1/');
+		await request(carol);
+		for (const a of [alice, carol, wide]) await a.screen.waitFor(/(accepts|serves|from) carol/);
+		const bobs = await bob.screen.text();
+		expect(bobs).toContain('Event 1/');
+		expect(bobs).not.toMatch(/(accepts|serves|from) carol/);
+		for (const a of [alice, carol, wide]) expect(await a.screen.text()).not.toContain('Event 1/');
+
+		bob.write(KEYS.end); // back at the tip: the table the others show
+		await bob.screen.waitFor(/(accepts|serves|from) carol/);
+		await sameTable(alice, bob);
+	}, 60_000);
 });
 
 describe('polls', () => {

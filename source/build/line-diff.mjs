@@ -128,14 +128,32 @@ function joined({chars, styles}, to, end) {
 }
 
 /**
+ * Updates already worked out: a workshop's sessions at one view turn the same lines into the same
+ * lines on every frame. Started afresh past a few screens' worth.
+ */
+let updates = new Map();
+
+/** What turns `previous` into `next` (changedCells below), worked out once per pair of lines. */
+export function lineUpdate(previous, next) {
+	if (previous === undefined) return `${ESC}1G${next}${ESC}K`;
+	const pair = `${previous}\n${next}`; // a line holds no newline
+	let update = updates.get(pair);
+	if (update === undefined) {
+		if (updates.size >= 2000) updates = new Map();
+		updates.set(pair, (update = changedCells(previous, next)));
+	}
+	return update;
+}
+
+/**
  * Escapes and text that turn `previous` (on screen, cursor on its row) into `next`: each
  * stretch of changed cells, from its column; an unchanged stretch between two is skipped when a
  * cursor move costs less than writing it again (a lit box moving along a diagram line). Cells
  * are narrow, so a cell's index is its column; what a shorter line leaves is cleared.
  */
-export function lineUpdate(previous, next) {
+function changedCells(previous, next) {
 	const whole = `${ESC}1G${next}${ESC}K`;
-	const a = previous === undefined ? undefined : cells(previous);
+	const a = cells(previous);
 	const b = a && cells(next);
 	if (!a || !b) return whole;
 	const lengthA = a.chars.length;

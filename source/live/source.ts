@@ -119,7 +119,8 @@ export interface LiveSource {
 	readonly rules?: string;
 	/**
 	 * A workshop's shared server: the lifecycle state, folded once for the whole room (each session keeps only its
-	 * cursor). `subscribe` hears that it changed; `current` folds what arrived since and returns the state.
+	 * cursor). `subscribe` hears that it changed, once a turn with how many events came; `current` folds what
+	 * arrived since and returns the state.
 	 */
-	readonly shared?: {current(): LifecycleState; subscribe(listener: () => void): () => void};
+	readonly shared?: {current(): LifecycleState; subscribe(listener: (events: number) => void): () => void};
 }

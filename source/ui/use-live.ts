@@ -91,14 +91,16 @@ export function useLiveFeed(source: LiveSource | undefined, send: (msgs: Msg[], 
 		const schedule = () => {
 			if (timer || soon) return;
 			const every = lastBatch > BUSY_EVENTS ? BUSY_FLUSH_MS : FLUSH_MS;
-			// A shared state: every session flushes on the same beat, so they all read one fold (and share its views).
-			const wait = shared ? every - (Date.now() % every) : Math.max(0, every - (Date.now() - flushed));
+			// A shared state: every session flushes on the same beat, so they all read one fold (and share its views);
+			// after a quiet spell at once, as every session hears the same event in the same turn.
+			const since = Date.now() - flushed;
+			const wait = since >= every ? 0 : shared ? every - (Date.now() % every) : every - since;
 			timer = setTimeout(later, wait);
 		};
 		const offs = [
 			shared
-				? shared.subscribe(() => {
-						heard++;
+				? shared.subscribe(events => {
+						heard += events;
 						schedule();
 					})
 				: source.onEvent((e, at) => {

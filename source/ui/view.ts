@@ -94,10 +94,21 @@ export function lessonFor(variant: Variant, chapter: Chapter = currentChapter())
 	return entry;
 }
 
+const lessonViews = new WeakMap<ReturnType<typeof lessonFor>, Map<number, View>>();
+
+/** A step's view, derived once per lesson: sessions at the same step share it (and what is drawn from it). */
 export function lessonView(variant: Variant, at: number, chapter?: Chapter): View {
-	const {lesson, timeline, table} = lessonFor(variant, chapter);
+	const entry = lessonFor(variant, chapter);
+	const step = Math.min(Math.max(1, at), entry.lesson.steps.length);
+	let bySteps = lessonViews.get(entry);
+	if (!bySteps) lessonViews.set(entry, (bySteps = new Map()));
+	let view = bySteps.get(step);
+	if (!view) bySteps.set(step, (view = deriveLessonView(entry, step)));
+	return view;
+}
+
+function deriveLessonView({lesson, timeline, table}: ReturnType<typeof lessonFor>, step: number): View {
 	const steps = lesson.steps.length;
-	const step = Math.min(Math.max(1, at), steps);
 	const state = timeline.states[step];
 	const columns = trackerColumns(lesson, timeline.cuts, step);
 	if (!lesson.checkpoints.includes(step)) columns.push({label: 'Now', seq: timeline.cuts[step - 1]});

@@ -8,6 +8,7 @@ import type {LiveSource} from '../live/source';
 import type {Attendee, Leader, Progress} from '../ui/contracts';
 import {HAND_KEY} from '../ui/room-keys';
 import {App} from '../ui/App';
+import {shareDrawings} from '../ui/parts/Drawn';
 import {RENDER_OPTIONS} from '../ui/terminal';
 import {visiblePanels, type PanelId} from '../ui/panels';
 import type {WorkshopRoom} from './room';
@@ -83,6 +84,7 @@ export class AttendeeSession {
 		private readonly options: SessionOptions,
 	) {
 		this.attendee = room.join(user);
+		shareDrawings(true); // the room's sessions draw a panel they show alike once
 		this.output = new TerminalOutput(text => this.send(text), size, {colour, crlf: true});
 		this.closed = new Promise(resolve => channel.once('close', resolve));
 		channel.on('data', (data: Buffer) => {

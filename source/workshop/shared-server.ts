@@ -65,7 +65,9 @@ export class SharedServer {
 	/** The room's one lifecycle state: folded when a session asks, from what arrived since. */
 	private state: LifecycleState = initialState;
 	private unfolded: Arrival[] = [];
-	private readonly changes = new Set<() => void>();
+	private readonly changes = new Set<(events: number) => void>();
+	/** Events since the room was last told: told once a turn, not once an event to every session. */
+	private untold = 0;
 	readonly shared = {
 		current: (): LifecycleState => {
 			if (this.unfolded.length) {
@@ -74,7 +76,7 @@ export class SharedServer {
 			}
 			return this.state;
 		},
-		subscribe: (listener: () => void) => {
+		subscribe: (listener: (events: number) => void) => {
 			this.changes.add(listener);
 			return () => void this.changes.delete(listener);
 		},
@@ -119,7 +121,13 @@ export class SharedServer {
 	}
 
 	private told(): void {
-		for (const listener of [...this.changes]) listener();
+		// A chunk of the server's output holds many events; 150 sessions heard each one apart.
+		if (this.untold++ > 0) return;
+		queueMicrotask(() => {
+			const events = this.untold;
+			this.untold = 0;
+			for (const listener of [...this.changes]) listener(events);
+		});
 	}
 
 	/** The oldest half's request events go (the workers' lives stay): a late joiner sees every worker. */

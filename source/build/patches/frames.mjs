@@ -93,6 +93,33 @@ export const FRAMES = [
 			'true;\n};\nexport function styledCharsToString(chars) {',
 	},
 	{
+		// Time per frame in a workshop: Ink re-tokenizes every styled text on each frame to strip control codes,
+		// a shared drawing (../../ui/parts/Drawn.tsx) whole, once per session. Sessions and frames repeat these
+		// texts: keep what each became, started afresh past a few hundred.
+		for: INK,
+		file: 'ink/build/sanitize-ansi.js',
+		find: 'const sanitizeAnsi = (text) => {',
+		replace:
+			'let sanitized = new Map();\nconst sanitizeAnsi = (text) => {\n    if (!hasAnsiControlCharacters(text)) ' +
+			'{\n        return text;\n    }\n    let clean = sanitized.get(text);\n    if (clean === undefined) {\n' +
+			'        if (sanitized.size >= 500) sanitized = new Map();\n        sanitized.set(text, (clean = ' +
+			'sanitizeEach(text)));\n    }\n    return clean;\n};\nconst sanitizeEach = (text) => {',
+	},
+	{
+		// Memory over a long session: Ink keeps the size of every text it ever measured. Live panels (a shared
+		// drawing whole, among them) measure new texts on every frame: keep a few screens' worth.
+		for: INK,
+		file: 'ink/build/measure-text.js',
+		find: 'const cache = new Map();',
+		replace: 'let cache = new Map();',
+	},
+	{
+		for: INK,
+		file: 'ink/build/measure-text.js',
+		find: 'cache.set(text, dimensions);',
+		replace: 'if (cache.size >= 1000) cache = new Map();\n    cache.set(text, dimensions);',
+	},
+	{
 		// Time per frame, the first one included: string-width measures anything beyond ASCII
 		// grapheme by grapheme (Intl.Segmenter, emoji regexes). Box drawing, arrows and the like
 		// are one column each: count them as ASCII is counted.

@@ -5,6 +5,7 @@ import type React from 'react';
 import type {HintTarget, Lesson} from '../../lesson/types';
 import type {Room} from '../contracts';
 import type {QuizState} from '../model';
+import {drawn} from '../parts/Drawn';
 import {Lines, windowOf, type Line} from '../parts/Lines';
 import type {PanelId} from '../panels';
 import {WIDE} from '../terminal';
@@ -109,7 +110,8 @@ const text = (p: PanelProps, window: Window) =>
 function table(p: PanelProps, height: number, compact?: boolean) {
 	const hint = p.hint?.panel === 'table' && !p.attached ? {row: p.hint.step, column: p.hint.column} : undefined;
 	const total = p.attached ? undefined : p.lesson.steps.length;
-	return (
+	const key = `table ${hint?.row}:${hint?.column} ${total} ${Boolean(compact)}`;
+	return drawn({of: [p.view, p.lesson], key, width: p.width, height}, () => (
 		<TablePanel
 			rows={p.view.rows}
 			current={p.view.current}
@@ -119,17 +121,32 @@ function table(p: PanelProps, height: number, compact?: boolean) {
 			height={height}
 			compact={compact}
 		/>
-	);
+	));
 }
 
 export const RENDER: Record<PanelId, (p: PanelProps) => React.ReactNode> = {
 	// Wide: the flow across the width, and the table under it in the room left.
-	flow: p => <FlowPanel {...flowProps(p)} />,
+	flow: p => {
+		const props = flowProps(p);
+		const key = `flow ${p.scroll} ${JSON.stringify(p.hint ?? null)} ${p.attached}`; // the table below too
+		return drawn({of: [p.view, p.lesson], key, width: p.width, height: p.height}, () => <FlowPanel {...props} />);
+	},
 	sample: p => text(p, WINDOWS.sample!(p)),
 	table: p => table(p, p.height),
-	variables: p => <VariablesPanel {...variablesProps(p)} />,
+	variables: p => {
+		const props = variablesProps(p);
+		const key = `variables ${props.scroll} ${props.hinted} ${p.attached}`;
+		return drawn({of: [p.view, p.lesson], key, width: p.width, height: p.height}, () => (
+			<VariablesPanel {...props} />
+		));
+	},
 	moments: p => text(p, WINDOWS.moments!(p)),
-	quiz: p => <QuizPanel lesson={p.lesson} quiz={p.quiz} width={p.width} height={p.height} scroll={p.scroll} />,
+	quiz: p => {
+		const key = `quiz ${p.scroll} ${JSON.stringify(p.quiz)}`;
+		return drawn({of: [p.lesson, p.lesson], key, width: p.width, height: p.height}, () => (
+			<QuizPanel lesson={p.lesson} quiz={p.quiz} width={p.width} height={p.height} scroll={p.scroll} />
+		));
+	},
 	snapshot: p => text(p, WINDOWS.snapshot!(p)),
 	transcript: p => text(p, WINDOWS.transcript!(p)),
 	live: p => <LivePanel width={p.width} height={p.height} info={p.live} />,
