@@ -70,9 +70,9 @@ async function main(): Promise<void> {
 						`terminal${dumb ? ' that can address the cursor (TERM is dumb)' : ''}`,
 				);
 			}
-			boundHeapForScreen({scripted: !invocation.live}); // --lab is live too
+			const firstFrame = boundHeapForScreen({scripted: !invocation.live}); // --lab is live too
 			const {runWalkthrough} = await import('../ui/run');
-			process.exitCode = await runWalkthrough(invocation);
+			process.exitCode = await runWalkthrough(invocation, firstFrame);
 		}
 	}
 }
