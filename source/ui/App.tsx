@@ -24,7 +24,7 @@ import {ChapterList} from './parts/Chapters';
 import type {LiveModel} from './live-model';
 import {liveStart, runCommand, useLiveFeed} from './use-live';
 import {openLab, runLabEffect, useLabFeed} from './use-labs';
-import {lessonFor, lessonView, liveView} from './view';
+import {lessonOf, lessonView, liveView} from './view';
 
 const RATE_WINDOW_MS = 5000;
 
@@ -70,7 +70,7 @@ export function App({
 	// Live, the narration follows what the server really does: --preload or not.
 	const variant = live ? (live.state.master.preload ? 'preload' : 'default') : ui.variant;
 	const chapter = chapterOf(ui.chapter);
-	const base = lessonFor(variant, chapter).lesson;
+	const base = lessonOf(variant, chapter);
 	// Their own project: the lesson names their app and their latest view, never the demo's.
 	const newest = live && source?.project ? latestRequest(live.state) : undefined;
 	const lesson = useMemo(

@@ -5,18 +5,18 @@ import type {ChapterProgress, Progress} from './contracts';
 import {initialLabsUi} from './labs-ui';
 import {initialUi, type UiState} from './model';
 import type {PanelId} from './panels';
-import {lessonFor} from './view';
+import {lessonOf} from './view';
 
 /** The chapter with this id; the chosen (else the first) one for an id this version does not know. */
 export const chapterOf = (id: string | undefined): Chapter => (id && findChapter(id)) || currentChapter();
 
 /** Every chapter's id and step count, for update's context. */
-export const chapterSteps = () => CHAPTERS.map(c => ({id: c.id, steps: lessonFor('default', c).lesson.steps.length}));
+export const chapterSteps = () => CHAPTERS.map(c => ({id: c.id, steps: lessonOf('default', c).steps.length}));
 
 /** The state a walkthrough starts in: the saved or given chapter, step, panel and answers. */
 export function startUi(initial: Partial<Progress> | undefined, panels: PanelId[], notice?: string): UiState {
 	const chapter = chapterOf(initial?.chapter);
-	const steps = lessonFor('default', chapter).lesson.steps.length;
+	const steps = lessonOf('default', chapter).steps.length;
 	const step = Math.min(initial?.step ?? 1, steps);
 	const {[chapter.id]: _here, ...others} = initial?.chapters ?? {};
 	return initialUi({

@@ -78,18 +78,36 @@ function stepTexts(lesson: Lesson): Set<string> {
 	return texts;
 }
 
-const lessons = new Map<string, {chapter: Chapter; lesson: Lesson; timeline: Timeline; table: TableRow[]}>();
+interface Played {
+	chapter: Chapter;
+	lesson: Lesson;
+	timeline: Timeline;
+	/** Every step's rows, derived the first time a panel reads them (the first frame shows none). */
+	table: () => TableRow[];
+}
 
-/** The chapter's lesson and its played timeline, built once per chapter and variant. */
-export function lessonFor(variant: Variant, chapter: Chapter = currentChapter()) {
+const lessons = new Map<string, {chapter: Chapter; lesson: Lesson}>();
+const played = new Map<string, Played>();
+
+/** The chapter's lesson for a variant, built once: all the chapter list and the step count need. */
+export function lessonOf(variant: Variant, chapter: Chapter = currentChapter()): Lesson {
 	const key = `${chapter.id} ${variant}`;
 	let entry = lessons.get(key);
+	if (!entry || entry.chapter !== chapter) lessons.set(key, (entry = {chapter, lesson: chapter.lesson(variant)}));
+	return entry.lesson;
+}
+
+/** The chapter's lesson and its played timeline, built once per chapter and variant. */
+export function lessonFor(variant: Variant, chapter: Chapter = currentChapter()): Played {
+	const key = `${chapter.id} ${variant}`;
+	let entry = played.get(key);
 	if (!entry || entry.chapter !== chapter) {
-		const lesson = chapter.lesson(variant);
+		const lesson = lessonOf(variant, chapter);
 		const timeline = playLesson(lesson);
-		const table = executionTable(timeline.states[lesson.steps.length], timeline.cuts);
-		entry = {chapter, lesson, timeline, table};
-		lessons.set(key, entry);
+		let table: TableRow[] | undefined;
+		const rows = () => (table ??= executionTable(timeline.states[lesson.steps.length], timeline.cuts));
+		entry = {chapter, lesson, timeline, table: rows};
+		played.set(key, entry);
 	}
 	return entry;
 }
@@ -110,15 +128,26 @@ export function lessonView(variant: Variant, at: number, chapter?: Chapter): Vie
 function deriveLessonView({lesson, timeline, table}: ReturnType<typeof lessonFor>, step: number): View {
 	const steps = lesson.steps.length;
 	const state = timeline.states[step];
-	const columns = trackerColumns(lesson, timeline.cuts, step);
-	if (!lesson.checkpoints.includes(step)) columns.push({label: 'Now', seq: timeline.cuts[step - 1]});
+	let rows: TableRow[] | undefined;
+	let tracker: View['tracker'] | undefined;
+	// The table and the tracker are derived when a panel reads them: a step on the Flow panel needs neither.
 	return {
 		state,
-		rows: table.slice(0, step),
+		get rows() {
+			return (rows ??= table().slice(0, step));
+		},
 		current: step - 1,
 		lit: nodeOf(lesson.steps[step - 1].events.at(-1)!),
 		step,
-		tracker: {columns, rows: variableTracker(timeline.states[steps], columns, lesson.tracker?.variables)},
+		get tracker() {
+			if (tracker) return tracker;
+			const columns = trackerColumns(lesson, timeline.cuts, step);
+			if (!lesson.checkpoints.includes(step)) columns.push({label: 'Now', seq: timeline.cuts[step - 1]});
+			return (tracker = {
+				columns,
+				rows: variableTracker(timeline.states[steps], columns, lesson.tracker?.variables),
+			});
+		},
 		position: `Step ${step}/${steps}`,
 		narrate: asWritten,
 	};

@@ -7,7 +7,7 @@ import {CHAPTERS} from '../lesson/chapters';
 import type {Progress} from '../ui/contracts';
 import {chapterOf} from '../ui/course';
 import {panelById} from '../ui/panels';
-import {lessonFor} from '../ui/view';
+import {lessonOf} from '../ui/view';
 import type {Poll} from './poll';
 import type {WorkshopRoom} from './room';
 
@@ -95,7 +95,7 @@ function labResult(poll: Poll, id: string): {prediction: string | null; outcome:
 function quizOf(progress: Progress, chapter: string) {
 	return CHAPTERS.flatMap(c => {
 		const answers = c.id === chapter ? progress.answers : (progress.chapters?.[c.id]?.answers ?? {});
-		return lessonFor('default', c).lesson.quiz.map(q => ({q, answer: answers[q.id]}));
+		return lessonOf('default', c).quiz.map(q => ({q, answer: answers[q.id]}));
 	});
 }
 

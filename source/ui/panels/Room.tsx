@@ -4,11 +4,11 @@ import type {Lesson} from '../../lesson/types';
 import type {Attendee, PollView} from '../contracts';
 import {chapterOf} from '../course';
 import {panelById} from '../panels';
-import {lessonFor} from '../view';
+import {lessonOf} from '../view';
 import {pollHistogram} from './Poll';
 
 /** An attendee's own chapter's lesson: their steps and quiz. */
-const theirs = (chapter?: string) => lessonFor('default', chapterOf(chapter)).lesson;
+const theirs = (chapter?: string) => lessonOf('default', chapterOf(chapter));
 import {Lines, type Line} from '../parts/Lines';
 import stringWidth from 'string-width';
 

@@ -2,7 +2,7 @@
 import {Text} from 'ink';
 import {CHAPTERS} from '../../lesson/chapters';
 import type {UiState} from '../model';
-import {lessonFor} from '../view';
+import {lessonOf} from '../view';
 import {Lines, type Line} from './Lines';
 
 export interface ChapterRow {
@@ -17,7 +17,7 @@ export interface ChapterRow {
 /** Every chapter's progress: the one on screen from the state, the others where they were left. */
 export function chapterRows(ui: UiState): ChapterRow[] {
 	return CHAPTERS.map(chapter => {
-		const {lesson} = lessonFor('default', chapter);
+		const lesson = lessonOf('default', chapter);
 		const here = chapter.id === ui.chapter;
 		const left = ui.others[chapter.id];
 		const answers = here ? ui.quiz.answers : (left?.answers ?? {});

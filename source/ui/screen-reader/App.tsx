@@ -10,7 +10,7 @@ import {useLoop} from '../use-loop';
 import {chapterOf, chapterSteps, progressOf, startUi} from '../course';
 import {liveStart, runCommand, useLiveFeed} from '../use-live';
 import {openLab, runLabEffect, useLabFeed} from '../use-labs';
-import {lessonFor, lessonView, liveView} from '../view';
+import {lessonOf, lessonView, liveView} from '../view';
 import {announce, type Moment} from './announce';
 
 export function ScreenReaderApp({initial, onProgress, notice, live: source, lab, labStatus}: AppProps) {
@@ -29,7 +29,7 @@ export function ScreenReaderApp({initial, onProgress, notice, live: source, lab,
 	const live = ui.live; // the server's events reach it through the loop (useLiveFeed, below)
 	const variant = live ? (live.state.master.preload ? 'preload' : 'default') : ui.variant;
 	const chapter = chapterOf(ui.chapter);
-	const {lesson} = lessonFor(variant, chapter);
+	const lesson = lessonOf(variant, chapter);
 	// biome-ignore lint/correctness/useExhaustiveDependencies: the view reads live.state only
 	const view = useMemo(
 		() => (live ? liveView(live.state, ui.cursor, lesson) : lessonView(variant, ui.step, chapter)),
