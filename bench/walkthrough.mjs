@@ -1,6 +1,6 @@
 // The walkthrough's figures, each measured side by side in this run (the machine is shared):
 // first frame against the floor app, key latency, bytes per step, idle CPU, peak RSS.
-import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -140,6 +140,8 @@ export async function run() {
 		if (!existsSync(CLI)) await bundle();
 		const floorDir = join(tmp, 'floor');
 		await bundle({entry: join(root, 'bench/floor.tsx'), outdir: floorDir});
+		// As an installed package, ours: a package.json saying ESM, or Node first tries the floor as CommonJS.
+		writeFileSync(join(floorDir, 'package.json'), '{"type": "module"}\n');
 		const floor = join(floorDir, 'cli.js');
 
 		// First frame: alternate the two apps so drift in the machine's load hits both.
