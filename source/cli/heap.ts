@@ -15,9 +15,6 @@ export const WALKTHROUGH_HEAP_FLAGS = ['--semi-space-growth-factor=1', '--heap-g
 // (the compilers' own code, paged in from the node binary, and their working memory), and CPU
 // for the 48 steps 610 -> 490 ms (code compiled for a few hundred frames is not paid back). A
 // live server's stream of events (--live, --gunicorn, --lab) keeps them: there they pay.
-// They are turned off once the UI's modules have loaded, not before: with them off, loading took
-// 14-18 ms more main-thread CPU to the first frame (1.31 -> 1.19x the floor, side by side), for
-// about 1 MB more peak RSS after 48 steps.
 export const SCRIPTED_COMPILER_FLAGS = ['--no-maglev', '--no-opt'];
 
 /**
@@ -25,7 +22,7 @@ export const SCRIPTED_COMPILER_FLAGS = ['--no-maglev', '--no-opt'];
  * called once the first frame is drawn. Start-up's heap is nearly all live (the code, the lesson, Yoga):
  * with the young generation held at its first size, nine scavenges promoted it into a full collection
  * before the first frame; left to grow for start-up, V8 takes five scavenges and no full collection.
- * Live modes set them at once: a server's events can arrive before their first frame.
+ * Live modes set them before the UI loads: a server's events can arrive before their first frame.
  */
 export function boundHeapForScreen({scripted}: {scripted: boolean}): () => void {
 	const bound = () => {

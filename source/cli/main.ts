@@ -70,10 +70,8 @@ async function main(): Promise<void> {
 						`terminal${dumb ? ' that can address the cursor (TERM is dumb)' : ''}`,
 				);
 			}
-			// The UI's modules load with V8's optimizing compilers on: the scripted walkthrough turns them off
-			// after, for its frames (heap.ts).
-			const {runWalkthrough} = await import('../ui/run');
 			const firstFrame = boundHeapForScreen({scripted: !invocation.live}); // --lab is live too
+			const {runWalkthrough} = await import('../ui/run');
 			process.exitCode = await runWalkthrough(invocation, firstFrame);
 		}
 	}
