@@ -3,8 +3,8 @@
 // itself, V8 doubles the young generation under that churn up to 128 MB (two 64 MB semi-spaces:
 // Node's builds have no pointer compression), and the TUI under a live server's load reached
 // 270 MB of RSS with under 40 MB of it live. After start-up V8 reads only the growth factor
-// (not --max-semi-space-size): once set, the young generation keeps the size it has, and a full
-// collection leaves 20% headroom over what is live (V8's default: up to 4x).
+// (not --max-semi-space-size): set before the UI loads, the young generation keeps its first
+// size (2 MB), and a full collection leaves 20% headroom over what is live (V8's default: up to 4x).
 import v8 from 'node:v8';
 
 export const WALKTHROUGH_HEAP_FLAGS = ['--semi-space-growth-factor=1', '--heap-growing-percent=20'];
@@ -17,21 +17,7 @@ export const WALKTHROUGH_HEAP_FLAGS = ['--semi-space-growth-factor=1', '--heap-g
 // live server's stream of events (--live, --gunicorn, --lab) keeps them: there they pay.
 export const SCRIPTED_COMPILER_FLAGS = ['--no-maglev', '--no-opt'];
 
-/**
- * Bounds the heap for a screen; the scripted walkthrough's heap flags wait for the returned function,
- * called once the first frame is drawn. Start-up's heap is nearly all live (the code, the lesson, Yoga):
- * with the young generation held at its first size, nine scavenges promoted it into a full collection
- * before the first frame; left to grow for start-up, V8 takes five scavenges and no full collection.
- * Live modes set them before the UI loads: a server's events can arrive before their first frame.
- */
-export function boundHeapForScreen({scripted}: {scripted: boolean}): () => void {
-	const bound = () => {
-		for (const flag of WALKTHROUGH_HEAP_FLAGS) v8.setFlagsFromString(flag);
-	};
-	if (!scripted) {
-		bound();
-		return () => {};
-	}
-	for (const flag of SCRIPTED_COMPILER_FLAGS) v8.setFlagsFromString(flag);
-	return bound;
+export function boundHeapForScreen({scripted}: {scripted: boolean}): void {
+	for (const flag of WALKTHROUGH_HEAP_FLAGS) v8.setFlagsFromString(flag);
+	if (scripted) for (const flag of SCRIPTED_COMPILER_FLAGS) v8.setFlagsFromString(flag);
 }

@@ -70,9 +70,9 @@ async function main(): Promise<void> {
 						`terminal${dumb ? ' that can address the cursor (TERM is dumb)' : ''}`,
 				);
 			}
-			const firstFrame = boundHeapForScreen({scripted: !invocation.live}); // --lab is live too
+			boundHeapForScreen({scripted: !invocation.live}); // --lab is live too
 			const {runWalkthrough} = await import('../ui/run');
-			process.exitCode = await runWalkthrough(invocation, firstFrame);
+			process.exitCode = await runWalkthrough(invocation);
 		}
 	}
 }

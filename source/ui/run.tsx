@@ -45,8 +45,7 @@ async function startSource(inv: Walkthrough): Promise<LiveSource | string | {sou
 	return source;
 }
 
-/** `drawn` runs once the first frame is on screen (Ink draws it within render). */
-export async function runWalkthrough(inv: Walkthrough, drawn: () => void = () => {}): Promise<number> {
+export async function runWalkthrough(inv: Walkthrough): Promise<number> {
 	const store = new ProgressStore();
 	const start = startingPoint(store, inv);
 	let source: LiveSource | undefined;
@@ -86,7 +85,6 @@ export async function runWalkthrough(inv: Walkthrough, drawn: () => void = () =>
 		/>,
 		{...RENDER_OPTIONS, isScreenReaderEnabled: screenReader, stdin: keys as unknown as NodeJS.ReadStream},
 	);
-	drawn();
 	let code = 0;
 	let hungUp = false;
 	const stop = () => app.unmount();
