@@ -1,6 +1,11 @@
 import {spawnSync} from 'node:child_process';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {expect, test} from 'vitest';
 import {SCRIPTED_COMPILER_FLAGS, WALKTHROUGH_HEAP_FLAGS} from '../source/cli/heap';
+import {TerminalSession} from './support/terminal';
 
 // A child that churns garbage as frames do, with the flags set at run time as the bin sets them:
 // V8 ignores a flag it does not know, so this checks they still bound the young generation.
@@ -39,4 +44,24 @@ const optimized = (flags: string[]) => {
 test('the scripted lesson turns V8 optimizing compilers off at run time', () => {
 	expect(optimized([])).toBe(true);
 	expect(optimized(SCRIPTED_COMPILER_FLAGS)).toBe(false);
+});
+
+// Node's own modules bring code compiled under V8's default flags, refused once a flag changes: the
+// walkthrough loads the ones its UI needs before setting its flags (BUILTINS_BEFORE_FLAGS).
+test("to its first frame, the walkthrough loads none of Node's own modules after its V8 flags", async () => {
+	const home = mkdtempSync(join(tmpdir(), 'gw-flags-'));
+	const list = join(home, 'after-flags');
+	const t = new TerminalSession(['--reset'], {
+		node: ['--import', fileURLToPath(new URL('support/builtins-after-flags.mjs', import.meta.url))],
+		env: {GW_BUILTINS_AFTER_FLAGS: list, XDG_CONFIG_HOME: home},
+	});
+	try {
+		await t.waitFor('Step 1/9');
+		t.write('q');
+		expect((await t.exited).exitCode).toBe(0);
+		expect(readFileSync(list, 'utf8').split('\n').filter(Boolean)).toEqual([]);
+	} finally {
+		t.kill();
+		rmSync(home, {recursive: true, force: true});
+	}
 });

@@ -70,7 +70,7 @@ async function main(): Promise<void> {
 						`terminal${dumb ? ' that can address the cursor (TERM is dumb)' : ''}`,
 				);
 			}
-			boundHeapForScreen({scripted: !invocation.live}); // --lab is live too
+			await boundHeapForScreen({scripted: !invocation.live}); // --lab is live too
 			const {runWalkthrough} = await import('../ui/run');
 			process.exitCode = await runWalkthrough(invocation);
 		}
