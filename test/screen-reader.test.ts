@@ -209,7 +209,9 @@ describe('--screen-reader', () => {
 		expect(pids.slice(2).sort()).toEqual([...workers].sort());
 		for (const pid of fresh) expect(processAlive(pid)).toBe(true);
 		// Both fresh workers imported it; in which order is the two processes' race, not the ready order.
-		const imported = reveal.map(l => /^The app was imported by worker (\d+), worker (\d+) after the HUP\.$/.exec(l));
+		const imported = reveal.map(l =>
+			/^The app was imported by worker (\d+), worker (\d+) after the HUP\.$/.exec(l),
+		);
 		expect(imported.find(Boolean)?.slice(1).map(Number).sort()).toEqual([...fresh].sort());
 		// The server's own log lines, each from one of the real processes.
 		const logs = reveal.filter(l => l.startsWith('Log: '));
