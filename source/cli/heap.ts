@@ -19,12 +19,20 @@ export const SCRIPTED_COMPILER_FLAGS = ['--no-maglev', '--no-opt'];
 
 /**
  * Node's own modules carry code compiled under V8's default flags, which V8 refuses once a flag has
- * changed: each one loaded after the flags is compiled from its source. These are the ones the UI
- * loads (signal-exit's assert; React's `performance`; chalk's look at `navigator`). Loaded before
- * the flags, the first frame came 8 ms sooner (144 -> 136 ms, side by side), with no more memory.
+ * changed: each one loaded after the flags is compiled from its source (assert and perf_hooks: 1.5 ->
+ * 4.5 ms). These are the ones the UI loads (signal-exit's assert, React's `performance`, chalk's look
+ * at `navigator`; child_process, worker_threads and util, imported by chunks on the start path). Loaded
+ * before the flags, the first frame came about 8 ms sooner, with no more memory (side by side).
  * test/heap-flags.test.ts checks that no other loads after them on the way to the first frame.
  */
-export const BUILTINS_BEFORE_FLAGS = ['node:assert', 'node:perf_hooks', 'node:timers/promises'] as const;
+export const BUILTINS_BEFORE_FLAGS = [
+	'node:assert',
+	'node:child_process',
+	'node:perf_hooks',
+	'node:timers/promises',
+	'node:util',
+	'node:worker_threads',
+] as const;
 
 export async function boundHeapForScreen({scripted}: {scripted: boolean}): Promise<void> {
 	await Promise.all(BUILTINS_BEFORE_FLAGS.map(name => import(name)));
