@@ -8,7 +8,7 @@ import {CHAPTERS} from '../source/lesson/chapters';
 import {initialUi} from '../source/ui/model';
 import {shareDrawings} from '../source/ui/parts/Drawn';
 import {RENDER, type PanelProps} from '../source/ui/panels/render';
-import {lessonFor, lessonView} from '../source/ui/view';
+import {lessonOf, lessonView} from '../source/ui/view';
 
 const level = chalk.level;
 beforeEach(() => (chalk.level = 3)); // the styles drawn are part of what is handed on
@@ -26,7 +26,7 @@ function props(step: number, width: number, height: number): PanelProps {
 		width,
 		height,
 		view: lessonView('default', step, chapter),
-		lesson: lessonFor('default', chapter).lesson,
+		lesson: lessonOf('default', chapter),
 		scroll: 0,
 		quiz: ui.quiz,
 		attached: false,
